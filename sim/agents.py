@@ -1,0 +1,222 @@
+"""The agents: each side's negotiator, and the constituencies whose state becomes pressure on it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.behaviour import Behaviour
+from sim.levers import Lever
+from sim.negotiation import Agreement, Utility
+
+if TYPE_CHECKING:
+    from sim.model import NegotiationModel
+    from sim.scenario import ActorSpec, ConstituencySpec
+
+MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
+BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size
+SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
+
+
+class Negotiator(mesa.Agent):
+    """The team that decides one side's measures, offers and acceptances.
+
+    Each day it implements what was agreed (as fully and as fast as its compliance and its trust
+    allow), watches the other side against the agreement, updates its trust, and, when aggrieved
+    enough, adds a new measure on the lever that hurts the other side most.
+    """
+
+    def __init__(self, model: NegotiationModel, spec: ActorSpec, behaviour: Behaviour,
+                 levers: dict[str, Lever]):
+        super().__init__(model)
+        self.actor = spec.id
+        self.label = spec.label
+        self.spec = spec
+        self.behaviour = behaviour
+        self.levers = levers  # its own levers, by id
+        self.utility = Utility(dict(spec.priorities), dict(spec.holds))
+        self.trust = behaviour.initial_trust
+        self.mandate = 0.0  # extra room to concede given by a leaders' call, used up by talks
+        self.grievance = 0.0
+        self.pressure = 0.0
+        self.last_measure_day = -10**6
+        self.held_back: dict[str, int] = {}  # lever id -> days in a row not worked on
+
+    @property
+    def other(self) -> Negotiator:
+        return self.model.negotiators[self.model.scenario.other(self.actor)]
+
+    def step(self) -> None:
+        """One day: implement, observe the other side, update trust, perhaps retaliate."""
+        agreement = self.model.agreement
+        if agreement:
+            self.implement(agreement)
+        self.observe(agreement)
+        self.consider_measure(agreement)
+
+    def willingness(self) -> float:
+        """Readiness to talk: trust in the other side plus the pressure it feels at home."""
+        return self.trust + self.behaviour.pressure_sensitivity * self.pressure + self.mandate
+
+    def reservation(self, status_quo: float) -> float:
+        """The least utility it will sign for: the status quo plus resolve, less pressure."""
+        b = self.behaviour
+        return status_quo + b.resolve - b.pressure_sensitivity * self.pressure * 0.3 - self.mandate
+
+    def implement(self, agreement: Agreement) -> None:
+        """Work towards each agreed value of its own levers, or hold back today."""
+        b = self.behaviour
+        willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+        for lever_id, target in agreement.terms.items():
+            lever = self.levers.get(lever_id)
+            if lever is None or lever.value == target:
+                continue
+            if self.model.random.random() < willing:
+                lever.command(target)
+                if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
+                    self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
+                                   f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
+                                   f"agreed {lever.spec.describe(target)}): trust in "
+                                   f"{self.other.label} at {self.trust:.2f}")
+            else:
+                lever.command(lever.value)
+                self.held_back[lever_id] = self.held_back.get(lever_id, 0) + 1
+                if self.held_back[lever_id] == SLOW_WALK_DAYS:
+                    self.model.log(self.actor, "slow-walk", f"{self.label} holds back on "
+                                   f"{lever.spec.label} at {lever.spec.describe(lever.value)} "
+                                   f"(agreed {lever.spec.describe(target)}): trust in "
+                                   f"{self.other.label}'s compliance is {self.trust:.2f}")
+
+    def observe(self, agreement: Agreement | None) -> None:
+        """Compare the other side with its promises and its past; update grievance and trust.
+
+        Trust arrives on foot and leaves on horseback (assumption): it rises at a quarter of the
+        pace at which it falls. Without an agreement only new restrictions move it.
+        """
+        shortfall = self.shortfall(agreement) if agreement else 0.0
+        breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
+        self.grievance = min(1.0, shortfall + BREACH_WEIGHT * breach)
+        signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
+        rate = self.behaviour.trust_learning * (0.25 if signal > self.trust else 1.0)
+        self.trust += rate * (signal - self.trust)
+
+    def shortfall(self, agreement: Agreement) -> float:
+        """The other side's worst delay on a promised easing, scaled by how much this side cares.
+
+        A promise counts as due in a straight line over 7 days plus up to four weeks of patience;
+        the shortfall on a lever is the share of the promised move still missing against that line.
+        """
+        days = self.model.day - agreement.signed
+        expected = min(1.0, days / (7.0 + 28.0 * self.behaviour.patience))
+        top = max(self.utility.wants.values(), default=0.0) or 1.0
+        worst = 0.0
+        for lever_id, target in agreement.terms.items():
+            weight = self.utility.wants.get(lever_id, 0.0)
+            lever = self.other.levers.get(lever_id)
+            if not weight or lever is None:
+                continue
+            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+            goal = lever.spec.restrictiveness(target)
+            if start - goal <= 1e-6:
+                continue
+            due = start - expected * (start - goal)
+            missing = max(0.0, lever.restrictiveness - due) / (start - goal)
+            worst = max(worst, weight / top * missing)
+        return worst
+
+    def consider_measure(self, agreement: Agreement | None) -> None:
+        """When aggrieved past its restraint, add a restriction where the other side feels it most."""
+        b = self.behaviour
+        threshold = 0.15 + 0.7 * b.restraint
+        if self.grievance <= threshold:
+            return
+        if self.model.day - self.last_measure_day < MEASURE_COOLDOWN_DAYS:
+            return
+        if self.model.talks_pending():
+            return  # the leaders agreed to talk: measures wait for the talks
+        if self.model.random.random() >= b.reciprocity * (self.grievance - threshold):
+            return
+        lever = self.pick_measure(agreement)
+        if lever is None:
+            return
+        step = min(1.0 - lever.restrictiveness, 0.5 * self.grievance * b.reciprocity)
+        old = lever.value
+        lever.command(lever.spec.value_at(lever.restrictiveness + step))
+        self.last_measure_day = self.model.day
+        bound = agreement is not None and lever.spec.id in agreement.terms
+        self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
+                       f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}"
+                       f"{' (breaking agreed terms)' if bound else ''}: trust in "
+                       f"{self.other.label} fell to {self.trust:.2f}", news=-step)
+
+    def pick_measure(self, agreement: Agreement | None) -> Lever | None:
+        """An own lever to tighten, drawn with odds by how much the other side minds it.
+
+        Levers bound by agreed terms weigh a fifth (breaking a term costs more than a new measure),
+        and a lever already tight weighs less (what is left to tighten).
+        """
+        wants = self.other.utility.wants
+        levers, odds = [], []
+        for lever_id, lever in self.levers.items():
+            score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
+            if agreement is not None and lever_id in agreement.terms:
+                score *= 0.2
+            if score > 0.01:
+                levers.append(lever)
+                odds.append(score)
+        if not levers:
+            return None
+        return self.model.random.choices(levers, weights=odds)[0]
+
+
+class Firm(mesa.Agent):
+    """A firm that depends on something the other side controls (rare earths, a market, chips).
+
+    Its stock (days of cover) runs down while supply is restricted and refills when it opens;
+    its pressure is how far the stock sits below the cover it is comfortable with.
+    """
+
+    def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
+        super().__init__(model)
+        self.constituency = spec.id
+        self.lever = model.levers[spec.params["depends_on"]]
+        self.comfort = float(spec.params.get("comfort_days", 60))
+        self.stock = stock
+        self.pressure = 0.0
+
+    def step(self) -> None:
+        supply = 1.0 - self.lever.restrictiveness
+        self.stock = min(self.comfort, max(0.0, self.stock + 1.5 * supply - 1.0))
+        self.pressure = 1.0 - self.stock / self.comfort
+
+    def shock(self, change: float) -> None:
+        self.stock = min(self.comfort, max(0.0, self.stock * (1.0 + change)))
+        self.pressure = 1.0 - self.stock / self.comfort
+
+
+class Market(mesa.Agent):
+    """A stock market that moves on the day's news (deals up, new measures down) and on noise.
+
+    Its pressure is the fall from its peak, as a share of a fall that leaders find painful.
+    """
+
+    def __init__(self, model: NegotiationModel, spec: ConstituencySpec):
+        super().__init__(model)
+        self.constituency = spec.id
+        p = spec.params
+        self.sensitivity = float(p.get("news_sensitivity", 0.01))
+        self.volatility = float(p.get("volatility", 0.005))
+        self.pain = float(p.get("pain_drawdown", 0.2))
+        self.peak = 100.0
+        self.index = 100.0 * (1.0 - float(p.get("initial_drawdown", 0.0)))
+        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
+
+    def step(self) -> None:
+        change = self.sensitivity * self.model.news + self.volatility * self.model.random.gauss(0, 1)
+        self.shock(change)
+
+    def shock(self, change: float) -> None:
+        self.index *= 1.0 + change
+        self.peak = max(self.peak, self.index)
+        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)

@@ -1,0 +1,79 @@
+"""Levers: the policy instruments an actor sets (a tariff rate, an export-control index, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """One policy instrument as the scenario defines it: bounds, unit and which end restricts.
+
+    ``restrictive`` says which end of the range hurts the other side: ``high`` for a tariff or an
+    export-control index, ``low`` for a share of export licences approved. ``speed`` is the share of
+    an ordered change that takes effect per day (1 = by decree at once; 0.05 = a bureaucracy that
+    works through applications over weeks): a property of the instrument, not of the will behind it.
+    """
+
+    id: str  # "<actor>.<lever>", the column name in timeline.csv
+    actor: str
+    name: str
+    label: str
+    unit: str
+    min: float
+    max: float
+    initial: float
+    restrictive: str = "high"
+    speed: float = 1.0
+    source: str = ""  # "doc 004: 'quote'" or "assumption: why"
+
+    def restrictiveness(self, value: float) -> float:
+        """Where ``value`` sits between fully open (0) and fully restrictive (1)."""
+        share = (value - self.min) / (self.max - self.min)
+        return share if self.restrictive == "high" else 1.0 - share
+
+    def value_at(self, restrictiveness: float) -> float:
+        """The lever value that has the given restrictiveness (inverse of ``restrictiveness``)."""
+        share = restrictiveness if self.restrictive == "high" else 1.0 - restrictiveness
+        return self.min + share * (self.max - self.min)
+
+    def clip(self, value: float) -> float:
+        return min(self.max, max(self.min, value))
+
+    def describe(self, value: float) -> str:
+        """Plain-language value for the narrative: '30 %' or '0.42'."""
+        if self.unit == "percent":
+            return f"{value:.0f} %"
+        if self.unit == "share":
+            return f"{100 * value:.0f} %"
+        return f"{value:.2f}"
+
+
+class Lever:
+    """The current setting of one instrument, moved only by its owner's decisions."""
+
+    __slots__ = ("spec", "value", "order")
+
+    def __init__(self, spec: LeverSpec):
+        self.spec = spec
+        self.value = spec.initial
+        self.order: float | None = None  # the value the owner has ordered, reached at spec.speed
+
+    @property
+    def restrictiveness(self) -> float:
+        return self.spec.restrictiveness(self.value)
+
+    def command(self, target: float) -> None:
+        """The owner orders a new value; it takes effect at the instrument's speed."""
+        self.order = self.spec.clip(target)
+
+    def advance(self) -> None:
+        """One day of an ordered change taking effect."""
+        if self.order is None:
+            return
+        gap = self.order - self.value
+        if abs(gap) <= 1e-9 * (self.spec.max - self.spec.min):
+            self.value = self.order
+            self.order = None
+        else:
+            self.value = self.spec.clip(self.value + self.spec.speed * gap)

@@ -1,0 +1,272 @@
+"""NegotiationModel: two negotiators, their levers and constituencies, day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import mesa
+
+from sim import events
+from sim.agents import Firm, Market, Negotiator
+from sim.behaviour import draw, make_behaviour
+from sim.levers import Lever
+from sim.negotiation import Agreement
+from sim.scenario import MeetingSpec, Scenario
+
+STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
+MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
+STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
+
+
+@dataclass
+class LogEntry:
+    """One line of events.csv: a decision, an offer, a meeting's end, with its plain reason."""
+
+    day: int
+    actor: str
+    kind: str
+    meeting: str
+    why: str
+
+
+class NegotiationModel(mesa.Model):
+    """Two sides' negotiators, their levers and constituencies, stepped one calendar day at a time.
+
+    Each day: scheduled meetings and shocks happen; each negotiator implements, observes and may
+    retaliate; ordered lever changes take effect; firms and markets respond and press their side.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0):
+        super().__init__(rng=scenario.seed if seed is None else seed)
+        self.scenario = scenario
+        self.run_id = run
+        self.day = 0
+        self.news = 0.0
+        self.entries: list[LogEntry] = []
+        self.agreement: Agreement | None = None
+        self.last_call_day = -1
+        self.last_measure_day = -10**6
+        self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
+        self.history: dict[str, list[float]] = {k: [] for k in self.levers}
+        self.negotiators: dict[str, Negotiator] = {}
+        self.constituents: dict[str, list[Firm | Market]] = {}
+        for actor in scenario.actors.values():
+            behaviour = make_behaviour(actor.behaviour, self.random)
+            own = {lv.id: self.levers[lv.id] for lv in actor.levers}
+            self.negotiators[actor.id] = Negotiator(self, actor, behaviour, own)
+        for actor in scenario.actors.values():
+            for spec in actor.constituencies:
+                self.constituents[spec.id] = self._constituency(spec)
+        self.pending = [events.build(m) for m in scenario.meetings]
+        self.shocks = [events.Shock(s) for s in scenario.shocks]
+        self.columns: dict[str, list] = {name: [] for name in self.column_names()}
+        self.update_pressure()
+        self.status = "escalating"
+        self.collect()
+
+    def _constituency(self, spec) -> list[Firm | Market]:
+        if spec.kind == "market":
+            return [Market(self, spec)]
+        count = int(spec.params.get("count", 10))
+        cover = spec.params.get("stock_days", 60)
+        return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
+
+    @property
+    def date(self) -> dt.date:
+        return self.scenario.start + dt.timedelta(days=self.day)
+
+    # --- the day -----------------------------------------------------------------------------
+    def step(self) -> None:
+        """One calendar day of the story."""
+        self.day += 1
+        self.news = 0.0
+        for lever_id, lever in self.levers.items():
+            self.history[lever_id].append(lever.restrictiveness)
+        self.hold_meetings()
+        self.agents_by_type[Negotiator].shuffle_do("step")
+        for lever in self.levers.values():
+            lever.advance()
+        for kind in (Firm, Market):  # constituencies react in a fixed order: no draws depend on it
+            if kind in self.agents_by_type:
+                self.agents_by_type[kind].do("step")
+        self.update_pressure()
+        self.check_expiry()
+        self.status = self.talks_status()
+        self.collect()
+        if self.date >= self.scenario.end:
+            self.running = False
+
+    def hold_meetings(self) -> None:
+        """Run today's shocks and meetings: those dated today and those whose trigger fires."""
+        for shock in self.shocks:
+            if shock.spec.date == self.date:
+                shock.run(self)
+        due = [m for m in self.pending if self.is_due(m.spec)]
+        for meeting in due:
+            self.pending.remove(meeting)
+            if meeting.spec.trigger and meeting.spec.kind == "call":
+                meeting.initiator = meeting.initiator or meeting.spec.trigger.actor
+            meeting.run(self)
+
+    def is_due(self, spec: MeetingSpec) -> bool:
+        if spec.date is not None:
+            return spec.date == self.date
+        t = spec.trigger
+        if not t.not_before <= self.date <= t.not_after:
+            return False
+        value = getattr(self.negotiators[t.actor], t.quantity)
+        return value > t.above if t.above is not None else value < t.below
+
+    def update_pressure(self) -> None:
+        """Each side's pressure: the weighted mean of its constituencies' pressure."""
+        for actor in self.scenario.actors.values():
+            total = weight = 0.0
+            for spec in actor.constituencies:
+                agents = self.constituents[spec.id]
+                total += spec.weight * sum(a.pressure for a in agents) / len(agents)
+                weight += spec.weight
+            self.negotiators[actor.id].pressure = total / weight if weight else 0.0
+
+    # --- agreements ---------------------------------------------------------------------------
+    def sign(self, meeting: str, package: dict[str, float]) -> None:
+        """Turn an accepted package into an agreement whose duration follows mutual trust."""
+        terms = {}
+        for lever_id, h in package.items():
+            lever = self.levers[lever_id]
+            if abs(h - lever.restrictiveness) > 0.005:
+                terms[lever_id] = lever.spec.value_at(h)
+        trust = sum(n.trust for n in self.negotiators.values()) / len(self.negotiators)
+        horizon = min(n.behaviour.commitment_days for n in self.negotiators.values())
+        days = max(15, round(horizon * trust / 15) * 15)
+        previous = self.agreement
+        self.agreement = Agreement(meeting, self.day, days, dict(terms),
+                                   {k: self.levers[k].value for k in terms}, previous)
+        if previous is not None:
+            for lever_id, value in previous.terms.items():
+                self.agreement.terms.setdefault(lever_id, value)
+                self.agreement.at_signing.setdefault(lever_id, previous.at_signing[lever_id])
+        self.log(None, "agreement", f"{meeting}: agreement for {days} days: "
+                 f"{self.describe(package, only=terms)}", meeting=meeting,
+                 news=sum(abs(package[k] - self.levers[k].restrictiveness) for k in terms))
+
+    def check_expiry(self) -> None:
+        """When an agreement runs out, both sides renew it or its suspended measures snap back."""
+        a = self.agreement
+        if a is None or self.day < a.expires:
+            return
+        if all(n.willingness() >= events.ATTEND_THRESHOLD for n in self.negotiators.values()):
+            a.signed, a.days = self.day, a.days
+            self.log(None, "renewal", f"the {a.meeting} terms are extended for {a.days} days: "
+                     "both sides still willing", meeting=a.meeting, news=0.2)
+            return
+        reluctant = min(self.negotiators.values(), key=lambda n: n.willingness())
+        self.log(reluctant.actor, "lapse", f"the {a.meeting} terms lapse: {reluctant.label} is "
+                 f"unwilling to renew (trust {reluctant.trust:.2f}); suspended measures return",
+                 meeting=a.meeting, news=-0.5)
+        first = a
+        while first.follows is not None:
+            first = first.follows
+        for lever_id, value in a.at_signing.items():
+            self.levers[lever_id].command(max(value, first.at_signing.get(lever_id, value))
+                                          if self.levers[lever_id].spec.restrictive == "high"
+                                          else min(value, first.at_signing.get(lever_id, value)))
+        self.agreement = None
+
+    def call_held(self, meeting: str) -> None:
+        self.last_call_day = self.day
+        self.log(None, "talks restart", f"after {meeting}, both teams are to meet again",
+                 meeting=meeting, news=0.3)
+
+    def talks_pending(self) -> bool:
+        """A leaders' call has promised talks that have not yet produced an agreement."""
+        return self.last_call_day > self._last_sign_day()
+
+    def new_restrictions(self, actor: str, weights: dict[str, float]) -> float:
+        """Tightening of ``actor``'s levers since the agreement (or in the last 14 days).
+
+        The largest over levers, each scaled by the observer's weight relative to its top weight.
+        """
+        top = max(weights.values(), default=0.0) or 1.0
+        out = 0.0
+        back = MEASURE_MEMORY_DAYS
+        for lever_id, weight in weights.items():
+            lever = self.levers[lever_id]
+            if lever.spec.actor != actor:
+                continue
+            if self.agreement is not None and lever_id in self.agreement.at_signing:
+                ref = lever.spec.restrictiveness(self.agreement.at_signing[lever_id])
+            elif self.agreement is not None:
+                hist = self.history[lever_id]
+                ref = hist[min(len(hist) - 1, self.agreement.signed)] if hist else 0.0
+            else:
+                hist = self.history[lever_id]
+                ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness
+            out = max(out, weight / top * max(0.0, lever.restrictiveness - ref))
+        return out
+
+    # --- reading the state --------------------------------------------------------------------
+    def talks_status(self) -> str:
+        """Derived each day from state: never set by the scenario."""
+        a = self.agreement
+        if a is None:
+            return "talks_restarted" if self.last_call_day >= 0 and self.last_call_day > \
+                self._last_sign_day() else "escalating"
+        if self.last_call_day > a.signed:
+            return "talks_restarted"
+        measures = [e.day for e in self.entries if e.kind == "measure" and e.day >= a.signed]
+        recent = measures and self.day - measures[-1] <= MEASURE_MEMORY_DAYS
+        if recent or min(n.trust for n in self.negotiators.values()) < STALL_TRUST:
+            return "stalled"
+        return "framework_agreed" if a.follows is not None else "truce"
+
+    def _last_sign_day(self) -> int:
+        return max((e.day for e in self.entries if e.kind == "agreement"), default=-1)
+
+    def log(self, actor: str | None, kind: str, why: str, meeting: str = "",
+            news: float = 0.0) -> None:
+        self.entries.append(LogEntry(self.day, actor or "", kind, meeting, why))
+        self.news += news
+
+    def describe(self, package: dict[str, float], only: dict | None = None) -> str:
+        """'US tariff on Chinese goods 145 % -> 30 %, ...' for the levers a package moves."""
+        parts = []
+        for lever_id, h in package.items():
+            if only is not None and lever_id not in only:
+                continue
+            lever = self.levers[lever_id]
+            new = lever.spec.value_at(h)
+            if abs(h - lever.restrictiveness) > 0.005:
+                parts.append(f"{lever.spec.label} {lever.spec.describe(lever.value)} -> "
+                             f"{lever.spec.describe(new)}")
+        return "; ".join(parts) or "no change"
+
+    def column_names(self) -> list[str]:
+        names = ["date", "run", *self.levers]
+        for actor in self.scenario.actors:
+            names += [f"{actor}.trust", f"{actor}.pressure"]
+        for cid, agents in self.constituents.items():
+            names.append(cid if isinstance(agents[0], Market) else f"{cid}.pressure")
+        return [*names, "status"]
+
+    def collect(self) -> None:
+        """Append today's row to the timeline (plain lists: cheap, and pure)."""
+        c = self.columns
+        c["date"].append(self.date)
+        c["run"].append(self.run_id)
+        for lever_id, lever in self.levers.items():
+            c[lever_id].append(lever.value)
+        for actor, n in self.negotiators.items():
+            c[f"{actor}.trust"].append(n.trust)
+            c[f"{actor}.pressure"].append(n.pressure)
+        for cid, agents in self.constituents.items():
+            if isinstance(agents[0], Market):
+                c[cid].append(agents[0].index)
+            else:
+                c[f"{cid}.pressure"].append(sum(a.pressure for a in agents) / len(agents))
+        c["status"].append(self.status)
+
+    def run_to_end(self) -> NegotiationModel:
+        while self.running:
+            self.step()
+        return self

@@ -1,0 +1,182 @@
+"""Talks between two negotiators: package utilities, offers, and the alternating-offers protocol.
+
+A package sets the restrictiveness (0 open .. 1 closed) of every lever on the agenda. Each side
+gains from the other side opening its levers, with diminishing returns (1 - h**2: the first cuts
+from an embargo-level tariff matter most), and values holding its own levers, ever more as it has
+less left to give (sqrt(h)). These curvatures are modelling assumptions; the weights come from the
+scenario's `priorities` (what a side wants) and `holds` (what it keeps).
+
+Offers follow Faratin, Sierra & Jennings (1998): a side's target utility falls from its best
+plausible package towards its reservation value as rounds pass, at a pace set by its concession
+exponent, optionally mirroring the other side's concessions (tit-for-tat). Among packages that meet
+its target it proposes the one it believes best for the other side (a trade-off offer), found in
+closed form per lever for a given weight on the other side's utility.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
+
+
+@dataclass
+class Utility:
+    """One side's valuation of packages: weights over levers it wants eased and levers it holds."""
+
+    wants: dict[str, float]  # other side's lever id -> weight
+    holds: dict[str, float]  # own lever id -> weight
+
+    @property
+    def total(self) -> float:
+        return sum(self.wants.values()) + sum(self.holds.values()) or 1.0
+
+    def of(self, h: dict[str, float]) -> float:
+        """Utility in [0, 1] of a world where each lever has restrictiveness ``h[lever]``."""
+        gain = sum(w * (1.0 - h[k] * h[k]) for k, w in self.wants.items())
+        keep = sum(w * h[k] ** 0.5 for k, w in self.holds.items())
+        return (gain + keep) / self.total
+
+    def noisy(self, rng: random.Random, noise: float) -> Utility:
+        """How another side reads these weights: each off by a relative error of sd ``noise``."""
+        def blur(weights: dict[str, float]) -> dict[str, float]:
+            return {k: max(0.0, w * (1.0 + noise * rng.gauss(0.0, 1.0))) for k, w in weights.items()}
+        return Utility(blur(self.wants), blur(self.holds))
+
+
+def best_h(own_weight: float, other_weight: float, lam: float, now: float) -> float:
+    """Restrictiveness of a lever maximising holder's sqrt(h) plus lam x wanter's (1 - h**2).
+
+    ``own_weight`` is the holder's weight, ``other_weight`` the wanter's, ``lam`` the weight on
+    the wanter's side. Closed form of d/dh = 0, clipped to [0, now]: offers never add restrictions.
+    """
+    if other_weight <= 0 or lam <= 0:
+        return now
+    if own_weight <= 0:
+        return 0.0
+    return min(now, (own_weight / (4.0 * lam * other_weight)) ** (2.0 / 3.0))
+
+
+@dataclass
+class Side:
+    """A negotiator as the protocol sees it: its utility, its reading of the other, its tactic."""
+
+    actor: str
+    utility: Utility
+    belief: Utility  # its estimate of the other side's utility
+    own: frozenset[str]  # the levers this side holds
+    reservation: float
+    concession: float  # Faratin's e
+    mirroring: float  # 0 time-dependent .. 1 tit-for-tat
+    offers: list[tuple[float, dict[str, float]]] = field(default_factory=list)  # (own U, package)
+
+    def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
+        """Offers this side could make, from most selfish to most generous, with its utilities."""
+        self.offers = []
+        for lam in LAMBDAS:
+            h = dict(now)
+            for lever in agenda:
+                if lever in self.own:
+                    h[lever] = best_h(self.utility.holds.get(lever, 0.0),
+                                      self.belief.wants.get(lever, 0.0), lam, now[lever])
+                else:  # the other side's lever: ask as if weighting its hold by lam
+                    h[lever] = best_h(lam * self.belief.holds.get(lever, 0.0),
+                                      self.utility.wants.get(lever, 0.0), 1.0, now[lever])
+            self.offers.append((self.utility.of(h), h))
+
+    @property
+    def best(self) -> float:
+        return self.offers[0][0]
+
+    def target(self, t: int, rounds: int, conceded_by_other: float) -> float:
+        """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
+        frac = t / max(1, rounds - 1)
+        by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
+        mirrored = self.best - conceded_by_other
+        aim = (1.0 - self.mirroring) * by_clock + self.mirroring * min(by_clock + 0.02, mirrored)
+        return max(self.reservation, aim)
+
+    def offer_at(self, aim: float) -> tuple[float, dict[str, float]]:
+        """The most generous package that still gives this side at least ``aim``."""
+        chosen = self.offers[0]
+        for utility, package in self.offers:
+            if utility >= aim:
+                chosen = (utility, package)
+            else:
+                break
+        return chosen
+
+
+@dataclass
+class Round:
+    """One offer in the talks and the other side's answer."""
+
+    number: int
+    proposer: str
+    package: dict[str, float]  # restrictiveness per agenda lever
+    proposer_utility: float
+    responder_utility: float
+    responder_aim: float
+    accepted: bool
+
+
+@dataclass
+class Outcome:
+    """How talks ended: the package agreed (restrictiveness per lever) or why not."""
+
+    agreed: bool
+    package: dict[str, float]
+    rounds: list[Round]
+    reason: str
+
+
+def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str, float],
+                     rounds: int) -> Outcome:
+    """Run up to ``rounds`` offers, sides alternating, until one accepts or the deadline passes.
+
+    A side accepts an offer worth at least what it would itself ask next round (Faratin's AC_next)
+    and at least its reservation value.
+    """
+    for side in (first, second):
+        side.frontier(agenda, now)
+    for side in (first, second):
+        if side.best < side.reservation:
+            return Outcome(False, {}, [], f"{side.actor} sees no package on this agenda better "
+                           "than no deal")
+    log: list[Round] = []
+    for t in range(rounds):
+        proposer, responder = (first, second) if t % 2 == 0 else (second, first)
+        conceded = _conceded(proposer, responder, log)
+        own_u, package = proposer.offer_at(proposer.target(t, rounds, conceded))
+        their_u = responder.utility.of(package)
+        aim = responder.target(min(t + 1, rounds - 1), rounds, _conceded(responder, proposer, log))
+        accepted = their_u >= aim and their_u >= responder.reservation
+        log.append(Round(t + 1, proposer.actor, package, own_u, their_u, aim, accepted))
+        if accepted:
+            return Outcome(True, package, log, f"{responder.actor} accepts in round {t + 1}")
+    return Outcome(False, {}, log, f"no offer was accepted in {rounds} rounds")
+
+
+def _conceded(side: Side, other: Side, log: list[Round]) -> float:
+    """How much the other side's offers have improved, measured in this side's utility."""
+    theirs = [r.package for r in log if r.proposer == other.actor]
+    if len(theirs) < 2:
+        return 0.0
+    return max(0.0, side.utility.of(theirs[-1]) - side.utility.of(theirs[0]))
+
+
+@dataclass
+class Agreement:
+    """Accepted terms (target lever values), when they were agreed and how long they run."""
+
+    meeting: str
+    signed: int  # model day
+    days: int
+    terms: dict[str, float]  # lever id -> agreed value
+    at_signing: dict[str, float]  # lever id -> value when signed
+    follows: Agreement | None = None
+
+    @property
+    def expires(self) -> int:
+        return self.signed + self.days

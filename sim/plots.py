@@ -1,0 +1,188 @@
+"""Figures: each lever over time with the meetings marked and the documented record overlaid,
+an overview of the whole story, and the shared look used by the web page too.
+
+Colour-blind-safe (Okabe-Ito), large type for projectors, each side always in its own colour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from sim.scenario import Scenario  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+RECORD_COLOUR = "#222222"
+STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
+                  "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
+STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
+         "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.spines.top": False,
+         "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110}
+
+
+def actor_colour(scenario: Scenario, actor: str) -> str:
+    spec = scenario.actors[actor]
+    return spec.colour or OKABE_ITO[list(scenario.actors).index(actor) % len(OKABE_ITO)]
+
+
+def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None,
+                  labels: bool = True) -> None:
+    """Dashed lines at the meetings' dates (dated ones, and triggered ones that happened)."""
+    for m in scenario.meetings:
+        if m.date is None:
+            continue
+        ax.axvline(m.date, color="#777777", lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
+        if labels:
+            ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
+                        rotation=90, va="top", ha="right", fontsize=9, color="#555555")
+
+
+def overlay_record(ax, observations: Iterable, quantity: str) -> None:
+    """Documented observations of ``quantity``: values as points with tolerance bars, levels as
+    bands, directions as arrows over their date range, each labelled with its document."""
+    labelled = False
+    for obs in observations:
+        if obs.quantity != quantity:
+            continue
+        label = None if labelled else "documented (doc id)"
+        mid = obs.start + (obs.end - obs.start) / 2
+        if obs.value is not None:
+            ax.errorbar([mid], [obs.value], yerr=[[obs.tolerance or 0]], fmt="D", ms=8,
+                        color=RECORD_COLOUR, mfc="white", mew=2, capsize=4, zorder=5, label=label)
+        elif obs.level is not None:
+            side, threshold = obs.level
+            lo, hi = ax.get_ylim()
+            y0, y1 = (threshold, hi) if side == "above" else (lo, threshold)
+            ax.fill_between([obs.start, obs.end + dt.timedelta(days=1)], y0, y1,
+                            color=RECORD_COLOUR, alpha=0.10, hatch="//", lw=0, label=label)
+            ax.set_ylim(lo, hi)
+        elif obs.direction is not None:
+            lo, hi = ax.get_ylim()
+            y = lo + 0.88 * (hi - lo)
+            dy = {"up": 0.08, "down": -0.08, "flat": 0.0}[obs.direction] * (hi - lo)
+            ax.annotate("", (obs.end, y + dy), (obs.start, y - dy),
+                        arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2})
+            if label:
+                ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
+                        label="documented direction")
+        else:
+            continue
+        ax.annotate(obs.doc, (mid, obs.value if obs.value is not None else ax.get_ylim()[1]),
+                    xytext=(4, 4), textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
+        labelled = True
+
+
+def _date_axis(ax) -> None:
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+
+
+def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
+                 band: dict[str, tuple[list, list]] | None = None) -> Figure:
+    """One panel per lever, each side in its colour, meetings marked, the record overlaid.
+
+    ``band`` maps a lever id to (low, high) series drawn as a faint range (e.g. 10-90 %).
+    """
+    levers = scenario.levers
+    with plt.rc_context(STYLE):
+        ncols = 2
+        nrows = (len(levers) + ncols - 1) // ncols
+        fig, axes = plt.subplots(nrows, ncols, figsize=(14, 3.6 * nrows), sharex=True,
+                                 squeeze=False, layout="constrained")
+        for ax, lever in zip(axes.flat, levers, strict=False):
+            colour = actor_colour(scenario, lever.actor)
+            if band and lever.id in band:
+                low, high = band[lever.id]
+                ax.fill_between(columns["date"], low, high, color=colour, alpha=0.2, lw=0,
+                                label="10-90 % of runs")
+            ax.plot(columns["date"], columns[lever.id], color=colour, lw=2.5, label="simulated")
+            span = lever.max - lever.min
+            ax.set_ylim(lever.min - 0.05 * span, lever.max + 0.05 * span)
+            ax.set_title(lever.label, loc="left")
+            ax.set_ylabel({"percent": "%", "share": "share", "index": "index"}[lever.unit])
+            mark_meetings(ax, scenario)
+            overlay_record(ax, observations, lever.id)
+            ax.legend(loc="lower left", frameon=False)
+            _date_axis(ax)
+        for ax in list(axes.flat)[len(levers):]:
+            ax.set_visible(False)
+        fig.suptitle(f"{scenario.title}: levers", fontsize=16)
+    return fig
+
+
+def overview_figure(columns: dict[str, list], scenario: Scenario, observations=()) -> Figure:
+    """The story on one page: levers (as restrictiveness), trust, pressure, market, status."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(4, 1, figsize=(13, 13), sharex=True, layout="constrained",
+                                 gridspec_kw={"height_ratios": [3, 2, 2, 0.5]})
+        dates = columns["date"]
+        styles = ["-", "--", "-.", ":"]
+        counts: dict[str, int] = {}
+        for lever in scenario.levers:
+            n = counts[lever.actor] = counts.get(lever.actor, -1) + 1
+            axes[0].plot(dates, [lever.restrictiveness(v) for v in columns[lever.id]],
+                         color=actor_colour(scenario, lever.actor), ls=styles[n % 4], lw=2.2,
+                         label=lever.label)
+        axes[0].set_ylabel("restrictiveness\n(0 open, 1 closed)")
+        axes[0].set_ylim(-0.03, 1.03)
+        axes[0].legend(loc="upper right", ncols=2, frameon=False)
+        for actor in scenario.actors:
+            colour = actor_colour(scenario, actor)
+            label = scenario.actors[actor].label
+            axes[1].plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
+                         label=f"{label}: trust in the other side")
+            axes[2].plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5,
+                         label=f"{label}: domestic pressure")
+            overlay_record(axes[1], observations, f"{actor}.trust")
+        axes[1].set_ylim(0, 1)
+        axes[2].set_ylim(0, 1)
+        axes[1].legend(loc="upper left", frameon=False)
+        axes[2].legend(loc="upper left", frameon=False)
+        _status_strip(axes[3], columns, observations)
+        for ax in axes:
+            mark_meetings(ax, scenario, labels=ax is axes[0])
+        _date_axis(axes[3])
+        fig.suptitle(f"{scenario.title}: overview", fontsize=16)
+    return fig
+
+
+def _status_strip(ax, columns: dict[str, list], observations) -> None:
+    """The talks status as coloured blocks, documented statuses as labelled brackets above."""
+    dates, status = columns["date"], columns["status"]
+    one = dt.timedelta(days=1)
+    for d, s in zip(dates, status, strict=True):
+        ax.axvspan(d, d + one, 0, 0.6, color=STATUS_COLOURS.get(s, "#999999"), lw=0)
+    for s, colour in STATUS_COLOURS.items():
+        ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
+    for obs in observations:
+        if obs.quantity == "status" and obs.status:
+            ax.plot([obs.start, obs.end + one], [0.8, 0.8], color=RECORD_COLOUR, lw=3)
+            ax.annotate(f"{obs.status.replace('_', ' ')} ({obs.doc})", (obs.start, 0.85),
+                        fontsize=9, color=RECORD_COLOUR)
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks([])
+    ax.set_ylabel("status")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=5, frameon=False)
+
+
+def save(fig: Figure, path: Path) -> None:
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def write_run_plots(columns: dict[str, list], scenario: Scenario, folder: Path,
+                    observations=()) -> list[Path]:
+    """levers.png and overview.png for one run."""
+    paths = [folder / "levers.png", folder / "overview.png"]
+    save(lever_figure(columns, scenario, observations), paths[0])
+    save(overview_figure(columns, scenario, observations), paths[1])
+    return paths

@@ -1,0 +1,537 @@
+"""The documented record: what the news documents report, in the model's quantities.
+
+The record is read for comparison only; the model never imports this module. ``load_record`` reads
+and checks the YAML file (every mistake is a ``RecordError`` naming its line), ``format_table`` and
+``to_json`` show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.errors import RecordError, did_you_mean
+from sim.yamlio import YamlDoc, load_yaml
+
+DEFAULT_PATH = Path(__file__).parent.parent / "scenarios" / "record" / "us_china_2025.yaml"
+
+STATUS = "status"
+CONTEXT = "context"
+NUMERIC_QUANTITIES = frozenset({
+    "us.tariff_on_china", "china.tariff_on_us", "china.rare_earth_licensing",
+    "us.chip_controls", "us.visa_restrictions", "us.trust", "china.trust",
+    "us.pressure", "china.pressure", "us.stock_market",
+})
+KNOWN_QUANTITIES = NUMERIC_QUANTITIES | {STATUS}
+STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
+CONFIDENCES = ("high", "medium", "low")
+DIRECTIONS = ("up", "down", "flat")
+MOVE_DIRECTIONS = ("up", "down")
+CONFLICT_KINDS = ("contradiction", "sequence", "spliced_text", "garbled", "wording", "scope",
+                  "boilerplate")
+KINDS = ("value", "level", "direction", "status")
+MAX_QUOTE = 240
+
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+_DOC_KEYS = ({"file", "headline"}, {"headline_is_description", "notes"})
+_OBS_KEYS = ({"id", "quantity", "doc", "quote", "confidence"},
+             {"date", "from", "to", *KINDS, "tolerance", "min_change", "unit", "weight", "note",
+              "also"})
+_MOVE_KEYS = ({"id", "quantity", "direction", "window", "timing_tolerance_days", "doc", "quote",
+               "confidence"},
+              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note"})
+_CONFLICT_KEYS = ({"id", "kind", "docs", "quotes", "what", "how_handled"}, set())
+_TOP_KEYS = ({"documents", "observations"},
+             {"title", "description", "moves", "conflicts", "notes"})
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document: its id (the file's 3-digit prefix), file name and headline."""
+
+    id: str
+    file: str
+    headline: str
+    headline_is_description: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One documented fact about one quantity on a day or over a date range.
+
+    Exactly one of ``value``, ``level``, ``direction`` and ``status`` is set, except for context
+    observations (``quantity == "context"``), which may set none and are never scored.
+    """
+
+    id: str
+    quantity: str
+    start: dt.date
+    end: dt.date
+    doc: str
+    quote: str
+    confidence: str
+    value: float | None = None
+    tolerance: float | None = None
+    level: tuple[str, float] | None = None  # ("above" | "below", threshold)
+    direction: str | None = None
+    min_change: float | None = None
+    status: str | None = None
+    unit: str = ""
+    weight: float = 1.0
+    note: str = ""
+    also: tuple[tuple[str, str], ...] = ()  # further (doc, quote) pairs saying the same
+
+    @property
+    def is_range(self) -> bool:
+        return self.start != self.end
+
+    @property
+    def is_context(self) -> bool:
+        return self.quantity == CONTEXT
+
+    @property
+    def kind(self) -> str | None:
+        """``value``, ``level``, ``direction``, ``status`` or None (a bare context fact)."""
+        return next((k for k in KINDS if getattr(self, k) is not None), None)
+
+    def date_text(self) -> str:
+        return self.start.isoformat() + (f" to {self.end.isoformat()}" if self.is_range else "")
+
+    def expected_text(self) -> str:
+        """The expectation in words, e.g. ``145 ± 5`` or ``up by ≥ 0.05``."""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.value is not None:
+            tol = f" ± {self.tolerance:g}" if self.tolerance is not None else ""
+            return f"{self.value:g}{tol}{unit}"
+        if self.level is not None:
+            return f"{self.level[0]} {self.level[1]:g}"
+        if self.direction is not None:
+            word = "within" if self.direction == "flat" else "by ≥"
+            return f"{self.direction} {word} {self.min_change:g}"
+        if self.status is not None:
+            return self.status
+        return "(context)"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A documented change of one quantity: its direction, optional size and when it happened."""
+
+    id: str
+    quantity: str
+    direction: str
+    start: dt.date
+    end: dt.date
+    timing_tolerance_days: int
+    doc: str
+    quote: str
+    confidence: str
+    size: float | None = None
+    size_tolerance: float | None = None
+    min_change: float | None = None
+    span_days: int | None = None
+    search_days: int | None = None
+    note: str = ""
+
+    def window_text(self) -> str:
+        end = "" if self.start == self.end else f" to {self.end.isoformat()}"
+        return f"{self.start.isoformat()}{end} ± {self.timing_tolerance_days} d"
+
+    def expected_text(self) -> str:
+        if self.size is not None:
+            return f"{self.direction} {self.size:+g} ± {self.size_tolerance:g}"
+        return self.direction + (f" by ≥ {self.min_change:g}" if self.min_change else "")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Where documents disagree, garble the known sequence or carry unrelated text, and what was done."""
+
+    id: str
+    kind: str
+    docs: tuple[str, ...]
+    quotes: tuple[str, ...]
+    what: str
+    how_handled: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """The whole documented record as read from one YAML file."""
+
+    file: Path
+    title: str
+    documents: dict[str, Document]
+    observations: tuple[Observation, ...]
+    moves: tuple[Move, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[str, ...] = ()
+    description: str = ""
+
+    def headline(self, doc_id: str) -> str:
+        return self.documents[doc_id].headline
+
+    def scorable(self) -> list[Observation]:
+        """Observations that a run can hit or miss (everything but context)."""
+        return [o for o in self.observations if not o.is_context]
+
+
+def load_record(path: str | Path | None = None, *,
+                quantities: set[str] | frozenset[str] | None = None) -> Record:
+    """Read and check the record at ``path`` (default: the shipped record).
+
+    Quantity names must be in ``KNOWN_QUANTITIES``, ``context``, or ``quantities`` (for example a
+    scenario's column names) when given. Any mistake raises ``RecordError`` with its line.
+    """
+    doc = load_yaml(DEFAULT_PATH if path is None else path, RecordError)
+    return _Reader(doc, quantities).record()
+
+
+class _Reader:
+    """Builds a ``Record`` from a ``YamlDoc``, raising ``RecordError`` at the first mistake."""
+
+    def __init__(self, doc: YamlDoc, quantities: set[str] | frozenset[str] | None):
+        self.doc = doc
+        self.numeric = NUMERIC_QUANTITIES | (set(quantities or ()) - {STATUS, CONTEXT})
+        self.documents: dict[str, Document] = {}
+        self.ids: dict[str, tuple] = {}
+
+    # -- generic checks ------------------------------------------------------------------------
+    def fail(self, path: tuple, message: str) -> RecordError:
+        return self.doc.error(path, message, RecordError)  # type: ignore[return-value]
+
+    def mapping(self, path: tuple, value: object, keys: tuple[set[str], set[str]]) -> dict:
+        required, optional = keys
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping of keys, found {_describe(value)}")
+        for key in value:
+            if key not in required | optional:
+                hint = did_you_mean(key, sorted(required | optional))
+                raise self.fail((*path, key), f"unknown key `{key}`{hint}")
+        missing = sorted(required - set(value))
+        if missing:
+            raise self.fail(path, f"missing key `{missing[0]}`")
+        return value
+
+    def items(self, path: tuple, value: object) -> list:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list, found {_describe(value)}")
+        return value
+
+    def text(self, path: tuple, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, f"expected non-empty text, found {_describe(value)}")
+        return value.strip()
+
+    def number(self, path: tuple, value: object, *, positive: bool = False,
+               minimum: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(path, f"expected a number, found {_describe(value)}")
+        if positive and value <= 0:
+            raise self.fail(path, f"expected a number above 0, found {value}")
+        if minimum is not None and value < minimum:
+            raise self.fail(path, f"expected a number of at least {minimum:g}, found {value}")
+        return float(value)
+
+    def days(self, path: tuple, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(path, f"expected a whole number of days (0 or more), found "
+                            f"{_describe(value)}")
+        return value
+
+    def date(self, path: tuple, value: object) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.fail(path, f"expected a date written as YYYY-MM-DD, found {_describe(value)}")
+
+    def choice(self, path: tuple, value: object, choices: tuple[str, ...]) -> str:
+        if value not in choices:
+            hint = did_you_mean(value, choices)
+            raise self.fail(path, f"`{value}` is not one of {', '.join(choices)}{hint}")
+        return value  # type: ignore[return-value]
+
+    def new_id(self, path: tuple, value: object) -> str:
+        name = self.text(path, value)
+        if not _ID.fullmatch(name):
+            raise self.fail(path, f"the id `{name}` must be snake_case (a-z, 0-9 and _)")
+        if name in self.ids:
+            line = self.doc.where(self.ids[name])[0]
+            raise self.fail(path, f"the id `{name}` is used twice (first on line {line})")
+        self.ids[name] = path
+        return name
+
+    def doc_id(self, path: tuple, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise self.fail(path, "document ids are text: put them in quotes, e.g. `doc: \"000\"`")
+        if value not in self.documents:
+            hint = did_you_mean(value, sorted(self.documents))
+            raise self.fail(path, f"unknown document `{value}`{hint}; known: "
+                            f"{', '.join(sorted(self.documents))}")
+        return value  # type: ignore[return-value]
+
+    def quote(self, path: tuple, value: object) -> str:
+        quote = self.text(path, value)
+        if len(quote) > MAX_QUOTE:
+            raise self.fail(path, f"the quote is {len(quote)} characters; keep quotes short "
+                            f"(at most {MAX_QUOTE})")
+        return quote
+
+    def quantity(self, path: tuple, value: object) -> str:
+        known = self.numeric | {STATUS, CONTEXT}
+        if value not in known:
+            hint = did_you_mean(value, sorted(known))
+            raise self.fail(path, f"unknown quantity `{value}`{hint}")
+        return value  # type: ignore[return-value]
+
+    def span(self, path: tuple, raw: dict, one: str | None = "date") -> tuple[dt.date, dt.date]:
+        """A single ``date`` or a ``from``/``to`` pair, as (start, end)."""
+        has_range = "from" in raw or "to" in raw
+        if one and one in raw and not has_range:
+            day = self.date((*path, one), raw[one])
+            return day, day
+        if not ("from" in raw and "to" in raw) or (one and one in raw):
+            either = f"either `{one}:` or " if one else ""
+            raise self.fail(path, f"give {either}both `from:` and `to:`")
+        start = self.date((*path, "from"), raw["from"])
+        end = self.date((*path, "to"), raw["to"])
+        if start > end:
+            raise self.fail((*path, "from"), f"`from` ({start}) is after `to` ({end})")
+        return start, end
+
+    # -- sections -------------------------------------------------------------------------------
+    def record(self) -> Record:
+        raw = self.mapping((), self.doc.data, _TOP_KEYS)
+        if not isinstance(raw["documents"], dict) or not raw["documents"]:
+            raise self.fail(("documents",), "expected a mapping of document ids to documents")
+        for key, value in raw["documents"].items():
+            self.documents[key] = self.document(("documents", key), key, value)
+        obs = [self.observation(("observations", i), o)
+               for i, o in enumerate(self.items(("observations",), raw["observations"]))]
+        moves = [self.move(("moves", i), m)
+                 for i, m in enumerate(self.items(("moves",), raw.get("moves", [])))]
+        conflicts = [self.conflict(("conflicts", i), c)
+                     for i, c in enumerate(self.items(("conflicts",), raw.get("conflicts", [])))]
+        notes = [self.text(("notes", i), n)
+                 for i, n in enumerate(self.items(("notes",), raw.get("notes", [])))]
+        return Record(self.doc.file, str(raw.get("title", "")).strip(), self.documents, tuple(obs),
+                      tuple(moves), tuple(conflicts), tuple(notes),
+                      str(raw.get("description", "")).strip())
+
+    def document(self, path: tuple, key: object, value: object) -> Document:
+        if not isinstance(key, str):
+            raise self.fail(path, "document ids are text: write each id in quotes, e.g. `\"000\":`")
+        raw = self.mapping(path, value, _DOC_KEYS)
+        flag = raw.get("headline_is_description", False)
+        if not isinstance(flag, bool):
+            raise self.fail((*path, "headline_is_description"),
+                            f"expected true or false, found {_describe(flag)}")
+        notes = self.text((*path, "notes"), raw["notes"]) if "notes" in raw else ""
+        return Document(key, self.text((*path, "file"), raw["file"]),
+                        self.text((*path, "headline"), raw["headline"]), flag, notes)
+
+    def observation(self, path: tuple, value: object) -> Observation:
+        raw = self.mapping(path, value, _OBS_KEYS)
+        fields = dict(
+            id=self.new_id((*path, "id"), raw["id"]),
+            quantity=self.quantity((*path, "quantity"), raw["quantity"]),
+            doc=self.doc_id((*path, "doc"), raw["doc"]),
+            quote=self.quote((*path, "quote"), raw["quote"]),
+            confidence=self.choice((*path, "confidence"), raw["confidence"], CONFIDENCES),
+            unit=self.text((*path, "unit"), raw["unit"]) if "unit" in raw else "",
+            note=self.text((*path, "note"), raw["note"]) if "note" in raw else "",
+            weight=self.number((*path, "weight"), raw.get("weight", 1), positive=True),
+            also=self.also((*path, "also"), raw.get("also", [])),
+        )
+        fields["start"], fields["end"] = self.span(path, raw)
+        fields.update(self.expectation(path, raw, fields["quantity"]))
+        return Observation(**fields)
+
+    def also(self, path: tuple, value: object) -> tuple[tuple[str, str], ...]:
+        out = []
+        for i, item in enumerate(self.items(path, value)):
+            raw = self.mapping((*path, i), item, ({"doc", "quote"}, set()))
+            out.append((self.doc_id((*path, i, "doc"), raw["doc"]),
+                        self.quote((*path, i, "quote"), raw["quote"])))
+        return tuple(out)
+
+    def expectation(self, path: tuple, raw: dict, quantity: str) -> dict:
+        """The one value / level / direction / status of an observation, checked against the rest."""
+        kinds = [k for k in KINDS if k in raw]
+        if len(kinds) > 1:
+            raise self.fail((*path, kinds[1]), "give only one of `value`, `level`, `direction`, "
+                            f"`status`; found `{kinds[0]}` and `{kinds[1]}`")
+        kind = kinds[0] if kinds else None
+        if kind is None and quantity != CONTEXT:
+            raise self.fail(path, "give one of `value`, `level`, `direction` or `status`")
+        for key, owner in (("tolerance", "value"), ("min_change", "direction")):
+            if key in raw and kind != owner:
+                raise self.fail((*path, key), f"`{key}` goes with `{owner}`")
+        if (kind == "status") != (quantity == STATUS) and quantity != CONTEXT:
+            raise self.fail((*path, "quantity"), "a `status` observation needs `quantity: status`, "
+                            "and `quantity: status` needs a `status` word")
+        return self._kind(path, raw, kind, quantity) if kind else {}
+
+    def _kind(self, path: tuple, raw: dict, kind: str, quantity: str) -> dict:
+        here = (*path, kind)
+        if kind == "value":
+            out = {"value": self.number(here, raw["value"])}
+            if "tolerance" in raw:
+                out["tolerance"] = self.number((*path, "tolerance"), raw["tolerance"], minimum=0)
+            elif quantity != CONTEXT:
+                raise self.fail(path, "a `value` needs a `tolerance` (absolute, same unit)")
+            return out
+        if kind == "level":
+            level = self.mapping(here, raw["level"], (set(), {"above", "below"}))
+            if len(level) != 1:
+                raise self.fail(here, "give exactly one of `above:` or `below:`")
+            (side, threshold), = level.items()
+            return {"level": (side, self.number((*here, side), threshold))}
+        if kind == "direction":
+            if "from" not in raw:
+                raise self.fail(here, "a `direction` needs a date range (`from:` and `to:`)")
+            if "min_change" not in raw:
+                raise self.fail(path, "a `direction` needs `min_change` (for `flat`: the largest "
+                                "change still counted as flat)")
+            return {"direction": self.choice(here, raw["direction"], DIRECTIONS),
+                    "min_change": self.number((*path, "min_change"), raw["min_change"],
+                                              positive=True)}
+        return {"status": self.choice(here, raw["status"], STATUSES)}
+
+    def move(self, path: tuple, value: object) -> Move:
+        raw = self.mapping(path, value, _MOVE_KEYS)
+        quantity = self.quantity((*path, "quantity"), raw["quantity"])
+        if quantity in (STATUS, CONTEXT):
+            raise self.fail((*path, "quantity"), f"a move needs a numeric quantity, not `{quantity}`")
+        window = self.mapping((*path, "window"), raw["window"], ({"from", "to"}, set()))
+        start, end = self.span((*path, "window"), window, one=None)
+        return Move(
+            id=self.new_id((*path, "id"), raw["id"]), quantity=quantity,
+            direction=self.choice((*path, "direction"), raw["direction"], MOVE_DIRECTIONS),
+            start=start, end=end,
+            timing_tolerance_days=self.days((*path, "timing_tolerance_days"),
+                                            raw["timing_tolerance_days"]),
+            doc=self.doc_id((*path, "doc"), raw["doc"]),
+            quote=self.quote((*path, "quote"), raw["quote"]),
+            confidence=self.choice((*path, "confidence"), raw["confidence"], CONFIDENCES),
+            note=self.text((*path, "note"), raw["note"]) if "note" in raw else "",
+            **self.move_size(path, raw), **self.move_search(path, raw))
+
+    def move_size(self, path: tuple, raw: dict) -> dict:
+        if ("size" in raw) != ("size_tolerance" in raw):
+            raise self.fail(path, "`size` and `size_tolerance` go together")
+        if "size" not in raw:
+            return {}
+        size = self.number((*path, "size"), raw["size"])
+        if (size > 0) != (raw["direction"] == "up") or size == 0:
+            raise self.fail((*path, "size"), f"a move `{raw['direction']}` needs a "
+                            f"{'positive' if raw['direction'] == 'up' else 'negative'} size")
+        return {"size": size, "size_tolerance": self.number((*path, "size_tolerance"),
+                                                            raw["size_tolerance"], minimum=0)}
+
+    def move_search(self, path: tuple, raw: dict) -> dict:
+        out: dict = {}
+        if "min_change" in raw:
+            out["min_change"] = self.number((*path, "min_change"), raw["min_change"], positive=True)
+        for key in ("span_days", "search_days"):
+            if key in raw:
+                out[key] = self.days((*path, key), raw[key])
+        if out.get("span_days") == 0:
+            raise self.fail((*path, "span_days"), "`span_days` must be at least 1")
+        return out
+
+    def conflict(self, path: tuple, value: object) -> Conflict:
+        raw = self.mapping(path, value, _CONFLICT_KEYS)
+        docs = tuple(self.doc_id((*path, "docs", i), d)
+                     for i, d in enumerate(self.items((*path, "docs"), raw["docs"])))
+        quotes = tuple(self.quote((*path, "quotes", i), q)
+                       for i, q in enumerate(self.items((*path, "quotes"), raw["quotes"])))
+        if not docs or not quotes:
+            raise self.fail(path, "a conflict needs at least one document and one quote")
+        return Conflict(self.new_id((*path, "id"), raw["id"]),
+                        self.choice((*path, "kind"), raw["kind"], CONFLICT_KINDS), docs, quotes,
+                        self.text((*path, "what"), raw["what"]),
+                        self.text((*path, "how_handled"), raw["how_handled"]))
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict | list):
+        return f"a {type(value).__name__}"
+    return f"`{value}`"
+
+
+# -- output ----------------------------------------------------------------------------------------
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _columns(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows of cells, left-aligned in columns (the last cell is left ragged)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
+            for r in rows]
+
+
+def format_table(record: Record, quote_width: int = 60) -> str:
+    """The record as text: observations grouped by date, then moves, documents and conflicts."""
+    observations = sorted(record.observations, key=lambda o: (o.start, o.end, o.id))
+    rows = _columns([[o.quantity, _shorten(o.expected_text(), 24), o.doc, o.confidence,
+                      f"“{_shorten(o.quote, quote_width)}”"] for o in observations])
+    lines, last = [record.title or "Documented record"], ""
+    for obs, row in zip(observations, rows, strict=True):
+        if obs.date_text() != last:
+            last = obs.date_text()
+            lines += ["", last]
+        lines.append(row)
+    if record.moves:
+        lines += ["", "Moves"]
+        lines += _columns([[m.window_text(), m.quantity, m.expected_text(), m.doc, m.confidence,
+                            m.id] for m in sorted(record.moves, key=lambda m: (m.start, m.id))])
+    lines += ["", "Documents"]
+    lines += _columns([[d.id, d.file, ("(description) " if d.headline_is_description else "")
+                        + d.headline] for d in record.documents.values()])
+    if record.conflicts:
+        lines += ["", f"Conflicts and spliced text ({len(record.conflicts)}; see {record.file})"]
+        lines += _columns([[c.id, c.kind, ",".join(c.docs)] for c in record.conflicts])
+    return "\n".join(lines)
+
+
+def _observation_json(record: Record, obs: Observation) -> dict:
+    return {
+        "id": obs.id,
+        "date": None if obs.is_range else obs.start.isoformat(),
+        "from": obs.start.isoformat() if obs.is_range else None,
+        "to": obs.end.isoformat() if obs.is_range else None,
+        "quantity": obs.quantity,
+        "kind": obs.kind,
+        "value": obs.value,
+        "tolerance": obs.tolerance,
+        "level": dict([obs.level]) if obs.level else None,
+        "direction": obs.direction,
+        "min_change": obs.min_change,
+        "status": obs.status,
+        "unit": obs.unit or None,
+        "doc": obs.doc,
+        "headline": record.headline(obs.doc),
+        "quote": obs.quote,
+        "confidence": obs.confidence,
+        "weight": obs.weight,
+        "note": obs.note or None,
+    }
+
+
+def to_json(record: Record) -> str:
+    """The observations as a JSON list (dates as ISO text, absent fields as null)."""
+    return json.dumps([_observation_json(record, o) for o in record.observations],
+                      indent=2, ensure_ascii=False)
+
