@@ -144,30 +144,32 @@ class Negotiator(mesa.Agent):
         old = lever.value
         lever.command(lever.spec.value_at(lever.restrictiveness + step))
         self.last_measure_day = self.model.day
-        bound = agreement is not None and lever.spec.id in agreement.terms
         self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
                        f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}"
-                       f"{' (breaking agreed terms)' if bound else ''}: trust in "
+                       f": trust in "
                        f"{self.other.label} fell to {self.trust:.2f}", news=-step)
 
     def pick_measure(self, agreement: Agreement | None) -> Lever | None:
         """An own lever to tighten, drawn with odds by how much the other side minds it.
 
-        Levers bound by agreed terms weigh a fifth (breaking a term costs more than a new measure),
-        and a lever already tight weighs less (what is left to tighten).
+        Levers bound by the agreement in force are never used (a side that wants to escalate
+        picks instruments the deal does not cover), and a lever already tight weighs less.
         """
         wants = self.other.utility.wants
         levers, odds = [], []
         for lever_id, lever in self.levers.items():
-            score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
             if agreement is not None and lever_id in agreement.terms:
-                score *= 0.2
+                continue
+            score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
             if score > 0.01:
                 levers.append(lever)
                 odds.append(score)
         if not levers:
             return None
         return self.model.random.choices(levers, weights=odds)[0]
+
+
+REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
 
 
 class Firm(mesa.Agent):
@@ -187,7 +189,7 @@ class Firm(mesa.Agent):
 
     def step(self) -> None:
         supply = 1.0 - self.lever.restrictiveness
-        self.stock = min(self.comfort, max(0.0, self.stock + 1.5 * supply - 1.0))
+        self.stock = min(self.comfort, max(0.0, self.stock + REFILL * supply - 1.0))
         self.pressure = 1.0 - self.stock / self.comfort
 
     def shock(self, change: float) -> None:

@@ -198,7 +198,8 @@ class NegotiationModel(mesa.Model):
                 ref = lever.spec.restrictiveness(self.agreement.at_signing[lever_id])
             elif self.agreement is not None:
                 hist = self.history[lever_id]
-                ref = hist[min(len(hist) - 1, self.agreement.signed)] if hist else 0.0
+                ref = (hist[min(len(hist) - 1, self.agreement.signed)] if hist
+                       else lever.restrictiveness)
             else:
                 hist = self.history[lever_id]
                 ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness

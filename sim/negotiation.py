@@ -93,8 +93,8 @@ class Side:
         """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
         frac = t / max(1, rounds - 1)
         by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
-        mirrored = self.best - conceded_by_other
-        aim = (1.0 - self.mirroring) * by_clock + self.mirroring * min(by_clock + 0.02, mirrored)
+        mirrored = self.best - conceded_by_other - 0.01 * t  # plus a small opening step a round
+        aim = (1.0 - self.mirroring) * by_clock + self.mirroring * mirrored
         return max(self.reservation, aim)
 
     def offer_at(self, aim: float) -> tuple[float, dict[str, float]]:

@@ -163,15 +163,56 @@ def _status_strip(ax, columns: dict[str, list], observations) -> None:
         ax.axvspan(d, d + one, 0, 0.6, color=STATUS_COLOURS.get(s, "#999999"), lw=0)
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
-    for obs in observations:
-        if obs.quantity == "status" and obs.status:
-            ax.plot([obs.start, obs.end + one], [0.8, 0.8], color=RECORD_COLOUR, lw=3)
-            ax.annotate(f"{obs.status.replace('_', ' ')} ({obs.doc})", (obs.start, 0.85),
-                        fontsize=9, color=RECORD_COLOUR)
-    ax.set_ylim(0, 1.2)
+    shown = [o for o in observations if o.quantity == "status" and o.status]
+    for i, obs in enumerate(shown):
+        y = 0.72 + 0.3 * (i % 2)  # alternate heights so neighbouring labels do not collide
+        ax.plot([obs.start, obs.end + one], [y, y], color=RECORD_COLOUR, lw=3)
+        ax.annotate(f"{obs.status.replace('_', ' ')} ({obs.doc})", (obs.start, y + 0.04),
+                    fontsize=9, color=RECORD_COLOUR)
+    ax.set_ylim(0, 1.3)
     ax.set_yticks([])
     ax.set_ylabel("status")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=5, frameon=False)
+
+
+def scorecard_figure(fit, scenario: Scenario) -> Figure:
+    """Each observation hit or missed, each documented move's direction/size/timing marks."""
+    obs = [o for o in fit.observation_scores if o.hit is not None]
+    moves = fit.move_scores
+    rows = len(obs) + len(moves)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(14, 0.36 * rows + 2.2), layout="constrained")
+        labels = []
+        for i, o in enumerate(obs):
+            y = rows - i
+            ax.scatter([0], [y], marker="o" if o.hit else "X", s=120,
+                       color="#009E73" if o.hit else "#D55E00", zorder=3)
+            sim = o.simulated if isinstance(o.simulated, str) else f"{o.simulated:.3g}"
+            labels.append((y, f"{o.date}  {o.quantity}: {o.expected}  | run: {sim}  [{o.doc}]"))
+        for j, m in enumerate(moves):
+            y = rows - len(obs) - j
+            for x, mark in enumerate((m.direction_hit, m.size_hit, m.timing_hit)):
+                if mark is None:
+                    ax.scatter([x], [y], marker="_", s=120, color="#999999")
+                else:
+                    ax.scatter([x], [y], marker="o" if mark else "X", s=120,
+                               color="#009E73" if mark else "#D55E00", zorder=3)
+            labels.append((y, f"move {m.id}: {m.expected}  ({m.window})"))
+        for y, text in labels:
+            ax.annotate(text, (3.2, y), va="center", fontsize=10, annotation_clip=False)
+        ax.axhline(rows - len(obs) + 0.5, color="#777777", lw=1)
+        ax.set_xlim(-0.5, 14)
+        ax.set_ylim(0.3, rows + 0.7)
+        ax.set_xticks([0, 1, 2], ["hit / dir.", "size", "timing"])
+        ax.set_yticks([])
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        s = fit.summary
+        share = "n/a" if s.observation_share is None else f"{100 * s.observation_share:.0f} %"
+        ax.set_title(f"{scenario.title}: scorecard - fit {s.fit:.2f}; observations hit "
+                     f"{s.observations_hit}/{s.observations_scored} ({share}); move marks "
+                     f"{s.move_marks_hit}/{s.move_marks}", loc="left")
+    return fig
 
 
 def save(fig: Figure, path: Path) -> None:

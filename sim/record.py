@@ -149,7 +149,7 @@ class Move:
 
 @dataclass(frozen=True)
 class Conflict:
-    """Where documents disagree, garble the known sequence or carry unrelated text, and what was done."""
+    """Where documents disagree, garble the sequence or carry unrelated text, and the handling."""
 
     id: str
     kind: str
@@ -272,7 +272,7 @@ class _Reader:
     def doc_id(self, path: tuple, value: object) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             raise self.fail(path, "document ids are text: put them in quotes, e.g. `doc: \"000\"`")
-        if value not in self.documents:
+        if not isinstance(value, str) or value not in self.documents:
             hint = did_you_mean(value, sorted(self.documents))
             raise self.fail(path, f"unknown document `{value}`{hint}; known: "
                             f"{', '.join(sorted(self.documents))}")
@@ -287,7 +287,7 @@ class _Reader:
 
     def quantity(self, path: tuple, value: object) -> str:
         known = self.numeric | {STATUS, CONTEXT}
-        if value not in known:
+        if not isinstance(value, str) or value not in known:
             hint = did_you_mean(value, sorted(known))
             raise self.fail(path, f"unknown quantity `{value}`{hint}")
         return value  # type: ignore[return-value]
@@ -364,7 +364,7 @@ class _Reader:
         return tuple(out)
 
     def expectation(self, path: tuple, raw: dict, quantity: str) -> dict:
-        """The one value / level / direction / status of an observation, checked against the rest."""
+        """An observation's one value / level / direction / status, checked against the rest."""
         kinds = [k for k in KINDS if k in raw]
         if len(kinds) > 1:
             raise self.fail((*path, kinds[1]), "give only one of `value`, `level`, `direction`, "
@@ -410,7 +410,8 @@ class _Reader:
         raw = self.mapping(path, value, _MOVE_KEYS)
         quantity = self.quantity((*path, "quantity"), raw["quantity"])
         if quantity in (STATUS, CONTEXT):
-            raise self.fail((*path, "quantity"), f"a move needs a numeric quantity, not `{quantity}`")
+            raise self.fail((*path, "quantity"),
+                            f"a move needs a numeric quantity, not `{quantity}`")
         window = self.mapping((*path, "window"), raw["window"], ({"from", "to"}, set()))
         start, end = self.span((*path, "window"), window, one=None)
         return Move(

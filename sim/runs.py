@@ -130,9 +130,8 @@ def summary(result: RunResult) -> str:
     s = result.scenario
     lines = [f"{s.title} (seed {result.seed}, {s.start} to {s.end})"]
     for e in result.events:
-        if e["kind"] in {"agreement", "no agreement", "talks not held", "call", "call declined",
-                         "lapse", "renewal", "measure"} and not (e["kind"] == "call"
-                                                                  and e["actor"]):
+        if e["kind"] in {"agreement", "no agreement", "talks not held", "talks restart",
+                         "call declined", "lapse", "renewal", "measure"}:
             lines.append(f"  {e['date']}  {e['kind']:<14} {e['why']}")
     lines.append("  final values:")
     for lever in s.levers:

@@ -1,8 +1,9 @@
 """Safe YAML reading that remembers where every key stood.
 
 PyYAML's safe loader still keeps the last of two duplicate keys silently, expands aliases without
-limit and forgets line numbers once the data is built. Scenario and record files need all three, so
-documents are composed into nodes and built here by hand: plain data only, every key's position kept.
+limit and forgets line numbers once the data is built. Scenario and record files need all three,
+so documents are composed into nodes and built here by hand: plain data only, every key's position
+kept.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sim.errors import UserError
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000  # alias bombs expand past this long before memory suffers
+MAX_DEPTH = 64  # mappings and lists nested deeper than this are not a scenario
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -61,10 +63,20 @@ class _Builder:
         self.cls = cls
         self.marks: dict[tuple, tuple[int, int]] = {}
         self.count = 0
+        self.open: set[int] = set()  # ids of the nodes being built: an alias to one is a loop
         self.constructor = yaml.SafeLoader("")
 
     def fail(self, node: yaml.Node, path: tuple, message: str) -> UserError:
-        return self.cls(self.file, message, node.start_mark.line + 1, node.start_mark.column + 1, path)
+        return self.cls(self.file, message, node.start_mark.line + 1,
+                        node.start_mark.column + 1, path)
+
+    def scalar(self, node: yaml.Node, path: tuple) -> object:
+        """Construct one plain scalar; a value PyYAML cannot build (2025-02-30) is a clean error."""
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
+            what = "date" if node.tag == "tag:yaml.org,2002:timestamp" else "value"
+            raise self.fail(node, path, f"`{node.value}` is not a valid {what} ({exc})") from None
 
     def build(self, node: yaml.Node, path: tuple) -> object:
         self.count += 1
@@ -75,6 +87,26 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(node, path, f"the YAML tag `{node.tag}` is not allowed; scenario files "
                             "hold plain data only (text, numbers, dates, lists and mappings)")
+        if not isinstance(node, yaml.ScalarNode):
+            if id(node) in self.open:
+                raise self.fail(node, path, "an alias refers to the mapping or list that contains "
+                                "it, which would never end; write the data out plainly")
+            if len(self.open) >= MAX_DEPTH:
+                raise self.fail(node, path, f"mappings and lists are nested more than {MAX_DEPTH} "
+                                "deep; a scenario never needs that")
+            self.open.add(id(node))
+            try:
+                return self.collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        value = self.scalar(node, path)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, path, f"expected a finite number, found `{node.value}`")
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return value
+
+    def collection(self, node: yaml.Node, path: tuple) -> object:
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             for key_node, value_node in node.value:
@@ -83,7 +115,7 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise self.fail(key_node, path, "YAML merge keys (`<<`) are not supported; "
                                     "use `extends:` to build on another scenario")
-                key = self.constructor.construct_object(key_node)
+                key = self.scalar(key_node, path)
                 if not isinstance(key, str | int):
                     key = str(key)
                 if key in out:
@@ -95,14 +127,7 @@ class _Builder:
                                              key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, (*path, key))
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(node, path, f"expected a finite number, found `{node.value}`")
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        return value
+        return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
 
 def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
@@ -126,9 +151,13 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise cls(file, f"this is not valid YAML: {exc.problem or exc.context}", line, col) from None
+        raise cls(file, f"this is not valid YAML: {exc.problem or exc.context}", line,
+                  col) from None
     except yaml.YAMLError as exc:
         raise cls(file, f"this is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise cls(file, "mappings and lists are nested too deeply to read; a scenario never needs "
+                  "that") from None
     if node is None:
         raise cls(file, "the file is empty; a scenario is a mapping of keys such as `name:`")
     builder = _Builder(file, cls)
