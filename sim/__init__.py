@@ -1,1 +1,1 @@
-"""Negotiation scenario simulator: the May-June 2025 US-China trade talks as an agent-based model."""
+"""Negotiation scenario simulator: the May-June 2025 US-China trade talks, agent-based."""

@@ -126,7 +126,7 @@ class Negotiator(mesa.Agent):
         return worst
 
     def consider_measure(self, agreement: Agreement | None) -> None:
-        """When aggrieved past its restraint, add a restriction where the other side feels it most."""
+        """When aggrieved past its restraint, add a restriction the other side feels most."""
         b = self.behaviour
         threshold = 0.15 + 0.7 * b.restraint
         if self.grievance <= threshold:
@@ -215,7 +215,8 @@ class Market(mesa.Agent):
         self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
 
     def step(self) -> None:
-        change = self.sensitivity * self.model.news + self.volatility * self.model.random.gauss(0, 1)
+        noise = self.volatility * self.model.random.gauss(0, 1)
+        change = self.sensitivity * self.model.news + noise
         self.shock(change)
 
     def shock(self, change: float) -> None:

@@ -22,8 +22,8 @@ class ParamInfo:
 
 
 PARAMS: dict[str, ParamInfo] = {
-    "concession": ParamInfo(0.05, 10.0, "Faratin's e: below 1 holds out and concedes at the deadline "
-                            "(Boulware), above 1 concedes early (conceder)"),
+    "concession": ParamInfo(0.05, 10.0, "Faratin's e: below 1 holds out and concedes at the "
+                            "deadline (Boulware), above 1 concedes early (conceder)"),
     "mirroring": ParamInfo(0.0, 1.0, "weight of tit-for-tat in talks: concede as much as the other "
                            "side conceded last round, rather than by the clock"),
     "patience": ParamInfo(0.0, 1.0, "how long it gives the other side to deliver before counting a "
@@ -118,7 +118,8 @@ PRESETS: dict[str, type[Preset]] = {p.name: p for p in (Linear, Boulware, Conced
 
 
 def draw(spec: object, rng: random.Random) -> float:
-    """A number, or one draw from ``{uniform: [a, b]}``, ``{normal: [mean, sd]}``, ``{choice: [...]}``."""
+    """A number, or one draw from ``{uniform: [a, b]}``, ``{normal: [mean, sd]}`` or
+    ``{choice: [...]}``."""
     if isinstance(spec, dict):
         (kind, args), = spec.items()
         if kind == "uniform":

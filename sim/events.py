@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.negotiation import Agreement, Side, alternate_offers
+from sim.negotiation import Side, alternate_offers
 
 if TYPE_CHECKING:
     from sim.agents import Negotiator

@@ -41,7 +41,8 @@ class Utility:
     def noisy(self, rng: random.Random, noise: float) -> Utility:
         """How another side reads these weights: each off by a relative error of sd ``noise``."""
         def blur(weights: dict[str, float]) -> dict[str, float]:
-            return {k: max(0.0, w * (1.0 + noise * rng.gauss(0.0, 1.0))) for k, w in weights.items()}
+            return {k: max(0.0, w * (1.0 + noise * rng.gauss(0.0, 1.0)))
+                    for k, w in weights.items()}
         return Utility(blur(self.wants), blur(self.holds))
 
 

@@ -1,0 +1,115 @@
+"""What one run's story came to, as numbers an ensemble can average: the outcomes.
+
+Each outcome is one number per run (``nan`` when it does not apply to that run), so that an
+ensemble can report probabilities and distributions, and two scenarios run on the same seeds can be
+compared run by run. Definitions:
+
+* ``agreement.<talks>``: 1 if those talks ended in an agreement. ``held.<talks>``: 1 if both
+  teams attended (agreement or not); talks that never happen (a trigger that did not fire) or
+  that a side stayed away from count 0.
+* ``call.<call>``: 1 if the leaders' call took place (the other leader took it).
+* ``any_agreement``: 1 if at least one agreement was signed.
+* ``collapse``: 1 if, after the first agreement, the truce collapsed before the end of the run:
+  an agreement lapsed (its suspended measures snapped back) or the talks status fell back to
+  ``escalating``. Runs without any agreement count 0 (there was no truce to collapse).
+  ``collapse_given_truce``: the same among runs with an agreement (``nan`` otherwise).
+* ``days_to_first_agreement``: days from the start of the run to the first agreement (``nan``
+  when none).
+* ``measures``: number of new restrictive measures taken by either side.
+* ``final.<lever>``: the lever's value on the last day.
+* ``final_status.<status>``: 1 if the run ends in that talks status.
+* ``fit``: the run's fit to the documented record (``scorecard.summarise``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.model import STATUSES, NegotiationModel
+from sim.scenario import Scenario
+
+PROBABILITY = "probability"
+VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One per-run number: its id, whether it is a 0/1 event or a value, and what it means."""
+
+    id: str
+    kind: str  # PROBABILITY (0/1 per run) or VALUE
+    description: str
+
+
+def outcome_list(scenario: Scenario) -> list[Outcome]:
+    """The outcomes of ``scenario``, in a fixed order (meetings as the scenario lists them)."""
+    out: list[Outcome] = []
+    for m in scenario.meetings:
+        if m.kind == "talks":
+            out.append(Outcome(f"agreement.{m.name}", PROBABILITY,
+                               f"P(agreement at {m.label})"))
+            out.append(Outcome(f"held.{m.name}", PROBABILITY,
+                               f"P({m.label} held, both sides attending)"))
+        else:
+            out.append(Outcome(f"call.{m.name}", PROBABILITY, f"P({m.label} takes place)"))
+    out += [
+        Outcome("any_agreement", PROBABILITY, "P(at least one agreement)"),
+        Outcome("collapse", PROBABILITY, "P(truce collapses before the end: an agreement "
+                "lapses or status back to escalating after the first agreement)"),
+        Outcome("collapse_given_truce", PROBABILITY, "P(truce collapses | an agreement was "
+                "signed)"),
+        Outcome("days_to_first_agreement", VALUE, "days from the start to the first agreement "
+                "(runs with one)"),
+        Outcome("measures", VALUE, "new restrictive measures taken (both sides)"),
+    ]
+    for lever in scenario.levers:
+        out.append(Outcome(f"final.{lever.id}", VALUE, f"final {lever.label} ({lever.unit})"))
+    for status in STATUSES:
+        out.append(Outcome(f"final_status.{status}", PROBABILITY,
+                           f"P(final status {status.replace('_', ' ')})"))
+    out.append(Outcome("fit", VALUE, "fit to the documented record (0-1)"))
+    return out
+
+
+def outcome_values(model: NegotiationModel, outcomes: list[Outcome],
+                   fit: float = math.nan) -> list[float]:
+    """One number per outcome of ``outcomes`` for a finished ``model`` (``nan``: not applicable)."""
+    entries = model.entries
+    agreed = {e.meeting for e in entries if e.kind == "agreement"}
+    held = agreed | {e.meeting for e in entries if e.kind == "no agreement"}
+    calls = {e.meeting for e in entries if e.kind == "talks restart"}
+    first = min((e.day for e in entries if e.kind == "agreement"), default=None)
+    collapsed = False
+    if first is not None:
+        lapse = any(e.kind == "lapse" and e.day >= first for e in entries)
+        status = model.columns["status"]
+        collapsed = lapse or any(s == "escalating" for s in status[first + 1:])
+    final_status = model.columns["status"][-1]
+    nan = math.nan
+    special = {
+        "any_agreement": float(first is not None),
+        "collapse": float(collapsed),
+        "collapse_given_truce": nan if first is None else float(collapsed),
+        "days_to_first_agreement": nan if first is None else float(first),
+        "measures": float(sum(e.kind == "measure" for e in entries)),
+        "fit": fit,
+    }
+    values = []
+    for o in outcomes:
+        kind, _, name = o.id.partition(".")
+        if o.id in special:
+            values.append(special[o.id])
+        elif kind == "agreement":
+            values.append(float(name in agreed))
+        elif kind == "held":
+            values.append(float(name in held))
+        elif kind == "call":
+            values.append(float(name in calls))
+        elif kind == "final":
+            values.append(float(model.columns[name][-1]))
+        elif kind == "final_status":
+            values.append(float(final_status == name))
+        else:
+            raise ValueError(f"unknown outcome {o.id}")
+    return values
