@@ -31,6 +31,7 @@ class Negotiator(mesa.Agent):
                  levers: dict[str, Lever]):
         super().__init__(model)
         self.actor = spec.id
+        self.other_actor = model.scenario.other(spec.id)
         self.label = spec.label
         self.spec = spec
         self.behaviour = behaviour
@@ -45,7 +46,7 @@ class Negotiator(mesa.Agent):
 
     @property
     def other(self) -> Negotiator:
-        return self.model.negotiators[self.model.scenario.other(self.actor)]
+        return self.model.negotiators[self.other_actor]
 
     def step(self) -> None:
         """One day: implement, observe the other side, update trust, perhaps retaliate."""
@@ -182,15 +183,20 @@ class Firm(mesa.Agent):
     def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
         super().__init__(model)
         self.constituency = spec.id
-        self.lever = model.levers[spec.params["depends_on"]]
+        self.lever_id = spec.params["depends_on"]
         self.comfort = float(spec.params.get("comfort_days", 60))
         self.stock = stock
         self.pressure = 0.0
 
     def step(self) -> None:
-        supply = 1.0 - self.lever.restrictiveness
-        self.stock = min(self.comfort, max(0.0, self.stock + REFILL * supply - 1.0))
-        self.pressure = 1.0 - self.stock / self.comfort
+        # hot path (runs for every firm every day): plain comparisons rather than min/max
+        stock = self.stock + REFILL * self.model.supply[self.lever_id] - 1.0
+        if stock < 0.0:
+            stock = 0.0
+        elif stock > self.comfort:
+            stock = self.comfort
+        self.stock = stock
+        self.pressure = 1.0 - stock / self.comfort
 
     def shock(self, change: float) -> None:
         self.stock = min(self.comfort, max(0.0, self.stock * (1.0 + change)))

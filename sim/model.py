@@ -40,12 +40,14 @@ class NegotiationModel(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0):
         super().__init__(rng=scenario.seed if seed is None else seed)
         self.scenario = scenario
+        self._dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days + 1)]
         self.run_id = run
         self.day = 0
         self.news = 0.0
         self.entries: list[LogEntry] = []
         self.agreement: Agreement | None = None
         self.last_call_day = -1
+        self.last_sign_day = -1
         self.last_measure_day = -10**6
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
@@ -74,7 +76,7 @@ class NegotiationModel(mesa.Model):
 
     @property
     def date(self) -> dt.date:
-        return self.scenario.start + dt.timedelta(days=self.day)
+        return self._dates[self.day]
 
     # --- the day -----------------------------------------------------------------------------
     def step(self) -> None:
@@ -87,6 +89,7 @@ class NegotiationModel(mesa.Model):
         self.agents_by_type[Negotiator].shuffle_do("step")
         for lever in self.levers.values():
             lever.advance()
+        self.supply = {k: 1.0 - lever.restrictiveness for k, lever in self.levers.items()}
         for kind in (Firm, Market):  # constituencies react in a fixed order: no draws depend on it
             if kind in self.agents_by_type:
                 self.agents_by_type[kind].do("step")
@@ -215,19 +218,23 @@ class NegotiationModel(mesa.Model):
                 self._last_sign_day() else "escalating"
         if self.last_call_day > a.signed:
             return "talks_restarted"
-        measures = [e.day for e in self.entries if e.kind == "measure" and e.day >= a.signed]
-        recent = measures and self.day - measures[-1] <= MEASURE_MEMORY_DAYS
+        recent = (self.last_measure_day >= a.signed
+                  and self.day - self.last_measure_day <= MEASURE_MEMORY_DAYS)
         if recent or min(n.trust for n in self.negotiators.values()) < STALL_TRUST:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
 
     def _last_sign_day(self) -> int:
-        return max((e.day for e in self.entries if e.kind == "agreement"), default=-1)
+        return self.last_sign_day
 
     def log(self, actor: str | None, kind: str, why: str, meeting: str = "",
             news: float = 0.0) -> None:
         self.entries.append(LogEntry(self.day, actor or "", kind, meeting, why))
         self.news += news
+        if kind == "measure":
+            self.last_measure_day = self.day
+        elif kind == "agreement":
+            self.last_sign_day = self.day
 
     def describe(self, package: dict[str, float], only: dict | None = None) -> str:
         """'US tariff on Chinese goods 145 % -> 30 %, ...' for the levers a package moves."""
