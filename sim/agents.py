@@ -31,7 +31,7 @@ class Negotiator(mesa.Agent):
                  levers: dict[str, Lever]):
         super().__init__(model)
         self.actor = spec.id
-        self.other_actor = model.scenario.other(spec.id)
+        self.other_actor = model.spec.other(spec.id)
         self.label = spec.label
         self.spec = spec
         self.behaviour = behaviour

@@ -39,7 +39,7 @@ class Talks:
         sides = [self.side(model, n, now) for n in order]
         outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds)
         for r in outcome.rounds:
-            responder = model.negotiators[model.scenario.other(r.proposer)]
+            responder = model.negotiators[model.spec.other(r.proposer)]
             model.log(r.proposer, "offer", f"{spec.label}, round {r.number}: "
                       f"{model.negotiators[r.proposer].label} proposes {model.describe(r.package)}"
                       f"; {responder.label} {'accepts' if r.accepted else 'rejects'} (worth "
@@ -59,7 +59,7 @@ class Talks:
             first = self.spec.initiator
         else:
             first = model.random.choice(names)
-        return [model.negotiators[first], model.negotiators[model.scenario.other(first)]]
+        return [model.negotiators[first], model.negotiators[model.spec.other(first)]]
 
     def side(self, model: NegotiationModel, n: Negotiator, now: dict[str, float]) -> Side:
         b = n.behaviour

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import mesa
 
@@ -39,7 +40,8 @@ class NegotiationModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0):
         super().__init__(rng=scenario.seed if seed is None else seed)
-        self.scenario = scenario
+        # kept as `spec`: Mesa 3.5 reserves `Model.scenario` for its own experiment Scenario
+        self.spec = scenario
         self._dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days + 1)]
         self.run_id = run
         self.day = 0
@@ -66,6 +68,8 @@ class NegotiationModel(mesa.Model):
         self.update_pressure()
         self.status = "escalating"
         self.collect()
+        # For mesa.batch_run: the end state, collected once when the run ends (cheap, pure).
+        self.datacollector = mesa.DataCollector(model_reporters=self.end_reporters())
 
     def _constituency(self, spec) -> list[Firm | Market]:
         if spec.kind == "market":
@@ -97,8 +101,9 @@ class NegotiationModel(mesa.Model):
         self.check_expiry()
         self.status = self.talks_status()
         self.collect()
-        if self.date >= self.scenario.end:
+        if self.date >= self.spec.end:
             self.running = False
+            self.datacollector.collect(self)
 
     def hold_meetings(self) -> None:
         """Run today's shocks and meetings: those dated today and those whose trigger fires."""
@@ -123,7 +128,7 @@ class NegotiationModel(mesa.Model):
 
     def update_pressure(self) -> None:
         """Each side's pressure: the weighted mean of its constituencies' pressure."""
-        for actor in self.scenario.actors.values():
+        for actor in self.spec.actors.values():
             total = weight = 0.0
             for spec in actor.constituencies:
                 agents = self.constituents[spec.id]
@@ -251,7 +256,7 @@ class NegotiationModel(mesa.Model):
 
     def column_names(self) -> list[str]:
         names = ["date", "run", *self.levers]
-        for actor in self.scenario.actors:
+        for actor in self.spec.actors:
             names += [f"{actor}.trust", f"{actor}.pressure"]
         for cid, agents in self.constituents.items():
             names.append(cid if isinstance(agents[0], Market) else f"{cid}.pressure")
@@ -274,7 +279,33 @@ class NegotiationModel(mesa.Model):
                 c[f"{cid}.pressure"].append(sum(a.pressure for a in agents) / len(agents))
         c["status"].append(self.status)
 
+    def end_reporters(self) -> dict:
+        """Model reporters for a run's end state: each lever, each side's trust, the status."""
+        reporters: dict = {k: partial(_lever_value, lever_id=k) for k in self.levers}
+        reporters.update({f"{a}.trust": partial(_trust, actor=a) for a in self.negotiators})
+        reporters["status"] = _status
+        reporters["agreements"] = _agreements
+        return reporters
+
     def run_to_end(self) -> NegotiationModel:
         while self.running:
             self.step()
         return self
+
+
+# DataCollector reporters: module-level functions (picklable for batch_run), bound by partial,
+# since Mesa calls other callables without the model.
+def _lever_value(model: NegotiationModel, lever_id: str) -> float:
+    return model.levers[lever_id].value
+
+
+def _trust(model: NegotiationModel, actor: str) -> float:
+    return model.negotiators[actor].trust
+
+
+def _status(model: NegotiationModel) -> str:
+    return model.status
+
+
+def _agreements(model: NegotiationModel) -> int:
+    return sum(1 for e in model.entries if e.kind == "agreement")

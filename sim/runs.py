@@ -43,7 +43,7 @@ def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunRe
 
 
 def events_of(model: NegotiationModel, run: int) -> list[dict]:
-    start = model.scenario.start
+    start = model.spec.start
     return [{"date": start + dt.timedelta(days=e.day), "run": run, "actor": e.actor,
              "kind": e.kind, "meeting": e.meeting, "why": e.why} for e in model.entries]
 

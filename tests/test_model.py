@@ -188,3 +188,16 @@ def test_engine_names_no_country_or_lever():
         text = _code_words(ROOT / "sim" / f"{name}.py")
         for word in words:
             assert word not in text, f"{name}.py names `{word}`"
+
+
+def test_mesa_batch_run_drives_the_model_directly(baseline):
+    import mesa
+
+    rows = mesa.batch_run(NegotiationModel, {"scenario": [baseline], "seed": [1, 2]},
+                          rng=[None], max_steps=10_000, number_processes=1,
+                          data_collection_period=-1, display_progress=False)
+    rows = sorted(rows, key=lambda r: r["RunId"])
+    assert len(rows) == 2
+    alone = NegotiationModel(baseline, seed=rows[0]["seed"]).run_to_end()
+    assert rows[0]["us.tariff_on_china"] == alone.columns["us.tariff_on_china"][-1]
+    assert rows[0]["status"] == alone.columns["status"][-1]
