@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
 BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size
+PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
 SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
 
 
@@ -64,6 +65,12 @@ class Negotiator(mesa.Agent):
         """The least utility it will sign for: the status quo plus resolve, less pressure."""
         b = self.behaviour
         return status_quo + b.resolve - b.pressure_sensitivity * self.pressure * 0.3 - self.mandate
+
+    def concession_pace(self) -> float:
+        """Faratin's e in talks, raised by pressure (a resource-dependent tactic: a side whose
+        firms and markets are hurting concedes sooner)."""
+        b = self.behaviour
+        return b.concession * (1.0 + PRESSURE_PACE * b.pressure_sensitivity * self.pressure)
 
     def implement(self, agreement: Agreement) -> None:
         """Work towards each agreed value of its own levers, or hold back today."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 ANSWER_THRESHOLD = 0.25  # assumption: below this a leader does not take the other's call
+RETRY_DAYS = 7  # assumption: a triggered meeting that did not take place is tried again a week on
 
 
 class Talks:
@@ -23,8 +24,10 @@ class Talks:
 
     def __init__(self, spec: MeetingSpec):
         self.spec = spec
+        self.not_before = 0  # model day before which a triggered retry may not happen
 
-    def run(self, model: NegotiationModel) -> None:
+    def run(self, model: NegotiationModel) -> bool:
+        """Hold the talks; False if a side stayed away (they did not take place)."""
         spec = self.spec
         absent = [n for n in model.negotiators.values() if n.willingness() < ATTEND_THRESHOLD]
         if absent:
@@ -32,7 +35,7 @@ class Talks:
             model.log(who.actor, "talks not held", f"{spec.label}: {who.label} stays away "
                       f"(trust {who.trust:.2f}, pressure {who.pressure:.2f})", meeting=spec.name,
                       news=-0.3)
-            return
+            return False
         agenda = list(spec.agenda) if spec.agenda else list(model.levers)
         now = {k: lever.restrictiveness for k, lever in model.levers.items()}
         order = self.opening_order(model)
@@ -50,8 +53,9 @@ class Talks:
         if not outcome.agreed:
             model.log(None, "no agreement", f"{spec.label} ends without agreement: "
                       f"{outcome.reason}", meeting=spec.name, news=-0.3)
-            return
+            return True
         model.sign(spec.name, outcome.package)
+        return True
 
     def opening_order(self, model: NegotiationModel) -> list[Negotiator]:
         names = list(model.negotiators)
@@ -65,7 +69,7 @@ class Talks:
         b = n.behaviour
         belief = n.other.utility.noisy(model.random, b.misperception)
         return Side(n.actor, n.utility, belief, frozenset(n.levers),
-                    n.reservation(n.utility.of(now)), b.concession, b.mirroring)
+                    n.reservation(n.utility.of(now)), n.concession_pace(), b.mirroring)
 
 
 class LeadersCall:
@@ -74,15 +78,17 @@ class LeadersCall:
     def __init__(self, spec: MeetingSpec, initiator: str | None = None):
         self.spec = spec
         self.initiator = initiator or spec.initiator
+        self.not_before = 0
 
-    def run(self, model: NegotiationModel) -> None:
+    def run(self, model: NegotiationModel) -> bool:
+        """Hold the call; False if the other leader does not take it."""
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
         callee = caller.other
         if callee.willingness() < ANSWER_THRESHOLD:
             model.log(callee.actor, "call declined", f"{callee.label}'s leader does not take the "
                       f"call (trust {callee.trust:.2f}, pressure {callee.pressure:.2f})",
                       meeting=self.spec.name, news=-0.2)
-            return
+            return False
         for n in (caller, callee):
             before = n.trust
             n.trust += n.behaviour.goodwill * (1.0 - n.trust) * 0.6
@@ -91,6 +97,7 @@ class LeadersCall:
                       f"{n.label}'s trust rises from {before:.2f} to {n.trust:.2f}; its team gets "
                       f"room to settle ({n.mandate:.3f})", meeting=self.spec.name)
         model.call_held(self.spec.name)
+        return True
 
     @staticmethod
     def most_pressed(model: NegotiationModel) -> str:
@@ -103,11 +110,12 @@ class Shock:
     def __init__(self, spec: ShockSpec):
         self.spec = spec
 
-    def run(self, model: NegotiationModel) -> None:
+    def run(self, model: NegotiationModel) -> bool:
         for agent in model.constituents[self.spec.target]:
             agent.shock(self.spec.change)
         model.log(None, "shock", f"{self.spec.label}: {self.spec.target} changes by "
                   f"{100 * self.spec.change:+.0f} %", meeting=self.spec.name)
+        return True
 
 
 def build(spec: MeetingSpec) -> Talks | LeadersCall:

@@ -13,7 +13,7 @@ from sim.agents import Firm, Market, Negotiator
 from sim.behaviour import draw, make_behaviour
 from sim.levers import Lever
 from sim.negotiation import Agreement
-from sim.scenario import MeetingSpec, Scenario
+from sim.scenario import Scenario
 
 STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
 MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
@@ -110,16 +110,21 @@ class NegotiationModel(mesa.Model):
         for shock in self.shocks:
             if shock.spec.date == self.date:
                 shock.run(self)
-        due = [m for m in self.pending if self.is_due(m.spec)]
+        due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
             if meeting.spec.trigger and meeting.spec.kind == "call":
                 meeting.initiator = meeting.initiator or meeting.spec.trigger.actor
-            meeting.run(self)
+            if not meeting.run(self) and meeting.spec.trigger:
+                meeting.not_before = self.day + events.RETRY_DAYS
+                self.pending.append(meeting)
 
-    def is_due(self, spec: MeetingSpec) -> bool:
+    def is_due(self, meeting: events.Talks | events.LeadersCall) -> bool:
+        spec = meeting.spec
         if spec.date is not None:
             return spec.date == self.date
+        if self.day < meeting.not_before:
+            return False
         t = spec.trigger
         if not t.not_before <= self.date <= t.not_after:
             return False

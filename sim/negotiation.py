@@ -52,11 +52,12 @@ def best_h(own_weight: float, other_weight: float, lam: float, now: float) -> fl
     ``own_weight`` is the holder's weight, ``other_weight`` the wanter's, ``lam`` the weight on
     the wanter's side. Closed form of d/dh = 0, clipped to [0, now]: offers never add restrictions.
     """
-    if other_weight <= 0 or lam <= 0:
+    denominator = 4.0 * lam * other_weight
+    if denominator <= 0.0:  # also when tiny weights underflow to zero
         return now
     if own_weight <= 0:
         return 0.0
-    return min(now, (own_weight / (4.0 * lam * other_weight)) ** (2.0 / 3.0))
+    return min(now, (own_weight / denominator) ** (2.0 / 3.0))
 
 
 @dataclass

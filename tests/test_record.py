@@ -125,8 +125,6 @@ def test_every_bad_record_file_is_in_the_table():
     assert {p.name for p in BAD.glob("*.yaml")} == listed
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True,
-                   reason="sim.yamlio lets datetime's ValueError escape for impossible dates")
 def test_impossible_calendar_date_is_a_record_error():
     with pytest.raises(RecordError) as caught:
         load_record(BAD / "impossible_date.yaml")
