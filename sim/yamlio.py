@@ -141,11 +141,13 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
         raise cls(file, f"cannot read the file ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
         raise cls(file, f"the file is {len(raw):,} bytes; scenario files are limited to "
-                  f"{MAX_BYTES:,} bytes")
+                  f"{MAX_BYTES:,} bytes", 1, 1)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise cls(file, f"the file is not UTF-8 text (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise cls(file, f"the file is not UTF-8 text (byte {exc.start})", line, column) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -157,9 +159,10 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
         raise cls(file, f"this is not valid YAML: {exc}") from None
     except RecursionError:
         raise cls(file, "mappings and lists are nested too deeply to read; a scenario never needs "
-                  "that") from None
+                  "that", 1, 1) from None
     if node is None:
-        raise cls(file, "the file is empty; a scenario is a mapping of keys such as `name:`")
+        raise cls(file, "the file is empty (or holds only comments); it must be a mapping of keys "
+                  "such as `name:`", 1, 1)
     builder = _Builder(file, cls)
     try:
         data = builder.build(node, ())

