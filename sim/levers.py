@@ -52,16 +52,20 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order")
+    __slots__ = ("spec", "value", "order", "_min", "_span", "_high")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
         self.value = spec.initial
         self.order: float | None = None  # the value the owner has ordered, reached at spec.speed
+        # read many times a day by negotiators and firms: the spec's formula, inlined
+        self._min, self._span = spec.min, spec.max - spec.min
+        self._high = spec.restrictive == "high"
 
     @property
     def restrictiveness(self) -> float:
-        return self.spec.restrictiveness(self.value)
+        share = (self.value - self._min) / self._span
+        return share if self._high else 1.0 - share
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""

@@ -64,6 +64,11 @@ class NegotiationModel(mesa.Model):
                 self.constituents[spec.id] = self._constituency(spec)
         self.pending = [events.build(m) for m in scenario.meetings]
         self.shocks = [events.Shock(s) for s in scenario.shocks]
+        # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day
+        everyone = [a for group in self.constituents.values() for a in group]
+        self.constituency_agents = ([a for a in everyone if isinstance(a, Firm)]
+                                    + [a for a in everyone if isinstance(a, Market)])
+        self.group_pressure: dict[str, float] = {}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
         self.update_pressure()
         self.status = "escalating"
@@ -94,9 +99,8 @@ class NegotiationModel(mesa.Model):
         for lever in self.levers.values():
             lever.advance()
         self.supply = {k: 1.0 - lever.restrictiveness for k, lever in self.levers.items()}
-        for kind in (Firm, Market):  # constituencies react in a fixed order: no draws depend on it
-            if kind in self.agents_by_type:
-                self.agents_by_type[kind].do("step")
+        for agent in self.constituency_agents:  # firms, then markets, in creation order
+            agent.step()
         self.update_pressure()
         self.check_expiry()
         self.status = self.talks_status()
@@ -137,7 +141,9 @@ class NegotiationModel(mesa.Model):
             total = weight = 0.0
             for spec in actor.constituencies:
                 agents = self.constituents[spec.id]
-                total += spec.weight * sum(a.pressure for a in agents) / len(agents)
+                mean = sum(a.pressure for a in agents) / len(agents)
+                self.group_pressure[spec.id] = mean
+                total += spec.weight * mean
                 weight += spec.weight
             self.negotiators[actor.id].pressure = total / weight if weight else 0.0
 
@@ -281,7 +287,7 @@ class NegotiationModel(mesa.Model):
             if isinstance(agents[0], Market):
                 c[cid].append(agents[0].index)
             else:
-                c[f"{cid}.pressure"].append(sum(a.pressure for a in agents) / len(agents))
+                c[f"{cid}.pressure"].append(self.group_pressure[cid])
         c["status"].append(self.status)
 
     def end_reporters(self) -> dict:

@@ -28,14 +28,16 @@ class Utility:
     wants: dict[str, float]  # other side's lever id -> weight
     holds: dict[str, float]  # own lever id -> weight
 
-    @property
-    def total(self) -> float:
-        return sum(self.wants.values()) + sum(self.holds.values()) or 1.0
+    def __post_init__(self) -> None:
+        # computed once: `of` runs for every candidate offer in every round of talks
+        self.total = sum(self.wants.values()) + sum(self.holds.values()) or 1.0
+        self._wants = list(self.wants.items())
+        self._holds = list(self.holds.items())
 
     def of(self, h: dict[str, float]) -> float:
         """Utility in [0, 1] of a world where each lever has restrictiveness ``h[lever]``."""
-        gain = sum(w * (1.0 - h[k] * h[k]) for k, w in self.wants.items())
-        keep = sum(w * h[k] ** 0.5 for k, w in self.holds.items())
+        gain = sum(w * (1.0 - h[k] * h[k]) for k, w in self._wants)
+        keep = sum(w * h[k] ** 0.5 for k, w in self._holds)
         return (gain + keep) / self.total
 
     def noisy(self, rng: random.Random, noise: float) -> Utility:
@@ -71,25 +73,37 @@ class Side:
     reservation: float
     concession: float  # Faratin's e
     mirroring: float  # 0 time-dependent .. 1 tit-for-tat
-    offers: list[tuple[float, dict[str, float]]] = field(default_factory=list)  # (own U, package)
+    offers: list[tuple[float, dict[str, float]] | None] = field(default_factory=list)
+    agenda: list[str] = field(default_factory=list)
+    now: dict[str, float] = field(default_factory=dict)
 
     def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
-        """Offers this side could make, from most selfish to most generous, with its utilities."""
-        self.offers = []
-        for lam in LAMBDAS:
-            h = dict(now)
-            for lever in agenda:
+        """Get ready to offer packages on ``agenda`` from the state ``now``.
+
+        Offers run from most selfish (index 0) to most generous, one per weight in LAMBDAS on
+        the other side's utility; each is worked out when first needed (talks use few of them).
+        """
+        self.agenda, self.now = list(agenda), dict(now)
+        self.offers = [None] * len(LAMBDAS)
+
+    def offer(self, i: int) -> tuple[float, dict[str, float]]:
+        """The i-th package on this side's frontier, with its utility to this side."""
+        cached = self.offers[i]
+        if cached is None:
+            lam, now, h = LAMBDAS[i], self.now, dict(self.now)
+            for lever in self.agenda:
                 if lever in self.own:
                     h[lever] = best_h(self.utility.holds.get(lever, 0.0),
                                       self.belief.wants.get(lever, 0.0), lam, now[lever])
                 else:  # the other side's lever: ask as if weighting its hold by lam
                     h[lever] = best_h(lam * self.belief.holds.get(lever, 0.0),
                                       self.utility.wants.get(lever, 0.0), 1.0, now[lever])
-            self.offers.append((self.utility.of(h), h))
+            cached = self.offers[i] = (self.utility.of(h), h)
+        return cached
 
     @property
     def best(self) -> float:
-        return self.offers[0][0]
+        return self.offer(0)[0]
 
     def target(self, t: int, rounds: int, conceded_by_other: float) -> float:
         """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
@@ -100,14 +114,19 @@ class Side:
         return max(self.reservation, aim)
 
     def offer_at(self, aim: float) -> tuple[float, dict[str, float]]:
-        """The most generous package that still gives this side at least ``aim``."""
-        chosen = self.offers[0]
-        for utility, package in self.offers:
-            if utility >= aim:
-                chosen = (utility, package)
+        """The most generous package that still gives this side at least ``aim``.
+
+        Utility falls monotonically along the frontier, so a bisection finds the last offer
+        worth at least ``aim`` (the first offer if none is).
+        """
+        lo, hi = 0, len(LAMBDAS)  # invariant: offers before lo are worth >= aim, from hi on less
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.offer(mid)[0] >= aim:
+                lo = mid + 1
             else:
-                break
-        return chosen
+                hi = mid
+        return self.offer(max(0, lo - 1))
 
 
 @dataclass

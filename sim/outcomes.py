@@ -55,13 +55,10 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
             out.append(Outcome(f"call.{m.name}", PROBABILITY, f"P({m.label} takes place)"))
     out += [
         Outcome("any_agreement", PROBABILITY, "P(at least one agreement)"),
-        Outcome("collapse", PROBABILITY, "P(truce collapses before the end: an agreement "
-                "lapses or status back to escalating after the first agreement)"),
-        Outcome("collapse_given_truce", PROBABILITY, "P(truce collapses | an agreement was "
-                "signed)"),
-        Outcome("days_to_first_agreement", VALUE, "days from the start to the first agreement "
-                "(runs with one)"),
-        Outcome("measures", VALUE, "new restrictive measures taken (both sides)"),
+        Outcome("collapse", PROBABILITY, "P(truce collapses before the end)"),
+        Outcome("collapse_given_truce", PROBABILITY, "P(truce collapses, given an agreement)"),
+        Outcome("days_to_first_agreement", VALUE, "days to the first agreement (runs with one)"),
+        Outcome("measures", VALUE, "new measures taken (both sides)"),
     ]
     for lever in scenario.levers:
         out.append(Outcome(f"final.{lever.id}", VALUE, f"final {lever.label} ({lever.unit})"))

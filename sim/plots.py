@@ -227,3 +227,66 @@ def write_run_plots(columns: dict[str, list], scenario: Scenario, folder: Path,
     save(lever_figure(columns, scenario, observations), paths[0])
     save(overview_figure(columns, scenario, observations), paths[1])
     return paths
+
+
+# -- ensembles: fan charts (median, 25-75 % and 10-90 % of runs) ---------------------------------
+def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: str = "",
+               ncols: int = 2) -> Figure:
+    """Panels of fans: each series' median over time with its 25-75 % and 10-90 % bands.
+
+    Each panel is a dict: ``title``; ``quantity`` (record quantity to overlay, or None);
+    ``ylabel``; ``ylim`` ((low, high) or None); ``series``: a list of dicts with ``label``,
+    ``colour``, ``dates``, ``median``, ``low`` and ``high`` (10 and 90 %), optionally ``q25`` and
+    ``q75``, a line style ``ls`` and ``edges`` (outline the band). Meetings of ``scenario`` are
+    marked, the record overlaid.
+    """
+    with plt.rc_context(STYLE):
+        ncols = min(ncols, len(panels)) or 1
+        nrows = max(1, (len(panels) + ncols - 1) // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 3.6 * nrows + 0.6),
+                                 sharex=True, squeeze=False, layout="constrained")
+        for ax, panel in zip(axes.flat, panels, strict=False):
+            for s in panel["series"]:
+                ax.fill_between(s["dates"], s["low"], s["high"], color=s["colour"], alpha=0.15,
+                                lw=0, label=f"{s['label']}: 10-90 %")
+                if s.get("edges"):  # outline the band, to tell overlapping bands apart
+                    for edge in (s["low"], s["high"]):
+                        ax.plot(s["dates"], edge, color=s["colour"], lw=0.8,
+                                ls=s.get("ls", "-"), alpha=0.8)
+                if s.get("q25") is not None and s.get("q75") is not None:
+                    ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"],
+                                    alpha=0.25, lw=0)
+                ax.plot(s["dates"], s["median"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
+                        label=f"{s['label']}: median")
+            if panel.get("ylim"):
+                ax.set_ylim(*panel["ylim"])
+            ax.set_title(panel["title"], loc="left")
+            ax.set_ylabel(panel.get("ylabel", ""))
+            mark_meetings(ax, scenario)
+            if panel.get("quantity"):
+                overlay_record(ax, observations, panel["quantity"])
+            ax.legend(loc="lower left", frameon=False)
+            _date_axis(ax)
+        for ax in list(axes.flat)[len(panels):]:
+            ax.set_visible(False)
+        fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
+    return fig
+
+
+def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
+                        title: str = "") -> Figure:
+    """Share of runs in each talks status, day by day, stacked (colours as the status strip)."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(13, 4.5), layout="constrained")
+        names = list(shares)
+        ax.stackplot(dates, [shares[n] for n in names], labels=[n.replace("_", " ")
+                                                                 for n in names],
+                     colors=[STATUS_COLOURS.get(n, "#999999") for n in names], lw=0)
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share of runs")
+        mark_meetings(ax, scenario)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
+                  frameon=False)
+        _date_axis(ax)
+        ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
+    return fig
