@@ -66,7 +66,7 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
             ax.set_ylim(lo, hi)
         elif obs.direction is not None:
             lo, hi = ax.get_ylim()
-            y = lo + 0.88 * (hi - lo)
+            y = lo + 0.80 * (hi - lo)
             dy = {"up": 0.08, "down": -0.08, "flat": 0.0}[obs.direction] * (hi - lo)
             ax.annotate("", (obs.end, y + dy), (obs.start, y - dy),
                         arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2})
@@ -75,8 +75,15 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
                         label="documented direction")
         else:
             continue
-        ax.annotate(obs.doc, (mid, obs.value if obs.value is not None else ax.get_ylim()[1]),
-                    xytext=(4, 4), textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
+        lo, hi = ax.get_ylim()
+        if obs.value is not None:
+            at = (mid, obs.value)
+        elif obs.level is not None:
+            at = (obs.start, obs.level[1])
+        else:  # beside the arrow's tail, inside the axes
+            at = (obs.start, lo + 0.88 * (hi - lo))
+        ax.annotate(obs.doc, at, xytext=(4, -12 if obs.value is None else 4),
+                    textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
         labelled = True
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import RecordError, did_you_mean
-from sim.yamlio import YamlDoc, load_yaml
+from sim.yamlio import YamlDoc, as_date, load_yaml
 
 DEFAULT_PATH = Path(__file__).parent.parent / "scenarios" / "record" / "us_china_2025.yaml"
 
@@ -244,13 +244,9 @@ class _Reader:
         return value
 
     def date(self, path: tuple, value: object) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+        date = as_date(value)
+        if date is not None:
+            return date
         raise self.fail(path, f"expected a date written as YYYY-MM-DD, found {_describe(value)}")
 
     def choice(self, path: tuple, value: object, choices: tuple[str, ...]) -> str:

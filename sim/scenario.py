@@ -17,7 +17,7 @@ from pathlib import Path
 from sim.behaviour import PARAMS, PRESETS
 from sim.errors import ScenarioError, did_you_mean
 from sim.levers import LeverSpec
-from sim.yamlio import YamlDoc, load_yaml
+from sim.yamlio import YamlDoc, as_date, load_yaml
 
 
 @dataclass(frozen=True)
@@ -413,15 +413,9 @@ class _Checker:
         return value
 
     def date(self, value: object, path: tuple) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
+        date = as_date(value)
+        if date is not None:
+            return date
         raise self.fail(path, f"expected a date like 2025-05-10, found {_kind(value)}")
 
     def choice(self, value: object, path: tuple, options) -> str:

@@ -130,6 +130,20 @@ class _Builder:
         return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
 
 
+def as_date(value: object) -> dt.date | None:
+    """A date from a YAML date or an ISO `YYYY-MM-DD` text, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
     """Read ``file`` safely, or raise ``cls`` with the file, line and column of the problem."""
     file = Path(file)

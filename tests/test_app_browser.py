@@ -125,15 +125,8 @@ def test_step_slider_call_and_about(page, server_url, tmp_path):
     expect(step).to_be_enabled()
 
     # Jump past the Geneva talks (10 May) in one step: render interval 27 days
-    render = page.locator(".v-input").filter(has_text="Render Interval").locator("[role=slider]")
-    render.focus()
-    for _ in range(13):  # 1 -> 27 in steps of 2
-        render.press("ArrowRight")
-    expect(render).to_have_attribute("aria-valuenow", "27")
-    page.get_by_role("button", name="Reset").click()
-    expect(date).to_have_text("2025-04-14")
-    step.click()
-    expect(date).to_have_text("2025-05-11")
+    nudge_slider(page, "Render Interval", 13, "27")  # 1 -> 27 in steps of 2
+    reset_and_step(page, date, step)
     narrative = page.locator(".sim-narrative")
     expect(narrative).to_contain_text("Geneva talks")
     story_before = narrative.inner_text()
@@ -144,14 +137,8 @@ def test_step_slider_call_and_about(page, server_url, tmp_path):
     # A slider: the US concedes early (concession 0.25 -> 2.25); Reset starts a run with it
     slider = page.locator(".v-input").filter(has_text="US: concession").locator("[role=slider]")
     expect(slider).to_have_attribute("aria-valuenow", "0.25")
-    slider.focus()
-    for _ in range(40):
-        slider.press("ArrowRight")
-    expect(slider).to_have_attribute("aria-valuenow", "2.25")
-    page.get_by_role("button", name="Reset").click()
-    expect(date).to_have_text("2025-04-14")
-    step.click()
-    expect(date).to_have_text("2025-05-11")
+    nudge_slider(page, "US: concession", 40, "2.25")
+    reset_and_step(page, date, step)
     expect(narrative).not_to_have_text(story_before)
 
     # The call switch: untick it, Reset, and the dotted call line's date leaves the key
@@ -171,3 +158,20 @@ def test_step_slider_call_and_about(page, server_url, tmp_path):
     page.screenshot(path=str(tmp_path / "about.png"), full_page=True)
     page.go_back()
     expect(page.locator(".sim-date")).to_have_text(kept)
+
+
+def nudge_slider(page, label: str, presses: int, expected: str) -> None:
+    """Move the slider labelled ``label`` right by ``presses`` steps and check where it lands."""
+    slider = page.locator(".v-input").filter(has_text=label).locator("[role=slider]")
+    slider.focus()
+    for _ in range(presses):
+        slider.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuenow", expected)
+
+
+def reset_and_step(page, date, step) -> None:
+    """Reset to the start date, then one Step of the 27-day render interval (past Geneva)."""
+    page.get_by_role("button", name="Reset").click()
+    expect(date).to_have_text("2025-04-14")
+    step.click()
+    expect(date).to_have_text("2025-05-11")
