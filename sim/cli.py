@@ -113,7 +113,11 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from sim import app
+    try:
+        from sim import app
+    except ImportError as exc:
+        raise UserError(None, f"the web page needs the `app` extra ({exc.name} is missing): run "
+                        "`.venv/bin/pip install -e '.[app]'` and try again") from None
     return app.serve(args)
 
 
