@@ -35,6 +35,8 @@ class UserError(Exception):
     path: tuple = ()
 
     def __str__(self) -> str:
+        if not self.file and self.line is None and not self.path:
+            return f"error: {self.message}"
         where = str(self.file) if self.file else "<input>"
         if self.line is not None:
             where += f":{self.line}"
