@@ -54,7 +54,7 @@ class Talks:
             model.log(None, "no agreement", f"{spec.label} ends without agreement: "
                       f"{outcome.reason}", meeting=spec.name, news=-0.3)
             return True
-        model.sign(spec.name, outcome.package)
+        model.sign(spec.name, outcome.package, spec.label)
         return True
 
     def opening_order(self, model: NegotiationModel) -> list[Negotiator]:
@@ -96,7 +96,7 @@ class LeadersCall:
             model.log(n.actor, "call", f"{self.spec.label} ({caller.label} called): "
                       f"{n.label}'s trust rises from {before:.2f} to {n.trust:.2f}; its team gets "
                       f"room to settle ({n.mandate:.3f})", meeting=self.spec.name)
-        model.call_held(self.spec.name)
+        model.call_held(self.spec.name, self.spec.label)
         return True
 
     @staticmethod

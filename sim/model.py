@@ -148,7 +148,7 @@ class NegotiationModel(mesa.Model):
             self.negotiators[actor.id].pressure = total / weight if weight else 0.0
 
     # --- agreements ---------------------------------------------------------------------------
-    def sign(self, meeting: str, package: dict[str, float]) -> None:
+    def sign(self, meeting: str, package: dict[str, float], label: str = "") -> None:
         """Turn an accepted package into an agreement whose duration follows mutual trust."""
         terms = {}
         for lever_id, h in package.items():
@@ -165,7 +165,7 @@ class NegotiationModel(mesa.Model):
             for lever_id, value in previous.terms.items():
                 self.agreement.terms.setdefault(lever_id, value)
                 self.agreement.at_signing.setdefault(lever_id, previous.at_signing[lever_id])
-        self.log(None, "agreement", f"{meeting}: agreement for {days} days: "
+        self.log(None, "agreement", f"{label or meeting}: agreement for {days} days: "
                  f"{self.describe(package, only=terms)}", meeting=meeting,
                  news=sum(abs(package[k] - self.levers[k].restrictiveness) for k in terms))
 
@@ -176,12 +176,13 @@ class NegotiationModel(mesa.Model):
             return
         if all(n.willingness() >= events.ATTEND_THRESHOLD for n in self.negotiators.values()):
             a.signed, a.days = self.day, a.days
-            self.log(None, "renewal", f"the {a.meeting} terms are extended for {a.days} days: "
-                     "both sides still willing", meeting=a.meeting, news=0.2)
+            self.log(None, "renewal", f"the {self._label(a.meeting)} terms are extended for "
+                     f"{a.days} days: both sides still willing", meeting=a.meeting, news=0.2)
             return
         reluctant = min(self.negotiators.values(), key=lambda n: n.willingness())
-        self.log(reluctant.actor, "lapse", f"the {a.meeting} terms lapse: {reluctant.label} is "
-                 f"unwilling to renew (trust {reluctant.trust:.2f}); suspended measures return",
+        self.log(reluctant.actor, "lapse", f"the {self._label(a.meeting)} terms lapse: "
+                 f"{reluctant.label} is unwilling to renew (trust {reluctant.trust:.2f}); "
+                 "suspended measures return",
                  meeting=a.meeting, news=-0.5)
         first = a
         while first.follows is not None:
@@ -192,9 +193,12 @@ class NegotiationModel(mesa.Model):
                                           else min(value, first.at_signing.get(lever_id, value)))
         self.agreement = None
 
-    def call_held(self, meeting: str) -> None:
+    def _label(self, meeting: str) -> str:
+        return next((m.label for m in self.spec.meetings if m.name == meeting), meeting)
+
+    def call_held(self, meeting: str, label: str) -> None:
         self.last_call_day = self.day
-        self.log(None, "talks restart", f"after {meeting}, both teams are to meet again",
+        self.log(None, "talks restart", f"after the {label}, both teams are to meet again",
                  meeting=meeting, news=0.3)
 
     def talks_pending(self) -> bool:
