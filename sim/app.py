@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,7 +54,7 @@ from sim.plots import (  # noqa: E402
     mark_meetings,
     overlay_record,
 )
-from sim.scenario import Scenario, load_scenario  # noqa: E402
+from sim.scenario import Scenario, apply_overrides, load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
@@ -160,29 +159,20 @@ def build_scenario(path: str | Path, leaders_call: bool = True, call_shift: int 
     """
     base = load(path)
     defaults = slider_defaults(base)
-    actors = dict(base.actors)
+    overrides: dict[str, object] = {}
     for key, value in (behaviour or {}).items():
         actor_id, _, name = key.partition(".")
-        if actor_id not in actors or name not in PARAMS:
+        if actor_id not in base.actors or name not in PARAMS:
             raise ValueError(f"unknown behaviour parameter `{key}`")
-        if key in defaults and abs(float(value) - defaults[key]) < 1e-9:
-            continue
-        actor = actors[actor_id]
-        actors[actor_id] = replace(actor, behaviour={**actor.behaviour, name: float(value)})
-    calls = {m.name for m in call_meetings(base)}
-    meetings = []
-    for m in base.meetings:
-        if m.name in calls:
-            if not leaders_call:
-                continue
-            if call_shift and m.date is not None:
-                moved = m.date + dt.timedelta(days=int(call_shift))
-                m = replace(m, date=min(base.end, max(base.start, moved)))
-        meetings.append(m)
-    values = {f.name: getattr(base, f.name) for f in fields(Scenario) if f.init}
-    out = Scenario(**{**values, "actors": actors, "meetings": meetings})
-    out.sha256 = base.sha256
-    return out
+        if key not in defaults or abs(float(value) - defaults[key]) >= 1e-9:
+            overrides[f"actors.{actor_id}.behaviour.{name}"] = float(value)
+    for m in call_meetings(base):
+        if not leaders_call:
+            overrides[f"meetings.{m.name}"] = None
+        elif call_shift and m.date is not None:
+            moved = m.date + dt.timedelta(days=int(call_shift))
+            overrides[f"meetings.{m.name}.date"] = min(base.end, max(base.start, moved))
+    return apply_overrides(base, overrides) if overrides else base
 
 
 class ClassroomModel(NegotiationModel):

@@ -203,7 +203,7 @@ class NegotiationModel(mesa.Model):
 
     def talks_pending(self) -> bool:
         """A leaders' call has promised talks that have not yet produced an agreement."""
-        return self.last_call_day > self._last_sign_day()
+        return self.last_call_day > self.last_sign_day
 
     def new_restrictions(self, actor: str, weights: dict[str, float]) -> float:
         """Tightening of ``actor``'s levers since the agreement (or in the last 14 days).
@@ -235,7 +235,7 @@ class NegotiationModel(mesa.Model):
         a = self.agreement
         if a is None:
             return "talks_restarted" if self.last_call_day >= 0 and self.last_call_day > \
-                self._last_sign_day() else "escalating"
+                self.last_sign_day else "escalating"
         if self.last_call_day > a.signed:
             return "talks_restarted"
         recent = (self.last_measure_day >= a.signed
@@ -243,9 +243,6 @@ class NegotiationModel(mesa.Model):
         if recent or min(n.trust for n in self.negotiators.values()) < STALL_TRUST:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
-
-    def _last_sign_day(self) -> int:
-        return self.last_sign_day
 
     def log(self, actor: str | None, kind: str, why: str, meeting: str = "",
             news: float = 0.0) -> None:
