@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim import app
+from sim.views import app
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 

@@ -57,8 +57,8 @@ def main() -> None:
     print(f"  speed-up at 2 jobs: {walls[1] / walls[2]:.2f}x (target >= 1.7; <= 10 s at 2 jobs: "
           f"{'yes' if walls[2] <= 10 else 'NO'})")
 
-    from sim.ensemble import run_ensemble
-    from sim.scenario import load_scenario
+    from sim.experiments.executors import run_ensemble
+    from sim.scenario.language import load_scenario
 
     scenario = load_scenario(args.scenario)
     for method in ("fork", "spawn"):

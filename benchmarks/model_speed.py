@@ -19,8 +19,8 @@ from pathlib import Path
 
 import mesa
 
-from sim.model import NegotiationModel
-from sim.scenario import load_scenario
+from sim.engine.model import NegotiationModel
+from sim.scenario.language import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

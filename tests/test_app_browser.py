@@ -39,7 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory):
-    from sim.app import wait_ready
+    from sim.views.app import wait_ready
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

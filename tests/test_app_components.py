@@ -13,8 +13,8 @@ widgets = pytest.importorskip("ipywidgets")
 
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from sim import app  # noqa: E402
-from sim.model import NegotiationModel  # noqa: E402
+from sim.engine.model import NegotiationModel  # noqa: E402
+from sim.views import app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.scenario import load_scenario
+from sim.scenario.language import load_scenario
 
 CORPUS = Path(__file__).parent / "bad_scenarios"
 FILES = sorted(CORPUS.glob("*.yaml"))

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.runs import run_once
-from sim.scenario import load_scenario
+from sim.experiments.runs import run_once
+from sim.scenario.language import load_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SEEDS = range(1, 13)

@@ -15,9 +15,13 @@ import numpy as np
 import pytest
 import yaml
 
-from sim import ensemble, outcomes
-from sim.runs import run_once, timeline_csv
-from sim.scenario import load_scenario
+from sim.cli import compare as cli_compare
+from sim.cli import run as cli_run
+from sim.experiments import compare, ensemble, ensemble_files, executors
+from sim.experiments.runs import run_once, timeline_csv
+from sim.record import outcomes
+from sim.scenario.language import load_scenario
+from sim.views import terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -46,9 +50,9 @@ def run_args(**kw) -> argparse.Namespace:
 
 def aggregate_texts(ens: ensemble.Ensemble) -> dict[str, str]:
     table = ens.outcome_stats()
-    return {"ensemble": ensemble.ensemble_csv(ens), "status": ensemble.status_csv(ens),
-            "outcomes": ensemble.outcomes_csv(table), "runs": ensemble.runs_csv(ens),
-            "scorecard": ensemble.scorecard_csv(ens)}
+    return {"ensemble": ensemble_files.ensemble_csv(ens), "status": ensemble_files.status_csv(ens),
+            "outcomes": ensemble_files.outcomes_csv(table), "runs": ensemble_files.runs_csv(ens),
+            "scorecard": ensemble_files.scorecard_csv(ens)}
 
 
 def test_seed_rule_matches_seed_sequence_spawn():
@@ -59,8 +63,8 @@ def test_seed_rule_matches_seed_sequence_spawn():
 
 
 def test_serial_and_parallel_give_identical_aggregates(baseline):
-    serial = ensemble.run_ensemble(baseline, 40, jobs=1)
-    parallel = ensemble.run_ensemble(baseline, 40, jobs=2)
+    serial = executors.run_ensemble(baseline, 40, jobs=1)
+    parallel = executors.run_ensemble(baseline, 40, jobs=2)
     assert serial.finished == parallel.finished == 40
     assert parallel.start_method != "none"
     for name in ("values", "status", "outcomes", "hits", "marks", "seeds"):
@@ -72,7 +76,7 @@ def test_command_output_is_byte_identical_for_any_jobs(baseline, tmp_path, capsy
     folders = {}
     for jobs in (1, 2):
         out = tmp_path / f"jobs{jobs}"
-        assert ensemble.run_command(baseline, run_args(runs=24, jobs=jobs, no_plots=False),
+        assert cli_run.ensemble_command(baseline, run_args(runs=24, jobs=jobs, no_plots=False),
                                     out, progress=lambda done, total: None) == 0
         folders[jobs] = out
     names = sorted(p.name for p in folders[1].iterdir())
@@ -92,7 +96,7 @@ def test_command_output_is_byte_identical_for_any_jobs(baseline, tmp_path, capsy
 def test_run_i_is_reproducible_alone(baseline, tmp_path):
     timelines = tmp_path / "timelines"
     timelines.mkdir()
-    ens = ensemble.run_ensemble(baseline, 12, jobs=2, timelines=timelines)
+    ens = executors.run_ensemble(baseline, 12, jobs=2, timelines=timelines)
     for i in (0, 7, 11):
         seed = ensemble.seed_for(baseline.seed, i)
         assert int(ens.seeds[i]) == seed
@@ -102,13 +106,13 @@ def test_run_i_is_reproducible_alone(baseline, tmp_path):
         values = np.array([alone.columns[q] for q in ens.plan.quantities], dtype=np.float32)
         assert np.array_equal(ens.values[i], values)
     # the run does not depend on the ensemble's size either
-    small = ensemble.run_ensemble(baseline, 8)
+    small = executors.run_ensemble(baseline, 8)
     assert np.array_equal(small.values[7], ens.values[7])
 
 
 def test_runs_csv_lists_the_seed_of_every_run(baseline):
-    ens = ensemble.run_ensemble(baseline, 5, seed=11)
-    rows = list(csv.DictReader(io.StringIO(ensemble.runs_csv(ens))))
+    ens = executors.run_ensemble(baseline, 5, seed=11)
+    rows = list(csv.DictReader(io.StringIO(ensemble_files.runs_csv(ens))))
     assert [int(r["seed"]) for r in rows] == [ensemble.seed_for(11, i) for i in range(5)]
 
 
@@ -116,7 +120,7 @@ def test_compare_uses_common_random_numbers(baseline, no_call_file, tmp_path, ca
     out = tmp_path / "cmp"
     args = argparse.Namespace(scenarios=[BASELINE, no_call_file], runs=20, jobs=2, seed=None,
                               out=out)
-    assert ensemble.compare_command(args, progress=lambda done, total: None) == 0
+    assert cli_compare.compare_command(args, progress=lambda done, total: None) == 0
     seeds = {}
     for name in ("baseline", "no_call_test"):
         rows = list(csv.DictReader((out / name / "runs.csv").open()))
@@ -137,9 +141,9 @@ def test_compare_uses_common_random_numbers(baseline, no_call_file, tmp_path, ca
 
 
 def test_a_scenario_compared_with_itself_differs_by_nothing(baseline):
-    a, b = ensemble.run_ensembles([baseline, baseline], 15, jobs=2)
+    a, b = executors.run_ensembles([baseline, baseline], 15, jobs=2)
     assert np.array_equal(a.seeds, b.seeds)
-    rows = ensemble.compare_table([a, b], ["a", "b"])
+    rows = compare.compare_table([a, b], ["a", "b"])
     for row in rows:
         if row["scenario"] == "b" and math.isfinite(row["difference"]):
             assert row["difference"] == 0.0, row["outcome"]
@@ -152,7 +156,7 @@ def test_interrupted_ensemble_leaves_a_valid_partial_result(baseline, tmp_path, 
             raise KeyboardInterrupt
 
     out = tmp_path / "partial"
-    code = ensemble.run_command(baseline, run_args(runs=60, jobs=jobs), out,
+    code = cli_run.ensemble_command(baseline, run_args(runs=60, jobs=jobs), out,
                                 progress=interrupt_after_7)
     assert code == 130
     info = json.loads((out / "manifest.json").read_text())
@@ -178,7 +182,7 @@ def test_interrupted_compare_is_partial(baseline, no_call_file, tmp_path):
     out = tmp_path / "cmp"
     args = argparse.Namespace(scenarios=[BASELINE, no_call_file], runs=50, jobs=1, seed=3,
                               out=out)
-    assert ensemble.compare_command(args, progress=interrupt) == 130
+    assert cli_compare.compare_command(args, progress=interrupt) == 130
     info = json.loads((out / "manifest.json").read_text())
     assert info["partial"] is True and info["compare"]["runs_compared"] == 4  # runs 0-3 of both
     assert "PARTIAL" in (out / "compare.md").read_text()
@@ -221,17 +225,17 @@ def test_outcome_definitions(baseline):
 
 def test_paired_and_unpaired_differences():
     a = np.array([0.0, 1.0, 0.0, 1.0])
-    same = ensemble.paired_difference(a, a.copy())
+    same = compare.paired_difference(a, a.copy())
     assert same["difference"] == 0 and same["difference_se"] == 0 and same["pairs"] == 4
-    d = ensemble.paired_difference(a, a + np.array([1.0, 0.0, 1.0, 0.0]))
+    d = compare.paired_difference(a, a + np.array([1.0, 0.0, 1.0, 0.0]))
     assert d["method"] == "paired" and d["difference"] == 0.5
-    cond = ensemble.paired_difference(np.array([1.0, np.nan, 3.0]), np.array([2.0, 4.0, np.nan]))
+    cond = compare.paired_difference(np.array([1.0, np.nan, 3.0]), np.array([2.0, 4.0, np.nan]))
     assert cond["method"] == "unpaired" and cond["difference"] == 1.0
 
 
 def test_progress_bar_is_silent_off_a_terminal_except_the_last_line():
     stream = io.StringIO()
-    bar = ensemble.ProgressBar("baseline", stream=stream)
+    bar = terminal.ProgressBar("baseline", stream=stream)
     for k in range(1, 11):
         bar(k, 10)
     assert stream.getvalue() == ""
@@ -243,8 +247,8 @@ def test_bad_arguments_are_user_errors(baseline):
     from sim.errors import UserError
 
     with pytest.raises(UserError):
-        ensemble.run_ensemble(baseline, 0)
+        executors.run_ensemble(baseline, 0)
     with pytest.raises(UserError):
-        ensemble.run_ensemble(baseline, 3, jobs=0)
+        executors.run_ensemble(baseline, 3, jobs=0)
     with pytest.raises(UserError):
-        ensemble.run_ensemble(baseline, 3, seed=-1)
+        executors.run_ensemble(baseline, 3, seed=-1)

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from sim.behaviour import PARAMS, PRESETS, Behaviour, make_behaviour
-from sim.negotiation import Side, Utility, alternate_offers, best_h
+from sim.engine.behaviour import PARAMS, PRESETS, Behaviour, make_behaviour
+from sim.engine.negotiation import Side, Utility, alternate_offers, best_h
 
 AGENDA = ["a.x", "b.y"]
 NOW = {"a.x": 0.8, "b.y": 0.8}

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from sim.errors import RecordError
-from sim.record import (
+from sim.record.documents import (
     CONTEXT,
     DEFAULT_PATH,
     KNOWN_QUANTITIES,
-    format_table,
-    load_record,
-    to_json,
 )
+from sim.record.reader import load_record
+from sim.record.show import format_table, to_json
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).resolve().parent / "bad_records"

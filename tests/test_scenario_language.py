@@ -15,11 +15,11 @@ import jsonschema
 import pytest
 import yaml
 
-from sim.authoring import json_schema, schema_paths
-from sim.behaviour import PRESETS, make_behaviour
 from sim.cli import main
+from sim.engine.behaviour import PRESETS, make_behaviour
 from sim.errors import ScenarioError
-from sim.scenario import (
+from sim.scenario.authoring import json_schema, schema_paths
+from sim.scenario.language import (
     DISTRIBUTIONS,
     apply_overrides,
     load_scenario,

@@ -14,11 +14,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.authoring import json_schema
-from sim.behaviour import PARAMS, PRESETS
+from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import ScenarioError
-from sim.runs import run_once
-from sim.scenario import apply_overrides, load_scenario, scenario_from_data
+from sim.experiments.runs import run_once
+from sim.scenario.authoring import json_schema
+from sim.scenario.language import apply_overrides, load_scenario, scenario_from_data
 
 BASELINE = load_scenario(Path(__file__).parent.parent / "scenarios" / "baseline.yaml")
 SETTINGS = settings(max_examples=30, deadline=None,

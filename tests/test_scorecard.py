@@ -9,8 +9,8 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from sim.record import load_record
-from sim.scorecard import (
+from sim.record.reader import load_record
+from sim.record.scorecard import (
     ObservationScore,
     ensemble_hit_rates,
     ensemble_mark_rates,

@@ -49,7 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.record import Move, Observation, Record
+from sim.record.documents import Move, Observation, Record
 
 SEARCH_DAYS = 14
 ERROR_CAP = 5.0

@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.model import STATUSES, NegotiationModel
-from sim.scenario import Scenario
+from sim.engine.model import STATUSES, NegotiationModel
+from sim.scenario.language import Scenario
 
 PROBABILITY = "probability"
 VALUE = "value"

@@ -8,12 +8,12 @@ from functools import partial
 
 import mesa
 
-from sim import events
-from sim.agents import Firm, Market, Negotiator
-from sim.behaviour import draw, make_behaviour
-from sim.levers import Lever
-from sim.negotiation import Agreement
-from sim.scenario import Scenario
+from sim.engine import events
+from sim.engine.agents import Firm, Market, Negotiator
+from sim.engine.behaviour import draw, make_behaviour
+from sim.engine.levers import Lever
+from sim.engine.negotiation import Agreement
+from sim.engine.spec import Scenario
 
 STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
 MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.behaviour import Behaviour
-from sim.levers import Lever
-from sim.negotiation import Agreement, Utility
+from sim.engine.behaviour import Behaviour
+from sim.engine.levers import Lever
+from sim.engine.negotiation import Agreement, Utility
 
 if TYPE_CHECKING:
-    from sim.model import NegotiationModel
-    from sim.scenario import ActorSpec, ConstituencySpec
+    from sim.engine.model import NegotiationModel
+    from sim.engine.spec import ActorSpec, ConstituencySpec
 
 MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
 BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size

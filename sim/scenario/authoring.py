@@ -16,12 +16,13 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from sim.behaviour import PARAMS, PRESETS
+from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import UserError
-from sim.scenario import DISTRIBUTIONS, SCENARIO, Key, Scenario, load_scenario
+from sim.scenario.bundled import scenarios_dir
+from sim.scenario.language import DISTRIBUTIONS, SCENARIO, Key, Scenario, load_scenario
 
 SCHEMA_ID = "https://example.invalid/negotiation-sim/scenario.schema.json"
-REPO_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+REPO_SCENARIOS = scenarios_dir()
 
 
 # --- sim check ----------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
 
 
 def _defaults():
-    from sim.behaviour import Behaviour
+    from sim.engine.behaviour import Behaviour
     return Behaviour()
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.negotiation import Side, alternate_offers
+from sim.engine.negotiation import Side, alternate_offers
 
 if TYPE_CHECKING:
-    from sim.agents import Negotiator
-    from sim.model import NegotiationModel
-    from sim.scenario import MeetingSpec, ShockSpec
+    from sim.engine.agents import Negotiator
+    from sim.engine.model import NegotiationModel
+    from sim.engine.spec import MeetingSpec, ShockSpec
 
 ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 ANSWER_THRESHOLD = 0.25  # assumption: below this a leader does not take the other's call

@@ -1,183 +1,36 @@
-"""The documented record: what the news documents report, in the model's quantities.
-
-The record is read for comparison only; the model never imports this module. ``load_record`` reads
-and checks the YAML file (every mistake is a ``RecordError`` naming its line), ``format_table`` and
-``to_json`` show it.
-"""
+"""Reading a record file: every key checked, every mistake a ``RecordError`` naming its line."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import RecordError, did_you_mean
-from sim.yamlio import YamlDoc, as_date, load_yaml
-
-DEFAULT_PATH = Path(__file__).parent.parent / "scenarios" / "record" / "us_china_2025.yaml"
-
-STATUS = "status"
-CONTEXT = "context"
-NUMERIC_QUANTITIES = frozenset({
-    "us.tariff_on_china", "china.tariff_on_us", "china.rare_earth_licensing",
-    "us.chip_controls", "us.visa_restrictions", "us.trust", "china.trust",
-    "us.pressure", "china.pressure", "us.stock_market",
-})
-KNOWN_QUANTITIES = NUMERIC_QUANTITIES | {STATUS}
-STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
-CONFIDENCES = ("high", "medium", "low")
-DIRECTIONS = ("up", "down", "flat")
-MOVE_DIRECTIONS = ("up", "down")
-CONFLICT_KINDS = ("contradiction", "sequence", "spliced_text", "garbled", "wording", "scope",
-                  "boilerplate")
-KINDS = ("value", "level", "direction", "status")
-MAX_QUOTE = 240
-
-_ID = re.compile(r"[a-z][a-z0-9_]*")
-_DOC_KEYS = ({"file", "headline"}, {"headline_is_description", "notes"})
-_OBS_KEYS = ({"id", "quantity", "doc", "quote", "confidence"},
-             {"date", "from", "to", *KINDS, "tolerance", "min_change", "unit", "weight", "note",
-              "also"})
-_MOVE_KEYS = ({"id", "quantity", "direction", "window", "timing_tolerance_days", "doc", "quote",
-               "confidence"},
-              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note"})
-_CONFLICT_KEYS = ({"id", "kind", "docs", "quotes", "what", "how_handled"}, set())
-_TOP_KEYS = ({"documents", "observations"},
-             {"title", "description", "moves", "conflicts", "notes"})
-
-
-@dataclass(frozen=True)
-class Document:
-    """One source document: its id (the file's 3-digit prefix), file name and headline."""
-
-    id: str
-    file: str
-    headline: str
-    headline_is_description: bool = False
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One documented fact about one quantity on a day or over a date range.
-
-    Exactly one of ``value``, ``level``, ``direction`` and ``status`` is set, except for context
-    observations (``quantity == "context"``), which may set none and are never scored.
-    """
-
-    id: str
-    quantity: str
-    start: dt.date
-    end: dt.date
-    doc: str
-    quote: str
-    confidence: str
-    value: float | None = None
-    tolerance: float | None = None
-    level: tuple[str, float] | None = None  # ("above" | "below", threshold)
-    direction: str | None = None
-    min_change: float | None = None
-    status: str | None = None
-    unit: str = ""
-    weight: float = 1.0
-    note: str = ""
-    also: tuple[tuple[str, str], ...] = ()  # further (doc, quote) pairs saying the same
-
-    @property
-    def is_range(self) -> bool:
-        return self.start != self.end
-
-    @property
-    def is_context(self) -> bool:
-        return self.quantity == CONTEXT
-
-    @property
-    def kind(self) -> str | None:
-        """``value``, ``level``, ``direction``, ``status`` or None (a bare context fact)."""
-        return next((k for k in KINDS if getattr(self, k) is not None), None)
-
-    def date_text(self) -> str:
-        return self.start.isoformat() + (f" to {self.end.isoformat()}" if self.is_range else "")
-
-    def expected_text(self) -> str:
-        """The expectation in words, e.g. ``145 ± 5`` or ``up by ≥ 0.05``."""
-        unit = f" {self.unit}" if self.unit else ""
-        if self.value is not None:
-            tol = f" ± {self.tolerance:g}" if self.tolerance is not None else ""
-            return f"{self.value:g}{tol}{unit}"
-        if self.level is not None:
-            return f"{self.level[0]} {self.level[1]:g}"
-        if self.direction is not None:
-            word = "within" if self.direction == "flat" else "by ≥"
-            return f"{self.direction} {word} {self.min_change:g}"
-        if self.status is not None:
-            return self.status
-        return "(context)"
-
-
-@dataclass(frozen=True)
-class Move:
-    """A documented change of one quantity: its direction, optional size and when it happened."""
-
-    id: str
-    quantity: str
-    direction: str
-    start: dt.date
-    end: dt.date
-    timing_tolerance_days: int
-    doc: str
-    quote: str
-    confidence: str
-    size: float | None = None
-    size_tolerance: float | None = None
-    min_change: float | None = None
-    span_days: int | None = None
-    search_days: int | None = None
-    note: str = ""
-
-    def window_text(self) -> str:
-        end = "" if self.start == self.end else f" to {self.end.isoformat()}"
-        return f"{self.start.isoformat()}{end} ± {self.timing_tolerance_days} d"
-
-    def expected_text(self) -> str:
-        if self.size is not None:
-            return f"{self.direction} {self.size:+g} ± {self.size_tolerance:g}"
-        return self.direction + (f" by ≥ {self.min_change:g}" if self.min_change else "")
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Where documents disagree, garble the sequence or carry unrelated text, and the handling."""
-
-    id: str
-    kind: str
-    docs: tuple[str, ...]
-    quotes: tuple[str, ...]
-    what: str
-    how_handled: str
-
-
-@dataclass(frozen=True)
-class Record:
-    """The whole documented record as read from one YAML file."""
-
-    file: Path
-    title: str
-    documents: dict[str, Document]
-    observations: tuple[Observation, ...]
-    moves: tuple[Move, ...] = ()
-    conflicts: tuple[Conflict, ...] = ()
-    notes: tuple[str, ...] = ()
-    description: str = ""
-
-    def headline(self, doc_id: str) -> str:
-        return self.documents[doc_id].headline
-
-    def scorable(self) -> list[Observation]:
-        """Observations that a run can hit or miss (everything but context)."""
-        return [o for o in self.observations if not o.is_context]
+from sim.record.documents import (
+    _CONFLICT_KEYS,
+    _DOC_KEYS,
+    _ID,
+    _MOVE_KEYS,
+    _OBS_KEYS,
+    _TOP_KEYS,
+    CONFIDENCES,
+    CONFLICT_KINDS,
+    CONTEXT,
+    DEFAULT_PATH,
+    DIRECTIONS,
+    KINDS,
+    MAX_QUOTE,
+    MOVE_DIRECTIONS,
+    NUMERIC_QUANTITIES,
+    STATUS,
+    STATUSES,
+    Conflict,
+    Document,
+    Move,
+    Observation,
+    Record,
+)
+from sim.scenario.yamlio import YamlDoc, as_date, load_yaml
 
 
 def load_record(path: str | Path | None = None, *,
@@ -465,70 +318,3 @@ def _describe(value: object) -> str:
     if isinstance(value, dict | list):
         return f"a {type(value).__name__}"
     return f"`{value}`"
-
-
-# -- output ----------------------------------------------------------------------------------------
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _columns(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    """Rows of cells, left-aligned in columns (the last cell is left ragged)."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
-            for r in rows]
-
-
-def format_table(record: Record, quote_width: int = 60) -> str:
-    """The record as text: observations grouped by date, then moves, documents and conflicts."""
-    observations = sorted(record.observations, key=lambda o: (o.start, o.end, o.id))
-    rows = _columns([[o.quantity, _shorten(o.expected_text(), 24), o.doc, o.confidence,
-                      f"“{_shorten(o.quote, quote_width)}”"] for o in observations])
-    lines, last = [record.title or "Documented record"], ""
-    for obs, row in zip(observations, rows, strict=True):
-        if obs.date_text() != last:
-            last = obs.date_text()
-            lines += ["", last]
-        lines.append(row)
-    if record.moves:
-        lines += ["", "Moves"]
-        lines += _columns([[m.window_text(), m.quantity, m.expected_text(), m.doc, m.confidence,
-                            m.id] for m in sorted(record.moves, key=lambda m: (m.start, m.id))])
-    lines += ["", "Documents"]
-    lines += _columns([[d.id, d.file, ("(description) " if d.headline_is_description else "")
-                        + d.headline] for d in record.documents.values()])
-    if record.conflicts:
-        lines += ["", f"Conflicts and spliced text ({len(record.conflicts)}; see {record.file})"]
-        lines += _columns([[c.id, c.kind, ",".join(c.docs)] for c in record.conflicts])
-    return "\n".join(lines)
-
-
-def _observation_json(record: Record, obs: Observation) -> dict:
-    return {
-        "id": obs.id,
-        "date": None if obs.is_range else obs.start.isoformat(),
-        "from": obs.start.isoformat() if obs.is_range else None,
-        "to": obs.end.isoformat() if obs.is_range else None,
-        "quantity": obs.quantity,
-        "kind": obs.kind,
-        "value": obs.value,
-        "tolerance": obs.tolerance,
-        "level": dict([obs.level]) if obs.level else None,
-        "direction": obs.direction,
-        "min_change": obs.min_change,
-        "status": obs.status,
-        "unit": obs.unit or None,
-        "doc": obs.doc,
-        "headline": record.headline(obs.doc),
-        "quote": obs.quote,
-        "confidence": obs.confidence,
-        "weight": obs.weight,
-        "note": obs.note or None,
-    }
-
-
-def to_json(record: Record) -> str:
-    """The observations as a JSON list (dates as ISO text, absent fields as null)."""
-    return json.dumps([_observation_json(record, o) for o in record.observations],
-                      indent=2, ensure_ascii=False)
-

@@ -44,20 +44,21 @@ from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization import solara_viz as _solara_viz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from sim.behaviour import PARAMS, PRESETS, Behaviour  # noqa: E402
+from sim.engine.behaviour import PARAMS, PRESETS, Behaviour  # noqa: E402
+from sim.engine.model import NegotiationModel  # noqa: E402
 from sim.errors import UserError  # noqa: E402
-from sim.model import NegotiationModel  # noqa: E402
-from sim.plots import (  # noqa: E402
+from sim.scenario.bundled import scenarios_dir  # noqa: E402
+from sim.scenario.language import Scenario, apply_overrides, load_scenario  # noqa: E402
+from sim.views.plots import (  # noqa: E402
     STATUS_COLOURS,
     STYLE,
     actor_colour,
     mark_meetings,
     overlay_record,
 )
-from sim.scenario import Scenario, apply_overrides, load_scenario  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIO_DIR = ROOT / "scenarios"
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCENARIO_DIR = scenarios_dir()
 ABOUT_FILE = ROOT / "docs" / "about.md"
 ENV_SCENARIO = "SIM_APP_SCENARIO"  # set by `sim app --scenario`: the scenario opened first
 MAIN_PARAMS = ("patience", "compliance", "reciprocity", "pressure_sensitivity", "concession")
@@ -252,7 +253,7 @@ def baseline_band(path: str | Path, runs: int = BAND_RUNS) -> dict:
 @lru_cache(maxsize=1)
 def observations() -> tuple:
     """The documented record, for overlays only (the model never reads it)."""
-    from sim.record import load_record
+    from sim.record.reader import load_record
     try:
         return tuple(load_record().observations)
     except (UserError, OSError):
@@ -569,8 +570,9 @@ def server_env(scenario: str | Path | None = None) -> dict[str, str]:
 
 
 def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "solara", "run", "sim.app", "--port", str(port), "--host", host,
-            "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
+    return [sys.executable, "-m", "solara", "run", "sim.views.app", "--port", str(port),
+            "--host", host, "--production", "--no-open", "--no-check-version",
+            "--log-level", "warning"]
 
 
 def wait_ready(proc: subprocess.Popen, url: str, timeout: float = 60.0) -> float:

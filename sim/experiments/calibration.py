@@ -14,15 +14,16 @@ import itertools
 import statistics
 from pathlib import Path
 
-from sim import comparison, record
-from sim.runs import run_once
-from sim.scenario import apply_overrides, load_scenario
+from sim.experiments.runs import run_once
+from sim.record import fit as comparison
+from sim.record.reader import load_record
+from sim.scenario.language import apply_overrides, load_scenario
 
 
 def sweep(path: Path, grid: dict[str, list[float]], seeds: int) -> list[dict]:
     """For every combination in ``grid``: median fit and median end values over ``seeds`` runs."""
     base = load_scenario(path)
-    rec = record.load_record()
+    rec = load_record()
     rows = []
     for values in itertools.product(*grid.values()):
         overrides = dict(zip(grid, values, strict=True))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from sim.model import NegotiationModel
-from sim.scenario import Scenario
+from sim.engine.model import NegotiationModel
+from sim.scenario.language import Scenario
 
 
 @dataclass
@@ -123,37 +123,3 @@ def write_run(result: RunResult, folder: Path) -> None:
     (folder / "events.csv").write_text(events_csv(result.events))
     (folder / "manifest.json").write_text(
         json.dumps(manifest(result.scenario, result.seed, result.seconds), indent=2) + "\n")
-
-
-def summary(result: RunResult) -> str:
-    """A few lines for the terminal: agreements, final lever values."""
-    s = result.scenario
-    lines = [f"{s.title} (seed {result.seed}, {s.start} to {s.end})"]
-    for e in result.events:
-        if e["kind"] in {"agreement", "no agreement", "talks not held", "talks restart",
-                         "call declined", "lapse", "renewal", "measure"}:
-            lines.append(f"  {e['date']}  {e['kind']:<14} {e['why']}")
-    lines.append("  final values:")
-    for lever in s.levers:
-        first, last = result.columns[lever.id][0], result.columns[lever.id][-1]
-        lines.append(f"    {lever.label:<36} {lever.describe(first):>8} -> {lever.describe(last)}")
-    lines.append(f"  final status: {result.columns['status'][-1]}")
-    return "\n".join(lines)
-
-
-def run_command(scenario: Scenario, args, out: Path) -> int:
-    """`sim run` for a single run: files, plots, scorecard, and a summary on the terminal."""
-    from sim import plots
-    from sim.comparison import score_and_write
-
-    result = run_once(scenario, seed=args.seed)
-    with staged_output(out) as folder:
-        write_run(result, folder)
-        fit = score_and_write(result.columns, scenario, folder)
-        if not args.no_plots:
-            plots.write_run_plots(result.columns, scenario, folder, fit.observations)
-    print(summary(result))
-    print(fit.text)
-    print(f"  wrote {out}/: timeline.csv, events.csv, manifest.json, scorecard.csv"
-          + ("" if args.no_plots else ", levers.png, overview.png, scorecard.png"))
-    return 0

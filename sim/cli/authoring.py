@@ -1,0 +1,37 @@
+"""`sim check`, `sim schema`, `sim new`: writing and checking scenarios."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub) -> None:
+    check = sub.add_parser("check", help="validate scenario files (exit 0 if all are valid, 2 if "
+                           "not)")
+    check.add_argument("scenarios", type=Path, nargs="+")
+    check.set_defaults(handler=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    schema.set_defaults(handler=cmd_schema)
+
+    new = sub.add_parser("new", help="write a commented starting scenario")
+    new.add_argument("file", type=Path, help="the new scenario file")
+    new.add_argument("--from", dest="base", default="baseline",
+                     help="scenario to build on (default: baseline)")
+    new.set_defaults(handler=cmd_new)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.scenario import authoring
+    return authoring.check_command(args)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from sim.scenario import authoring
+    return authoring.schema_command(args)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from sim.scenario import authoring
+    return authoring.new_command(args)

@@ -1,0 +1,178 @@
+"""The documented record: what the news documents report, in the model's quantities.
+
+The record is read for comparison only; the model never imports this module. ``load_record`` reads
+and checks the YAML file (every mistake is a ``RecordError`` naming its line); ``sim.record.show``
+shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.scenario.bundled import default_record_path
+
+DEFAULT_PATH = default_record_path()
+
+STATUS = "status"
+CONTEXT = "context"
+NUMERIC_QUANTITIES = frozenset({
+    "us.tariff_on_china", "china.tariff_on_us", "china.rare_earth_licensing",
+    "us.chip_controls", "us.visa_restrictions", "us.trust", "china.trust",
+    "us.pressure", "china.pressure", "us.stock_market",
+})
+KNOWN_QUANTITIES = NUMERIC_QUANTITIES | {STATUS}
+STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
+CONFIDENCES = ("high", "medium", "low")
+DIRECTIONS = ("up", "down", "flat")
+MOVE_DIRECTIONS = ("up", "down")
+CONFLICT_KINDS = ("contradiction", "sequence", "spliced_text", "garbled", "wording", "scope",
+                  "boilerplate")
+KINDS = ("value", "level", "direction", "status")
+MAX_QUOTE = 240
+
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+_DOC_KEYS = ({"file", "headline"}, {"headline_is_description", "notes"})
+_OBS_KEYS = ({"id", "quantity", "doc", "quote", "confidence"},
+             {"date", "from", "to", *KINDS, "tolerance", "min_change", "unit", "weight", "note",
+              "also"})
+_MOVE_KEYS = ({"id", "quantity", "direction", "window", "timing_tolerance_days", "doc", "quote",
+               "confidence"},
+              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note"})
+_CONFLICT_KEYS = ({"id", "kind", "docs", "quotes", "what", "how_handled"}, set())
+_TOP_KEYS = ({"documents", "observations"},
+             {"title", "description", "moves", "conflicts", "notes"})
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document: its id (the file's 3-digit prefix), file name and headline."""
+
+    id: str
+    file: str
+    headline: str
+    headline_is_description: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One documented fact about one quantity on a day or over a date range.
+
+    Exactly one of ``value``, ``level``, ``direction`` and ``status`` is set, except for context
+    observations (``quantity == "context"``), which may set none and are never scored.
+    """
+
+    id: str
+    quantity: str
+    start: dt.date
+    end: dt.date
+    doc: str
+    quote: str
+    confidence: str
+    value: float | None = None
+    tolerance: float | None = None
+    level: tuple[str, float] | None = None  # ("above" | "below", threshold)
+    direction: str | None = None
+    min_change: float | None = None
+    status: str | None = None
+    unit: str = ""
+    weight: float = 1.0
+    note: str = ""
+    also: tuple[tuple[str, str], ...] = ()  # further (doc, quote) pairs saying the same
+
+    @property
+    def is_range(self) -> bool:
+        return self.start != self.end
+
+    @property
+    def is_context(self) -> bool:
+        return self.quantity == CONTEXT
+
+    @property
+    def kind(self) -> str | None:
+        """``value``, ``level``, ``direction``, ``status`` or None (a bare context fact)."""
+        return next((k for k in KINDS if getattr(self, k) is not None), None)
+
+    def date_text(self) -> str:
+        return self.start.isoformat() + (f" to {self.end.isoformat()}" if self.is_range else "")
+
+    def expected_text(self) -> str:
+        """The expectation in words, e.g. ``145 ± 5`` or ``up by ≥ 0.05``."""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.value is not None:
+            tol = f" ± {self.tolerance:g}" if self.tolerance is not None else ""
+            return f"{self.value:g}{tol}{unit}"
+        if self.level is not None:
+            return f"{self.level[0]} {self.level[1]:g}"
+        if self.direction is not None:
+            word = "within" if self.direction == "flat" else "by ≥"
+            return f"{self.direction} {word} {self.min_change:g}"
+        if self.status is not None:
+            return self.status
+        return "(context)"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A documented change of one quantity: its direction, optional size and when it happened."""
+
+    id: str
+    quantity: str
+    direction: str
+    start: dt.date
+    end: dt.date
+    timing_tolerance_days: int
+    doc: str
+    quote: str
+    confidence: str
+    size: float | None = None
+    size_tolerance: float | None = None
+    min_change: float | None = None
+    span_days: int | None = None
+    search_days: int | None = None
+    note: str = ""
+
+    def window_text(self) -> str:
+        end = "" if self.start == self.end else f" to {self.end.isoformat()}"
+        return f"{self.start.isoformat()}{end} ± {self.timing_tolerance_days} d"
+
+    def expected_text(self) -> str:
+        if self.size is not None:
+            return f"{self.direction} {self.size:+g} ± {self.size_tolerance:g}"
+        return self.direction + (f" by ≥ {self.min_change:g}" if self.min_change else "")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Where documents disagree, garble the sequence or carry unrelated text, and the handling."""
+
+    id: str
+    kind: str
+    docs: tuple[str, ...]
+    quotes: tuple[str, ...]
+    what: str
+    how_handled: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """The whole documented record as read from one YAML file."""
+
+    file: Path
+    title: str
+    documents: dict[str, Document]
+    observations: tuple[Observation, ...]
+    moves: tuple[Move, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[str, ...] = ()
+    description: str = ""
+
+    def headline(self, doc_id: str) -> str:
+        return self.documents[doc_id].headline
+
+    def scorable(self) -> list[Observation]:
+        """Observations that a run can hit or miss (everything but context)."""
+        return [o for o in self.observations if not o.is_context]

@@ -1,0 +1,37 @@
+"""A single run's folder: its CSVs, scorecard and figures, and the lines printed about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.engine.spec import Scenario
+from sim.experiments.runs import RunResult
+from sim.record import scorecard
+from sim.record.fit import Fit, score
+from sim.views import plots
+
+
+def score_and_write(columns: dict[str, list], scenario: Scenario, folder: Path,
+                    figure: bool = True) -> Fit:
+    fit = score(columns, scenario)
+    scorecard.write_scorecard_csv(folder / "scorecard.csv", fit.observation_scores,
+                                  fit.move_scores)
+    if figure:
+        plots.save(plots.scorecard_figure(fit, scenario), folder / "scorecard.png")
+    return fit
+
+
+def summary(result: RunResult) -> str:
+    """A few lines for the terminal: agreements, final lever values."""
+    s = result.scenario
+    lines = [f"{s.title} (seed {result.seed}, {s.start} to {s.end})"]
+    for e in result.events:
+        if e["kind"] in {"agreement", "no agreement", "talks not held", "talks restart",
+                         "call declined", "lapse", "renewal", "measure"}:
+            lines.append(f"  {e['date']}  {e['kind']:<14} {e['why']}")
+    lines.append("  final values:")
+    for lever in s.levers:
+        first, last = result.columns[lever.id][0], result.columns[lever.id][-1]
+        lines.append(f"    {lever.label:<36} {lever.describe(first):>8} -> {lever.describe(last)}")
+    lines.append(f"  final status: {result.columns['status'][-1]}")
+    return "\n".join(lines)
