@@ -25,6 +25,7 @@ from sim.scenario.language import (
     load_scenario,
     scenario_from_data,
 )
+from sim.scenario.schema import readme_with_table
 
 ROOT = Path(__file__).parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -149,6 +150,13 @@ def test_readme_documents_exactly_the_schema_keys():
     assert documented - keys == set(), "README documents keys the schema does not have"
     for kind in DISTRIBUTIONS:
         assert f"`{kind}`" in README.read_text()
+
+
+def test_readme_key_table_is_the_one_the_models_generate():
+    text = README.read_text()
+    assert text == readme_with_table(text), (
+        "the key table in scenarios/README.md is out of date; regenerate it with "
+        "`.venv/bin/python -m sim.scenario.schema --write`")
 
 
 def _as_json(data):

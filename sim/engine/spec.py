@@ -91,6 +91,9 @@ class Scenario:
     file: Path | None = None
     sha256: str = ""
     data: dict = field(default_factory=dict)
+    # the record YAML this scenario is scored against (its `record:` key); None: it names none.
+    # Never read by the engine: the record is an input of scoring only.
+    record_file: Path | None = None
 
     @property
     def levers(self) -> list[LeverSpec]:

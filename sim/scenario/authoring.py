@@ -1,7 +1,7 @@
 """Writing scenarios: `sim check`, `sim schema` and `sim new`.
 
-The JSON Schema is generated from the same description of the language (``sim.scenario.SCENARIO``)
-that the validator walks, so editors and `sim check` agree on keys, types and ranges. Checks that
+The JSON Schema comes from the same pydantic models `sim check` validates with
+(``sim.scenario.schema``), so editors and `sim check` agree on keys, types and ranges. Checks that
 need the whole scenario (references to levers, dates within the period, order of meetings) are
 the validator's alone.
 """
@@ -19,9 +19,9 @@ from pathlib import Path
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import UserError
 from sim.scenario.bundled import scenarios_dir
-from sim.scenario.language import DISTRIBUTIONS, SCENARIO, Key, Scenario, load_scenario
+from sim.scenario.language import DISTRIBUTIONS, Scenario, load_scenario
+from sim.scenario.schema import json_schema, schema_paths  # noqa: F401  (sim schema; tests)
 
-SCHEMA_ID = "https://example.invalid/negotiation-sim/scenario.schema.json"
 REPO_SCENARIOS = scenarios_dir()
 
 
@@ -46,173 +46,6 @@ def check_command(args: argparse.Namespace) -> int:
 def schema_command(args: argparse.Namespace) -> int:
     print(json.dumps(json_schema(), indent=2))
     return 0
-
-
-def json_schema() -> dict:
-    """JSON Schema (draft 2020-12) of a scenario file.
-
-    A file with ``extends:`` is checked as a partial scenario (nothing else required; meetings and
-    shocks may carry ``remove: true``); a file without it as a whole one.
-    """
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "Negotiation simulator scenario",
-        "description": "Who the actors are, what levers they hold, how they behave and when "
-                       "they meet. See scenarios/README.md.",
-        "if": {"type": "object", "required": ["extends"]},
-        "then": {"$ref": "#/$defs/partial"},
-        "else": {"$ref": "#/$defs/full"},
-        "$defs": {"full": _schema(SCENARIO, full=True, top=True),
-                  "partial": _schema(SCENARIO, full=False, top=True)},
-    }
-
-
-def _describe(key: Key) -> str:
-    text = key.doc[0].upper() + key.doc[1:]
-    if key.default is not None:
-        text += f" (default {key.default})"
-    return text + (f". Example: `{key.example}`" if key.example else "")
-
-
-def _number(key: Key, integer: bool = False) -> dict:
-    out: dict = {"type": "integer" if integer else "number"}
-    if key.low is not None:
-        out["minimum"] = key.low
-    if key.high is not None:
-        out["maximum"] = key.high
-    return out
-
-
-def _schema(key: Key, full: bool, top: bool = False, item: bool = False) -> dict:
-    t = key.type
-    out: dict
-    if t == "map":
-        props = {k: _schema(v, full, item=v.type == "list") for k, v in key.keys.items()
-                 if not (full and v.extends_only)}
-        for variant in key.variants.values():
-            props.update({k: _schema(v, full) for k, v in variant.items()})
-        out = {"type": "object", "properties": props, "additionalProperties": False}
-        if full and key.required:
-            out["required"] = sorted(key.required)
-        elif not full and "name" in key.required:
-            out["required"] = ["name"]
-        if top and not full:
-            out["required"] = ["extends"]
-        if key.variants:
-            common = set(key.keys)
-            out["allOf"] = [
-                {"if": {"properties": {key.variant: {"const": name}},
-                        "required": [key.variant]},
-                 "then": {"propertyNames": {"enum": sorted(common | set(variant))},
-                          **({"required": ["depends_on"]} if full and "depends_on" in variant
-                             else {})}}
-                for name, variant in key.variants.items()]
-        if key.exclusive:
-            out.setdefault("allOf", []).extend(
-                {"not": {"required": list(group)}} for group in key.exclusive)
-    elif t == "dict":
-        out = {"type": "object", "additionalProperties": {**_schema(key.values, full),
-                                                          "x-key": key.placeholder}}
-        if key.placeholder != "<lever id>":
-            out["propertyNames"] = {"pattern": "^[A-Za-z0-9_-]+$"}
-    elif t == "list":
-        out = {"type": "array", "items": _schema(key.values, full)}
-    elif t == "text":
-        out = {"type": "string", "pattern": r"\S"}
-    elif t == "slug":
-        out = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
-    elif t in ("number", "integer"):
-        out = _number(key, t == "integer")
-    elif t == "date":
-        out = {"type": "string", "format": "date"}
-    elif t == "choice":
-        out = {"enum": list(key.options)}
-    elif t == "bool":
-        out = {"const": True}
-    elif t == "distribution":
-        num = _number(key)
-        out = {"anyOf": [num, {
-            "type": "object", "minProperties": 1, "maxProperties": 1,
-            "additionalProperties": False,
-            "properties": {
-                "uniform": {"type": "array", "items": num, "minItems": 2, "maxItems": 2,
-                            "description": DISTRIBUTIONS["uniform"]},
-                "normal": {"type": "array", "items": {"type": "number"}, "minItems": 2,
-                           "maxItems": 2, "description": DISTRIBUTIONS["normal"]},
-                "choice": {"type": "array", "items": num, "minItems": 1,
-                           "description": DISTRIBUTIONS["choice"]},
-            }}]}
-    else:
-        raise AssertionError(t)
-    if not top:
-        out["description"] = _describe(key)
-    return out
-
-
-def schema_paths(schema: dict | None = None) -> set[str]:
-    """Every key the schema knows, as dotted paths: `actors.<actor>.levers.<lever>.min`,
-    `meetings[].date` (free keys by their placeholder, list items as `[]`)."""
-    schema = schema or json_schema()
-    out: set[str] = set()
-
-    def walk(node: dict, prefix: str) -> None:
-        for name, sub in node.get("properties", {}).items():
-            path = f"{prefix}.{name}" if prefix else name
-            out.add(path)
-            walk(sub, path)
-        extra = node.get("additionalProperties")
-        if isinstance(extra, dict):
-            path = f"{prefix}.{extra['x-key']}"
-            out.add(path)
-            walk(extra, path)
-        if isinstance(node.get("items"), dict):
-            walk(node["items"], f"{prefix}[]")
-
-    for part in ("full", "partial"):
-        walk(schema["$defs"][part], "")
-    return out
-
-
-def key_at(path: str) -> Key:
-    """The Key a schema path like `meetings[].trigger.above` stands for."""
-    key = SCENARIO
-    for part in path.replace("[]", "").split("."):
-        if key.type in ("dict", "list"):
-            key = key.values
-            if part.startswith("<"):
-                continue
-        key = key.keys.get(part) or next(v[part] for v in key.variants.values() if part in v)
-    return key
-
-
-def reference_table() -> str:
-    """The key reference of scenarios/README.md, generated from the language description."""
-    rows = ["| key | type | meaning | example |", "|---|---|---|---|"]
-    for path in sorted(schema_paths(), key=_path_order):
-        key = key_at(path)
-        kind = {"map": "mapping", "dict": "mapping", "distribution": "number or distribution",
-                "slug": "name", "bool": "true"}.get(key.type, key.type)
-        if key.options:
-            kind = " \\| ".join(f"`{o}`" for o in key.options)
-        if key.low is not None or key.high is not None:
-            kind += f" {_g(key.low)} to {_g(key.high)}"
-        doc = key.doc + (f" (default {key.default})" if key.default is not None else "")
-        if path == "<top>":
-            continue
-        rows.append(f"| `{path}` | {kind} | {doc.replace('|', '/')} | "
-                    f"`{key.example.replace('|', '/')}` |")
-    return "\n".join(rows)
-
-
-def _g(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def _path_order(path: str) -> list:
-    top = list(SCENARIO.keys)
-    first = path.split(".")[0].replace("[]", "")
-    return [top.index(first) if first in top else 99, path]
 
 
 # --- sim new ------------------------------------------------------------------------------------
@@ -285,6 +118,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         "",
         f"# seed: {base.seed}                  # random seed of a single run",
         f"# dates: {{start: {base.start}, end: {base.end}}}",
+        f"# record: {_record_text(base, file)}   # the record it is scored against",
+        "# version: 1                   # the version of the scenario language",
         "",
         "# --- behaviour: dispositions, drawn per run when given as a distribution -------------",
         "# A preset fills in the parameters not given; values written here beat the parent's.",
@@ -377,6 +212,16 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
     for s in base.shocks:
         lines.append(f"#   - {{name: {s.name}, remove: true}}")
     return "\n".join(lines) + "\n"
+
+
+def _record_text(base: Scenario, file: Path) -> str:
+    if base.record_file is None:
+        return "record/us_china_2025.yaml"
+    return Path(os.path.relpath(base.record_file.resolve(), file.resolve().parent)).as_posix()
+
+
+def _g(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def _defaults():

@@ -1,0 +1,213 @@
+"""From checked scenario data to the engine's frozen specs, with the checks no schema can state:
+references between keys (a priority names a lever of the other side), dates inside the period,
+meetings in date order, a lever's start inside its bounds and its unit's range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic_core import PydanticCustomError
+
+import sim.scenario.models as m
+from sim.engine.levers import LeverSpec
+from sim.engine.spec import ActorSpec, ConstituencySpec, MeetingSpec, Scenario, ShockSpec, Trigger
+from sim.errors import did_you_mean
+from sim.scenario.located import Source, validate
+from sim.scenario.types import Number, kind
+
+MAX_DAYS = 3660
+
+
+class _Build:
+    """Checks one whole scenario and builds its specs; errors point at the offending key."""
+
+    def __init__(self, src: Source):
+        self.src = src
+
+    def fail(self, path: tuple, message: str):
+        return self.src.error(path, message)
+
+    def one_of(self, value: object, path: tuple, options) -> str:
+        if value not in options:
+            raise self.fail(path, f"expected one of {', '.join(map(str, options))}, found "
+                            f"{kind(value)}{did_you_mean(value, options)}")
+        return value
+
+    def reference(self, value: str, path: tuple, valid: set[str], what: str) -> str:
+        if value not in valid:
+            raise self.fail(path, f"`{value}` is not {what}{did_you_mean(value, valid)}; "
+                            f"expected one of {', '.join(sorted(valid))}")
+        return value
+
+    def in_window(self, date: dt.date, path: tuple, start: dt.date, end: dt.date) -> None:
+        if not start <= date <= end:
+            raise self.fail(path, f"{date} is outside the scenario's dates ({start} to {end})")
+
+
+def build(src: Source) -> Scenario:
+    """Check ``src`` (one whole scenario, parents merged in) and build the engine's Scenario."""
+    model = validate(m.Scenario, src)
+    data = model.model_dump(exclude_unset=True)
+    b = _Build(Source(src.file, data, src.marks, src.files))
+    start, end = model.dates.start, model.dates.end
+    if end <= start:
+        raise b.fail(("dates", "end"), f"the end date {end} is not after the start date {start}")
+    if (end - start).days > MAX_DAYS:
+        raise b.fail(("dates", "end"), f"a scenario may span at most ten years, found {start} "
+                     f"to {end}")
+    actors_raw = data["actors"]
+    if len(actors_raw) != 2:
+        raise b.fail(("actors",), f"a scenario has exactly two actors, found {len(actors_raw)}"
+                     f" ({', '.join(actors_raw) or 'none'})")
+    lever_ids = {f"{a}.{name}" for a, spec in actors_raw.items() for name in spec["levers"]}
+    actors = {a: _actor(b, a, spec, lever_ids) for a, spec in actors_raw.items()}
+    meetings = [_meeting(b, spec, ("meetings", i), start, end, actors, lever_ids)
+                for i, spec in enumerate(data.get("meetings", []))]
+    _check_order(b, meetings, "meetings")
+    constituency_ids = {k.id for a in actors.values() for k in a.constituencies}
+    shocks = [_shock(b, spec, ("shocks", i), start, end, constituency_ids)
+              for i, spec in enumerate(data.get("shocks", []))]
+    _check_order(b, shocks, "shocks")
+    return Scenario(
+        name=model.name, title=str(data.get("title", model.name)),
+        description=str(data.get("description", "")), seed=int(model.seed), start=start,
+        end=end, actors=actors, meetings=meetings, shocks=shocks, file=src.file, data=data,
+        record_file=_record_file(b, data.get("record")))
+
+
+def _record_file(b: _Build, written: str | None) -> Path | None:
+    if written is None:
+        return None
+    here = b.src.file.parent if b.src.file else Path.cwd()
+    path = here / written
+    if not path.is_file():
+        raise b.fail(("record",), f"the record file `{written}` does not exist (looked for "
+                     f"{path}); `record:` is relative to the scenario file")
+    return path
+
+
+def _check_order(b: _Build, items: list, what: str) -> None:
+    names = [item.name for item in items]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise b.fail((what, i, "name"), f"two {what} are named `{name}`; names must differ")
+    dated = [(item.date, i) for i, item in enumerate(items) if item.date]
+    for (d1, i1), (d2, i2) in zip(dated, dated[1:], strict=False):
+        if d2 < d1:
+            raise b.fail((what, i2, "date"), f"{what} are listed out of date order: "
+                         f"`{names[i2]}` on {d2} comes after `{names[i1]}` on {d1}")
+
+
+def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
+    path = ("actors", actor)
+    if not spec["levers"]:
+        raise b.fail((*path, "levers"), "an actor needs at least one lever")
+    levers = tuple(_lever(b, actor, name, lv, (*path, "levers", name))
+                   for name, lv in spec["levers"].items())
+    own = {lv.id for lv in levers}
+    priorities = _weights(b, spec["priorities"], (*path, "priorities"), lever_ids - own,
+                          "a lever of the other side")
+    holds = _weights(b, spec.get("holds", {}), (*path, "holds"), own, "one of its own levers")
+    if not any(priorities.values()):
+        raise b.fail((*path, "priorities"), "at least one priority must be above zero")
+    constituencies = tuple(
+        _constituency(b, actor, name, k, (*path, "constituencies", name), lever_ids - own)
+        for name, k in spec.get("constituencies", {}).items())
+    return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
+                     dict(spec["behaviour"]), priorities, holds, constituencies)
+
+
+def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:
+    low, high = spec["min"], spec["max"]
+    unit_low, unit_high = m.UNITS[spec["unit"]]
+    for end in ("min", "max"):
+        try:
+            Number(unit_low, unit_high).check(spec[end])
+        except PydanticCustomError:  # the unit's range, said in the unit's words
+            raise b.fail((*path, end), f"a {spec['unit']} lies "
+                         + ("from 0 to 1 (write 0.3 for 30 %)" if spec["unit"] == "share"
+                            else "at 0 or above") + f"; found {end} {spec[end]:g}") from None
+    if high <= low:
+        raise b.fail((*path, "max"), f"max ({high:g}) must be above min ({low:g})")
+    try:
+        initial = Number(low, high).check(spec["initial"])
+    except PydanticCustomError as exc:
+        raise b.fail((*path, "initial"), exc.context["m"]) from None
+    if ("source" in spec) == ("assumption" in spec):
+        raise b.fail(path, m.Lever.alternatives[("source", "assumption")])
+    origin = (f"source: {spec['source']}" if "source" in spec
+              else f"assumption: {spec['assumption']}")
+    fields = m.Lever.model_fields
+    return LeverSpec(
+        id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
+        unit=spec["unit"], min=low, max=high, initial=initial,
+        restrictive=spec.get("restrictive", fields["restrictive"].default),
+        speed=spec.get("speed", fields["speed"].default), source=origin)
+
+
+def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:
+    for key in spec:
+        b.reference(key, (*path, key), valid, what)
+    return {k: float(v) for k, v in spec.items()}
+
+
+def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
+                  other_levers: set[str]) -> ConstituencySpec:
+    if spec["kind"] == "firms":
+        b.reference(spec["depends_on"], (*path, "depends_on"), other_levers,
+                    "a lever of the other side")
+    weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
+    params = {k: v for k, v in spec.items() if k not in {"kind", "label", "weight"}}
+    return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
+                            float(weight), params)
+
+
+def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
+             actors: dict[str, ActorSpec], lever_ids: set[str]) -> MeetingSpec:
+    name, kind_ = spec["name"], spec["kind"]
+    if ("date" in spec) == ("trigger" in spec):
+        raise b.fail(path, f"meeting `{name}` needs exactly one of `date` or `trigger`")
+    date = trigger = None
+    if "date" in spec:
+        date = spec["date"]
+        b.in_window(date, (*path, "date"), start, end)
+    else:
+        trigger = _trigger(b, spec["trigger"], (*path, "trigger"), start, end, actors)
+    agenda = None
+    if "agenda" in spec:
+        agenda = tuple(spec["agenda"])
+        if not agenda:
+            raise b.fail((*path, "agenda"), "an agenda needs at least one lever (leave `agenda` "
+                         "out for every lever)")
+        for i, lever in enumerate(agenda):
+            b.reference(lever, (*path, "agenda", i), lever_ids, "a lever")
+    initiator = spec.get("initiator")
+    if initiator is not None:
+        b.one_of(initiator, (*path, "initiator"), tuple(actors))
+    model = m.Talks if kind_ == "talks" else m.Call
+    rounds = spec.get("rounds", model.default_rounds)
+    return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
+                       agenda, initiator)
+
+
+def _trigger(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
+             actors: dict) -> Trigger:
+    actor = b.one_of(spec["actor"], (*path, "actor"), tuple(actors))
+    if ("above" in spec) == ("below" in spec):
+        raise b.fail(path, m.Trigger.alternatives[("above", "below")])
+    lo = spec.get("not_before", start)
+    hi = spec.get("not_after", end)
+    b.in_window(lo, (*path, "not_before"), start, end)
+    b.in_window(hi, (*path, "not_after"), start, end)
+    if hi < lo:
+        raise b.fail((*path, "not_after"), f"not_after {hi} is before not_before {lo}")
+    return Trigger(actor, spec["quantity"], spec.get("above"), spec.get("below"), lo, hi)
+
+
+def _shock(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
+           targets: set[str]) -> ShockSpec:
+    b.in_window(spec["date"], (*path, "date"), start, end)
+    b.reference(spec["target"], (*path, "target"), targets, "a constituency")
+    return ShockSpec(spec["name"], str(spec.get("label", spec["name"])), spec["date"],
+                     spec["target"], spec["change"])

@@ -1,0 +1,357 @@
+"""The scenario language as pydantic models: every key, its type, range, meaning and example.
+
+These models are the one description of the language. `sim check` validates with them, `sim
+schema` is generated from them, the key table in scenarios/README.md is generated from their
+field descriptions, and files with `extends:` are checked against "patch" versions of them made
+by ``sim.scenario.fields.patch``. What no schema can state (references between keys, dates inside
+the scenario's period, the order of meetings) is checked when the engine's specs are built
+(``sim.scenario.build``).
+
+Adding a key: one typed field with ``key("what it means", "key: example")`` on the right model;
+the engine reads it from the spec that ``sim.scenario.build`` makes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, model_validator
+from pydantic_core import core_schema
+
+from sim.engine.behaviour import PARAMS, PRESETS
+from sim.errors import did_you_mean
+from sim.scenario.types import (
+    REMOVE_OUTSIDE_EXTENDS,
+    Colour,
+    Date,
+    Dist,
+    LeverId,
+    Number,
+    Slug,
+    Text,
+    fail,
+    kind,
+)
+
+LANGUAGE_VERSION = 1
+
+
+def key(doc: str, example: str, default: Any = None, *, required: bool = False) -> Any:
+    """A field of the language: what it means (one phrase) and how one writes it."""
+    if required:
+        return Field(description=doc, examples=[example])
+    return Field(default, description=doc, examples=[example])
+
+
+class NullIsEmpty:
+    """`key:` with nothing after it reads as an empty mapping or list (YAML gives null)."""
+
+    def __init__(self, empty: type):
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(self, source, handler) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda v: self.empty() if v is None else v, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler) -> dict:
+        return {"anyOf": [handler(schema), {"type": "null"}]}
+
+
+def _extra_schema(schema: dict, cls: type) -> None:
+    schema.pop("title", None)
+    for group in getattr(cls, "alternatives", {}):
+        schema.setdefault("allOf", []).append({"not": {"required": list(group)}})
+
+
+class Part(BaseModel):
+    """A mapping in a scenario file: unknown keys are refused (with a did-you-mean), values are
+    checked by their types, and keys listed in ``alternatives`` replace each other."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_extra_schema,
+                              allow_inf_nan=False, validate_default=False)
+    # keys of which at most one may be given, with the message when both are
+    alternatives: ClassVar[dict[tuple[str, ...], str]] = {}
+    # items of a list matched by `name` under `extends` (meetings, shocks)
+    named: ClassVar[bool] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        allowed = cls.model_fields
+        for k in data:
+            if k in allowed:
+                continue
+            if k == "remove" and cls.named:
+                raise fail(REMOVE_OUTSIDE_EXTENDS, at=(k,))
+            raise fail(f"unknown key `{k}`{did_you_mean(k, allowed)}; allowed here: "
+                       f"{', '.join(sorted(allowed))}", at=(k,))
+        for group, message in cls.alternatives.items():
+            if all(k in data for k in group):
+                name = data.get("name")
+                raise fail(message.format(name=name if isinstance(name, str) else "?"))
+        return data
+
+
+# --- leaf types, named -------------------------------------------------------------------------
+
+TextT = Annotated[str, Text()]
+Name = Annotated[str, Slug()]
+
+
+def num(low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
+    return Annotated[float, Number(low, high, integer)]
+
+
+# --- behaviour: built from the engine's parameter table (one source for ranges and meanings) ----
+
+def _param_example(name: str) -> str:
+    info = PARAMS[name]
+    if name == "patience":
+        return f"{name}: {{uniform: [{info.low}, {(info.low + info.high) / 2:g}]}}"
+    return f"{name}: {info.low + (info.high - info.low) * 0.25:g}"
+
+
+Preset = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+
+Behaviour = create_model(
+    "Behaviour", __base__=Part,
+    __doc__="how the side's negotiators behave: a named preset, then any parameter on its own "
+            "(a number, or a distribution drawn once per run)",
+    preset=(Preset, key("named disposition to start from (its values fill in the parameters "
+                        "not given)", "preset: tit_for_tat")),
+    **{name: (Annotated[object, Dist(info.low, info.high)], key(info.doc, _param_example(name)))
+       for name, info in PARAMS.items()})
+Behaviour.example = "behaviour: {preset: hawk, patience: 0.8}"
+
+
+# --- levers and constituencies ------------------------------------------------------------------
+
+UNITS = {"percent": (0.0, None), "share": (0.0, 1.0), "index": (None, None)}
+
+
+class Lever(Part):
+    """a policy instrument this side sets"""
+
+    example: ClassVar[str] = ("tariff_on_china: {unit: percent, min: 0, max: 200, initial: 145, "
+                              "source: \"doc 004: '...'\"}")
+    alternatives = {("source", "assumption"): "each lever says where its initial value comes "
+                    "from: give exactly one of `source` (document and quote) or `assumption` "
+                    "(why this value)"}
+
+    label: TextT = key("plain-language name used in plots and narratives",
+                       "label: US tariff on Chinese goods")
+    unit: Literal["percent", "share", "index"] = key(
+        "what the number means: a `share` lies from 0 to 1 (0.3 is 30 %), a `percent` is 0 or "
+        "more", "unit: percent", required=True)
+    min: num() = key("lowest value", "min: 0", required=True)
+    max: num() = key("highest value (above `min`)", "max: 200", required=True)
+    initial: num() = key("value on the start date, between `min` and `max`", "initial: 145",
+                         required=True)
+    restrictive: Literal["high", "low"] = key("which end of the range hurts the other side",
+                                              "restrictive: low", "high")
+    speed: num(0.001, 1.0) = key("share of an ordered change that takes effect per day "
+                                 "(1: at once)", "speed: 0.06", 1.0)
+    source: TextT = key("document and quote the initial value comes from (give this or "
+                        "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\"")
+    assumption: TextT = key("why the initial value was chosen, when no document gives it",
+                            "assumption: \"no document gives a number\"")
+
+
+class Constituency(Part):
+    """a domestic group whose state becomes pressure on its side"""
+
+    example: ClassVar[str] = "manufacturers: {kind: firms, depends_on: china.rare_earth_licensing}"
+
+    kind: Literal["firms", "market"] = key(
+        "`firms` (run down a stock while the other side restricts a lever) or `market` (moves "
+        "on the day's news)", "kind: firms", required=True)
+    label: TextT = key("plain-language name", "label: US firms that need rare earths")
+    weight: num(0, 10) = key("its share in the side's pressure", "weight: 0.6", 1.0)
+
+
+class Firms(Constituency):
+    """firms that run down a stock of supplies while the other side restricts a lever"""
+
+    kind: Literal["firms"] = key(Constituency.model_fields["kind"].description, "kind: firms",
+                                 required=True)
+    depends_on: TextT = key("the other side's lever the firms need (its id)",
+                            "depends_on: china.rare_earth_licensing", required=True)
+    count: num(1, 1000, integer=True) = key("number of firms", "count: 12", 10)
+    stock_days: Annotated[object, Dist(0, 3650)] = key(
+        "days of supply each firm holds at the start (a distribution draws one per firm)",
+        "stock_days: {uniform: [25, 80]}", 60)
+    comfort_days: num(1, 3650) = key("stock at which a firm feels no pressure",
+                                     "comfort_days: 60", 60)
+
+
+class Market(Constituency):
+    """a stock market that moves on the day's news"""
+
+    kind: Literal["market"] = key(Constituency.model_fields["kind"].description, "kind: market",
+                                  required=True)
+    news_sensitivity: num(0, 1) = key("share the index moves per unit of the day's news",
+                                      "news_sensitivity: 0.01", 0.01)
+    volatility: num(0, 0.2) = key("daily noise of the index", "volatility: 0.006", 0.005)
+    initial_drawdown: num(0, 0.9) = key("fall from the peak on the start date",
+                                        "initial_drawdown: 0.12", 0.0)
+    pain_drawdown: num(0.01, 1) = key("fall from the peak that means full pressure",
+                                      "pain_drawdown: 0.2", 0.2)
+
+
+AnyConstituency = Annotated[Firms | Market, Discriminator("kind")]
+def weight(example: str) -> Any:
+    return Annotated[float, Number(0, 10), Field(description="weight of that lever",
+                                                 examples=[example])]
+
+
+Weights = Annotated[dict[Annotated[str, LeverId()], weight("us.chip_controls: 0.9")],
+                    NullIsEmpty(dict)]
+
+
+class Actor(Part):
+    """one side: its levers, behaviour, wants and constituencies"""
+
+    example: ClassVar[str] = "us: {label: US, ...}"
+
+    label: TextT = key("plain-language name", "label: US")
+    colour: Annotated[str, Colour()] = key("plot colour", "colour: \"#0072B2\"")
+    levers: dict[Annotated[str, Slug("<lever>")], Lever] = key(
+        "the instruments this side sets, by name", "levers: {...}", required=True)
+    behaviour: Behaviour = key(Behaviour.__doc__, Behaviour.example, required=True)
+    priorities: dict[Annotated[str, LeverId()], weight("china.tariff_on_us: 0.6")] = key(
+        "how much it wants each of the other side's levers eased (0 to 10; one above zero at "
+        "least)", "priorities: {china.rare_earth_licensing: 1.0}", required=True)
+    holds: Weights = key("how much it values keeping each of its own levers (0 to 10)",
+                         "holds: {us.chip_controls: 0.9}")
+    constituencies: Annotated[dict[Annotated[str, Slug("<constituency>")], AnyConstituency],
+                              NullIsEmpty(dict)] = key(
+        "domestic groups that press this side, by name", "constituencies: {...}")
+
+
+# --- meetings and shocks ------------------------------------------------------------------------
+
+class Trigger(Part):
+    """hold the meeting the first day a side's state crosses a threshold, in a window (instead of
+    `date`)"""
+
+    example: ClassVar[str] = "trigger: {actor: us, quantity: pressure, above: 0.5}"
+    alternatives = {("above", "below"): "a trigger needs exactly one of `above` or `below`"}
+
+    actor: TextT = key("whose state is watched (an actor id)", "actor: us", required=True)
+    quantity: Literal["pressure", "trust"] = key("what is watched", "quantity: pressure",
+                                                 required=True)
+    above: num(0, 1) = key("fire when the quantity rises above this", "above: 0.5")
+    below: num(0, 1) = key("fire when the quantity falls below this", "below: 0.3")
+    not_before: Annotated[object, Date()] = key(
+        "first day it may fire (default: the start date)", "not_before: 2025-05-15")
+    not_after: Annotated[object, Date()] = key("last day it may fire (default: the end date)",
+                                               "not_after: 2025-07-31")
+
+
+class Meeting(Part):
+    """talks or a leaders' call, at a date or on a trigger"""
+
+    example: ClassVar[str] = "- {name: geneva, kind: talks, date: 2025-05-10}"
+    named = True
+    alternatives = {("date", "trigger"): "meeting `{name}` needs exactly one of `date` or "
+                    "`trigger`"}
+    default_rounds: ClassVar[int] = 10
+
+    name: Name = key("identifier (letters, digits, `_`, `-`); `extends` matches by it",
+                     "name: geneva", required=True)
+    kind: Literal["talks", "call"] = key("`talks` (rounds of offers) or `call` (leaders' call)",
+                                         "kind: call", required=True)
+    label: TextT = key("plain-language name", "label: Geneva talks")
+    date: Annotated[object, Date()] = key("the day it happens (or give `trigger`)",
+                                          "date: 2025-05-10")
+    trigger: Trigger = key(Trigger.__doc__, Trigger.example)
+    rounds: num(1, 200, integer=True) = key(
+        "offers exchanged at most (default 10 for talks, 2 for a call)", "rounds: 12")
+    agenda: list[TextT] = key("lever ids on the table (default: every lever)",
+                              "agenda: [us.tariff_on_china, china.tariff_on_us]")
+    initiator: TextT = key("actor who opens (talks) or places the call; default: drawn (talks) "
+                           "or the more pressed side (call)", "initiator: us")
+
+
+class Talks(Meeting):
+    """rounds of alternating offers on an agenda"""
+
+    kind: Literal["talks"] = key(Meeting.model_fields["kind"].description, "kind: talks",
+                                 required=True)
+
+
+class Call(Meeting):
+    """a leaders' call"""
+
+    default_rounds = 2
+    kind: Literal["call"] = key(Meeting.model_fields["kind"].description, "kind: call",
+                                required=True)
+
+
+AnyMeeting = Annotated[Talks | Call, Discriminator("kind")]
+
+
+class Shock(Part):
+    """an outside event hitting a constituency on a date"""
+
+    example: ClassVar[str] = ("- {name: selloff, date: 2025-05-20, target: us.stock_market, "
+                              "change: -0.08}")
+    named = True
+
+    name: Name = key("identifier; `extends` matches by it", "name: selloff", required=True)
+    label: TextT = key("plain-language name", "label: Market sell-off")
+    date: Annotated[object, Date()] = key("the day it happens", "date: 2025-05-20",
+                                          required=True)
+    target: TextT = key("constituency id `<actor>.<constituency>`", "target: us.stock_market",
+                        required=True)
+    change: num(-1, 1) = key("relative change: of a market's index, or of firms' stocks",
+                             "change: -0.08", required=True)
+
+
+# --- the whole scenario -------------------------------------------------------------------------
+
+class Dates(Part):
+    """the simulated period"""
+
+    example: ClassVar[str] = "dates: {start: 2025-04-14, end: 2025-08-15}"
+
+    start: Annotated[object, Date()] = key("first day", "start: 2025-04-14", required=True)
+    end: Annotated[object, Date()] = key("last day (after `start`, within ten years)",
+                                         "end: 2025-08-15", required=True)
+
+
+class Scenario(Part):
+    """A scenario: who the two sides are, what levers they hold, how they behave and when they
+    meet."""
+
+    version: Literal[1] = key(
+        "version of the scenario language the file is written in (today 1); a later language "
+        "reads older files by it", "version: 1", LANGUAGE_VERSION)
+    name: Name = key("identifier, used for the results folder", "name: no_call", required=True)
+    title: TextT = key("one-line title", "title: \"What if the leaders never called?\"")
+    description: TextT = key("a paragraph on what the scenario asks", "description: >")
+    seed: num(0, 2**63 - 1, integer=True) = key("random seed of a single run", "seed: 2025", 0)
+    record: TextT = key(
+        "the documented record this scenario is scored against: a record YAML file, relative to "
+        "this file (inherited through `extends`); without it, other code picks the default",
+        "record: record/us_china_2025.yaml")
+    dates: Dates = key(Dates.__doc__, Dates.example, required=True)
+    actors: dict[Annotated[str, Slug("<actor>")], Actor] = key(
+        "the two sides, by id", "actors: {us: {...}, china: {...}}", required=True)
+    meetings: Annotated[list[AnyMeeting], NullIsEmpty(list)] = key(
+        "talks and calls, in date order", "meetings: [...]")
+    shocks: Annotated[list[Shock], NullIsEmpty(list)] = key("outside events, in date order",
+                                                           "shocks: [...]")
+
+
+EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
+               "`baseline` means baseline.yaml next to it")
+EXTENDS_EXAMPLE = "extends: baseline.yaml"
+REMOVE_DOC = "with `extends`: delete the parent's item of this name"
+REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
+
+__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Call", "Constituency", "Dates",
+           "Firms", "Lever", "Market", "Meeting", "Part", "Scenario", "Shock", "Talks",
+           "Trigger", "UNITS", "kind"]
