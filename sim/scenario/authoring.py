@@ -28,17 +28,32 @@ REPO_SCENARIOS = scenarios_dir()
 # --- sim check ----------------------------------------------------------------------------------
 
 def check_command(args: argparse.Namespace) -> int:
-    """Validate each file: `ok  <file>` on stdout, or the error on stderr; exit 2 if any failed."""
+    """Validate each file: `ok  <file>` on stdout, or the error on stderr; exit 2 if any failed.
+
+    Every file of a batch is reported, whatever happens to one of them (even a bug in the
+    checker), and the exit code survives a reader that leaves (`sim check *.yaml | head -1`)."""
     failed = 0
     for file in args.scenarios:
         try:
-            load_scenario(file)
+            load_scenario(file, check_record=True)
         except UserError as exc:
             print(exc, file=sys.stderr)
             failed += 1
+        except Exception as exc:  # noqa: BLE001  (one broken file must not stop the batch)
+            print(f"error: {file}: could not be checked ({type(exc).__name__}: {exc}); this is "
+                  "a bug in sim, please report it with the file", file=sys.stderr)
+            failed += 1
         else:
-            print(f"ok  {file}")
+            _say(f"ok  {file}")
     return 2 if failed else 0
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:  # the reader left: keep checking, keep the exit code
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 # --- sim schema ---------------------------------------------------------------------------------

@@ -45,8 +45,11 @@ class _Build:
             raise self.fail(path, f"{date} is outside the scenario's dates ({start} to {end})")
 
 
-def build(src: Source) -> Scenario:
-    """Check ``src`` (one whole scenario, parents merged in) and build the engine's Scenario."""
+def build(src: Source, check_record: bool = False) -> Scenario:
+    """Check ``src`` (one whole scenario, parents merged in) and build the engine's Scenario.
+
+    ``check_record``: also refuse a `record:` that names no file (`sim check` does; loading for a
+    run does not, so that a copied scenario still runs and only scoring needs the record)."""
     model = validate(m.Scenario, src)
     data = model.model_dump(exclude_unset=True)
     b = _Build(Source(src.file, data, src.marks, src.files))
@@ -73,15 +76,15 @@ def build(src: Source) -> Scenario:
         name=model.name, title=str(data.get("title", model.name)),
         description=str(data.get("description", "")), seed=int(model.seed), start=start,
         end=end, actors=actors, meetings=meetings, shocks=shocks, file=src.file, data=data,
-        record_file=_record_file(b, data.get("record")))
+        record_file=_record_file(b, data.get("record"), check_record))
 
 
-def _record_file(b: _Build, written: str | None) -> Path | None:
+def _record_file(b: _Build, written: str | None, check: bool) -> Path | None:
     if written is None:
         return None
     here = b.src.file.parent if b.src.file else Path.cwd()
     path = here / written
-    if not path.is_file():
+    if check and not path.is_file():
         raise b.fail(("record",), f"the record file `{written}` does not exist (looked for "
                      f"{path}); `record:` is relative to the scenario file")
     return path

@@ -178,7 +178,7 @@ def resolve(doc, seen: tuple[Path, ...] = (), check_root: bool = False) -> Sourc
                         "cannot build on itself")
     if len(chain) > MAX_CHAIN:
         raise src.error(("extends",), f"more than {MAX_CHAIN} scenarios extend one another here")
-    parent = resolve(load_yaml(parent_file, ScenarioError), chain, check_root=True)
+    parent = resolve(load_yaml(parent_file, ScenarioError, yaml11=True), chain, check_root=True)
     if "record" not in data:
         _rebase_record(parent, src.file)
     child = {k: v for k, v in data.items() if k != "extends"}

@@ -28,14 +28,16 @@ def parse_scenario(doc: YamlDoc | Source, data: dict | None = None) -> Scenario:
     return build(resolve(src))
 
 
-def load_scenario(file: str | Path) -> Scenario:
+def load_scenario(file: str | Path, check_record: bool = False) -> Scenario:
     """Read and check a scenario file; raises ScenarioError naming file, line and key.
+
+    ``check_record``: also refuse a `record:` naming no file (`sim check` does).
 
     ``sha256`` is the file's hash, or for a file that extends others a hash over the hashes of
     every file in the chain (root parent first).
     """
-    src = resolve(load_yaml(file, ScenarioError))
-    scenario = build(src)
+    src = resolve(load_yaml(file, ScenarioError, yaml11=True))
+    scenario = build(src, check_record)
     scenario.file = Path(file)
     hashes = [hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in src.files]
     scenario.sha256 = hashes[0] if len(hashes) == 1 else \

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 
-from pydantic_core import PydanticCustomError, core_schema
+# pydantic looks for plugins by scanning every installed package's entry points the first time a
+# model is built: about a quarter of a second on each `sim` command. The language uses none; a
+# user who wants theirs sets the variable.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from sim.errors import did_you_mean
+from pydantic_core import PydanticCustomError, core_schema  # noqa: E402
+
+from sim.errors import did_you_mean  # noqa: E402
 
 # A check the JSON Schema cannot state (uniform's low <= high): the validator alone makes it,
 # and the test of schema/validator agreement knows these by this error type.
@@ -81,6 +87,19 @@ def _g(value: float | None) -> str:
     return f"{value:g}" if abs(value) < 1e300 else str(value)  # a huge int has no float form
 
 
+def _number_hint(value: object) -> str:
+    """YAML 1.1 reads `1e5` (no dot) as text: say so when a text would be a number."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if math.isfinite(number):
+            return (f" (YAML reads `{value}` as text: write an exponent with a dot, as "
+                    f"`{number:.1e}`, or the number in full)")
+    return ""
+
+
 class Number(_Leaf):
     """A finite number (``integer``: a whole one), optionally between ``low`` and ``high``."""
 
@@ -96,7 +115,7 @@ class Number(_Leaf):
 
     def check(self, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise fail(f"expected a number, found {kind(value)}")
+            raise fail(f"expected a number, found {kind(value)}{_number_hint(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise fail(f"expected a finite number, found {value}")
         if self.integer and not isinstance(value, int):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,12 +58,40 @@ class YamlDoc:
         return cls(self.file, message, line, col, tuple(path))
 
 
+# Forms YAML 1.1 (what PyYAML speaks) reads differently from YAML 1.2 and from what a reader
+# sees: `012` is octal 10, `1:30` is base 60 (90), `0b11` binary, `no`/`on`/`yes`/`off` booleans.
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_BINARY = re.compile(r"[-+]?0b[01_]+")
+_INT, _FLOAT, _BOOL = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                       "tag:yaml.org,2002:bool")
+
+
+def _yaml11_surprise(node: yaml.ScalarNode, value: object) -> str | None:
+    """Why a plain scalar would not mean what it seems to, or None."""
+    text = node.value
+    if node.tag == _BOOL and text.lower() not in ("true", "false"):
+        return (f"`{text}` is read by YAML as {str(value).lower()}; write `{str(value).lower()}` "
+                f"for a yes/no value, or quote it (`\"{text}\"`) for a name or text")
+    if node.tag == _INT and _OCTAL.fullmatch(text):
+        return (f"`{text}` is read by YAML 1.1 as the octal number {value}; write it without the "
+                f"leading zero ({text.lstrip('+-0') or 0}), or quote it (`\"{text}\"`) for text")
+    if node.tag in (_INT, _FLOAT) and _BASE60.fullmatch(text):
+        return (f"`{text}` is read by YAML 1.1 as the base-60 number {value:g}; write the number "
+                f"you mean, or quote it (`\"{text}\"`) for text")
+    if node.tag == _INT and _BINARY.fullmatch(text):
+        return (f"`{text}` is read by YAML 1.1 as the binary number {value}; write the number "
+                f"you mean in decimal, or quote it for text")
+    return None
+
+
 class _Builder:
     """Turns composed YAML nodes into dicts, lists and scalars, checking as it goes."""
 
-    def __init__(self, file: Path, cls: type[UserError]):
+    def __init__(self, file: Path, cls: type[UserError], yaml11: bool = False):
         self.file = file
         self.cls = cls
+        self.yaml11 = yaml11  # refuse YAML 1.1's surprising forms
         self.marks: dict[tuple, tuple[int, int]] = {}
         self.count = 0
         self.open: set[int] = set()  # ids of the nodes being built: an alias to one is a loop
@@ -73,10 +104,14 @@ class _Builder:
     def scalar(self, node: yaml.Node, path: tuple) -> object:
         """Construct one plain scalar; a value PyYAML cannot build (2025-02-30) is a clean error."""
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
             what = "date" if node.tag == "tag:yaml.org,2002:timestamp" else "value"
             raise self.fail(node, path, f"`{node.value}` is not a valid {what} ({exc})") from None
+        surprise = self.yaml11 and node.style is None and _yaml11_surprise(node, value)
+        if surprise:
+            raise self.fail(node, path, surprise)
+        return value
 
     def build(self, node: yaml.Node, path: tuple) -> object:
         self.count += 1
@@ -144,18 +179,56 @@ def as_date(value: object) -> dt.date | None:
     return None
 
 
-def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
-    """Read ``file`` safely, or raise ``cls`` with the file, line and column of the problem."""
-    file = Path(file)
+_NOT_REGULAR = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                (stat.S_ISSOCK, "a socket")]
+
+
+def read_bounded(file: Path, cls: type[UserError] = UserError) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, refused BEFORE reading otherwise: a
+    device such as /dev/zero would be read until memory runs out, a FIFO would block forever."""
     try:
-        raw = file.read_bytes()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise cls(file, "no such file") from None
     except OSError as exc:
         raise cls(file, f"cannot read the file ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise cls(file, f"the file is {len(raw):,} bytes; scenario files are limited to "
-                  f"{MAX_BYTES:,} bytes", 1, 1)
+    try:
+        mode = os.fstat(fd)
+        what = next((name for test, name in _NOT_REGULAR if test(mode.st_mode)), None)
+        if what or not stat.S_ISREG(mode.st_mode):
+            raise cls(file, f"this is {what or 'not a regular file'}, not a file to read; give "
+                      "the path of a YAML file")
+        too_big = cls(file, f"the file is {mode.st_size:,} bytes; scenario files are limited to "
+                      f"{MAX_BYTES:,} bytes", 1, 1)
+        if mode.st_size > MAX_BYTES:
+            raise too_big
+        chunks, size = [], 0
+        while size <= MAX_BYTES:  # the file may grow while it is read: stop one byte past
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            raise cls(file, f"the file grew past {MAX_BYTES:,} bytes while it was read; scenario "
+                      f"files are limited to {MAX_BYTES:,} bytes", 1, 1)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise cls(file, f"cannot read the file ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def load_yaml(file: str | Path, cls: type[UserError] = UserError,
+              yaml11: bool = False) -> YamlDoc:
+    """Read ``file`` safely, or raise ``cls`` with the file, line and column of the problem.
+
+    ``yaml11``: refuse the plain scalars YAML 1.1 reads surprisingly (`012` octal, `1:30` base 60,
+    `no` as false) with a hint, rather than read them silently."""
+    file = Path(file)
+    raw = read_bounded(file, cls)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -177,7 +250,7 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError) -> YamlDoc:
     if node is None:
         raise cls(file, "the file is empty (or holds only comments); it must be a mapping of keys "
                   "such as `name:`", 1, 1)
-    builder = _Builder(file, cls)
+    builder = _Builder(file, cls, yaml11)
     try:
         data = builder.build(node, ())
     except yaml.YAMLError as exc:
