@@ -4,7 +4,10 @@ and a file:line, no traceback; `sim run` must write nothing."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,44 @@ def test_several_files_report_each(capsys):
     assert code == 2
     assert out == f"ok  {BASELINE}\n"
     assert err.count("error:") == 2
+
+
+def test_a_device_is_refused_before_it_is_read(capsys):
+    # /dev/zero never ends: reading it first and measuring afterwards would fill the memory
+    assert main(["check", "/dev/zero"]) == 2
+    assert "this is a device, not a file to read" in capsys.readouterr().err
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    # a subprocess, so that a regression blocks it rather than the test run (no writer ever comes)
+    done = subprocess.run([sys.executable, "-m", "sim", "check", str(fifo)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2
+    assert "named pipe (FIFO)" in done.stderr
+
+
+def test_one_crashing_file_does_not_stop_the_batch(monkeypatch, capsys):
+    from sim.scenario import authoring
+    real = authoring.load_scenario
+
+    def flaky(file, **kwargs):
+        if Path(file).name == "nan.yaml":
+            raise RuntimeError("a bug")
+        return real(file, **kwargs)
+
+    monkeypatch.setattr(authoring, "load_scenario", flaky)
+    code = main(["check", str(CORPUS / "nan.yaml"), str(BASELINE), str(CORPUS / "empty.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == f"ok  {BASELINE}\n"
+    assert "nan.yaml: could not be checked (RuntimeError: a bug)" in err
+    assert "the file is empty" in err
+
+
+def test_check_keeps_its_exit_code_through_a_closed_pipe():
+    sim = Path(sys.executable).parent / "sim"
+    line = (f"set -o pipefail; {sim} check {BASELINE} {BASELINE} {CORPUS / 'nan.yaml'} "
+            f"2>/dev/null | head -c0")
+    assert subprocess.run(["bash", "-c", line], timeout=120).returncode == 2

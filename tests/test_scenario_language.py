@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -281,3 +282,43 @@ def test_sim_new_unknown_base(tmp_path, capsys):
     assert main(["new", str(tmp_path / "x.yaml"), "--from", "basline"]) == 2
     assert "did you mean `baseline`" in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()
+
+
+# --- record: and version: ---------------------------------------------------------------------
+
+def test_record_is_relative_to_the_file_that_names_it_and_inherited(tmp_path):
+    record = (SCENARIOS / "record" / "us_china_2025.yaml").resolve()
+    assert load_scenario(BASELINE).record_file.resolve() == record
+    assert load_scenario(SCENARIOS / "no_call.yaml").record_file.resolve() == record
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    file = mine / "c.yaml"  # in another folder than its parent: the parent's record still holds
+    file.write_text(f"extends: {os.path.relpath(BASELINE, mine)}\nname: c\n")
+    s = load_scenario(file)
+    assert s.record_file.resolve() == record
+    assert apply_overrides(s, {"seed": 3}).record_file.resolve() == record
+    (mine / "other.yaml").write_text("observations: []\n")
+    file.write_text(file.read_text() + "record: other.yaml\n")
+    assert load_scenario(file).record_file == mine / "other.yaml"
+
+
+def test_a_scenario_without_record_names_none(tmp_path):
+    file = tmp_path / "plain.yaml"
+    file.write_text("\n".join(line for line in BASELINE.read_text().splitlines()
+                              if not line.startswith("record:")))
+    assert load_scenario(file).record_file is None
+
+
+def test_sim_check_refuses_a_record_that_is_not_there(tmp_path, capsys):
+    file = child(tmp_path, "extends: baseline\nname: x\nrecord: nowhere.yaml\n")
+    assert load_scenario(file).record_file == tmp_path / "nowhere.yaml"  # runs without it
+    assert main(["check", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert f"{file}:3:1 at `record`: the record file `nowhere.yaml` does not exist" in err
+
+
+def test_version_names_the_language(tmp_path, capsys):
+    assert load_scenario(child(tmp_path, "extends: baseline\nname: x\nversion: 1\n")).name == "x"
+    file = child(tmp_path, "extends: baseline\nname: x\nversion: 2\n", "v2.yaml")
+    assert main(["check", str(file)]) == 2
+    assert "at `version`: expected one of 1, found `2`" in capsys.readouterr().err
