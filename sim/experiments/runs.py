@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class RunResult:
     columns: dict[str, list]
     events: list[dict]
     seconds: float
+    entries: list = field(default_factory=list)  # the model's event entries (for its outcomes)
 
 
 def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunResult:
@@ -39,7 +40,7 @@ def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunRe
     started = time.perf_counter()
     model = NegotiationModel(scenario, seed=seed, run=run).run_to_end()
     return RunResult(scenario, seed, model.columns, events_of(model, run),
-                     time.perf_counter() - started)
+                     time.perf_counter() - started, model.entries)
 
 
 def events_of(model: NegotiationModel, run: int) -> list[dict]:

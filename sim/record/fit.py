@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import Scenario
 
 
@@ -24,7 +24,7 @@ class Fit:
 
 
 def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
-    rec = rec or load_record()
+    rec = rec or record_for(scenario)
     obs = scorecard.score_observations(rec, columns)
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)
