@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.api import frames
+import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.api.many import Ensemble
 from sim.errors import UserError

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.api import frames
+import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
 from sim.experiments.runs import RunResult, run_once, staged_output
