@@ -189,10 +189,23 @@ class Comparison:
         facts = [f"{self.common} runs per scenario on the same seeds",
                  f"base seed {self._ensembles[0].base_seed}"] + \
             (["PARTIAL (interrupted)"] if self.partial else [])
-        table = self.outcomes
-        table = table[~table["outcome"].str.startswith(("held.", "final_status."))]
         return frames.html_block(
             " vs ".join(self.names), facts,
-            [("outcomes (difference from the first, 95 % CI)",
-              table[["outcome", "scenario", "mean", "difference", "ci95_low", "ci95_high"]]),
+            [(f"outcomes: means, and the difference from {self.names[0]} (95 % CI)",
+              self._wide()),
              ("scorecard (share of runs hitting each observation)", self.scorecard)])
+
+    def _wide(self) -> pd.DataFrame:
+        """One row per headline outcome: each scenario's mean, then each difference."""
+        rows: dict[str, dict] = {}
+        for r in self._rows:
+            if r["outcome"].startswith(("held.", "final_status.")):
+                continue
+            row = rows.setdefault(r["outcome"], {"outcome": r["outcome"]})
+            row[r["scenario"]] = frames.fmt(r["mean"])
+            if r["scenario"] != r["reference"]:
+                row[f"{r['scenario']} − {r['reference']}"] = (
+                    f"{frames.fmt(r['difference'])} [{frames.fmt(r['ci95_low'])}, "
+                    f"{frames.fmt(r['ci95_high'])}]")
+        columns = ["outcome", *self.names, *(f"{n} − {self.names[0]}" for n in self.names[1:])]
+        return frames.frame(list(rows.values()), columns)
