@@ -44,12 +44,13 @@ def test_a_shipped_name_and_its_path_load_the_same_scenario():
         (ROOT / "scenarios" / "no_call.yaml").read_bytes()
 
 
-def test_shipped_scenarios_are_package_data_not_found_from_the_working_folder(tmp_path,
-                                                                              monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert bundled.scenarios_dir() == (ROOT / "scenarios").resolve()  # the link, in a clone
-    assert sim.load("baseline").name == "baseline"
-    assert set(sim.scenarios().index) == {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+def test_shipped_scenarios_are_package_data_not_found_from_the_working_folder(tmp_path):
+    code = ("import sim\nfrom sim.scenario import bundled\nprint(bundled.scenarios_dir())\n"
+            "print(sim.load('baseline').name, len(sim.scenarios()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out[0] == str((ROOT / "scenarios").resolve())  # through the link, in a clone
+    assert out[1] == f"baseline {len(list((ROOT / 'scenarios').glob('*.yaml')))}"
 
 
 def test_a_file_in_the_working_folder_beats_a_shipped_name(tmp_path, monkeypatch):

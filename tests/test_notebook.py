@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+import nbclient
+import nbformat
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "notebooks" / "analyst.ipynb"
 
@@ -20,8 +21,6 @@ def test_the_committed_notebook_has_no_outputs():
 
 
 def test_the_analyst_notebook_runs_top_to_bottom(tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()

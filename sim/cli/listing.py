@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub) -> None:
@@ -16,6 +17,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     from sim.scenario.bundled import catalogue, scenarios_dir
 
     entries = catalogue()
+    if not entries:  # a broken installation: say where we looked
+        print(f"error: no shipped scenarios in {scenarios_dir()}", file=sys.stderr)
+        return 1
     width = max(len(e.name) for e in entries)
     for e in entries:
         print(f"{e.name:<{width}}  {e.title}")

@@ -92,10 +92,18 @@ def manifest(scenario: Scenario, seed: int, seconds: float, extra: dict | None =
         "seed": seed,
         "python": platform.python_version(),
         "packages": versions,
-        "command": " ".join(["sim", *sys.argv[1:]]),
+        "command": command_line(),
         "seconds": round(seconds, 3),
         **(extra or {}),
     }
+
+
+def command_line() -> str:
+    """The `sim` command that made a result, or where the Python API was called from."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if program in ("sim", "__main__.py"):
+        return " ".join(["sim", *sys.argv[1:]])
+    return f"the Python API (sim.run / sim.ensemble / sim.compare) from {program or 'python'}"
 
 
 @contextmanager
