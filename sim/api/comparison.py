@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ import numpy as np
 import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.api.many import Ensemble
+from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments.compare import COMPARE_FIELDS, _names, compare_csv, compare_table
 from sim.experiments.ensemble import SEED_RULE, Progress
@@ -41,11 +43,14 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
         else list(scenarios)
     if len(items) < 2:
         raise UserError("sim compare", "needs at least two scenario files")
-    if all(isinstance(i, Ensemble) for i in items):
-        return Comparison([i._ens for i in items], _check_same_seeds(items))
-    if any(isinstance(i, Ensemble) for i in items):
+    done = [i for i in items if isinstance(i, Ensemble)]
+    if len(done) == len(items):
+        return Comparison([i._ens for i in done], _check_same_seeds(done))
+    if done:
         raise TypeError("compare either scenarios (to run) or Ensemble results, not a mix")
-    loaded = [as_scenario(i) for i in items]  # type: ignore[arg-type]
+    loaded = [as_scenario(i) for i in items if isinstance(i, str | os.PathLike | Scenario)]
+    if len(loaded) != len(items):
+        raise TypeError("compare takes scenarios (names, paths, Scenario) or Ensemble results")
     names = _names(loaded)
     callback, bar = frames.progress_of(progress, "compare " + " vs ".join(names))
     if out is None:
@@ -140,7 +145,7 @@ class Comparison:
 
         jobs = {path.stem: (function, args) for function, args, path in
                 compare_figure_jobs(self._ensembles, self.names, Path("."))}
-        return frames.pick(kind, {k: (lambda k=k: frames.draw(*jobs[k])) for k in jobs})
+        return frames.pick(kind, {k: functools.partial(frames.draw, *jobs[k]) for k in jobs})
 
     def save(self, folder: str | os.PathLike | None = None) -> Path:
         """Write the files `sim compare` writes into ``folder`` (default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from pathlib import Path
@@ -162,7 +163,7 @@ class Ensemble:
 
         jobs = {path.stem: (function, args) for function, args, path in
                 figure_jobs(self._ens, Path("."))}
-        return frames.pick(kind, {k: (lambda k=k: frames.draw(*jobs[k])) for k in FIGURES})
+        return frames.pick(kind, {k: functools.partial(frames.draw, *jobs[k]) for k in FIGURES})
 
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run --runs` writes into ``folder`` (default ``results/<name>``):

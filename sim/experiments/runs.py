@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from sim.engine.model import NegotiationModel
+from sim.engine.model import LogEntry, NegotiationModel
 from sim.scenario.language import Scenario
 
 
@@ -31,7 +31,7 @@ class RunResult:
     columns: dict[str, list]
     events: list[dict]
     seconds: float
-    entries: list = field(default_factory=list)  # the model's event entries (for its outcomes)
+    entries: list[LogEntry] = field(default_factory=list)  # the model's log (for outcomes)
 
 
 def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunResult:

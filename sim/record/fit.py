@@ -19,7 +19,7 @@ class Fit:
     observations: list  # record observations, for overlays
     observation_scores: list
     move_scores: list
-    summary: object
+    summary: scorecard.FitSummary
     text: str
 
 
