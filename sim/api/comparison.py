@@ -35,7 +35,8 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
 
     Give scenarios (names, paths or loaded ``Scenario``) to run ``runs`` of each, interleaved,
     from the base ``seed`` (default: the first scenario's); or give ``Ensemble`` results already
-    run with the same base seed and number of runs. Differences are paired run by run, so they
+    run with the same base seed and number of runs (``runs``, ``seed`` and ``jobs`` are then
+    theirs, and nothing is run again). Differences are paired run by run, so they
     show the effect of the change rather than of chance. ``out`` also writes the folder
     `sim compare` writes (as ``Comparison.save``).
     """
