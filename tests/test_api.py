@@ -246,3 +246,17 @@ def test_sim_list_shows_the_shipped_scenarios_with_titles(capsys):
     out = capsys.readouterr().out
     for name, title in sim.scenarios()["title"].items():
         assert any(line.startswith(name) and title in line for line in out.splitlines())
+
+
+def test_a_scenario_naming_its_own_record_is_scored_against_it(tmp_path):
+    from sim.record.lookup import record_for, record_path
+
+    s = sim.load("baseline")
+    assert record_path(s) == bundled.default_record_path()
+    text = (ROOT / "scenarios" / "record" / "us_china_2025.yaml").read_text()
+    own = tmp_path / "own_record.yaml"
+    own.write_text(text.replace("title: ", "title: Own copy of ", 1))
+    s.record_file = own  # what a scenario's `record:` key sets
+    assert record_path(s) == own and record_for(s).title.startswith("Own copy of")
+    ens = sim.ensemble(s, runs=2)
+    assert ens._ens.plan.record.title.startswith("Own copy of")
