@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.engine.model import STATUSES
+from sim.engine.model import STATUSES as ENGINE_STATUSES
 from sim.scenario.bundled import default_record_path
 
 DEFAULT_PATH = default_record_path()
@@ -21,6 +21,8 @@ DEFAULT_PATH = default_record_path()
 STATUS = "status"
 CONTEXT = "context"
 BUILT_IN_QUANTITIES = frozenset({STATUS, CONTEXT})  # every record may use these two
+# A record may use the talks-status words the engine produces (one list, kept by the engine).
+STATUSES: tuple[str, ...] = ENGINE_STATUSES
 CONFIDENCES = ("high", "medium", "low")
 DIRECTIONS = ("up", "down", "flat")
 MOVE_DIRECTIONS = ("up", "down")
