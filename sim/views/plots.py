@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
@@ -87,10 +88,86 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         labelled = True
 
 
-def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+LONG_RUN_DAYS = 366  # runs longer than this get "Jan 2019" ticks every few months
+MAX_LONG_TICKS = 8  # month labels a long run's axis shows at most
+
+
+def _view_dates(axis) -> tuple[dt.date, dt.date]:
+    lo, hi = axis.get_view_interval()
+    return mdates.num2date(lo).date(), mdates.num2date(hi).date()
+
+
+def _month_step(first: dt.date, last: dt.date) -> int:
+    """Months between labelled ticks: 1 for a run of a year or less, else enough to show at most
+    ``MAX_LONG_TICKS`` labels (2, 3, 4, 6, 12 or 24)."""
+    if (last - first).days <= LONG_RUN_DAYS:
+        return 1
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return next((n for n in (2, 3, 4, 6, 12) if months / n <= MAX_LONG_TICKS), 24)
+
+
+def date_ticks(first: dt.date, last: dt.date, major: bool = True) -> list[dt.date]:
+    """Tick days between ``first`` and ``last``: major ticks on month starts (every month for a
+    run of a year or less, every few months, starting in January, for longer ones); minor ticks
+    on Mondays for short runs and on month starts for long ones."""
+    step = _month_step(first, last)
+    if not major and step == 1:
+        monday = first + dt.timedelta(days=-first.weekday() % 7)
+        return [monday + dt.timedelta(weeks=k) for k in range((last - monday).days // 7 + 1)]
+    every = step if major else 1
+    out, year, month = [], first.year, first.month
+    while (day := dt.date(year, month, 1)) <= last:
+        if day >= first and (12 * year + month - 1) % every == 0:
+            out.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+class _DateTicks(mticker.Locator):
+    """Date ticks placed by ``date_ticks`` on the axis's current view, at draw time.
+
+    matplotlib's MonthLocator and WeekdayLocator go through dateutil's rrule, and weekly ticks
+    over years mean thousands of tick artists: together they made a three-year figure take a
+    quarter of a minute."""
+
+    def __init__(self, major: bool):
+        self.major = major
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((vmin, vmax))
+        ticks = mdates.date2num(date_ticks(mdates.num2date(vmin).date(),
+                                           mdates.num2date(vmax).date(), self.major))
+        return ticks[(ticks >= vmin) & (ticks <= vmax)]
+
+
+class _DateLabels(mticker.Formatter):
+    """"05 May" on the ticks of a run of a year or less (with the year under the first tick and
+    under each January when the run crosses a new year); "Jan 2019" on longer runs."""
+
+    def __call__(self, x, pos=None):
+        day = mdates.num2date(x).date()
+        first, last = _view_dates(self.axis)
+        if _month_step(first, last) > 1:
+            return f"{day:%b %Y}"
+        if first.year != last.year and (pos == 0 or day.month == 1):
+            return f"{day:%d %b}\n{day:%Y}"
+        return f"{day:%d %b}"
+
+
+def _date_axis(ax, dates: list | None = None) -> None:
+    """Month ticks and labels fitted to the run's length; with ``dates``, the view is the run's
+    period plus matplotlib's usual 5 % margins, so that a documented fact dated outside the run
+    does not stretch the axis."""
+    if dates is not None and len(dates):
+        lo, hi = mdates.date2num(dates[0]), mdates.date2num(dates[-1])
+        pad = 0.05 * (hi - lo)
+        ax.set_xlim(lo - pad, hi + pad)
+    ax.xaxis.set_major_locator(_DateTicks(major=True))
+    ax.xaxis.set_minor_locator(_DateTicks(major=False))
+    ax.xaxis.set_major_formatter(_DateLabels())
 
 
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
@@ -119,7 +196,7 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
             mark_meetings(ax, scenario)
             overlay_record(ax, observations, lever.id)
             ax.legend(loc="lower left", frameon=False)
-            _date_axis(ax)
+            _date_axis(ax, columns["date"])
         for ax in list(axes.flat)[len(levers):]:
             ax.set_visible(False)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
@@ -157,7 +234,8 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
         _status_strip(axes[3], columns, observations)
         for ax in axes:
             mark_meetings(ax, scenario, labels=ax is axes[0])
-        _date_axis(axes[3])
+        # the status strip's last block covers the whole last day
+        _date_axis(axes[3], [dates[0], dates[-1] + dt.timedelta(days=1)])
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
@@ -166,8 +244,12 @@ def _status_strip(ax, columns: dict[str, list], observations) -> None:
     """The talks status as coloured blocks, documented statuses as labelled brackets above."""
     dates, status = columns["date"], columns["status"]
     one = dt.timedelta(days=1)
-    for d, s in zip(dates, status, strict=True):
-        ax.axvspan(d, d + one, 0, 0.6, color=STATUS_COLOURS.get(s, "#999999"), lw=0)
+    start = 0
+    for k in range(1, len(status) + 1):  # one block per spell of the same status, not per day
+        if k == len(status) or status[k] != status[start]:
+            ax.axvspan(dates[start], dates[k - 1] + one, 0, 0.6,
+                       color=STATUS_COLOURS.get(status[start], "#999999"), lw=0)
+            start = k
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
     shown = [o for o in observations if o.quantity == "status" and o.status]
@@ -273,11 +355,18 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
             ax.legend(loc="lower left", frameon=False)
-            _date_axis(ax)
+            _date_axis(ax, _panel_dates(panels))
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
+
+
+def _panel_dates(panels: list[dict]) -> list:
+    """The first and last day over every series of the panels."""
+    firsts = [s["dates"][0] for p in panels for s in p["series"] if len(s["dates"])]
+    lasts = [s["dates"][-1] for p in panels for s in p["series"] if len(s["dates"])]
+    return [min(firsts), max(lasts)] if firsts else []
 
 
 def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
@@ -294,6 +383,6 @@ def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario
         mark_meetings(ax, scenario)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
                   frameon=False)
-        _date_axis(ax)
+        _date_axis(ax, dates)
         ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig
