@@ -91,3 +91,12 @@ def test_the_documented_path_hits_and_a_quiet_world_scores_clearly_worse(record)
     quiet = quiet_run()
     bad = summarise(score_observations(record, quiet), score_moves(record, quiet)).fit
     assert good > 0.9 and bad < 0.5 * good
+
+
+def test_the_fit_says_which_recorded_quantities_a_run_lacks(record):
+    from sim.record.fit import score
+
+    run = {k: v for k, v in documented_run().items() if k != BUYS}
+    text = score(run, None, record).text
+    assert f"not scored: the record scores {BUYS}, which this run does not provide" in text
+    assert "not scored: the record" not in score(documented_run(), None, record).text
