@@ -5,6 +5,7 @@ several years shows "Jan 2019"-style ticks every few months, and long runs stay 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -12,9 +13,9 @@ import pytest
 
 from sim.engine.model import NegotiationModel
 from sim.scenario.language import load_scenario
-from sim.views import plots
+from sim.views import date_axes, plots
 
-REPO_BASELINE = plots.Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+REPO_BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 
 
 def days(first: str, last: str) -> list[dt.date]:
@@ -25,7 +26,7 @@ def days(first: str, last: str) -> list[dt.date]:
 def axis_for(dates: list[dt.date]):
     fig, ax = plt.subplots()
     ax.plot(dates, range(len(dates)))
-    plots._date_axis(ax, dates)
+    date_axes.date_axis(ax, dates)
     return fig, ax
 
 
@@ -43,7 +44,7 @@ def test_a_few_months_tick_as_matplotlibs_month_and_monday_locators():
     ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
     theirs = list(ax.xaxis.get_major_locator()()), list(ax.xaxis.get_minor_locator()())
     assert ours == theirs
-    ax.xaxis.set_major_formatter(plots._DateLabels())
+    ax.xaxis.set_major_formatter(date_axes._DateLabels())
     assert labels(ax) == ["01 May", "01 Jun", "01 Jul", "01 Aug"]
     plt.close(fig)
 
@@ -79,7 +80,7 @@ def test_the_view_is_the_runs_period_whatever_else_is_drawn():
     fig, ax = plt.subplots()
     ax.plot(dates, range(len(dates)))
     ax.plot([dt.date(2025, 6, 5)], [0], "D")  # a documented fact from another episode
-    plots._date_axis(ax, dates)
+    date_axes.date_axis(ax, dates)
     lo, hi = (mdates.num2date(x).date() for x in ax.get_xlim())
     assert lo.year == 2017 and hi.year == 2021
     plt.close(fig)
@@ -99,3 +100,11 @@ def test_a_long_overview_draws_one_status_block_per_spell(tmp_path):
     spells = 1 + sum(a != b for a, b in zip(status, status[1:], strict=False))
     assert len(strip.patches) == spells < len(status) / 10
     plt.close(fig)
+
+
+def test_fixed_ticks_for_the_page_match_the_figures():
+    first, last = dt.date(2025, 4, 14), dt.date(2025, 8, 15)
+    assert date_axes.date_tick_labels(first, last) == (
+        [dt.date(2025, m, 1) for m in (5, 6, 7, 8)], ["01 May", "01 Jun", "01 Jul", "01 Aug"])
+    days_, shown = date_axes.date_tick_labels(dt.date(2018, 1, 1), dt.date(2020, 12, 31))
+    assert shown == ["Jan 2018", "Jul 2018", "Jan 2019", "Jul 2019", "Jan 2020", "Jul 2020"]

@@ -13,12 +13,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker as mticker  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
+from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
 RECORD_COLOUR = "#222222"
@@ -86,88 +85,6 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         ax.annotate(obs.doc, at, xytext=(4, -12 if obs.value is None else 4),
                     textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
         labelled = True
-
-
-LONG_RUN_DAYS = 366  # runs longer than this get "Jan 2019" ticks every few months
-MAX_LONG_TICKS = 8  # month labels a long run's axis shows at most
-
-
-def _view_dates(axis) -> tuple[dt.date, dt.date]:
-    lo, hi = axis.get_view_interval()
-    return mdates.num2date(lo).date(), mdates.num2date(hi).date()
-
-
-def _month_step(first: dt.date, last: dt.date) -> int:
-    """Months between labelled ticks: 1 for a run of a year or less, else enough to show at most
-    ``MAX_LONG_TICKS`` labels (2, 3, 4, 6, 12 or 24)."""
-    if (last - first).days <= LONG_RUN_DAYS:
-        return 1
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return next((n for n in (2, 3, 4, 6, 12) if months / n <= MAX_LONG_TICKS), 24)
-
-
-def date_ticks(first: dt.date, last: dt.date, major: bool = True) -> list[dt.date]:
-    """Tick days between ``first`` and ``last``: major ticks on month starts (every month for a
-    run of a year or less, every few months, starting in January, for longer ones); minor ticks
-    on Mondays for short runs and on month starts for long ones."""
-    step = _month_step(first, last)
-    if not major and step == 1:
-        monday = first + dt.timedelta(days=-first.weekday() % 7)
-        return [monday + dt.timedelta(weeks=k) for k in range((last - monday).days // 7 + 1)]
-    every = step if major else 1
-    out, year, month = [], first.year, first.month
-    while (day := dt.date(year, month, 1)) <= last:
-        if day >= first and (12 * year + month - 1) % every == 0:
-            out.append(day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-class _DateTicks(mticker.Locator):
-    """Date ticks placed by ``date_ticks`` on the axis's current view, at draw time.
-
-    matplotlib's MonthLocator and WeekdayLocator go through dateutil's rrule, and weekly ticks
-    over years mean thousands of tick artists: together they made a three-year figure take a
-    quarter of a minute."""
-
-    def __init__(self, major: bool):
-        self.major = major
-
-    def __call__(self):
-        return self.tick_values(*self.axis.get_view_interval())
-
-    def tick_values(self, vmin, vmax):
-        vmin, vmax = sorted((vmin, vmax))
-        ticks = mdates.date2num(date_ticks(mdates.num2date(vmin).date(),
-                                           mdates.num2date(vmax).date(), self.major))
-        return ticks[(ticks >= vmin) & (ticks <= vmax)]
-
-
-class _DateLabels(mticker.Formatter):
-    """"05 May" on the ticks of a run of a year or less (with the year under the first tick and
-    under each January when the run crosses a new year); "Jan 2019" on longer runs."""
-
-    def __call__(self, x, pos=None):
-        day = mdates.num2date(x).date()
-        first, last = _view_dates(self.axis)
-        if _month_step(first, last) > 1:
-            return f"{day:%b %Y}"
-        if first.year != last.year and (pos == 0 or day.month == 1):
-            return f"{day:%d %b}\n{day:%Y}"
-        return f"{day:%d %b}"
-
-
-def _date_axis(ax, dates: list | None = None) -> None:
-    """Month ticks and labels fitted to the run's length; with ``dates``, the view is the run's
-    period plus matplotlib's usual 5 % margins, so that a documented fact dated outside the run
-    does not stretch the axis."""
-    if dates is not None and len(dates):
-        lo, hi = mdates.date2num(dates[0]), mdates.date2num(dates[-1])
-        pad = 0.05 * (hi - lo)
-        ax.set_xlim(lo - pad, hi + pad)
-    ax.xaxis.set_major_locator(_DateTicks(major=True))
-    ax.xaxis.set_minor_locator(_DateTicks(major=False))
-    ax.xaxis.set_major_formatter(_DateLabels())
 
 
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
