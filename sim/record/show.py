@@ -45,8 +45,10 @@ def format_table(record: Record, quote_width: int = 60) -> str:
                             _confidence(m), m.id]
                            for m in sorted(record.moves, key=lambda m: (m.start, m.id))])
     lines += ["", "Documents"]
-    lines += _columns([[d.id, d.file or "-", ("(description) " if d.headline_is_description else "")
-                        + d.headline] for d in record.documents.values()])
+    files = any(d.file for d in record.documents.values())  # no file column for web sources
+    lines += _columns([[d.id, *([d.file or "-"] if files else []),
+                        ("(description) " if d.headline_is_description else "") + d.headline]
+                       for d in record.documents.values()])
     urls = [[d.id, d.url] for d in record.documents.values() if d.url]
     if urls:
         lines += ["", "Where to read them"] + _columns(urls)
