@@ -10,6 +10,8 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.engine.model import NegotiationModel
 from sim.scenario.language import load_scenario
@@ -108,3 +110,20 @@ def test_fixed_ticks_for_the_page_match_the_figures():
         [dt.date(2025, m, 1) for m in (5, 6, 7, 8)], ["01 May", "01 Jun", "01 Jul", "01 Aug"])
     days_, shown = date_axes.date_tick_labels(dt.date(2018, 1, 1), dt.date(2020, 12, 31))
     assert shown == ["Jan 2018", "Jul 2018", "Jan 2019", "Jul 2019", "Jan 2020", "Jul 2020"]
+
+
+@given(first=st.dates(dt.date(1990, 1, 1), dt.date(2060, 1, 1)),
+       length=st.integers(0, 12_000))
+@settings(max_examples=200, deadline=None)
+def test_ticks_are_month_starts_inside_the_run_and_few_enough(first, length):
+    last = first + dt.timedelta(days=length)
+    major, labels_ = date_axes.date_tick_labels(first, last)
+    minor = date_axes.date_ticks(first, last, major=False)
+    assert major == sorted(major) and all(first <= d <= last and d.day == 1 for d in major)
+    assert all(first <= d <= last for d in minor)
+    if length > date_axes.LONG_RUN_DAYS:
+        assert len(major) <= 12 and all(len(t) == 8 for t in labels_)  # "Jan 2019"
+        assert all(d.day == 1 for d in minor) and set(major) <= set(minor)
+    else:
+        assert len(major) <= 13 and all(t[:2].isdigit() for t in labels_)
+        assert all(d.weekday() == 0 for d in minor)

@@ -25,11 +25,11 @@ def _view_dates(axis) -> tuple[dt.date, dt.date]:
 
 def _month_step(first: dt.date, last: dt.date) -> int:
     """Months between labelled ticks: 1 for a run of a year or less, else enough to show at most
-    ``MAX_LONG_TICKS`` labels (2, 3, 4, 6, 12 or 24)."""
+    ``MAX_LONG_TICKS`` labels (2, 3, 4, 6, 12, 24, 60 or 120)."""
     if (last - first).days <= LONG_RUN_DAYS:
         return 1
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return next((n for n in (2, 3, 4, 6, 12) if months / n <= MAX_LONG_TICKS), 24)
+    return next((n for n in (2, 3, 4, 6, 12, 24, 60) if months / n <= MAX_LONG_TICKS), 120)
 
 
 def date_ticks(first: dt.date, last: dt.date, major: bool = True) -> list[dt.date]:
