@@ -127,3 +127,8 @@ def test_ticks_are_month_starts_inside_the_run_and_few_enough(first, length):
     else:
         assert len(major) <= 13 and all(t[:2].isdigit() for t in labels_)
         assert all(d.weekday() == 0 for d in minor)
+
+
+def test_narrow_panels_ask_for_fewer_labels():
+    _, shown = date_axes.date_tick_labels(dt.date(2018, 1, 1), dt.date(2020, 12, 31), most=4)
+    assert shown == ["Jan 2018", "Jan 2019", "Jan 2020"]

@@ -270,7 +270,7 @@ def _dates(scenario: Scenario) -> list[dt.date]:
 def _ticks(start: dt.date, end: dt.date) -> tuple[list, list]:
     """Month starts as fixed ticks (every few months, with years, on long runs): matplotlib's
     date locators cost ~0.3 s a figure."""
-    months, labels = date_tick_labels(start, end)
+    months, labels = date_tick_labels(start, end, most=4)  # the page's panels are narrow
     return list(mdates.date2num(months)), labels
 
 

@@ -23,20 +23,21 @@ def _view_dates(axis) -> tuple[dt.date, dt.date]:
     return mdates.num2date(lo).date(), mdates.num2date(hi).date()
 
 
-def _month_step(first: dt.date, last: dt.date) -> int:
+def _month_step(first: dt.date, last: dt.date, most: int = MAX_LONG_TICKS) -> int:
     """Months between labelled ticks: 1 for a run of a year or less, else enough to show at most
-    ``MAX_LONG_TICKS`` labels (2, 3, 4, 6, 12, 24, 60 or 120)."""
+    ``most`` labels (2, 3, 4, 6, 12, 24, 60 or 120)."""
     if (last - first).days <= LONG_RUN_DAYS:
         return 1
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return next((n for n in (2, 3, 4, 6, 12, 24, 60) if months / n <= MAX_LONG_TICKS), 120)
+    return next((n for n in (2, 3, 4, 6, 12, 24, 60) if months / n <= most), 120)
 
 
-def date_ticks(first: dt.date, last: dt.date, major: bool = True) -> list[dt.date]:
+def date_ticks(first: dt.date, last: dt.date, major: bool = True,
+               most: int = MAX_LONG_TICKS) -> list[dt.date]:
     """Tick days between ``first`` and ``last``: major ticks on month starts (every month for a
-    run of a year or less, every few months, starting in January, for longer ones); minor ticks
-    on Mondays for short runs and on month starts for long ones."""
-    step = _month_step(first, last)
+    run of a year or less, every few months, starting in January, for longer ones, at most about
+    ``most`` of them); minor ticks on Mondays for short runs and on month starts for long ones."""
+    step = _month_step(first, last, most)
     if not major and step == 1:
         monday = first + dt.timedelta(days=-first.weekday() % 7)
         return [monday + dt.timedelta(weeks=k) for k in range((last - monday).days // 7 + 1)]
@@ -75,9 +76,11 @@ def date_label(day: dt.date, first: dt.date, last: dt.date, leftmost: bool = Fal
     return f"{day:%d %b}"
 
 
-def date_tick_labels(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[str]]:
-    """The major ticks from ``first`` to ``last`` and their labels, for fixed-tick axes."""
-    days = date_ticks(first, last)
+def date_tick_labels(first: dt.date, last: dt.date,
+                     most: int = MAX_LONG_TICKS) -> tuple[list[dt.date], list[str]]:
+    """The major ticks from ``first`` to ``last`` and their labels, for fixed-tick axes (``most``:
+    about how many labels fit a long run's axis)."""
+    days = date_ticks(first, last, most=most)
     return days, [date_label(d, first, last, k == 0) for k, d in enumerate(days)]
 
 
