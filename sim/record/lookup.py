@@ -22,22 +22,15 @@ def record_path(scenario: Scenario) -> Path:
     return Path(own) if own else default_record_path()
 
 
-def quantities(scenario: Scenario) -> frozenset[str]:
-    """The timeline columns a record for ``scenario`` may observe, besides the shipped names."""
-    names = {lever.id for lever in scenario.levers}
-    for actor in scenario.actors.values():
-        names |= {f"{actor.id}.trust", f"{actor.id}.pressure"}
-        names |= {c.id for c in actor.constituencies}
-    return frozenset(names)
-
-
 def record_for(scenario: Scenario) -> Record:
-    """The record ``scenario`` is scored against, read and checked (cached per file version)."""
+    """The record ``scenario`` is scored against, read and checked (cached per file version).
+
+    The quantities it may observe are the ones its own ``quantities:`` section declares; a run
+    that lacks one leaves those observations unscored (and the fit says so)."""
     path = record_path(scenario)
-    return _read(str(path.resolve()), path.stat().st_mtime_ns if path.exists() else 0,
-                 quantities(scenario))
+    return _read(str(path.resolve()), path.stat().st_mtime_ns if path.exists() else 0)
 
 
 @functools.lru_cache(maxsize=16)
-def _read(path: str, mtime_ns: int, names: frozenset[str]) -> Record:
-    return load_record(path, quantities=names)
+def _read(path: str, mtime_ns: int) -> Record:
+    return load_record(path)
