@@ -55,7 +55,8 @@ def test_shipped_scenarios_are_package_data_not_found_from_the_working_folder(tm
 
 def test_a_file_in_the_working_folder_beats_a_shipped_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    text = BASELINE.read_text().replace("name: baseline", "name: local_copy")
+    text = BASELINE.read_text().replace("name: baseline", "name: local_copy").replace(
+        "record: record/", f"record: {BASELINE.parent}/record/")  # a copy elsewhere
     Path("baseline.yaml").write_text(text)
     assert sim.load("baseline.yaml").name == "local_copy"
     assert sim.load("baseline").name == "baseline"  # a bare name is the shipped one

@@ -77,9 +77,14 @@ def test_missing_file(tmp_path: Path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
+def _copy_of_baseline() -> str:
+    """The baseline's text for a copy in another folder (its record named by full path)."""
+    return BASELINE.read_text().replace("record: record/", f"record: {BASELINE.parent}/record/")
+
+
 def test_error_in_parent_names_the_parent(tmp_path: Path):
     parent = tmp_path / "parent.yaml"
-    parent.write_text(BASELINE.read_text().replace("      patience: 0.3", "      patience: 3.0"))
+    parent.write_text(_copy_of_baseline().replace("      patience: 0.3", "      patience: 3.0"))
     child = tmp_path / "child.yaml"
     child.write_text("extends: parent\nname: child\n")
     line = next(i for i, text in enumerate(parent.read_text().splitlines(), 1)
@@ -93,7 +98,7 @@ def test_error_in_parent_names_the_parent(tmp_path: Path):
 
 def test_error_in_child_names_the_child(tmp_path: Path):
     parent = tmp_path / "parent.yaml"
-    parent.write_text(BASELINE.read_text())
+    parent.write_text(_copy_of_baseline())
     child = tmp_path / "child.yaml"
     child.write_text("extends: parent.yaml\nname: child\nactors:\n  china:\n    behaviour:\n"
                      "      restraint: -1\n")

@@ -37,6 +37,7 @@ def no_call_file(tmp_path_factory) -> Path:
     """The baseline without the leaders' call (independent of scenarios/no_call.yaml)."""
     data = yaml.safe_load(BASELINE.read_text())
     data["name"] = "no_call_test"
+    data["record"] = str(BASELINE.parent / data["record"])  # a copy elsewhere: the same record
     data["meetings"] = [m for m in data["meetings"] if m["kind"] != "call"]
     path = tmp_path_factory.mktemp("scenarios") / "no_call_test.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))

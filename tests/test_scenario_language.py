@@ -35,8 +35,13 @@ README = SCENARIOS / "README.md"
 CORPUS = Path(__file__).parent / "bad_scenarios"
 
 
+def copy_of_baseline() -> str:
+    """The baseline's text for a copy in another folder (its record named by full path)."""
+    return BASELINE.read_text().replace("record: record/", f"record: {SCENARIOS}/record/")
+
+
 def child(tmp_path: Path, text: str, name: str = "child.yaml") -> Path:
-    (tmp_path / "baseline.yaml").write_text(BASELINE.read_text())
+    (tmp_path / "baseline.yaml").write_text(copy_of_baseline())
     file = tmp_path / name
     file.write_text(text)
     return file
@@ -66,7 +71,7 @@ meetings:
 
 
 def test_trigger_replaces_date_and_date_replaces_trigger(tmp_path):
-    (tmp_path / "baseline.yaml").write_text(BASELINE.read_text())
+    (tmp_path / "baseline.yaml").write_text(copy_of_baseline())
     (tmp_path / "mid.yaml").write_text("""extends: baseline.yaml
 name: mid
 meetings:
@@ -122,7 +127,7 @@ def test_extends_chain_and_hash(tmp_path):
     base = load_scenario(BASELINE)
     assert base.sha256 == hashlib.sha256(BASELINE.read_bytes()).hexdigest()
     assert s.sha256 != base.sha256
-    (tmp_path / "baseline.yaml").write_text(BASELINE.read_text() + "\n# changed\n")
+    (tmp_path / "baseline.yaml").write_text(copy_of_baseline() + "\n# changed\n")
     assert load_scenario(file).sha256 != s.sha256
 
 
@@ -309,9 +314,9 @@ def test_a_scenario_without_record_names_none(tmp_path):
     assert load_scenario(file).record_file is None
 
 
-def test_sim_check_refuses_a_record_that_is_not_there(tmp_path, capsys):
+def test_a_record_that_is_not_there_is_refused_at_its_line(tmp_path, capsys):
     file = child(tmp_path, "extends: baseline\nname: x\nrecord: nowhere.yaml\n")
-    assert load_scenario(file).record_file == tmp_path / "nowhere.yaml"  # runs without it
+    assert load_scenario(file, check_record=False).record_file == tmp_path / "nowhere.yaml"
     assert main(["check", str(file)]) == 2
     err = capsys.readouterr().err
     assert f"{file}:3:1 at `record`: the record file `nowhere.yaml` does not exist" in err

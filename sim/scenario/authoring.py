@@ -32,7 +32,7 @@ def check_command(args: argparse.Namespace) -> int:
     failed = 0
     for file in args.scenarios:
         try:
-            load_scenario(file, check_record=True)
+            load_scenario(file)
         except UserError as exc:
             print(exc, file=sys.stderr)
             failed += 1

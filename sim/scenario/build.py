@@ -48,8 +48,8 @@ class _Build:
 def build(src: Source, check_record: bool = False) -> Scenario:
     """Check ``src`` (one whole scenario, parents merged in) and build the engine's Scenario.
 
-    ``check_record``: also refuse a `record:` that names no file (`sim check` does; loading for a
-    run does not, so that a copied scenario still runs and only scoring needs the record)."""
+    ``check_record``: also refuse a `record:` that names no file (loading a file does; data
+    without a file to be relative to is not checked)."""
     model = validate(m.Scenario, src)
     data = model.model_dump(exclude_unset=True)
     b = _Build(Source(src.file, data, src.marks, src.files))
@@ -86,7 +86,8 @@ def _record_file(b: _Build, written: str | None, check: bool) -> Path | None:
     path = here / written
     if check and not path.is_file():
         raise b.fail(("record",), f"the record file `{written}` does not exist (looked for "
-                     f"{path}); `record:` is relative to the scenario file")
+                     f"{path}); `record:` is relative to the scenario file: correct the path, or "
+                     "leave the key out to score against the default record")
     return path
 
 

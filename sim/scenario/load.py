@@ -28,10 +28,11 @@ def parse_scenario(doc: YamlDoc | Source, data: dict | None = None) -> Scenario:
     return build(resolve(src))
 
 
-def load_scenario(file: str | Path, check_record: bool = False) -> Scenario:
+def load_scenario(file: str | Path, check_record: bool = True) -> Scenario:
     """Read and check a scenario file; raises ScenarioError naming file, line and key.
 
-    ``check_record``: also refuse a `record:` naming no file (`sim check` does).
+    A `record:` naming no file is refused here, where its line can be named (``check_record``
+    False skips that).
 
     ``sha256`` is the file's hash, or for a file that extends others a hash over the hashes of
     every file in the chain (root parent first).
