@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 
-# pydantic looks for plugins by scanning every installed package's entry points the first time a
-# model is built: about a quarter of a second on each `sim` command. The language uses none; a
-# user who wants theirs sets the variable.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+from pydantic_core import PydanticCustomError, core_schema
 
-from pydantic_core import PydanticCustomError, core_schema  # noqa: E402
-
-from sim.errors import did_you_mean  # noqa: E402
+from sim.errors import did_you_mean
 
 # A check the JSON Schema cannot state (uniform's low <= high): the validator alone makes it,
 # and the test of schema/validator agreement knows these by this error type.
