@@ -17,6 +17,7 @@ from sim.experiments.ensemble import SEED_RULE, Progress
 from sim.experiments.executors import run_ensembles, start
 from sim.experiments.output import staged_output
 from sim.experiments.runs import manifest
+from sim.views import report
 from sim.views.ensemble_figures import compare_figure_jobs, write_ensemble
 from sim.views.terminal import ProgressBar, compare_markdown
 
@@ -80,6 +81,8 @@ def compare_command(args, progress: Progress | None = None) -> int:
         (folder / "manifest.json").write_text(json.dumps(
             manifest(scenarios[0], ensembles[0].base_seed, ensembles[0].seconds,
                      {"partial": partial, "compare": info}), indent=2) + "\n", encoding="utf-8")
+        written.insert(0, report.compare_report(ensembles, names, rows, folder, written,
+                                                partial).name)
     status = "PARTIAL (interrupted) " if partial else ""
     print(f"{status}comparison of {', '.join(names)} on {common} common seeds "
           f"(base seed {ensembles[0].base_seed})")

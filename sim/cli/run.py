@@ -14,7 +14,7 @@ from sim.experiments.ensemble import Progress
 from sim.experiments.executors import run_ensembles, start
 from sim.experiments.output import default_folder, staged_output
 from sim.experiments.runs import run_once, write_run
-from sim.views import plots
+from sim.views import plots, report
 from sim.views.ensemble_figures import write_ensemble
 from sim.views.run_files import score_and_write, summary
 from sim.views.terminal import ProgressBar
@@ -61,9 +61,10 @@ def single_command(scenario: Scenario, args, out: Path) -> int:
         fit = score_and_write(result.columns, scenario, folder)
         if not args.no_plots:
             plots.write_run_plots(result.columns, scenario, folder, fit.observations)
+        report.run_report(result, fit, folder)
     print(summary(result))
     print(fit.text)
-    print(f"  wrote {out}/: timeline.csv, events.csv, manifest.json, scorecard.csv"
+    print(f"  wrote {out}/: report.html, timeline.csv, events.csv, manifest.json, scorecard.csv"
           + ("" if args.no_plots else ", levers.png, overview.png, scorecard.png"))
     return 0
 
@@ -93,6 +94,7 @@ def ensemble_command(scenario: Scenario, args, out: Path, progress: Progress | N
             table = ens.outcome_stats()
             names = write_ensemble(ens, folder, plots=not args.no_plots, workers=workers,
                                    extra={"timelines": bool(args.timelines)})
+            names.insert(0, report.ensemble_report(ens, folder, names).name)
     print(ensemble_summary(ens, table))
     print(f"  wrote {out}/: {', '.join(names)}" + (", timelines/" if args.timelines else ""))
     return partial_exit(ens.partial, f"kept the {ens.finished} finished runs of {runs} in "

@@ -116,6 +116,7 @@ def compare_figure_jobs(ensembles: Sequence[Ensemble], names: Sequence[str],
 
     title = " vs ".join(names)
     panels = [_lever_panel(lv, series_of(lid)) for lid, lv in levers.items()]
-    return [(FAN, (panels, ref, obs, f"{title}: levers, median and 10-90 % of runs", 2, meetings, docs), folder / "levers.png"),
+    return [(FAN, (panels, ref, obs, f"{title}: levers, median and 10-90 % of runs", 2,
+                   meetings, docs), folder / "levers.png"),
             (FAN, (_state_panels(ref, series_of), ref, obs, f"{title}: trust and pressure",
                    2, meetings, docs), folder / "trust_pressure.png")]
