@@ -95,7 +95,7 @@ def _check_partial_folder(tmp_path: Path, out: Path, signum: int, proc, workers)
                          ids=["SIGINT-group", "SIGTERM-process", "SIGHUP-group"])
 def test_signal_keeps_finished_runs(tmp_path, signum, to_group):
     proc, out = _start(tmp_path, "--jobs", "2", "--timelines", "--no-plots")
-    _wait_for(lambda: _timelines_written(tmp_path, 4), proc, what="four finished runs")
+    _wait_for(lambda: _timelines_written(tmp_path, 40), proc, what="40 finished runs")
     workers = _children(proc.pid)
     assert workers, "the ensemble runs in worker processes"
     if to_group:
@@ -108,7 +108,7 @@ def test_signal_keeps_finished_runs(tmp_path, signum, to_group):
 
 def test_second_ctrl_c_while_writing_still_leaves_a_complete_folder(tmp_path):
     proc, out = _start(tmp_path, "--jobs", "1", "--timelines")
-    _wait_for(lambda: _timelines_written(tmp_path, 4), proc, what="four finished runs")
+    _wait_for(lambda: _timelines_written(tmp_path, 40), proc, what="40 finished runs")
     os.killpg(proc.pid, signal.SIGINT)
     _wait_for(lambda: any((s / "ensemble.csv").exists() for s in _scratch(tmp_path)), proc,
               what="the aggregates being written")
