@@ -327,7 +327,7 @@ def test_report_is_self_contained_and_in_words(tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["run", str(BASELINE), "--out", str(out)]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 3
+    assert page.count("data:image/png;base64,") == 2
     for external in ("http://", "https://", "src=\"/", "<link", "<script"):
         assert external not in page
     assert "US tariff on Chinese goods" in page and "us.tariff_on_china" not in page.split(

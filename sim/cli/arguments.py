@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.experiments.ensemble import MAX_RUNS
+from sim.experiments.limits import MAX_RUNS
 
 MAX_SEED = 2**63 - 1  # what the scenario language accepts for `seed:`
 MAX_JOBS = 256

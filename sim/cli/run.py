@@ -65,7 +65,7 @@ def single_command(scenario: Scenario, args, out: Path) -> int:
     print(summary(result))
     print(fit.text)
     print(f"  wrote {out}/: report.html, timeline.csv, events.csv, manifest.json, scorecard.csv"
-          + ("" if args.no_plots else ", levers.png, overview.png, scorecard.png"))
+          + ("" if args.no_plots else ", overview.png, scorecard.png"))
     return 0
 
 

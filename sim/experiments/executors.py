@@ -20,15 +20,8 @@ from pathlib import Path
 from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments import interrupts
-from sim.experiments.ensemble import (
-    MAX_RUNS,
-    Ensemble,
-    Plan,
-    Progress,
-    RunSummary,
-    make_plan,
-    simulate,
-)
+from sim.experiments.ensemble import Ensemble, Plan, Progress, RunSummary, make_plan, simulate
+from sim.experiments.limits import MAX_RUNS
 from sim.record.reader import load_record
 
 # -- running --------------------------------------------------------------------------------------

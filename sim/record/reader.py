@@ -40,8 +40,24 @@ def load_record(path: str | Path | None = None, *,
     Quantity names must be in ``KNOWN_QUANTITIES``, ``context``, or ``quantities`` (for example a
     scenario's column names) when given. Any mistake raises ``RecordError`` with its line.
     """
-    doc = load_yaml(DEFAULT_PATH if path is None else path, RecordError)
-    return _Reader(doc, quantities).record()
+    file = Path(DEFAULT_PATH if path is None else path)
+    try:
+        stat = file.stat()
+        key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size,
+               None if quantities is None else frozenset(quantities))
+    except OSError:  # reported by load_yaml, with the file named
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    doc = load_yaml(file, RecordError)
+    record = _Reader(doc, quantities).record()
+    if key is not None:
+        _CACHE.clear()  # one record at a time: a run reads the same one several times
+        _CACHE[key] = record
+    return record
+
+
+_CACHE: dict[tuple, Record] = {}
 
 
 class _Reader:

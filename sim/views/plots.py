@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import is_color_like  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
+from sim.views.figure_parts import RECORD_COLOUR, date_axis, doc_key, legend_outside  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
-RECORD_COLOUR = "#222222"
 STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
                   "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
 STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
@@ -78,37 +76,6 @@ def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None
             skip.add((m.date, m.label))
 
 
-def doc_key(fig: Figure, observations: Iterable, documents: dict[str, str] | None = None
-            ) -> None:
-    """A key under the figure: which document each id in the figure is (id = headline)."""
-    ids = sorted({o.doc for o in observations})
-    if not ids:
-        return
-    if documents is None:
-        from sim.record.reader import load_record
-
-        documents = {k: d.headline for k, d in load_record().documents.items()}
-    lines = [textwrap.shorten(f"{i} = {documents.get(i, '(not in the record)')}", 120)
-             for i in ids]
-    fig.supxlabel("Documents: " + ";  ".join(lines[:1]) + "".join(
-        f"\n{line}" for line in lines[1:]), fontsize=9, x=0.01, ha="left", color=RECORD_COLOUR)
-
-
-def legend_outside(fig: Figure, axes) -> None:
-    """One legend for the whole figure, outside the axes (it never covers data); entries with
-    the same label and colour appear once."""
-    seen: dict[tuple, object] = {}
-    for ax in axes:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            colour = getattr(handle, "get_color", lambda: None)()
-            key = (label, str(colour))
-            if not label.startswith("_") and key not in seen:
-                seen[key] = handle
-    if seen:
-        fig.legend(list(seen.values()), [k[0] for k in seen], loc="outside right upper",
-                   frameon=False)
-
-
 def overlay_record(ax, observations: Iterable, quantity: str) -> None:
     """Documented observations of ``quantity``: values as points with tolerance bars, levels as
     bands, directions as arrows over their date range, each labelled with its document."""
@@ -152,12 +119,6 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         labelled = True
 
 
-def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-
-
 def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observations,
                  band: dict | None = None, labels: bool = True) -> None:
     """One lever in its own unit: the simulated path in its side's colour, the record on top."""
@@ -191,7 +152,7 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
                                  squeeze=False, layout="constrained")
         for ax, lever in zip(axes.flat, levers, strict=False):
             _lever_panel(ax, columns, scenario, lever, observations, band)
-            _date_axis(ax)
+            date_axis(ax)
         for ax in list(axes.flat)[len(levers):]:
             ax.set_visible(False)
         legend_outside(fig, axes.flat)
@@ -240,7 +201,7 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             ax.tick_params(labelbottom=False)
         _status_strip(status, columns, observations)
         mark_meetings(status, scenario, labels=False)
-        _date_axis(status)
+        date_axis(status)
         legend_outside(fig, [*axes, trust])
         quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
                                                                for a in scenario.actors}
@@ -316,11 +277,12 @@ def save(fig: Figure, path: Path) -> None:
 
 def write_run_plots(columns: dict[str, list], scenario: Scenario, folder: Path,
                     observations=()) -> list[Path]:
-    """levers.png and overview.png for one run."""
-    paths = [folder / "levers.png", folder / "overview.png"]
-    save(lever_figure(columns, scenario, observations), paths[0])
-    save(overview_figure(columns, scenario, observations), paths[1])
-    return paths
+    """overview.png for one run: every lever in its own unit with the record, trust, pressure
+    and status. (The ensemble's levers.png is a fan chart; for one run the overview's lever
+    panels show the same, and one figure fewer keeps `sim run` quick.)"""
+    path = folder / "overview.png"
+    save(overview_figure(columns, scenario, observations), path)
+    return [path]
 
 
 # -- ensembles: fan charts (median, 25-75 % and 10-90 % of runs) ---------------------------------
@@ -362,7 +324,7 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
                 mark_meetings(ax, other, colour=colour, skip=drawn)
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
-            _date_axis(ax)
+            date_axis(ax)
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         legend_outside(fig, axes.flat)
@@ -385,6 +347,6 @@ def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario
         mark_meetings(ax, scenario)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
                   frameon=False)
-        _date_axis(ax)
+        date_axis(ax)
         ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig

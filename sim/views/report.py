@@ -175,8 +175,7 @@ def run_report(result, fit, folder: Path) -> Path:
              f"{summary.observations_scored} documented observations hit; "
              f"{summary.move_marks_hit} of {summary.move_marks} move marks.</p>")
     sections = [
-        ("Figures", figures_html(folder / n for n in ("overview.png", "levers.png",
-                                                     "scorecard.png"))),
+        ("Figures", figures_html(folder / n for n in ("overview.png", "scorecard.png"))),
         ("Scorecard: this run against the record", score + "<h3>Observations</h3>"
          + observations_html(s, fit.observation_scores) + "<h3>Documented moves</h3>"
          + moves_html(s, fit.move_scores) + documents_html(record)),
