@@ -43,7 +43,7 @@ def legend_outside(fig: Figure, axes) -> None:
             if not label.startswith("_") and key not in seen:
                 seen[key] = handle
     if seen:
-        fig.legend(list(seen.values()), [k[0] for k in seen], loc="outside right upper",
+        fig.legend(list(seen.values()), [k[0] for k in seen], loc="outside right center",
                    frameon=False)
 
 

@@ -153,12 +153,20 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
         for ax, lever in zip(axes.flat, levers, strict=False):
             _lever_panel(ax, columns, scenario, lever, observations, band)
             date_axis(ax)
-        for ax in list(axes.flat)[len(levers):]:
-            ax.set_visible(False)
+        hide_empty(axes, len(levers))
         legend_outside(fig, axes.flat)
         doc_key(fig, _shown(observations, {lv.id for lv in levers}), documents)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
     return fig
+
+
+def hide_empty(axes, used: int) -> None:
+    """Hide the grid's unused panels; the panel above each shows the dates instead."""
+    ncols = axes.shape[1]
+    for k in range(used, axes.size):
+        axes.flat[k].set_visible(False)
+        if k - ncols >= 0:
+            axes.flat[k - ncols].tick_params(labelbottom=True)
 
 
 def _shown(observations, quantities: set[str]) -> list:
@@ -325,8 +333,7 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
             date_axis(ax)
-        for ax in list(axes.flat)[len(panels):]:
-            ax.set_visible(False)
+        hide_empty(axes, len(panels))
         legend_outside(fig, axes.flat)
         doc_key(fig, _shown(observations, {p.get("quantity") for p in panels}), documents)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
