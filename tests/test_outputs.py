@@ -55,6 +55,16 @@ def test_an_existing_file_is_refused(tmp_path):
     assert file.read_text(encoding="utf-8") == "keep me"
 
 
+def test_a_symbolic_link_is_refused(tmp_path):
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "data.csv").write_text("keep", encoding="utf-8")
+    (tmp_path / "link").symlink_to(target)
+    with pytest.raises(UserError, match="symbolic link"), staged_output(tmp_path / "link"):
+        pass
+    assert (target / "data.csv").read_text(encoding="utf-8") == "keep"
+
+
 def test_own_output_is_replaced_and_marked(tmp_path):
     out = tmp_path / "r"
     for text in ("first\n", "second\n"):
@@ -216,11 +226,18 @@ def test_every_command_and_argument_has_help():
             assert action.help, f"sim {name} {action.dest} has no help"
 
 
-def test_exit_code_survives_a_closed_pipe(tmp_path):
+@pytest.mark.parametrize("good,redirect", [(40, ""), (0, "2>&1")], ids=["stdout", "stderr"])
+def test_exit_code_survives_a_closed_pipe(tmp_path, good, redirect):
+    """`ok <file>` lines are block-buffered: long paths make the output outlast the pipe."""
+    deep = tmp_path.joinpath(*["d" * 200] * 4)
+    deep.mkdir(parents=True)
+    scenario = deep / "baseline.yaml"
+    scenario.write_bytes(BASELINE.read_bytes())
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: [\n", encoding="utf-8")
-    files = [str(BASELINE)] * 400 + [str(bad)]
-    shell = f"{' '.join(SIM)} check {' '.join(files)} | head -1; exit ${{PIPESTATUS[0]}}"
+    files = [str(scenario)] * good + [str(bad)] * (1 if good else 300)
+    shell = (f"{' '.join(SIM)} check {' '.join(files)} {redirect} | head -1; "
+             "exit ${PIPESTATUS[0]}")
     proc = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, cwd=ROOT,
                           timeout=300)
     assert proc.returncode == 2, proc.stderr[-500:]

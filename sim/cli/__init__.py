@@ -76,22 +76,27 @@ class _QuietPipe(io.TextIOBase):
 
 
 def _prepare_streams() -> None:
-    """stderr and stdout safe for non-UTF-8 terminals; stdout safe for a closed pipe."""
+    """stdout and stderr safe for non-UTF-8 terminals and for a closed pipe."""
     for stream in (sys.stdout, sys.stderr):
         # a non-UTF-8 terminal (LC_ALL=C without UTF-8 mode) shows `?` rather than crashing
         if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") != "utf8" \
                 and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    if not isinstance(sys.stdout, _QuietPipe) and hasattr(sys.stdout, "fileno"):
-        try:
-            sys.stdout.fileno()
-        except (OSError, ValueError):  # e.g. pytest's captured output: nothing to guard
-            return
-        sys.stdout = _QuietPipe(sys.stdout)
+    sys.stdout, sys.stderr = _quiet(sys.stdout), _quiet(sys.stderr)
+
+
+def _quiet(stream):
+    if isinstance(stream, _QuietPipe):
+        return stream
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. pytest's captured output
+        return stream
+    return _QuietPipe(stream)
 
 
 def main(argv: list[str] | None = None) -> int:
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     _prepare_streams()
     try:
         try:
@@ -102,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
     finally:
         sys.stdout.flush()
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -96,9 +96,11 @@ def check_replaceable(out: Path, shown: Path | None = None) -> None:
                         "scenario a shorter `name:` or choose a folder with --out")
     if not out.exists() and not out.is_symlink():
         return
-    if out.is_symlink() or not out.is_dir():
+    if out.is_symlink():
+        raise refuse("is a symbolic link; `sim` will not replace it or write through it")
+    if not out.is_dir():
         raise refuse("is an existing file, not a folder; `sim` writes a folder of results "
-                      "and will not replace a file")
+                     "and will not replace a file")
     here = Path.cwd().resolve()
     if out.resolve() == here or out.resolve() in here.parents:
         raise refuse("is the current folder or one of its parents; `sim` never replaces "

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 RECORD_COLOUR = "#222222"
+LEGEND_AT = 0.80  # in a figure with a fixed layout, the legend's left edge (figure fraction)
 
 
 def doc_key(fig: Figure, observations: Iterable, documents: dict[str, str] | None = None
@@ -42,7 +43,12 @@ def legend_outside(fig: Figure, axes) -> None:
             key = (label, str(colour))
             if not label.startswith("_") and key not in seen:
                 seen[key] = handle
-    if seen:
+    if not seen:
+        return
+    if fig.get_layout_engine() is None:  # a fixed layout leaves the right margin for it
+        fig.legend(list(seen.values()), [k[0] for k in seen], loc="center left",
+                   bbox_to_anchor=(LEGEND_AT, 0.5), frameon=False)
+    else:
         fig.legend(list(seen.values()), [k[0] for k in seen], loc="outside right center",
                    frameon=False)
 
@@ -78,7 +84,8 @@ class _MonthStarts(mticker.Locator):
         return ticks
 
 
-def date_axis(ax) -> None:
+def date_axis(ax, weekly: bool = True) -> None:
+    """Month starts labelled, Mondays as minor ticks (``weekly``)."""
     ax.xaxis.set_major_locator(_MonthStarts())
-    ax.xaxis.set_minor_locator(_Mondays())
+    ax.xaxis.set_minor_locator(_Mondays() if weekly else mticker.NullLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))

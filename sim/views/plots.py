@@ -19,7 +19,13 @@ from matplotlib.colors import is_color_like  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
-from sim.views.figure_parts import RECORD_COLOUR, date_axis, doc_key, legend_outside  # noqa: E402
+from sim.views.figure_parts import (  # noqa: E402
+    LEGEND_AT,
+    RECORD_COLOUR,
+    date_axis,
+    doc_key,
+    legend_outside,
+)
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
 STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
@@ -179,10 +185,15 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
     trust, pressure and the talks status across the full width."""
     levers = scenario.levers
     lever_rows = max(1, (len(levers) + 1) // 2)
+    height = 2.6 * lever_rows + 8.5
     with plt.rc_context(STYLE):
-        fig = plt.figure(figsize=(14, 2.6 * lever_rows + 8.5), layout="constrained")
+        # A fixed layout (margins in inches) and no weekly ticks: drawn in a third of the time
+        # constrained layout takes, which is most of a single `sim run`.
+        fig = plt.figure(figsize=(14, height))
         grid = fig.add_gridspec(lever_rows + 3, 2,
-                                height_ratios=[2.2] * lever_rows + [2, 2, 0.6])
+                                height_ratios=[2.2] * lever_rows + [2, 2, 0.6],
+                                left=0.07, right=LEGEND_AT - 0.01, top=1 - 0.95 / height,
+                                bottom=2.0 / height, hspace=0.42, wspace=0.2)
         first = None
         axes = []
         for k, lever in enumerate(levers):
@@ -209,7 +220,7 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             ax.tick_params(labelbottom=False)
         _status_strip(status, columns, observations)
         mark_meetings(status, scenario, labels=False)
-        date_axis(status)
+        date_axis(status, weekly=False)
         legend_outside(fig, [*axes, trust])
         quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
                                                                for a in scenario.actors}
