@@ -9,11 +9,11 @@ import json
 import platform
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from sim.engine.model import NegotiationModel
+from sim.engine.model import LogEntry, NegotiationModel
 from sim.experiments.output import staged_output  # noqa: F401  (its former home)
 from sim.scenario.language import Scenario
 
@@ -27,6 +27,7 @@ class RunResult:
     columns: dict[str, list]
     events: list[dict]
     seconds: float
+    entries: list[LogEntry] = field(default_factory=list)  # the model's log (for outcomes)
 
 
 def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunResult:
@@ -35,7 +36,7 @@ def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunRe
     started = time.perf_counter()
     model = NegotiationModel(scenario, seed=seed, run=run).run_to_end()
     return RunResult(scenario, seed, model.columns, events_of(model, run),
-                     time.perf_counter() - started)
+                     time.perf_counter() - started, model.entries)
 
 
 def events_of(model: NegotiationModel, run: int) -> list[dict]:
@@ -87,10 +88,18 @@ def manifest(scenario: Scenario, seed: int, seconds: float, extra: dict | None =
         "seed": seed,
         "python": platform.python_version(),
         "packages": versions,
-        "command": " ".join(["sim", *sys.argv[1:]]),
+        "command": command_line(),
         "seconds": round(seconds, 3),
         **(extra or {}),
     }
+
+
+def command_line() -> str:
+    """The `sim` command that made a result, or where the Python API was called from."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if program in ("sim", "__main__.py"):
+        return " ".join(["sim", *sys.argv[1:]])
+    return f"the Python API (sim.run / sim.ensemble / sim.compare) from {program or 'python'}"
 
 
 def write_run(result: RunResult, folder: Path) -> None:

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend, so figures show there
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import is_color_like  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import NullLocator  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
+from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 from sim.views.figure_parts import (  # noqa: E402
     LEGEND_AT,
     RECORD_COLOUR,
-    date_axis,
     doc_key,
     legend_outside,
 )
@@ -158,10 +161,10 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
                                  squeeze=False, layout="constrained")
         for ax, lever in zip(axes.flat, levers, strict=False):
             _lever_panel(ax, columns, scenario, lever, observations, band)
-            date_axis(ax)
+            _date_axis(ax, columns["date"])
         hide_empty(axes, len(levers))
         legend_outside(fig, axes.flat)
-        doc_key(fig, _shown(observations, {lv.id for lv in levers}), documents)
+        doc_key(fig, _shown(observations, {lv.id for lv in levers}), documents, scenario)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
     return fig
 
@@ -220,11 +223,13 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             ax.tick_params(labelbottom=False)
         _status_strip(status, columns, observations)
         mark_meetings(status, scenario, labels=False)
-        date_axis(status, weekly=False)
+        # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
+        _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
+        status.xaxis.set_minor_locator(NullLocator())
         legend_outside(fig, [*axes, trust])
         quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
                                                                for a in scenario.actors}
-        doc_key(fig, _shown(observations, quantities), documents)
+        doc_key(fig, _shown(observations, quantities), documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
@@ -233,8 +238,12 @@ def _status_strip(ax, columns: dict[str, list], observations) -> None:
     """The talks status as coloured blocks, documented statuses as labelled brackets above."""
     dates, status = columns["date"], columns["status"]
     one = dt.timedelta(days=1)
-    for d, s in zip(dates, status, strict=True):
-        ax.axvspan(d, d + one, 0, 0.6, color=STATUS_COLOURS.get(s, "#999999"), lw=0)
+    start = 0
+    for k in range(1, len(status) + 1):  # one block per spell of the same status, not per day
+        if k == len(status) or status[k] != status[start]:
+            ax.axvspan(dates[start], dates[k - 1] + one, 0, 0.6,
+                       color=STATUS_COLOURS.get(status[start], "#999999"), lw=0)
+            start = k
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
     shown = [o for o in observations if o.quantity == "status" and o.status]
@@ -343,12 +352,20 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
                 mark_meetings(ax, other, colour=colour, skip=drawn)
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
-            date_axis(ax)
+            _date_axis(ax, _panel_dates(panels))
         hide_empty(axes, len(panels))
         legend_outside(fig, axes.flat)
-        doc_key(fig, _shown(observations, {p.get("quantity") for p in panels}), documents)
+        doc_key(fig, _shown(observations, {p.get("quantity") for p in panels}), documents,
+                scenario)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
+
+
+def _panel_dates(panels: list[dict]) -> list:
+    """The first and last day over every series of the panels."""
+    firsts = [s["dates"][0] for p in panels for s in p["series"] if len(s["dates"])]
+    lasts = [s["dates"][-1] for p in panels for s in p["series"] if len(s["dates"])]
+    return [min(firsts), max(lasts)] if firsts else []
 
 
 def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
@@ -365,6 +382,6 @@ def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario
         mark_meetings(ax, scenario)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
                   frameon=False)
-        date_axis(ax)
+        _date_axis(ax, dates)
         ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig

@@ -163,9 +163,10 @@ def _manifest(folder: Path) -> dict:
 def run_report(result, fit, folder: Path) -> Path:
     """report.html for one run (``result`` a RunResult, ``fit`` its Fit) in ``folder``, beside
     its manifest.json and figures."""
-    from sim.record.reader import load_record
+    from sim.record.lookup import record_for
 
-    s, record, manifest = result.scenario, load_record(), _manifest(folder)
+    s, manifest = result.scenario, _manifest(folder)
+    record = record_for(s)
     summary = fit.summary
     rows = (f"<tr><td>{esc(o.description)}</td><td class=num>"
             f"{_num(v) if o.kind == oc.VALUE else ('yes' if v == 1 else 'no' if v == 0 else '–')}"
