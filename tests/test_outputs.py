@@ -359,3 +359,22 @@ def test_report_escapes_scenario_text(tmp_path, capsys):
     assert main(["run", str(scenario), "--out", str(tmp_path / "o"), "--no-plots"]) == 0
     page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_figures_key_their_document_ids_and_keep_legends_off_the_data(baseline):
+    from sim.record.lookup import record_for
+    from sim.views import plots
+
+    observations = list(record_for(baseline).observations)
+    columns = _columns(baseline)
+    for figure in (plots.overview_figure(columns, baseline, observations),
+                   plots.lever_figure(columns, baseline, observations)):
+        figure.canvas.draw()
+        texts = " ".join(t.get_text() for t in figure.findobj(plots.plt.Text))
+        assert "004 = " in texts and "003 = " in texts, "each document id has its headline"
+        legends = [*figure.legends, *(ax.get_legend() for ax in figure.axes if ax.get_legend())]
+        assert legends
+        for legend in legends:
+            box = legend.get_window_extent()
+            assert not any(box.overlaps(ax.bbox) for ax in figure.axes if ax.get_visible())
+        plots.plt.close(figure)

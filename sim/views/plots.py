@@ -164,7 +164,8 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
             _date_axis(ax, columns["date"])
         hide_empty(axes, len(levers))
         legend_outside(fig, axes.flat)
-        doc_key(fig, _shown(observations, {lv.id for lv in levers}), documents, scenario)
+        doc_key(fig, _shown(observations, {lv.id for lv in levers}, columns["date"]),
+                documents, scenario)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
     return fig
 
@@ -178,8 +179,11 @@ def hide_empty(axes, used: int) -> None:
             axes.flat[k - ncols].tick_params(labelbottom=True)
 
 
-def _shown(observations, quantities: set[str]) -> list:
-    return [o for o in observations if o.quantity in quantities]
+def _shown(observations, quantities: set, dates: list | None = None) -> list:
+    """The observations of ``quantities`` drawn in a figure (inside ``dates``' span, if given)."""
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    return [o for o in observations if o.quantity in quantities
+            and (first is None or (o.end >= first and o.start <= last))]
 
 
 def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(),
@@ -229,7 +233,7 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
         legend_outside(fig, [*axes, trust])
         quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
                                                                for a in scenario.actors}
-        doc_key(fig, _shown(observations, quantities), documents, scenario)
+        doc_key(fig, _shown(observations, quantities, dates), documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
@@ -355,8 +359,8 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
             _date_axis(ax, _panel_dates(panels))
         hide_empty(axes, len(panels))
         legend_outside(fig, axes.flat)
-        doc_key(fig, _shown(observations, {p.get("quantity") for p in panels}), documents,
-                scenario)
+        doc_key(fig, _shown(observations, {p.get("quantity") for p in panels},
+                            _panel_dates(panels)), documents, scenario)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
 
