@@ -102,7 +102,8 @@ def test_run_tables_hold_what_the_files_hold(one_run, tmp_path):
     card = pd.read_csv(folder / "scorecard.csv")
     assert list(one_run.scorecard["id"]) == list(card["id"])
     assert sorted(p.name for p in folder.iterdir()) == [
-        "events.csv", "manifest.json", "scorecard.csv", "timeline.csv"]
+        ".sim-output.json", "events.csv", "manifest.json", "report.html", "scorecard.csv",
+        "timeline.csv"]
 
 
 def test_run_outcomes_match_the_ensembles_definitions(one_run):

@@ -81,7 +81,7 @@ def test_a_shipped_scenario_runs_by_name_from_an_empty_folder(installed):
     done = run(installed, installed["sim"], "run", "baseline", "--out", "r")
     assert done.returncode == 0, done.stderr
     written = {p.name for p in (installed["cwd"] / "r").iterdir()}
-    assert {"timeline.csv", "events.csv", "manifest.json", "scorecard.csv", "levers.png",
+    assert {"timeline.csv", "events.csv", "manifest.json", "scorecard.csv", "report.html",
             "overview.png", "scorecard.png"} <= written
     assert "fit " in done.stdout
 

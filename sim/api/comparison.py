@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -17,10 +18,12 @@ from sim.api.loading import ScenarioLike, as_scenario
 from sim.api.many import Ensemble
 from sim.engine.spec import Scenario
 from sim.errors import UserError
+from sim.experiments import interrupts
 from sim.experiments.compare import COMPARE_FIELDS, _names, compare_csv, compare_table
 from sim.experiments.ensemble import SEED_RULE, Progress
 from sim.experiments.executors import Workers, run_ensembles, start
-from sim.experiments.runs import manifest, staged_output
+from sim.experiments.output import staged_output
+from sim.experiments.runs import manifest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,9 +60,12 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
     if out is None:
         with start(loaded, runs, jobs=jobs) as workers:
             return _run(loaded, runs, seed, callback, bar, workers)
-    with start(loaded, runs, jobs=jobs, plots=True) as workers, \
-            staged_output(Path(out)) as folder:
+    # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
+    # not leave half a folder); the ExitStack holds them through the folder's final swap too
+    with contextlib.ExitStack() as hold, start(loaded, runs, jobs=jobs, plots=True) as workers, \
+            staged_output(Path(out), "compare") as folder:
         result = _run(loaded, runs, seed, callback, bar, workers)
+        hold.enter_context(interrupts.held())
         result._write(folder, workers)
     result.folder = Path(out)
     return result
@@ -154,7 +160,7 @@ class Comparison:
         manifest.json and one folder of aggregates per scenario. Returns the folder."""
         out = Path(folder) if folder is not None else \
             Path("results") / ("compare-" + "-".join(self.names))
-        with staged_output(out) as scratch:
+        with interrupts.held(), staged_output(out, "compare") as scratch:
             self._write(scratch, None)
         self.folder = out
         return out
@@ -163,8 +169,9 @@ class Comparison:
         from sim.views.ensemble_figures import compare_figure_jobs, write_ensemble
 
         ensembles, names, first = self._ensembles, self.names, self._ensembles[0]
-        (folder / "compare.csv").write_text(compare_csv(self._rows))
-        (folder / "compare.md").write_text(f"# {' vs '.join(names)}\n\n" + self.markdown)
+        (folder / "compare.csv").write_text(compare_csv(self._rows), encoding="utf-8")
+        (folder / "compare.md").write_text(f"# {' vs '.join(names)}\n\n" + self.markdown,
+                                           encoding="utf-8")
         figures = compare_figure_jobs(ensembles, names, folder) if self.common else []
         (workers or Workers([], 1)).render(figures)
         self.files = ["compare.csv", "compare.md", *(path.name for _, _, path in figures)]
@@ -179,7 +186,12 @@ class Comparison:
                                                                          strict=True)}}
         (folder / "manifest.json").write_text(json.dumps(
             manifest(first.scenario, first.base_seed, first.seconds,
-                     {"partial": self.partial, "compare": info}), indent=2) + "\n")
+                     {"partial": self.partial, "compare": info}), indent=2) + "\n",
+            encoding="utf-8")
+        from sim.views.report import compare_report
+
+        self.files.insert(0, compare_report(ensembles, names, self._rows, folder, self.files,
+                                            self.partial).name)
         return self.files
 
     def summary(self) -> str:

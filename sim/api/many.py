@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -12,10 +13,11 @@ import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
 from sim.experiments import ensemble_files as files
+from sim.experiments import interrupts
 from sim.experiments.ensemble import QUANTILE_NAMES, Progress
 from sim.experiments.ensemble import Ensemble as _Runs
 from sim.experiments.executors import Workers, run_ensembles, start
-from sim.experiments.runs import staged_output
+from sim.experiments.output import default_folder, staged_output
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,12 +48,15 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
         with start([s], runs, jobs=jobs) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
         return result
-    with staged_output(Path(out)) as folder:
+    # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
+    # not leave half a folder); the ExitStack holds them through the folder's final swap too
+    with contextlib.ExitStack() as hold, staged_output(Path(out), "ensemble") as folder:
         every = folder / "timelines" if timelines else None
         if every:
             every.mkdir()
         with start([s], runs, jobs=jobs, timelines=[every], plots=figures) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
+            hold.enter_context(interrupts.held())
             result._write(folder, figures, workers, timelines)
     result.folder = Path(out)
     return result
@@ -168,9 +173,12 @@ class Ensemble:
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run --runs` writes into ``folder`` (default ``results/<name>``):
         ensemble.csv, status.csv, outcomes.csv/.json, runs.csv, scorecard.csv, manifest.json
-        and, with ``figures``, levers.png, trust_pressure.png, status.png. Returns the folder."""
-        out = Path(folder) if folder is not None else Path("results") / self.scenario.name
-        with staged_output(out) as scratch:
+        and, with ``figures``, levers.png, trust_pressure.png, status.png, and report.html. An
+        existing folder is replaced only if `sim` wrote it (else ``UserError``). Returns the
+        folder."""
+        out = Path(folder) if folder is not None else default_folder(self.scenario.name,
+                                                                     "ensemble")
+        with interrupts.held(), staged_output(out, "ensemble") as scratch:
             self._write(scratch, figures, None, False)
         self.folder = out
         return out
@@ -178,9 +186,11 @@ class Ensemble:
     def _write(self, folder: Path, figures: bool, workers: Workers | None,
                timelines: bool) -> list[str]:
         from sim.views.ensemble_figures import write_ensemble
+        from sim.views.report import ensemble_report
 
         self.files = write_ensemble(self._ens, folder, plots=figures, workers=workers,
                                     extra={"timelines": timelines})
+        self.files.insert(0, ensemble_report(self._ens, folder, self.files).name)
         return self.files
 
     def summary(self) -> str:

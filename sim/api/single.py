@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
-from sim.experiments.runs import RunResult, run_once, staged_output
+from sim.experiments import interrupts
+from sim.experiments.output import default_folder, staged_output
+from sim.experiments.runs import RunResult, run_once
 from sim.record import outcomes as oc
 from sim.record.fit import Fit, score
 
@@ -99,12 +101,14 @@ class Run:
 
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run` writes into ``folder`` (default ``results/<name>``):
-        timeline.csv, events.csv, manifest.json, scorecard.csv and, with ``figures``,
-        levers.png, overview.png, scorecard.png. Returns the folder."""
+        report.html, timeline.csv, events.csv, manifest.json, scorecard.csv and, with
+        ``figures``, overview.png, scorecard.png. An existing folder is replaced only if `sim`
+        wrote it (else ``UserError``). Returns the folder."""
         from sim.views.run_files import write_run_folder
 
-        out = Path(folder) if folder is not None else Path("results") / self.scenario.name
-        with staged_output(out) as scratch:
+        out = Path(folder) if folder is not None else default_folder(self.scenario.name, "run")
+        # interruptions wait until the folder is complete: it is small and quick to write
+        with interrupts.held(), staged_output(out, "run") as scratch:
             write_run_folder(self._result, self.scored, scratch, figures)
         return out
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 
 from sim import __version__
 from sim.errors import UserError
+from sim.experiments import interrupts
 
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
@@ -20,8 +22,15 @@ README_HINT = "See README.md, or `sim COMMAND --help`."
 COMMANDS = ["run", "compare", "listing", "record", "authoring", "app"]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-paragraph error (no usage block) and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sim", description="Replay the May-June 2025 US-China trade negotiation as an "
         "agent-based model, vary behaviour in YAML, and compare outcomes with the news record.",
         epilog=README_HINT)
@@ -32,20 +41,94 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+class _QuietPipe(io.TextIOBase):
+    """stdout that, once its reader has gone (`sim check ... | head -1`), drops further output
+    instead of raising, so the command still finishes and returns its own exit code."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self._close()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._close()
+
+    def _close(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return self.stream.encoding
+
+
+def _prepare_streams() -> None:
+    """stdout and stderr safe for non-UTF-8 terminals and for a closed pipe."""
+    for stream in (sys.stdout, sys.stderr):
+        # a non-UTF-8 terminal (LC_ALL=C without UTF-8 mode) shows `?` rather than crashing
+        if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") != "utf8" \
+                and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    sys.stdout, sys.stderr = _quiet(sys.stdout), _quiet(sys.stderr)
+
+
+def _quiet(stream):
+    if isinstance(stream, _QuietPipe):
+        return stream
     try:
-        return args.handler(args)
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. pytest's captured output
+        return stream
+    return _QuietPipe(stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    stdout, stderr = sys.stdout, sys.stderr
+    _prepare_streams()
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # a bad argument (2, message printed) or --help (0)
+            return exc.code if isinstance(exc.code, int) else 2
+        with interrupts.installed():
+            return _run(args)
+    finally:
+        sys.stdout.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        code = args.handler(args)
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. `sim schema | head`: the reader left, which is fine
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", 2)
+        print(f"stopped by {interrupts.name(signum)} before anything finished; nothing was "
+              "written.", file=sys.stderr)
+        return interrupts.exit_code(signum)
+    signum = interrupts.pending()
+    if signum and code == 0:  # arrived while the files were written: they were completed first
+        print(f"stopped by {interrupts.name(signum)} while writing; the files were completed "
+              "first.", file=sys.stderr)
+        return interrupts.exit_code(signum)
+    return code
 
 
 if __name__ == "__main__":

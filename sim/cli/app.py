@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim.cli import arguments
 from sim.errors import UserError
 
 
 def register(sub) -> None:
-    app = sub.add_parser("app", help="start the classroom web page on localhost")
-    app.add_argument("--port", type=int, default=8765)
-    app.add_argument("--host", default="127.0.0.1")
-    app.add_argument("--scenario", type=Path, help="scenario to open first")
+    app = sub.add_parser("app", help="start the classroom web page on localhost",
+                         description="Start the classroom web page (works offline) and keep it "
+                         "running until Ctrl+C, SIGTERM or SIGHUP, which stop its server too.")
+    app.add_argument("--port", type=arguments.port, default=8765,
+                     help="TCP port to serve on, 1 to 65535 (default 8765)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this computer only; "
+                     "0.0.0.0 for a classroom network)")
+    app.add_argument("--scenario", type=Path, help="scenario to open first (default: baseline)")
     app.set_defaults(handler=cmd_app)
 
 

@@ -8,14 +8,21 @@ from pathlib import Path
 
 def register(sub) -> None:
     check = sub.add_parser("check", help="validate scenario files (exit 0 if all are valid, 2 if "
-                           "not)")
-    check.add_argument("scenarios", type=Path, nargs="+")
+                           "not)", description="Check scenario files without running them: "
+                           "`ok` for each valid file, a one-paragraph error naming file, line and "
+                           "key for each invalid one; exit 0 if all are valid, 2 if not.")
+    check.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
+                       help="scenario YAML files; every one is checked and reported")
     check.set_defaults(handler=cmd_check)
 
-    schema = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
+    schema = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)",
+                            description="Print the JSON Schema of scenario files, for editors "
+                            "that complete and check YAML: `sim schema > scenario.schema.json`.")
     schema.set_defaults(handler=cmd_schema)
 
-    new = sub.add_parser("new", help="write a commented starting scenario")
+    new = sub.add_parser("new", help="write a commented starting scenario",
+                         description="Write a new scenario file that extends a shipped one, "
+                         "with every key you may change commented.")
     new.add_argument("file", type=Path, help="the new scenario file")
     new.add_argument("--from", dest="base", default="baseline",
                      help="scenario to build on (default: baseline)")

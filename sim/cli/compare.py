@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.cli import arguments
+from sim.cli.run import partial_exit
+
 if TYPE_CHECKING:
     from sim.experiments.ensemble import Progress
 
@@ -15,10 +18,15 @@ def register(sub) -> None:
                              "numbers) and compare their outcomes.")
     compare.add_argument("scenarios", nargs="+",
                          help="two or more scenario files or shipped scenario names")
-    compare.add_argument("--runs", type=int, default=200, help="runs per scenario (default 200)")
-    compare.add_argument("--jobs", type=int, default=1, help="parallel processes")
-    compare.add_argument("--seed", type=int, help="base seed (default: the first scenario's)")
-    compare.add_argument("--out", type=Path, help="output folder (default results/compare-...)")
+    compare.add_argument("--runs", type=arguments.runs, default=200,
+                         help=f"runs per scenario, 1 to {arguments.MAX_RUNS:,} (default 200)")
+    compare.add_argument("--jobs", type=arguments.jobs, default=1,
+                         help="parallel processes (default 1)")
+    compare.add_argument("--seed", type=arguments.seed,
+                         help="base seed, 0 or more (default: the first scenario's)")
+    compare.add_argument("--out", type=Path,
+                         help="output folder (default results/compare-A-B); an existing folder "
+                         "is replaced only if an earlier `sim` command wrote it")
     compare.set_defaults(handler=compare_command)
 
 
@@ -35,7 +43,8 @@ def compare_command(args, progress: Progress | None = None) -> int:
                          progress=progress or True, out=out)
     print(result.summary())
     print(f"wrote {out}/: {', '.join(result.files)}, and one folder of aggregates per scenario")
-    return 130 if result.partial else 0
+    return partial_exit(result.partial, f"kept the {result.common} runs finished for every "
+                        f"scenario in {out}/ (marked partial)")
 
 
 def _names(scenarios) -> list[str]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sim.cli import arguments
 
 if TYPE_CHECKING:
     from sim.engine.spec import Scenario
@@ -17,10 +20,17 @@ def register(sub) -> None:
                          "ensemble with fan charts.")
     run.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
                      "(`sim list` shows them)")
-    run.add_argument("--seed", type=int, help="seed (default: the scenario's `seed:`)")
-    run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>)")
-    run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
-    run.add_argument("--jobs", type=int, default=1, help="parallel processes for --runs")
+    run.add_argument("--seed", type=arguments.seed,
+                     help="seed, 0 or more (default: the scenario's `seed:`); with --runs, the "
+                     "base seed from which every run's seed is derived")
+    run.add_argument("--out", type=Path,
+                     help="output folder (default: results/<scenario name> for one run, "
+                     "results/<scenario name>-ensemble with --runs); an existing folder is "
+                     "replaced only if an earlier `sim` command wrote it")
+    run.add_argument("--runs", type=arguments.runs, default=1,
+                     help=f"number of runs, 1 to {arguments.MAX_RUNS:,} (default 1)")
+    run.add_argument("--jobs", type=arguments.jobs, default=1,
+                     help="parallel processes for --runs (default 1)")
     run.add_argument("--timelines", action="store_true",
                      help="with --runs: also write every run's timeline (large)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
@@ -29,12 +39,10 @@ def register(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import api
-    from sim.errors import UserError
+    from sim.experiments.output import default_folder
 
     scenario = api.load(args.scenario)
-    if args.runs < 1:
-        raise UserError(None, f"--runs must be at least 1, found {args.runs}")
-    out = args.out or Path("results") / scenario.name
+    out = args.out or default_folder(scenario.name, "run" if args.runs == 1 else "ensemble")
     if args.runs > 1:
         return ensemble_command(scenario, args, out)
     return single_command(scenario, args, out)
@@ -47,8 +55,8 @@ def single_command(scenario: Scenario, args, out: Path) -> int:
     result = api.run(scenario, seed=args.seed)
     result.save(out, figures=not args.no_plots)
     print(result.summary())
-    print(f"  wrote {out}/: timeline.csv, events.csv, manifest.json, scorecard.csv"
-          + ("" if args.no_plots else ", levers.png, overview.png, scorecard.png"))
+    print(f"  wrote {out}/: report.html, timeline.csv, events.csv, manifest.json, scorecard.csv"
+          + ("" if args.no_plots else ", overview.png, scorecard.png"))
     return 0
 
 
@@ -64,4 +72,16 @@ def ensemble_command(scenario: Scenario, args, out: Path, progress: Progress | N
                           timelines=args.timelines)
     print(result.summary())
     print(f"  wrote {out}/: {', '.join(result.files)}" + (", timelines/" if args.timelines else ""))
-    return 130 if result.partial else 0
+    return partial_exit(result.partial, f"kept the {result.finished} finished runs of "
+                        f"{args.runs} in {out}/ (marked partial)")
+
+
+def partial_exit(partial: bool, kept: str) -> int:
+    """0, or after an interruption one sentence on stderr and the signal's exit code."""
+    from sim.experiments import interrupts
+
+    if not partial:
+        return 0
+    signum = interrupts.received() or 2
+    print(f"stopped by {interrupts.name(signum)}: {kept}.", file=sys.stderr)
+    return interrupts.exit_code(signum)

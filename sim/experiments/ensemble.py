@@ -31,6 +31,7 @@ import numpy as np
 from sim.engine.model import STATUSES, NegotiationModel
 from sim.engine.spec import Scenario
 from sim.errors import UserError
+from sim.experiments.limits import MAX_RUNS  # noqa: F401  (checked by the executors)
 from sim.experiments.runs import events_csv, events_of, timeline_csv
 from sim.record import documents as record_mod
 from sim.record import outcomes as oc
@@ -114,8 +115,9 @@ def simulate(plan: Plan, index: int, seed: int) -> RunSummary:
     result = np.array(oc.outcome_values(model, plan.outcomes, fit), dtype=np.float64)
     if plan.timelines is not None:
         stem = plan.timelines / f"run-{index:05d}"
-        stem.with_name(stem.name + ".timeline.csv").write_text(timeline_csv(cols))
-        stem.with_name(stem.name + ".events.csv").write_text(events_csv(events_of(model, index)))
+        stem.with_name(stem.name + ".timeline.csv").write_text(timeline_csv(cols), encoding="utf-8")
+        stem.with_name(stem.name + ".events.csv").write_text(events_csv(events_of(model, index)),
+                                                           encoding="utf-8")
     return RunSummary(index, seed, values, status, result, hits, marks)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
-import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -20,7 +19,9 @@ from pathlib import Path
 
 from sim.engine.spec import Scenario
 from sim.errors import UserError
+from sim.experiments import interrupts
 from sim.experiments.ensemble import Ensemble, Plan, Progress, RunSummary, make_plan, simulate
+from sim.experiments.limits import MAX_RUNS
 from sim.record.lookup import record_for
 
 # -- running --------------------------------------------------------------------------------------
@@ -30,7 +31,10 @@ _PLANS: list[Plan] = []
 def _init_worker(plans: list[Plan]) -> None:
     global _PLANS
     _PLANS = plans
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # The parent handles Ctrl-C and SIGHUP, which reach the whole process group. SIGTERM keeps
+    # its default (the pool stops its workers with it); if one reaches a worker drawing a figure,
+    # ``render`` notices and draws the rest in the parent.
+    interrupts.ignore_in_worker()
 
 
 def _work(task: tuple[int, int, int]) -> tuple[int, RunSummary]:
@@ -97,8 +101,16 @@ class Workers:
             for job in figures:
                 _render(*job)
             return
-        for pending in [self.pool.apply_async(_render, job) for job in figures]:
-            pending.get()
+        pending = [self.pool.apply_async(_render, job) for job in figures]
+        for k, result in enumerate(pending):
+            while not result.ready():
+                result.wait(0.2)
+                if interrupts.pending():  # workers may have been signalled too
+                    self.stop()
+                    for job in figures[k:]:
+                        _render(*job)
+                    return
+            result.get()
 
 
 def _render(function: str, args: tuple, path: Path) -> None:
@@ -154,8 +166,8 @@ def start(scenarios: Sequence[Scenario], runs: int, *, jobs: int = 1,
           timelines: Sequence[Path | None] | None = None, start_method: str | None = None,
           plots: bool = False) -> Workers:
     """Check the arguments, read each scenario's record, prepare the workers (a context manager)."""
-    if runs < 1:
-        raise UserError("--runs", f"must be at least 1, found {runs}")
+    if not 1 <= runs <= MAX_RUNS:
+        raise UserError("--runs", f"must be between 1 and {MAX_RUNS:,}, found {runs:,}")
     if jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {jobs}")
     timelines = list(timelines or [None] * len(scenarios))

@@ -6,19 +6,15 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from sim.engine.model import LogEntry, NegotiationModel
+from sim.experiments.output import staged_output  # noqa: F401  (its former home)
 from sim.scenario.language import Scenario
 
 
@@ -106,29 +102,10 @@ def command_line() -> str:
     return f"the Python API (sim.run / sim.ensemble / sim.compare) from {program or 'python'}"
 
 
-@contextmanager
-def staged_output(final: Path) -> Iterator[Path]:
-    """A scratch folder that replaces ``final`` only if everything in it was written."""
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-    try:
-        yield scratch
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    if final.exists():
-        old = final.with_name(f".{final.name}-old-{os.getpid()}")
-        final.rename(old)
-        scratch.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        scratch.rename(final)
-
-
 def write_run(result: RunResult, folder: Path) -> None:
     """timeline.csv, events.csv and manifest.json for one run."""
-    (folder / "timeline.csv").write_text(timeline_csv(result.columns))
-    (folder / "events.csv").write_text(events_csv(result.events))
+    (folder / "timeline.csv").write_text(timeline_csv(result.columns), encoding="utf-8")
+    (folder / "events.csv").write_text(events_csv(result.events), encoding="utf-8")
     (folder / "manifest.json").write_text(
-        json.dumps(manifest(result.scenario, result.seed, result.seconds), indent=2) + "\n")
+        json.dumps(manifest(result.scenario, result.seed, result.seconds), indent=2) + "\n",
+        encoding="utf-8")

@@ -32,10 +32,8 @@ def _series(ens: Ensemble, q: int, label: str, colour: str, ls: str = "-") -> di
 
 
 def _lever_panel(lever, series: list[dict]) -> dict:
-    span = lever.max - lever.min
     return {"title": lever.label, "quantity": lever.id, "series": series,
-            "ylabel": {"percent": "%", "share": "share", "index": "index"}.get(lever.unit, ""),
-            "ylim": (lever.min - 0.05 * span, lever.max + 0.05 * span)}
+            "ylabel": plots.UNITS.get(lever.unit, ""), "ylim": plots.lever_limits(lever)}
 
 
 def _state_panels(scenario: Scenario, series_of: Callable[[str], list[dict]]) -> list[dict]:
@@ -55,14 +53,19 @@ def figure_jobs(ens: Ensemble, folder: Path) -> list[tuple]:
     s, p = ens.scenario, ens.plan
     obs = list(p.record.observations)
     label = f"{ens.finished} runs"
-    panels = [_lever_panel(lv, [_series(ens, p.quantities.index(lv.id), label,
+
+    def side(actor: str) -> str:
+        return s.actors[actor].label
+
+    panels = [_lever_panel(lv, [_series(ens, p.quantities.index(lv.id), side(lv.actor),
                                         plots.actor_colour(s, lv.actor))]) for lv in s.levers]
-    state = _state_panels(s, lambda q: [_series(ens, p.quantities.index(q), label,
+    state = _state_panels(s, lambda q: [_series(ens, p.quantities.index(q), side(q.split(".")[0]),
                                                 plots.actor_colour(s, q.split(".")[0]))])
+    docs = {k: d.headline for k, d in p.record.documents.items()}
     return [
         (FAN, (panels, s, obs, f"{s.title}: levers, median and 25-75 / 10-90 % of "
-                        f"{label}"), folder / "levers.png"),
-        (FAN, (state, s, obs, f"{s.title}: trust and pressure, {label}"),
+                        f"{label}", 2, None, docs), folder / "levers.png"),
+        (FAN, (state, s, obs, f"{s.title}: trust and pressure, {label}", 2, None, docs),
          folder / "trust_pressure.png"),
         (STATUS_SHARES, (p.dates, ens.status_shares(), s,
                                  f"{s.title}: talks status across {label}"),
@@ -83,7 +86,7 @@ def write_ensemble(ens: Ensemble, folder: Path, plots: bool = True, extra: dict 
              "manifest.json": json.dumps(ensemble_manifest(ens, extra), indent=2) + "\n"}
     jobs = figure_jobs(ens, folder) if plots and ens.finished else []
     for name, text in files.items():
-        (folder / name).write_text(text)
+        (folder / name).write_text(text, encoding="utf-8")
     (workers or Workers([], 1)).render(jobs)
     return list(files) + [path.name for _, _, path in jobs]
 
@@ -94,6 +97,9 @@ def compare_figure_jobs(ensembles: Sequence[Ensemble], names: Sequence[str],
     ref = ensembles[0].scenario
     obs = list(ensembles[0].plan.record.observations)
     styles = ["-", "--", "-.", ":"]
+    colours = plots.compare_colours(e.scenario for e in ensembles)
+    meetings = [(e.scenario, c) for e, c in zip(ensembles, colours, strict=True)]
+    docs = {k: d.headline for k, d in ensembles[0].plan.record.documents.items()}
     levers: dict[str, object] = {}
     for e in ensembles:
         for lv in e.scenario.levers:
@@ -103,15 +109,14 @@ def compare_figure_jobs(ensembles: Sequence[Ensemble], names: Sequence[str],
         out = []
         for k, (e, name) in enumerate(zip(ensembles, names, strict=True)):
             if q in e.plan.quantities and e.finished:
-                series = _series(e, e.plan.quantities.index(q), name,
-                                 plots.OKABE_ITO[k % len(plots.OKABE_ITO)], styles[k % 4])
+                series = _series(e, e.plan.quantities.index(q), name, colours[k], styles[k % 4])
                 series.update(q25=None, q75=None, edges=True)  # one band each: less clutter
                 out.append(series)
         return out
 
     title = " vs ".join(names)
     panels = [_lever_panel(lv, series_of(lid)) for lid, lv in levers.items()]
-    return [(FAN, (panels, ref, obs, f"{title}: levers, median and 10-90 % of runs "
-                            "(meetings of the first scenario)"), folder / "levers.png"),
-            (FAN, (_state_panels(ref, series_of), ref, obs,
-                            f"{title}: trust and pressure"), folder / "trust_pressure.png")]
+    return [(FAN, (panels, ref, obs, f"{title}: levers, median and 10-90 % of runs", 2,
+                   meetings, docs), folder / "levers.png"),
+            (FAN, (_state_panels(ref, series_of), ref, obs, f"{title}: trust and pressure",
+                   2, meetings, docs), folder / "trust_pressure.png")]

@@ -7,6 +7,7 @@ Colour-blind-safe (Okabe-Ito), large type for projectors, each side always in it
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,35 +17,72 @@ import matplotlib
 if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend, so figures show there
     matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import is_color_like  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import NullLocator  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
 from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
+from sim.views.figure_parts import (  # noqa: E402
+    LEGEND_AT,
+    RECORD_COLOUR,
+    doc_key,
+    legend_outside,
+)
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
-RECORD_COLOUR = "#222222"
 STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
                   "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
 STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
          "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.spines.top": False,
-         "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110}
+         "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110,
+         # text from scenarios (titles, labels) is shown literally: `$5 bn` is not math text
+         "text.parse_math": False}
+# colours for compared scenarios, none of them a side's colour (see ``compare_colours``)
+COMPARE_COLOURS = ["#000000", "#CC79A7", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                   "#D55E00"]
+UNITS = {"percent": "%", "share": "share (0-1)", "index": "index (0-1)"}
 
 
 def actor_colour(scenario: Scenario, actor: str) -> str:
+    """The side's colour from the scenario, or a palette colour if it has none (or a bad one)."""
     spec = scenario.actors[actor]
-    return spec.colour or OKABE_ITO[list(scenario.actors).index(actor) % len(OKABE_ITO)]
+    if spec.colour and is_color_like(spec.colour):
+        return spec.colour
+    return OKABE_ITO[list(scenario.actors).index(actor) % len(OKABE_ITO)]
+
+
+def compare_colours(scenarios: Iterable[Scenario]) -> list[str]:
+    """One colour per compared scenario, none equal to a side's colour in any of them."""
+    scenarios = list(scenarios)
+    taken = {actor_colour(s, a).lower() for s in scenarios for a in s.actors}
+    free = [c for c in COMPARE_COLOURS if c.lower() not in taken] or COMPARE_COLOURS
+    return [free[k % len(free)] for k in range(len(scenarios))]
+
+
+def lever_limits(lever) -> tuple[float, float] | None:
+    """The lever's range with a 5 % margin, or None (autoscale) if its bounds are not usable."""
+    span = lever.max - lever.min
+    low, high = lever.min - 0.05 * span, lever.max + 0.05 * span
+    if not all(math.isfinite(x) for x in (span, low, high)) or span <= 0:
+        return None
+    return low, high
 
 
 def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None,
-                  labels: bool = True) -> None:
-    """Dashed lines at the meetings' dates (dated ones, and triggered ones that happened)."""
+                  labels: bool = True, colour: str = "#777777", skip: set | None = None) -> None:
+    """Dashed lines (talks) and dotted ones (calls) at the meetings' dates, labelled at the top;
+    meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not."""
     for m in scenario.meetings:
-        if m.date is None:
+        if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
-        ax.axvline(m.date, color="#777777", lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
+        ax.axvline(m.date, color=colour, lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
         if labels:
             ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
-                        rotation=90, va="top", ha="right", fontsize=9, color="#555555")
+                        rotation=90, va="top", ha="right", fontsize=9,
+                        color="#555555" if colour == "#777777" else colour)
+        if skip is not None:
+            skip.add((m.date, m.label))
 
 
 def overlay_record(ax, observations: Iterable, quantity: str) -> None:
@@ -54,7 +92,7 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
     for obs in observations:
         if obs.quantity != quantity:
             continue
-        label = None if labelled else "documented (doc id)"
+        label = None if labelled else "documented value (doc id)"
         mid = obs.start + (obs.end - obs.start) / 2
         if obs.value is not None:
             ax.errorbar([mid], [obs.value], yerr=[[obs.tolerance or 0]], fmt="D", ms=8,
@@ -73,8 +111,9 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
             ax.annotate("", (obs.end, y + dy), (obs.start, y - dy),
                         arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2})
             if label:
-                ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
-                        label="documented direction")
+                with plt.rc_context({"text.parse_math": True}):  # the arrow is a math symbol
+                    ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
+                            label="documented direction")
         else:
             continue
         lo, hi = ax.get_ylim()
@@ -89,8 +128,27 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         labelled = True
 
 
+def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observations,
+                 band: dict | None = None, labels: bool = True) -> None:
+    """One lever in its own unit: the simulated path in its side's colour, the record on top."""
+    colour = actor_colour(scenario, lever.actor)
+    side = scenario.actors[lever.actor].label
+    if band and lever.id in band:
+        low, high = band[lever.id]
+        ax.fill_between(columns["date"], low, high, color=colour, alpha=0.2, lw=0,
+                        label=f"{side}: 10-90 % of runs")
+    ax.plot(columns["date"], columns[lever.id], color=colour, lw=2.5, label=f"{side}: simulated")
+    if lever_limits(lever):
+        ax.set_ylim(*lever_limits(lever))
+    ax.set_title(lever.label, loc="left")
+    ax.set_ylabel(UNITS.get(lever.unit, lever.unit))
+    mark_meetings(ax, scenario, labels=labels)
+    overlay_record(ax, observations, lever.id)
+
+
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
-                 band: dict[str, tuple[list, list]] | None = None) -> Figure:
+                 band: dict[str, tuple[list, list]] | None = None,
+                 documents: dict[str, str] | None = None) -> Figure:
     """One panel per lever, each side in its colour, meetings marked, the record overlaid.
 
     ``band`` maps a lever id to (low, high) series drawn as a faint range (e.g. 10-90 %).
@@ -98,63 +156,84 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
     levers = scenario.levers
     with plt.rc_context(STYLE):
         ncols = 2
-        nrows = (len(levers) + ncols - 1) // ncols
-        fig, axes = plt.subplots(nrows, ncols, figsize=(14, 3.6 * nrows), sharex=True,
+        nrows = max(1, (len(levers) + ncols - 1) // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(14, 3.6 * nrows + 1.5), sharex=True,
                                  squeeze=False, layout="constrained")
         for ax, lever in zip(axes.flat, levers, strict=False):
-            colour = actor_colour(scenario, lever.actor)
-            if band and lever.id in band:
-                low, high = band[lever.id]
-                ax.fill_between(columns["date"], low, high, color=colour, alpha=0.2, lw=0,
-                                label="10-90 % of runs")
-            ax.plot(columns["date"], columns[lever.id], color=colour, lw=2.5, label="simulated")
-            span = lever.max - lever.min
-            ax.set_ylim(lever.min - 0.05 * span, lever.max + 0.05 * span)
-            ax.set_title(lever.label, loc="left")
-            ax.set_ylabel({"percent": "%", "share": "share", "index": "index"}[lever.unit])
-            mark_meetings(ax, scenario)
-            overlay_record(ax, observations, lever.id)
-            ax.legend(loc="lower left", frameon=False)
+            _lever_panel(ax, columns, scenario, lever, observations, band)
             _date_axis(ax, columns["date"])
-        for ax in list(axes.flat)[len(levers):]:
-            ax.set_visible(False)
+        hide_empty(axes, len(levers))
+        legend_outside(fig, axes.flat)
+        doc_key(fig, _shown(observations, {lv.id for lv in levers}, columns["date"]),
+                documents, scenario)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
     return fig
 
 
-def overview_figure(columns: dict[str, list], scenario: Scenario, observations=()) -> Figure:
-    """The story on one page: levers (as restrictiveness), trust, pressure, market, status."""
+def hide_empty(axes, used: int) -> None:
+    """Hide the grid's unused panels; the panel above each shows the dates instead."""
+    ncols = axes.shape[1]
+    for k in range(used, axes.size):
+        axes.flat[k].set_visible(False)
+        if k - ncols >= 0:
+            axes.flat[k - ncols].tick_params(labelbottom=True)
+
+
+def _shown(observations, quantities: set, dates: list | None = None) -> list:
+    """The observations of ``quantities`` drawn in a figure (inside ``dates``' span, if given)."""
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    return [o for o in observations if o.quantity in quantities
+            and (first is None or (o.end >= first and o.start <= last))]
+
+
+def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(),
+                    documents: dict[str, str] | None = None) -> Figure:
+    """The story on one page: every lever in its own unit with the record's markers, then
+    trust, pressure and the talks status across the full width."""
+    levers = scenario.levers
+    lever_rows = max(1, (len(levers) + 1) // 2)
+    height = 2.6 * lever_rows + 8.5
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(4, 1, figsize=(13, 13), sharex=True, layout="constrained",
-                                 gridspec_kw={"height_ratios": [3, 2, 2, 0.5]})
+        # A fixed layout (margins in inches) and no weekly ticks: drawn in a third of the time
+        # constrained layout takes, which is most of a single `sim run`.
+        fig = plt.figure(figsize=(14, height))
+        grid = fig.add_gridspec(lever_rows + 3, 2,
+                                height_ratios=[2.2] * lever_rows + [2, 2, 0.6],
+                                left=0.07, right=LEGEND_AT - 0.01, top=1 - 0.95 / height,
+                                bottom=2.0 / height, hspace=0.42, wspace=0.2)
+        first = None
+        axes = []
+        for k, lever in enumerate(levers):
+            ax = fig.add_subplot(grid[k // 2, k % 2], sharex=first)
+            first = first or ax
+            _lever_panel(ax, columns, scenario, lever, observations, labels=k < 2)
+            ax.tick_params(labelbottom=False)
+            axes.append(ax)
+        trust, pressure, status = (fig.add_subplot(grid[lever_rows + i, :], sharex=first)
+                                   for i in range(3))
         dates = columns["date"]
-        styles = ["-", "--", "-.", ":"]
-        counts: dict[str, int] = {}
-        for lever in scenario.levers:
-            n = counts[lever.actor] = counts.get(lever.actor, -1) + 1
-            axes[0].plot(dates, [lever.restrictiveness(v) for v in columns[lever.id]],
-                         color=actor_colour(scenario, lever.actor), ls=styles[n % 4], lw=2.2,
-                         label=lever.label)
-        axes[0].set_ylabel("restrictiveness\n(0 open, 1 closed)")
-        axes[0].set_ylim(-0.03, 1.03)
-        axes[0].legend(loc="upper right", ncols=2, frameon=False)
         for actor in scenario.actors:
             colour = actor_colour(scenario, actor)
             label = scenario.actors[actor].label
-            axes[1].plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
-                         label=f"{label}: trust in the other side")
-            axes[2].plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5,
-                         label=f"{label}: domestic pressure")
-            overlay_record(axes[1], observations, f"{actor}.trust")
-        axes[1].set_ylim(0, 1)
-        axes[2].set_ylim(0, 1)
-        axes[1].legend(loc="upper left", frameon=False)
-        axes[2].legend(loc="upper left", frameon=False)
-        _status_strip(axes[3], columns, observations)
-        for ax in axes:
-            mark_meetings(ax, scenario, labels=ax is axes[0])
-        # the status strip's last block covers the whole last day
-        _date_axis(axes[3], [dates[0], dates[-1] + dt.timedelta(days=1)])
+            trust.plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
+                       label=f"{label}: simulated")
+            pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5)
+            overlay_record(trust, observations, f"{actor}.trust")
+        for ax, title in ((trust, "trust in the other side (0-1)"),
+                          (pressure, "domestic pressure (0-1)")):
+            ax.set_ylim(0, 1)
+            ax.set_title(title, loc="left")
+            mark_meetings(ax, scenario, labels=False)
+            ax.tick_params(labelbottom=False)
+        _status_strip(status, columns, observations)
+        mark_meetings(status, scenario, labels=False)
+        # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
+        _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
+        status.xaxis.set_minor_locator(NullLocator())
+        legend_outside(fig, [*axes, trust])
+        quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
+                                                               for a in scenario.actors}
+        doc_key(fig, _shown(observations, quantities, dates), documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
@@ -230,28 +309,30 @@ def save(fig: Figure, path: Path) -> None:
 
 def write_run_plots(columns: dict[str, list], scenario: Scenario, folder: Path,
                     observations=()) -> list[Path]:
-    """levers.png and overview.png for one run."""
-    paths = [folder / "levers.png", folder / "overview.png"]
-    save(lever_figure(columns, scenario, observations), paths[0])
-    save(overview_figure(columns, scenario, observations), paths[1])
-    return paths
+    """overview.png for one run: every lever in its own unit with the record, trust, pressure
+    and status. (The ensemble's levers.png is a fan chart; for one run the overview's lever
+    panels show the same, and one figure fewer keeps `sim run` quick.)"""
+    path = folder / "overview.png"
+    save(overview_figure(columns, scenario, observations), path)
+    return [path]
 
 
 # -- ensembles: fan charts (median, 25-75 % and 10-90 % of runs) ---------------------------------
 def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: str = "",
-               ncols: int = 2) -> Figure:
+               ncols: int = 2, meetings: list[tuple[Scenario, str]] | None = None,
+               documents: dict[str, str] | None = None) -> Figure:
     """Panels of fans: each series' median over time with its 25-75 % and 10-90 % bands.
 
     Each panel is a dict: ``title``; ``quantity`` (record quantity to overlay, or None);
     ``ylabel``; ``ylim`` ((low, high) or None); ``series``: a list of dicts with ``label``,
     ``colour``, ``dates``, ``median``, ``low`` and ``high`` (10 and 90 %), optionally ``q25`` and
     ``q75``, a line style ``ls`` and ``edges`` (outline the band). Meetings of ``scenario`` are
-    marked, the record overlaid.
+    marked, or of every (scenario, colour) in ``meetings``; the record is overlaid.
     """
     with plt.rc_context(STYLE):
         ncols = min(ncols, len(panels)) or 1
         nrows = max(1, (len(panels) + ncols - 1) // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 3.6 * nrows + 0.6),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 3.6 * nrows + 2),
                                  sharex=True, squeeze=False, layout="constrained")
         for ax, panel in zip(axes.flat, panels, strict=False):
             for s in panel["series"]:
@@ -270,13 +351,16 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
                 ax.set_ylim(*panel["ylim"])
             ax.set_title(panel["title"], loc="left")
             ax.set_ylabel(panel.get("ylabel", ""))
-            mark_meetings(ax, scenario)
+            drawn: set = set()  # a meeting shared by several scenarios is drawn once
+            for other, colour in meetings or [(scenario, "#777777")]:
+                mark_meetings(ax, other, colour=colour, skip=drawn)
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
-            ax.legend(loc="lower left", frameon=False)
             _date_axis(ax, _panel_dates(panels))
-        for ax in list(axes.flat)[len(panels):]:
-            ax.set_visible(False)
+        hide_empty(axes, len(panels))
+        legend_outside(fig, axes.flat)
+        doc_key(fig, _shown(observations, {p.get("quantity") for p in panels},
+                            _panel_dates(panels)), documents, scenario)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
 

@@ -8,10 +8,10 @@ from sim.engine.spec import Scenario
 from sim.experiments.runs import RunResult, write_run
 from sim.record import scorecard
 from sim.record.fit import Fit
-from sim.views import plots
+from sim.views import plots, report
 
-RUN_FILES = ["timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
-RUN_FIGURES = ["levers.png", "overview.png", "scorecard.png"]
+RUN_FILES = ["report.html", "timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
+RUN_FIGURES = ["overview.png", "scorecard.png"]
 
 
 def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = True) -> None:
@@ -29,6 +29,7 @@ def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = 
     write_scorecard(fit, result.scenario, folder, figures)
     if figures:
         plots.write_run_plots(result.columns, result.scenario, folder, fit.observations)
+    report.run_report(result, fit, folder)
     return RUN_FILES + (RUN_FIGURES if figures else [])
 
 

@@ -1,0 +1,200 @@
+"""Output folders: `sim` writes only into folders it made, and replaces only its own.
+
+Every folder `sim` writes carries a marker file (``MARKER``) listing what it wrote. An existing
+``--out`` is replaced only if it is such a folder and holds nothing else (or is empty); a folder a
+user made, a file, the current folder or one of its parents is refused with a paragraph saying
+why and what to do, and left as it was. The files are written into a scratch folder beside the
+target (``.NAME-xxxxxxxx``) that takes the target's place only when everything in it was written:
+the swap happens under a lock on the parent folder (two runs replacing the same folder take turns)
+with interruptions held back, so the target is always either the old output or the new one.
+Folders follow the umask (``os.mkdir``, unlike ``tempfile.mkdtemp``, which makes them 0700).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from sim.errors import UserError
+from sim.experiments import interrupts
+
+MARKER = ".sim-output.json"
+WRITTEN_BY = "negotiation-sim"
+# longest folder name accepted: the scratch and old-copy names add a prefix and a suffix, and most
+# file systems stop at 255 bytes
+MAX_NAME_BYTES = 200
+# what earlier versions (before the marker) wrote: such a folder is recognised as a `sim` output
+_LEGACY_NAMES = {"timeline.csv", "events.csv", "manifest.json", "scorecard.csv", "levers.png",
+                 "overview.png", "scorecard.png", "ensemble.csv", "status.csv", "outcomes.csv",
+                 "outcomes.json", "runs.csv", "trust_pressure.png", "status.png", "compare.csv",
+                 "compare.md", "timelines", "report.html"}
+
+
+def default_folder(name: str, kind: str) -> Path:
+    """Where a command writes without ``--out``: a single run and an ensemble of the same scenario
+    go to different folders, so neither replaces the other."""
+    return Path("results") / (name if kind == "run" else f"{name}-{kind}")
+
+
+def _refuse(out: Path, why: str) -> UserError:
+    return UserError("--out", f"{out} {why}. Nothing was written and nothing was deleted. "
+                     "Choose another folder with --out (a new name, or a folder an earlier `sim` "
+                     "command wrote)" + (", or move the folder's contents yourself"
+                                        if "holds" in why else ""))
+
+
+def _own_files(folder: Path) -> set[str] | None:
+    """The paths (relative to ``folder``) its marker lists, or None if it has no valid marker."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("written_by") != WRITTEN_BY:
+        return None
+    files = data.get("files")
+    return {str(f) for f in files} if isinstance(files, list) else None
+
+
+def _contents(folder: Path) -> set[str]:
+    """Every file and folder under ``folder``, as paths relative to it (symlinks not followed)."""
+    found = set()
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        found |= {str(rel / n) for n in (*dirs, *files)}
+    return {f.removeprefix("./") for f in found}
+
+
+def _is_legacy_output(folder: Path, contents: set[str]) -> bool:
+    """A folder an earlier `sim` wrote (no marker): only its file names and a manifest of ours."""
+    top = {c for c in contents if "/" not in c}
+    if not top or not top <= _LEGACY_NAMES or "manifest.json" not in top:
+        return False
+    if any(c.split("/")[0] != "timelines" for c in contents if "/" in c):
+        return False
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "scenario_sha256" in manifest
+
+
+def check_replaceable(out: Path, shown: Path | None = None) -> None:
+    """Raise a UserError unless ``out`` is absent, empty, or a `sim` output with nothing added.
+
+    ``shown`` is the path as the user wrote it, for the message."""
+    refuse = lambda why: _refuse(shown or out, why)  # noqa: E731
+    if len(out.name.encode()) > MAX_NAME_BYTES:
+        raise UserError("--out", f"the folder name `{out.name[:40]}...` is {len(out.name)} "
+                        f"characters long; file systems accept about {MAX_NAME_BYTES}. Give the "
+                        "scenario a shorter `name:` or choose a folder with --out")
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink():
+        raise refuse("is a symbolic link; `sim` will not replace it or write through it")
+    if not out.is_dir():
+        raise refuse("is an existing file, not a folder; `sim` writes a folder of results "
+                     "and will not replace a file")
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise refuse("is the current folder or one of its parents; `sim` never replaces "
+                      "a folder you are working in")
+    contents = _contents(out)
+    if not contents:
+        return
+    own = _own_files(out)
+    if own is None:
+        if _is_legacy_output(out, contents):
+            return
+        raise refuse("exists and was not written by `sim` (it has no "
+                      f"{MARKER}); replacing it would delete what is in it")
+    extra = sorted(contents - own - {MARKER})
+    if extra:
+        listed = ", ".join(extra[:3]) + (f" and {len(extra) - 3} more" if len(extra) > 3 else "")
+        raise refuse(f"is an earlier `sim` output but holds files `sim` did not write "
+                      f"({listed}); replacing it would delete them")
+
+
+def _resolve(final: Path) -> Path:
+    """``final`` made absolute without following its last part (``.`` and ``..`` resolved)."""
+    final = Path(os.path.abspath(final))
+    if final.name in ("", ".", ".."):
+        final = final.resolve()
+    return final
+
+
+def _mkdir_scratch(parent: Path, name: str, tag: str = "") -> Path:
+    for _ in range(100):
+        scratch = parent / f".{name}-{tag}{secrets.token_hex(4)}"
+        try:
+            scratch.mkdir()  # follows the umask
+            return scratch
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not make a scratch folder", str(parent))
+
+
+@contextlib.contextmanager
+def _locked(parent: Path) -> Iterator[None]:
+    """An exclusive lock on ``parent`` (flock on the folder itself: nothing left behind)."""
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    """The marker: who wrote the folder, what kind of output it is, and every path in it."""
+    files = sorted(_contents(folder) - {MARKER})
+    (folder / MARKER).write_text(json.dumps(
+        {"written_by": WRITTEN_BY, "kind": kind, "files": files,
+         "note": "written by `sim`; sim replaces this folder only if it holds nothing else"},
+        indent=1) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def staged_output(final: Path, kind: str = "run") -> Iterator[Path]:
+    """A scratch folder that replaces ``final`` only if everything in it was written.
+
+    ``final`` is checked before anything runs and again, under the lock, before the swap."""
+    shown = Path(final)
+    final = _resolve(shown)
+    check_replaceable(final, shown)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        scratch = _mkdir_scratch(final.parent, final.name)
+    except OSError as exc:
+        raise UserError("--out", f"cannot create the folder {shown} ({exc.strerror or exc}). "
+                        "Choose a folder you can write to with --out") from None
+    try:
+        yield scratch
+        with interrupts.held():
+            write_marker(scratch, kind)
+            _swap(scratch, final)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def _swap(scratch: Path, final: Path) -> None:
+    with _locked(final.parent):
+        check_replaceable(final)  # again: another run may have written it meanwhile
+        old = None
+        if final.exists():
+            if not any(final.iterdir()):
+                final.rmdir()  # fails (and nothing is lost) if a file appeared meanwhile
+            else:
+                old = _mkdir_scratch(final.parent, final.name, "old-")
+                old.rmdir()
+                final.rename(old)
+        scratch.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
