@@ -420,3 +420,32 @@ def test_every_event_kind_is_reached_by_these_tests(baseline):
         text = open(path, encoding="utf-8").read()
         logged |= set(re.findall(r"\blog\([^,]+,\s*\"([^\"]+)\"", text))
     assert logged == EVENT_KINDS
+
+
+def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_value(baseline):
+    """A lapse takes each lever back to the more restrictive of its values at this signing and
+    at the first agreement's: a tariff (restrictive high) to the higher, licences (restrictive
+    low) to the lower."""
+    tariff, licences = "us.tariff_on_china", "china.rare_earth_licensing"
+    first = Agreement("geneva", 0, 15, {tariff: 30, licences: 0.5}, {tariff: 145, licences: 0.2})
+    second = Agreement("london", 20, 15, {tariff: 40, licences: 0.6},
+                       {tariff: 60, licences: 0.4}, follows=first)
+    m = NegotiationModel(baseline, seed=1)
+    m.agreement, m.day = second, 35
+    for n in m.negotiators.values():
+        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
+    m.check_expiry()
+    assert entries(m, "lapse") and m.agreement is None
+    assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
+
+
+def test_an_agreement_runs_until_its_last_day(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.agreement, m.day = Agreement("geneva", 0, 15, {}, {}), 14
+    for n in m.negotiators.values():
+        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
+    m.check_expiry()
+    assert m.agreement is not None and not m.entries
+    m.day = 15
+    m.check_expiry()
+    assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
