@@ -34,8 +34,8 @@ def _shift(value: object, days: int) -> object:
 
 
 def tampered_record(folder: Path) -> Path:
-    """A copy of the shipped scenarios whose record has every number changed, every date moved three days
-    later and every third observation and move removed; it still loads (a valid record)."""
+    """A copy of the shipped scenarios whose record has every number changed, every date moved
+    three days later and every third observation and move removed; it still loads."""
     data = yaml.safe_load(RECORD.read_text(encoding="utf-8"))
     kept = []
     for k, obs in enumerate(data["observations"]):
