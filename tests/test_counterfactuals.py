@@ -78,7 +78,7 @@ def assert_effect(name: str, key: str, seeds: int, sign: int, beyond: float = 0.
     assert se == 0 or sign * mean_diff / se >= MIN_Z, (name, key, mean_diff, se)
 
 
-def test_there_are_seven_or_more():
+def test_there_are_seven_or_more_counterfactuals():
     assert len(COUNTERFACTUALS) >= 7
 
 
@@ -97,17 +97,17 @@ def test_sets_no_lever_path(name):
         assert "levers" not in actor
 
 
-def test_baseline_reference():
+def test_the_baseline_call_is_on_5_june_in_every_run():
     assert all(r["calls"] == [dt.date(2025, 6, 5)] for r in runs("baseline"))
 
 
-def test_no_call():
+def test_no_call_means_no_call_fewer_london_deals_and_higher_tariffs():
     assert all(not r["calls"] for r in runs("no_call"))
     assert_effect("no_call", "london_deal", 60, -1)  # 60 seeds: -0.38 (z -6.1)
     assert_effect("no_call", "tariff_end", 60, +1, beyond=10)  # 60 seeds: +50.7 (z 5.9)
 
 
-def test_early_call():
+def test_early_call_is_on_22_may_and_cuts_late_may_measures():
     assert all(r["calls"] == [dt.date(2025, 5, 22)] for r in runs("early_call"))
     assert_effect("early_call", "late_may_measures", 40, -1)  # 40 seeds: -1.05 (z -9.8)
 
@@ -116,7 +116,7 @@ def test_hawkish_us_concedes_less_at_geneva():
     assert_effect("hawkish_us", "tariff_jun1", 12, +1, beyond=30)  # 12 seeds: +74.3 (z 37.7)
 
 
-def test_tight_rare_earths_stay_tight():
+def test_tight_rare_earths_stay_tight_and_press_the_us_harder():
     # 40 seeds: -0.333 (z -36.0)
     assert_effect("tight_rare_earths", "rare_earths_end", 40, -1, beyond=0.15)
     assert_effect("tight_rare_earths", "us_pressure_max", 40, +1)  # 40 seeds: +0.203 (z 10.8)
