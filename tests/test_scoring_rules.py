@@ -168,6 +168,21 @@ def test_the_region_reaches_the_first_and_the_last_day_of_the_run():
     assert (last.change, last.date) == (-10.0, day(4))
 
 
+def test_a_change_between_the_first_two_days_of_the_region_is_found():
+    got = one_move(move(start=day(0), end=day(1)), [30, 20, 30, 30, 30])
+    assert (got.change, got.date) == (-10.0, day(1))
+
+
+def test_a_neighbour_sharing_a_day_with_the_window_does_not_cut_the_region():
+    """Only a neighbour wholly before (or after) the window cuts the search region."""
+    before = move(id="before", direction="up", start=day(0), end=day(3))
+    after = move(id="after", direction="up", start=day(4), end=day(6))
+    m = move(direction="down", start=day(3), end=day(4), search_days=3)
+    values = [50, 40, 30, 30, 30, 30, 30, 30]
+    got = score_moves(record(moves=[before, m, after]), timeline(values))[1]
+    assert got.change == -20.0 and got.date == day(1)
+
+
 def test_span_days_limits_how_far_apart_the_two_days_may_be():
     values = [20, 18, 16, 14, 12, 10, 10, 10]
     wide = one_move(move(start=day(0), end=day(5)), values)
@@ -226,24 +241,26 @@ def _scores():
     o = [ObservationScore("a", "2025-01-02", "q", "1 ± 1", 1.5, True, 0.5, 2.0, "000", "high"),
          ObservationScore("b", "2025-01-03", "q", "above 2", 1.0, False, 0.5, 1.0),
          ObservationScore("c", "2025-01-03", "context", "(context)", "context", None, None)]
-    m = [MoveScore("m", "q", "2025-01-04 ± 1 d", "down", -3.0, day(3), -1, True, None, True)]
+    m = [MoveScore("m", "q", "2025-01-04 ± 1 d", "down", -3.0, day(3), -1, True, None, True),
+         MoveScore("n", "q", "2025-01-05 ± 1 d", "up +1 ± 1", 1.0, day(4), 0, True, False,
+                   True)]
     return o, m
 
 
 def test_the_summary_counts_what_was_scored():
     s = summarise(*_scores())
     assert (s.observations_scored, s.observations_hit, s.observations_unscored) == (2, 1, 1)
-    assert (s.move_marks, s.move_marks_hit) == (2, 2)
-    assert s.mark_shares == {"direction": 1.0, "size": None, "timing": 1.0}
+    assert (s.move_marks, s.move_marks_hit) == (5, 4)
+    assert s.mark_shares == {"direction": 1.0, "size": 0.0, "timing": 1.0}
 
 
 def test_the_summary_text_names_every_part_and_says_when_weights_are_rescaled():
     text = format_summary(summarise(*_scores()))
     assert text == (
-        "fit 0.77 = 0.5 × observations 0.67 + 0.3 × move marks 1.00 + 0.2 × closeness 0.67\n"
+        "fit 0.71 = 0.5 × observations 0.67 + 0.3 × move marks 0.80 + 0.2 × closeness 0.67\n"
         "observations: 1 of 2 hit (weighted share 0.67); 1 not scored (context or not in the "
         "run)\n"
-        "moves: 2 of 2 marks (direction 1.00, timing 1.00)\n"
+        "moves: 4 of 5 marks (direction 1.00, size 0.00, timing 1.00)\n"
         "weighted normalised error 0.50")
     o, _ = _scores()
     text = format_summary(summarise(o, []))
@@ -265,6 +282,7 @@ def test_the_scorecard_csv_has_one_row_per_observation_and_move(tmp_path):
         "observation,b,2025-01-03,q,above 2,1,False,0.5,1,,,,,",
         "observation,c,2025-01-03,context,(context),context,,,1,,,,,",
         "move,m,2025-01-04 ± 1 d,q,down,-3,,,,True,,True,2025-01-04,-1",
+        "move,n,2025-01-05 ± 1 d,q,up +1 ± 1,1,,,,True,False,True,2025-01-05,0",
     ]
     write_scorecard_csv(path, o[:1], [])  # rewriting an existing file in an existing folder
     assert len(list(csv.DictReader(path.open(encoding="utf-8")))) == 1
