@@ -178,9 +178,9 @@ def test_a_neighbour_sharing_a_day_with_the_window_does_not_cut_the_region():
     before = move(id="before", direction="up", start=day(0), end=day(3))
     after = move(id="after", direction="up", start=day(4), end=day(6))
     m = move(direction="down", start=day(3), end=day(4), search_days=3)
-    values = [50, 40, 30, 30, 30, 30, 30, 30]
+    values = [50, 40, 30, 30, 30, 10, 10, 10]
     got = score_moves(record(moves=[before, m, after]), timeline(values))[1]
-    assert got.change == -20.0 and got.date == day(1)
+    assert got.change == -40.0 and got.date == day(2)
 
 
 def test_span_days_limits_how_far_apart_the_two_days_may_be():
