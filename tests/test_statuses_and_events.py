@@ -449,3 +449,51 @@ def test_an_agreement_runs_until_its_last_day(baseline):
     m.day = 15
     m.check_expiry()
     assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
+
+
+def _call_model(baseline, initiator):
+    m = NegotiationModel(baseline, seed=1)
+    spec = meeting(baseline, "leaders_call", initiator=initiator)
+    return m, events.LeadersCall(spec)
+
+
+def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline):
+    m, call = _call_model(baseline, "us")
+    m.day = 10
+    for n, pressure in zip(m.negotiators.values(), (0.2, 0.9), strict=True):
+        n.pressure = pressure  # China more pressed, but the US is the caller
+    assert call.run(m) is True
+    assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
+        ("call", "us", "leaders_call"), ("call", "china", "leaders_call"),
+        ("talks restart", "", "leaders_call")]
+    assert all("(US called)" in e.why for e in m.entries[:2])
+    assert m.entries[2].why == "after the Leaders' call, both teams are to meet again"
+    assert m.news == pytest.approx(0.3) and m.last_call_day == 10
+    for n in m.negotiators.values():
+        assert n.mandate == pytest.approx(n.behaviour.pressure_sensitivity * n.pressure * 0.1)
+
+
+def test_without_an_initiator_the_most_pressed_side_calls(baseline):
+    m, call = _call_model(baseline, None)
+    m.negotiators["us"].pressure, m.negotiators["china"].pressure = 0.1, 0.7
+    assert call.run(m) is True
+    assert "(China called)" in m.entries[0].why
+
+
+def test_a_callee_exactly_at_the_answer_threshold_takes_the_call_and_below_declines(baseline):
+    for trust, taken in ((events.ANSWER_THRESHOLD, True), (events.ANSWER_THRESHOLD - 1e-9, False)):
+        m, call = _call_model(baseline, "us")
+        china = m.negotiators["china"]
+        china.trust, china.pressure, china.mandate = trust, 0.0, 0.0
+        assert call.run(m) is taken
+        if not taken:
+            assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
+                ("call declined", "china", "leaders_call")]
+            assert m.news == pytest.approx(-0.2)
+
+
+def test_a_triggered_call_that_took_place_is_not_held_again(baseline):
+    trigger = Trigger("us", "trust", None, 2.0, dt.date(2025, 5, 1), dt.date(2025, 6, 30))
+    call = meeting(baseline, "leaders_call", date=None, trigger=trigger)
+    m = run(scripted(baseline, meetings=[call]), seed=1)
+    assert [e.day for e in entries(m, "talks restart")] == [day_of(baseline, dt.date(2025, 5, 1))]
