@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import Scenario
 
 
@@ -19,13 +19,18 @@ class Fit:
     observations: list  # record observations, for overlays
     observation_scores: list
     move_scores: list
-    summary: object
+    summary: scorecard.FitSummary
     text: str
 
 
 def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
-    rec = rec or load_record()
+    rec = rec or record_for(scenario)
     obs = scorecard.score_observations(rec, columns)
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)
-    return Fit(list(rec.observations), obs, moves, summary, scorecard.format_summary(summary))
+    text = scorecard.format_summary(summary)
+    missing = [q for q in rec.scored_quantities() if q not in columns]
+    if missing:  # say why observations went unscored, so a new scenario's author can add them
+        text += (f"\nnot scored: the record scores {', '.join(missing)}, which this run does "
+                 "not provide")
+    return Fit(list(rec.observations), obs, moves, summary, text)
