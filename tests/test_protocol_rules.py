@@ -133,8 +133,10 @@ def test_the_sides_alternate_first_proposing_first_and_rounds_are_numbered_from_
 def test_each_answer_is_acceptance_exactly_when_worth_the_next_aim_and_the_reservation():
     a, b = side("a", 0.0, concession=0.3), side("b", 0.0, concession=0.3)
     sq = a.utility.of(NOW)
-    for res_a, res_b in ((sq, sq), (sq + 0.1, sq), (sq, sq + 0.12)):
-        a, b = side("a", res_a, concession=0.3), side("b", res_b, concession=0.3)
+    for res_a, res_b, mirroring in ((sq, sq, 0.0), (sq + 0.1, sq, 0.0), (sq, sq + 0.12, 0.0),
+                                    (sq, sq + 0.05, 0.5), (sq + 0.2, sq + 0.2, 0.5)):
+        a = side("a", res_a, concession=0.3, mirroring=mirroring)
+        b = side("b", res_b, concession=0.3, mirroring=mirroring)
         out = alternate_offers(a, b, list(NOW), NOW, rounds=12)
         log: list[Round] = []
         for t, r in enumerate(out.rounds):
@@ -152,7 +154,8 @@ def test_each_answer_is_acceptance_exactly_when_worth_the_next_aim_and_the_reser
             assert out.reason == f"{'b' if last.proposer == 'a' else 'a'} accepts in round " \
                 f"{last.number}"
         else:
-            assert out.package == {} and out.reason == "no offer was accepted in 12 rounds"
+            assert (out.agreed, out.package) == (False, {})
+            assert out.reason == "no offer was accepted in 12 rounds"
 
 
 def test_a_reservation_equal_to_the_best_offer_still_allows_talks():
@@ -175,7 +178,21 @@ def test_concession_seen_is_the_improvement_of_the_others_offers_in_ones_own_uti
                                                     False)]
     assert _conceded(a, b, log) == 0.0  # one offer from b: nothing conceded yet
     log.append(Round(3, "b", p1, 0, 0, 0, False))
+    assert _conceded(a, b, log) == pytest.approx(a.utility.of(p1) - a.utility.of(p0))
     log.append(Round(5, "b", p2, 0, 0, 0, False))
     assert _conceded(a, b, log) == pytest.approx(a.utility.of(p2) - a.utility.of(p0))
     worse = [Round(1, "b", p2, 0, 0, 0, False), Round(3, "b", p0, 0, 0, 0, False)]
     assert _conceded(a, b, worse) == 0.0
+
+
+def test_in_the_last_round_the_responder_aims_at_its_last_rounds_target():
+    sq = side("a", 0).utility.of(NOW)
+    a = side("a", sq + 0.05, concession=0.05, mirroring=1.0)
+    b = side("b", sq + 0.05, concession=0.05, mirroring=1.0)
+    out = alternate_offers(a, b, list(NOW), NOW, rounds=2)
+    assert (out.agreed, out.package, len(out.rounds)) == (False, {}, 2)
+    assert out.agreed is False
+    first, last = out.rounds
+    conceded = _conceded(b, a, [first])  # a's improvement seen by b: a made one offer
+    assert last.responder_aim == pytest.approx(a.target(1, 2, _conceded(a, b, [first])))
+    assert first.responder_aim == pytest.approx(b.target(1, 2, 0.0)) and conceded == 0.0

@@ -20,9 +20,10 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.record import documents, reader
+from sim.record import documents, lookup, reader
 from sim.record.reader import load_record
 from sim.scenario import bundled
+from sim.scenario.language import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -81,8 +82,9 @@ def _use_record(monkeypatch, path: Path) -> None:
     the default path and the shipped-scenarios folder (``path`` sits in a copy of it)."""
     monkeypatch.setattr(reader, "DEFAULT_PATH", path)
     monkeypatch.setattr(documents, "DEFAULT_PATH", path)
-    monkeypatch.setattr(bundled, "SCENARIOS", path.parent.parent)
+    monkeypatch.setattr(bundled, "scenarios_dir", lambda: path.parent.parent)
     assert load_record().file == path == bundled.default_record_path()
+    assert lookup.record_path(load_scenario(BASELINE)) == path  # what runs are scored against
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -497,3 +497,42 @@ def test_a_triggered_call_that_took_place_is_not_held_again(baseline):
     call = meeting(baseline, "leaders_call", date=None, trigger=trigger)
     m = run(scripted(baseline, meetings=[call]), seed=1)
     assert [e.day for e in entries(m, "talks restart")] == [day_of(baseline, dt.date(2025, 5, 1))]
+
+
+def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earlier_terms(
+        baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    tariff, licences = m.levers["us.tariff_on_china"], m.levers["china.rare_earth_licensing"]
+    m.sign("geneva", {tariff.spec.id: 0.2}, "Geneva talks")
+    assert m.agreement.meeting == "geneva" and m.agreement.signed == 20
+    assert m.entries[-1].why.startswith("Geneva talks: agreement for ")
+    assert m.news == pytest.approx(abs(0.2 - tariff.restrictiveness))
+    m.day, m.news = 40, 0.0
+    m.sign("london", {licences.spec.id: 0.3}, "London talks")
+    assert m.agreement.follows.meeting == "geneva"
+    assert set(m.agreement.terms) == {tariff.spec.id, licences.spec.id}
+    assert m.agreement.at_signing[tariff.spec.id] == 145
+    assert m.news == pytest.approx(abs(0.3 - licences.restrictiveness))
+
+
+def test_a_side_exactly_at_the_attendance_threshold_attends_and_below_stays_away(baseline):
+    for trust, held in ((events.ATTEND_THRESHOLD, True), (events.ATTEND_THRESHOLD - 1e-9, False)):
+        m = NegotiationModel(baseline, seed=1)
+        for n in m.negotiators.values():
+            n.trust, n.pressure, n.mandate = trust, 0.0, 0.0
+        assert events.Talks(meeting(baseline, "geneva")).run(m) is held
+        if not held:
+            assert [e.kind for e in m.entries] == ["talks not held"]
+            assert m.news == pytest.approx(-0.3)
+
+
+@pytest.mark.parametrize("initiator, other", [("china", "us"), ("us", "china")])
+def test_the_initiator_of_talks_makes_the_first_offer(baseline, initiator, other):
+    talks = meeting(baseline, "geneva", initiator=initiator)
+    m = run(scripted(baseline, meetings=[talks]), seed=1)
+    offers = entries(m, "offer")
+    assert offers[0].actor == initiator
+    label = baseline.actors[other].label
+    assert f"; {label} accepts" in offers[0].why or f"; {label} rejects" in offers[0].why
+    assert [e.actor for e in offers[:2]] == [initiator, other][:len(offers[:2])]
