@@ -72,7 +72,7 @@ def test_date_display_and_narrative_follow_the_model():
     rc2.close()
 
 
-def test_charts_are_png_and_grow():
+def test_lever_chart_is_a_png_that_changes_after_a_step():
     model = app.ClassroomModel(scenario_file=str(BASELINE))
     box, rc = solara.render(app.LeverChart(model), handle_error=False)
     before = rc.find(widgets.Image).widget.value

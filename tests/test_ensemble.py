@@ -195,7 +195,7 @@ def fake_run(entries, status, levers=None):
                            columns={"status": status, **(levers or {})})
 
 
-def test_outcome_definitions(baseline):
+def test_outcome_values_follow_their_definitions_on_scripted_logs(baseline):
     defs = outcomes.outcome_list(baseline)
     ids = [o.id for o in defs]
     lever_columns = {lv.id: [1.0, 2.0] for lv in baseline.levers}

@@ -120,7 +120,7 @@ def test_removing_the_call_changes_what_follows(baseline):
     assert after[0] != after[1], "the call must change what follows"
 
 
-def test_removing_the_call_lowers_trust_before_london(baseline):
+def test_removing_the_call_lowers_us_trust_before_london_on_every_seed(baseline):
     london = next(m.date for m in baseline.meetings if m.name == "london")
     diffs = []
     for seed in range(10):
@@ -139,7 +139,7 @@ def test_the_baseline_geneva_cut_emerges_from_talks(baseline):
     assert model.columns["us.tariff_on_china"][-1] < 145
 
 
-def test_talks_outside_the_agenda_leave_levers_alone(baseline):
+def test_the_geneva_agreement_leaves_visa_restrictions_alone(baseline):
     model = NegotiationModel(baseline, seed=1).run_to_end()
     geneva = next(e for e in model.entries if e.kind == "agreement" and e.meeting == "geneva")
     assert "visa" not in geneva.why

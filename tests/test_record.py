@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,6 @@ from sim.record.show import format_table, to_json
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).resolve().parent / "bad_records"
-SEED_DIRS = (REPO.parent / "shared" / "seeds", Path("/work/shared/seeds"))
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +26,24 @@ def record():
     return load_record()
 
 
+def seeds_dir(environ=os.environ) -> tuple[Path | None, str]:
+    """The seed news documents' folder: one setting, ``SIM_SEEDS_DIR``, by default
+    ../shared/seeds beside the repository; or None and why not. In CI their absence fails."""
+    folder = Path(environ.get("SIM_SEEDS_DIR") or REPO.parent / "shared" / "seeds")
+    if folder.is_dir():
+        return folder, ""
+    return None, (f"the seed documents are not at {folder} (set SIM_SEEDS_DIR to their folder; "
+                  "the default is ../shared/seeds beside the repository)")
+
+
 @pytest.fixture(scope="module")
 def seeds() -> Path:
-    found = next((d for d in SEED_DIRS if d.is_dir()), None)
-    if found is None:
-        pytest.skip("the seed documents (../shared/seeds) are not available here")
-    return found
+    folder, why = seeds_dir()
+    if folder is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true: {why}; quote fidelity cannot be checked", pytrace=False)
+        pytest.skip(why)
+    return folder
 
 
 def normalise(text: str) -> str:
@@ -226,3 +240,20 @@ def test_to_json_lists_observations_with_headlines(record):
     keys = {"date", "from", "to", "quantity", "value", "level", "direction", "status",
             "tolerance", "doc", "headline", "quote", "confidence"}
     assert all(keys <= set(r) for r in rows)
+
+
+@pytest.mark.parametrize("ci, code, outcome", [("true", 1, "ERROR"), ("", 0, "SKIPPED")])
+def test_missing_seed_documents_fail_in_ci_and_skip_elsewhere(tmp_path, ci, code, outcome):
+    env = {**os.environ, "CI": ci, "SIM_SEEDS_DIR": str(tmp_path / "nowhere")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-rEs", "-p", "no:cacheprovider",
+                           f"{__file__}::test_real_headlines_are_the_documents_first_lines"],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert done.returncode == code and outcome in done.stdout, done.stdout
+    assert str(tmp_path / "nowhere") in done.stdout
+
+
+def test_the_seed_documents_default_to_shared_seeds_beside_the_repository():
+    folder, why = seeds_dir({})
+    expected = REPO.parent / "shared" / "seeds"
+    assert folder == (expected if expected.is_dir() else None)
+    assert seeds_dir({"SIM_SEEDS_DIR": str(REPO)}) == (REPO, "")
