@@ -13,7 +13,7 @@ from sim.experiments import design as dz
 from sim.experiments.ensemble import SEED_RULE
 from sim.experiments.executors import open_workers
 from sim.experiments.runs import manifest, staged_output
-from sim.experiments.sweep import check_cells, make_cell_plan, run_sweep
+from sim.experiments.sweep import check_values, make_cell_plan, run_sweep
 from sim.record import outcomes as oc
 from sim.views import plots
 from sim.views.design_figures import key_label, sweep_figure
@@ -77,7 +77,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     seed = base.seed if args.seed is None else args.seed
     cells = (dz.full_factorial(factors) if args.design == "full"
              else dz.latin_hypercube(factors, args.samples, seed))
-    check_cells(base, factors, cells)
+    check_values(base, factors)
     if args.jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     plan = make_cell_plan(base)

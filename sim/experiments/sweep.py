@@ -72,15 +72,13 @@ def run_block(plan: CellPlan, task: tuple) -> tuple[int, int, np.ndarray]:
     return cell, first, out
 
 
-def check_cells(base: Scenario, factors: Sequence[Factor], cells: Sequence[tuple]) -> None:
-    """Apply every distinct value of every factor once here, so that a bad key or value is a
-    one-paragraph error before any work starts (not a failure in a worker)."""
-    seen: set[tuple[str, str]] = set()
-    for cell in cells:
-        for factor, value in zip(factors, cell, strict=True):
-            if (factor.key, repr(value)) not in seen:
-                seen.add((factor.key, repr(value)))
-                apply_overrides(base, factor.override(value))
+def check_values(base: Scenario, factors: Sequence[Factor]) -> None:
+    """Apply each factor's extremes (a range) or every listed value once here, so that a bad key
+    or value is a one-paragraph error before any work starts, not a failure in a worker."""
+    for factor in factors:
+        values = (factor.low, factor.high) if factor.numeric else factor.values
+        for value in dict.fromkeys(values):
+            apply_overrides(base, factor.override(value))
 
 
 def tasks_for(factors: Sequence[Factor], cells: Sequence[tuple], seeds: Sequence[int]):

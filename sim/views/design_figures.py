@@ -155,7 +155,9 @@ def tornado_figure(scenario: Scenario, rows: Sequence[dict], outcome: oc.Outcome
         y = np.arange(len(rows))[::-1]
         values = np.array([r[index] for r in rows], dtype=float)
         errs = np.array([r[conf] for r in rows], dtype=float)
-        ax.barh(y, values, xerr=np.nan_to_num(errs), color=OKABE_ITO[0], alpha=0.85,
+        errs = np.nan_to_num(errs)
+        lower = np.minimum(errs, values) if index_text.startswith("μ*") else errs  # μ* >= 0
+        ax.barh(y, values, xerr=[lower, errs], color=OKABE_ITO[0], alpha=0.85,
                 error_kw={"ecolor": "#333333", "capsize": 3, "lw": 1})
         ax.set_yticks(y, [r["label"] for r in rows])
         ax.set_xlabel(index_text)
