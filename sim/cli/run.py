@@ -26,6 +26,8 @@ def register(sub) -> None:
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>)")
     run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
     run.add_argument("--jobs", type=int, default=1, help="parallel processes for --runs")
+    run.add_argument("--dask", metavar="ADDRESS", help="with --runs: run on Dask (`local`: a "
+                     "LocalCluster of --jobs processes; or tcp://HOST:8786)")
     run.add_argument("--timelines", action="store_true",
                      help="with --runs: also write every run's timeline (large)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
@@ -73,7 +75,7 @@ def ensemble_command(scenario: Scenario, args, out: Path, progress: Progress | N
         if timelines:
             timelines.mkdir()
         with start([scenario], runs, jobs=args.jobs, timelines=[timelines],
-                   plots=not args.no_plots) as workers:
+                   plots=not args.no_plots, dask=getattr(args, "dask", None)) as workers:
             ens, = run_ensembles([scenario], runs, seed=args.seed, progress=progress,
                                  workers=workers)
             if bar:
