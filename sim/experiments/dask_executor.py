@@ -24,6 +24,7 @@ from sim.errors import UserError
 
 BATCH_SECONDS = 0.25  # aim: each Dask task runs about this long (scheduling overhead < 1 %)
 IN_FLIGHT_PER_WORKER = 4  # batches queued per worker thread: enough to keep it busy
+CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler at an address
 
 
 def _run_batch(fn: Callable[[Any, Any], Any], context: Any, tasks: list) -> list:
@@ -53,7 +54,7 @@ class DaskWorkers:
             self.client = Client(self.cluster)
         else:
             try:
-                self.client = Client(self.address, timeout="10s")
+                self.client = Client(self.address, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise UserError("--dask", f"no Dask scheduler answers at {self.address} "
                                 f"({exc}); start one with `dask scheduler` and workers with "

@@ -17,7 +17,9 @@ Overrides use the dotted paths of ``sim.scenario.language.apply_overrides`` (``N
 key or a meeting). Each row holds, at the run's end, every lever, each side's trust, the talks
 status, the number of agreements, and every outcome of ``sim.record.outcomes`` (agreement and
 attendance of each meeting, collapse, final levers, the fit to the record...), under their ids.
-Scenarios are parsed once per process and cached; the override keys go into the cache key.
+Scenario files are parsed once per process; overrides cost well under a millisecond. Every
+variant reports the outcomes of the scenario as written (a meeting removed by an override reports
+0), so all rows have the same columns.
 """
 
 from __future__ import annotations
@@ -42,20 +44,21 @@ _RECORD = []  # the shipped record, read once per process when a fit is first as
 
 
 def resolve_scenario(scenario: str | Path | Scenario,
-                     overrides: Mapping[str, object] | None = None) -> Scenario:
-    """A parsed scenario from a path, a shipped scenario's name (``"baseline"``) or a Scenario,
-    with ``overrides`` applied; parsed once per process."""
+                     overrides: Mapping[str, object] | None = None) -> tuple[Scenario, Scenario]:
+    """(the scenario, the scenario with ``overrides``) from a path, a shipped scenario's name
+    (``"baseline"``) or a Scenario; files are parsed once per process."""
     if isinstance(scenario, Scenario):
-        return apply_overrides(scenario, dict(overrides)) if overrides else scenario
-    path = Path(scenario)
-    if not path.exists() and path.suffix == "" and (scenarios_dir() / f"{path}.yaml").exists():
-        path = scenarios_dir() / f"{path}.yaml"
-    key = json.dumps([str(path.resolve()), path.stat().st_mtime if path.exists() else 0,
-                      sorted((str(k), repr(v)) for k, v in (overrides or {}).items())])
-    if key not in _CACHE:
-        base = load_scenario(path)
-        _CACHE[key] = apply_overrides(base, dict(overrides)) if overrides else base
-    return _CACHE[key]
+        base = scenario
+    else:
+        path = Path(scenario)
+        if not path.exists() and path.suffix == "" and \
+                (scenarios_dir() / f"{path}.yaml").exists():
+            path = scenarios_dir() / f"{path}.yaml"
+        key = json.dumps([str(path.resolve()), path.stat().st_mtime if path.exists() else 0])
+        if key not in _CACHE:
+            _CACHE[key] = load_scenario(path)
+        base = _CACHE[key]
+    return base, apply_overrides(base, dict(overrides)) if overrides else base
 
 
 class ScenarioModel(NegotiationModel):
@@ -65,9 +68,11 @@ class ScenarioModel(NegotiationModel):
     def __init__(self, scenario: str | Path | Scenario = "baseline",
                  overrides: Mapping[str, object] | None = None, seed: int | None = None,
                  run: int = 0, **dotted: object):
-        merged = {**(overrides or {}), **dotted}
-        super().__init__(resolve_scenario(scenario, merged), seed=seed, run=run)
-        self.outcome_list = oc.outcome_list(self.spec)
+        base, spec = resolve_scenario(scenario, {**(overrides or {}), **dotted})
+        super().__init__(spec, seed=seed, run=run)
+        # the outcomes of the scenario as written, so that every variant reports the same
+        # columns (a meeting removed by an override reports 0, as in sweeps)
+        self.outcome_list = oc.outcome_list(base)
         self._outcomes: dict[str, float] | None = None
         reporters = self.end_reporters()
         reporters.update({o.id: partial(_outcome, outcome_id=o.id) for o in self.outcome_list})
