@@ -84,8 +84,7 @@ class ScenarioModel(NegotiationModel):
             if not _RECORD:
                 _RECORD.append(load_record())
             cols = self.columns
-            fit = scorecard.summarise(scorecard.score_observations(_RECORD[0], cols),
-                                      scorecard.score_moves(_RECORD[0], cols)).fit
+            fit = scorecard.summarise(*scorecard.score_run(_RECORD[0], cols)).fit
             values = oc.outcome_values(self, self.outcome_list, fit)
             self._outcomes = dict(zip((o.id for o in self.outcome_list), values, strict=True))
         return self._outcomes

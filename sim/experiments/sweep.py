@@ -53,8 +53,7 @@ def make_cell_plan(base: Scenario) -> CellPlan:
 def outcomes_of(plan: CellPlan, model: NegotiationModel) -> list[float]:
     """A finished run's outcomes (``plan.outcomes`` order), its fit to the record included."""
     cols = model.columns
-    fit = scorecard.summarise(scorecard.score_observations(plan.record, cols),
-                              scorecard.score_moves(plan.record, cols)).fit
+    fit = scorecard.summarise(*scorecard.score_run(plan.record, cols)).fit
     return oc.outcome_values(model, plan.outcomes, fit)
 
 

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -117,12 +119,21 @@ class _Timeline:
 
     def __init__(self, columns: Mapping[str, Sequence]):
         self.columns = columns
-        self.dates = [_as_date(d) for d in columns["date"]]
+        raw = columns["date"]
+        # plain dates (what the model writes) need no conversion
+        self.dates = list(raw) if all(type(d) is dt.date for d in raw) else \
+            [_as_date(d) for d in raw]
         if not self.dates:
             raise ValueError("the timeline has no dates")
-        for k, day in enumerate(self.dates):
-            if day != self.dates[0] + dt.timedelta(days=k):
-                raise ValueError(f"timeline dates must be consecutive days; {day} is at row {k}")
+        # n strictly increasing dates spanning n - 1 days are consecutive: checked with plain
+        # comparisons; the day-by-day walk below only runs to name the first gap
+        first, n = self.dates[0], len(self.dates)
+        if (self.dates[-1] - first).days != n - 1 or \
+                not all(a < b for a, b in itertools.pairwise(self.dates)):
+            for k, day in enumerate(self.dates):
+                if day != first + dt.timedelta(days=k):
+                    raise ValueError(f"timeline dates must be consecutive days; {day} is at "
+                                     f"row {k}")
 
     def clip(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
         return max(start, self.dates[0]), min(end, self.dates[-1])
@@ -132,14 +143,19 @@ class _Timeline:
         if name not in self.columns or start < self.dates[0] or end > self.dates[-1]:
             return None
         i, j = (start - self.dates[0]).days, (end - self.dates[0]).days
-        raw = list(self.columns[name])[i:j + 1]
+        column = self.columns[name]
+        raw = column[i:j + 1] if isinstance(column, list | tuple) else list(column)[i:j + 1]
         if name == "status":
             return [str(v) for v in raw]
         try:
-            out = [float(v) for v in raw]
+            out = list(map(float, raw))
         except (TypeError, ValueError):
             return None
-        return out if all(math.isfinite(v) for v in out) else None
+        # a finite sum means every value is finite (nan and inf propagate); only a sum that
+        # overflowed needs the value-by-value check
+        if math.isfinite(sum(out)) or all(math.isfinite(v) for v in out):
+            return out
+        return None
 
 
 def _as_date(value: object) -> dt.date:
@@ -159,13 +175,32 @@ def score_observations(record: Record, columns: Mapping[str, Sequence]) -> list[
     return [_score_observation(obs, timeline) for obs in record.observations]
 
 
+def score_run(record: Record, columns: Mapping[str, Sequence]
+              ) -> tuple[list[ObservationScore], list[MoveScore]]:
+    """``score_observations`` and ``score_moves`` together, reading the timeline once (what
+    ensembles and sweeps call for every run)."""
+    timeline = _Timeline(columns)
+    return ([_score_observation(obs, timeline) for obs in record.observations],
+            [_score_move(move, record.moves, timeline) for move in record.moves])
+
+
+@functools.cache
+def _texts(item: Observation | Move) -> tuple[str, str, str | None]:
+    """(date or window text, expected text, kind) of a record item: the same for every run, so
+    worked out once (record items are frozen)."""
+    if isinstance(item, Observation):
+        return item.date_text(), item.expected_text(), item.kind
+    return item.window_text(), item.expected_text(), None
+
+
 def _score_observation(obs: Observation, timeline: _Timeline) -> ObservationScore:
     values = None if obs.is_context else timeline.values(obs.quantity, obs.start, obs.end)
+    date, expected, kind = _texts(obs)
     if values is None:
         simulated, hit, error = ("context" if obs.is_context else "not in run"), None, None
     else:
-        simulated, hit, error = _CHECKS[obs.kind](obs, values)  # type: ignore[index]
-    return ObservationScore(obs.id, obs.date_text(), obs.quantity, obs.expected_text(), simulated,
+        simulated, hit, error = _CHECKS[kind](obs, values)  # type: ignore[index]
+    return ObservationScore(obs.id, date, obs.quantity, expected, simulated,
                             hit, error, obs.weight, obs.doc, obs.confidence)
 
 
@@ -230,10 +265,24 @@ def _search_region(move: Move, moves: Sequence[Move], timeline: _Timeline
 
 
 def _largest_change(values: list[float], sign: int, span: int | None) -> tuple[float, int, int]:
-    """The largest ``sign * (values[j] - values[i])`` with i < j (j - i <= span), and i, j."""
+    """The largest ``sign * (values[j] - values[i])`` with i < j (j - i <= span), and i, j.
+
+    Scans pairs j by j, i by i, keeping the first pair that beats the best so far by more than
+    EPS. A day j is scanned only if its best possible change (against the lowest earlier value
+    in reach) could beat the best so far: the same answer as scanning every pair (rounding is
+    monotonic, and negation exact), without the quadratic cost on days that cannot win."""
     best = (0.0, 0, 0)
-    for j in range(1, len(values)):
-        for i in range(max(0, j - span) if span else 0, j):
+    x = values if sign == 1 else [-v for v in values]
+    low = x[0]  # the lowest earlier value (without a span)
+    for j in range(1, len(x)):
+        start = max(0, j - span) if span else 0
+        if span:
+            low = min(x[start:j])
+        elif x[j - 1] < low:
+            low = x[j - 1]
+        if not x[j] - low > best[0] + EPS:
+            continue
+        for i in range(start, j):
             change = sign * (values[j] - values[i])
             if change > best[0] + EPS:
                 best = (change, i, j)
@@ -254,8 +303,9 @@ def _days_off(move: Move, day: dt.date) -> int:
 def _score_move(move: Move, moves: Sequence[Move], timeline: _Timeline) -> MoveScore:
     start, end = _search_region(move, moves, timeline)
     values = timeline.values(move.quantity, start, end) if start < end else None
+    window, expected, _ = _texts(move)
     if values is None:
-        return MoveScore(move.id, move.quantity, move.window_text(), move.expected_text(),
+        return MoveScore(move.id, move.quantity, window, expected,
                          None, None, None, None, None, None)
     sign = 1 if move.direction == "up" else -1
     change, i, j = _largest_change(values, sign, move.span_days)
@@ -266,7 +316,7 @@ def _score_move(move: Move, moves: Sequence[Move], timeline: _Timeline) -> MoveS
     size_hit = None if move.size is None else (
         moved and abs(sign * change - move.size) <= (move.size_tolerance or 0.0) + EPS)
     timing_hit = moved and off is not None and abs(off) <= move.timing_tolerance_days
-    return MoveScore(move.id, move.quantity, move.window_text(), move.expected_text(),
+    return MoveScore(move.id, move.quantity, window, expected,
                      sign * change, day, off, moved, size_hit, timing_hit)
 
 
