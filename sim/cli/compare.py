@@ -23,6 +23,8 @@ def register(sub) -> None:
     compare.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario files")
     compare.add_argument("--runs", type=int, default=200, help="runs per scenario (default 200)")
     compare.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    compare.add_argument("--dask", metavar="ADDRESS", help="run on Dask (`local`: a "
+                         "LocalCluster of --jobs processes; or tcp://HOST:8786)")
     compare.add_argument("--seed", type=int, help="base seed (default: the first scenario's)")
     compare.add_argument("--out", type=Path, help="output folder (default results/compare-...)")
     compare.set_defaults(handler=compare_command)
@@ -40,7 +42,8 @@ def compare_command(args, progress: Progress | None = None) -> int:
     bar = None
     if progress is None:
         bar = progress = ProgressBar("compare " + " vs ".join(names))
-    with start(scenarios, args.runs, jobs=args.jobs, plots=True) as workers, \
+    with start(scenarios, args.runs, jobs=args.jobs, plots=True,
+               dask=getattr(args, "dask", None)) as workers, \
             staged_output(out) as folder:
         ensembles = run_ensembles(scenarios, args.runs, seed=args.seed, progress=progress,
                                   workers=workers)

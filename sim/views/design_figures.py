@@ -62,9 +62,14 @@ def value_axis(outcome: oc.Outcome, runs: int) -> str:
     return f"{outcome.description}\nmean of {runs} runs"
 
 
-def _caption(fig: Figure, lines: Sequence[str], width: int = 120) -> None:
+def _caption(fig: Figure, lines: Sequence[str]) -> None:
+    """Notes under the figure, wrapped to its width, with room kept for them below the axes."""
+    w, h = fig.get_size_inches()
+    width = max(40, int(w * 13))  # characters of 9.5 pt text per line
     text = "\n".join(textwrap.fill(line, width) for line in lines if line)
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=9.5, color="#333333")
+    bottom = min(0.45, (text.count("\n") + 1.6) * 0.165 / h)
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
 
 
 def _ticks(values: Sequence) -> list[str]:
@@ -96,7 +101,6 @@ def heatmap_figure(scenario: Scenario, factors: Sequence[Factor], grid: np.ndarr
         bar.set_label(value_axis(outcome, runs))
         ax.set_title(f"{scenario.title}\n{outcome.description}", loc="left")
         _caption(fig, [*(key_meaning(f.key, scenario) for f in factors), *notes])
-        fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     return fig
 
 
@@ -110,7 +114,7 @@ def lines_figure(scenario: Scenario, factors: Sequence[Factor], panels: Sequence
     nrows = (n + ncols - 1) // ncols
     band_text = ""
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 4.6 * nrows + 1.4),
+        fig, axes = plt.subplots(nrows, ncols, figsize=(max(10, 6.2 * ncols), 4.6 * nrows + 1.6),
                                  squeeze=False, sharey=True, layout="constrained")
         for ax, factor, panel in zip(axes.flat, factors, panels, strict=False):
             x = np.arange(len(panel["x"])) if not factor.numeric else np.array(panel["x"], float)
@@ -137,11 +141,10 @@ def lines_figure(scenario: Scenario, factors: Sequence[Factor], panels: Sequence
             ax.set_ylabel(value_axis(outcome, runs))
         for ax in list(axes.flat)[n:]:
             ax.set_visible(False)
-        fig.suptitle(f"{scenario.title}: {outcome.description}", fontsize=15, x=0.01,
+        fig.suptitle(f"{scenario.title}\n{outcome.description}", fontsize=15, x=0.01,
                      ha="left")
         _caption(fig, [*(key_meaning(f.key, scenario) for f in factors),
                        f"Band: {band_text}." if band_text else "", *notes])
-        fig.get_layout_engine().set(rect=(0, 0.1, 1, 0.9))
     return fig
 
 
@@ -165,8 +168,7 @@ def tornado_figure(scenario: Scenario, rows: Sequence[dict], outcome: oc.Outcome
         ax.set_title(f"{scenario.title}\nWhat moves {outcome.description}", loc="left")
         _caption(fig, ["Bars: the index; whiskers: its 95 % confidence interval "
                        "(bootstrap). Longer bar = the outcome depends more on that value.",
-                       *notes], width=110)
-        fig.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+                       *notes])
     return fig
 
 
