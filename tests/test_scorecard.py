@@ -228,7 +228,7 @@ def test_ensemble_rates(record):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sim.record.scorecard import EPS, _largest_change  # noqa: E402
+from sim.record.change_search import EPS, largest_change  # noqa: E402
 
 
 def _largest_change_exhaustive(values, sign, span):
@@ -246,4 +246,4 @@ def _largest_change_exhaustive(values, sign, span):
                           st.floats(-200, 200, allow_nan=False)), min_size=1, max_size=40),
        st.sampled_from([1, -1]), st.one_of(st.none(), st.integers(1, 12)))
 def test_largest_change_matches_the_exhaustive_search(values, sign, span):
-    assert _largest_change(values, sign, span) == _largest_change_exhaustive(values, sign, span)
+    assert largest_change(values, sign, span) == _largest_change_exhaustive(values, sign, span)

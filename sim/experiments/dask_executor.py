@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sim.errors import UserError
+from sim.experiments.tasks import render_figure, simulate_task
 
 BATCH_SECONDS = 0.25  # aim: each Dask task runs about this long (scheduling overhead < 1 %)
 IN_FLIGHT_PER_WORKER = 4  # batches queued per worker thread: enough to keep it busy
@@ -111,15 +112,11 @@ class DaskWorkers:
         return self.client.submit(_run_batch, fn, self._context, batch, pure=False)
 
     def results(self, tasks: list[tuple[int, int, int]]) -> Iterator:
-        from sim.experiments.executors import simulate_task
-
         return self.map(simulate_task, tasks)
 
     def render(self, figures: list[tuple]) -> None:
-        from sim.experiments.executors import _render
-
         for job in figures:
-            _render(*job)
+            render_figure(*job)
 
 
 def _take(it: Iterator, n: int) -> list:

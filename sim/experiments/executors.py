@@ -28,7 +28,8 @@ from typing import Any
 
 from sim.engine.spec import Scenario
 from sim.errors import UserError
-from sim.experiments.ensemble import Ensemble, Plan, Progress, RunSummary, make_plan, simulate
+from sim.experiments.ensemble import Ensemble, Plan, Progress, make_plan
+from sim.experiments.tasks import render_figure, simulate_task
 from sim.record.reader import load_record
 
 # -- running --------------------------------------------------------------------------------------
@@ -44,17 +45,6 @@ def _init_worker(context: Any) -> None:
 def _call(job: tuple[Callable, Any]) -> Any:
     fn, task = job
     return fn(_CONTEXT, task)
-
-
-def simulate_task(plans: list[Plan], task: tuple[int, int, int]) -> tuple[int, RunSummary]:
-    """One ensemble run: ``task`` is (scenario number, run index, seed)."""
-    which, index, seed = task
-    plan = plans[which]
-    try:
-        return which, simulate(plan, index, seed)
-    except Exception as exc:  # the traceback stays in the worker: say how to replay the run
-        raise RuntimeError(f"run {index} of {plan.scenario.name} failed ({exc!r}); replay it "
-                           f"with: sim run {plan.scenario.file} --seed {seed}") from exc
 
 
 def default_start_method() -> str:
@@ -117,19 +107,10 @@ class Workers:
         """Draw and save figures ``(function name in sim.plots, args, path)``, in parallel."""
         if self.pool is None:
             for job in figures:
-                _render(*job)
+                render_figure(*job)
             return
-        for pending in [self.pool.apply_async(_render, job) for job in figures]:
+        for pending in [self.pool.apply_async(render_figure, job) for job in figures]:
             pending.get()
-
-
-def _render(function: str, args: tuple, path: Path) -> None:
-    """Draw ``function`` ("module:name", a figure maker) with ``args`` and save it to ``path``.
-
-    Named by string so that experiments never import the views: the worker imports them."""
-    module, name = function.split(":")
-    plots = importlib.import_module("sim.views.plots")
-    plots.save(getattr(importlib.import_module(module), name)(*args), path)
 
 
 def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None = None,

@@ -51,12 +51,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.record.change_search import EPS, halfway, largest_change
 from sim.record.documents import Move, Observation, Record
 
 SEARCH_DAYS = 14
 ERROR_CAP = 5.0
 FIT_WEIGHTS = {"observations": 0.5, "moves": 0.3, "closeness": 0.2}
-EPS = 1e-9
 MARKS = ("direction", "size", "timing")
 
 
@@ -264,36 +264,6 @@ def _search_region(move: Move, moves: Sequence[Move], timeline: _Timeline
     return timeline.clip(start, end)
 
 
-def _largest_change(values: list[float], sign: int, span: int | None) -> tuple[float, int, int]:
-    """The largest ``sign * (values[j] - values[i])`` with i < j (j - i <= span), and i, j.
-
-    Scans pairs j by j, i by i, keeping the first pair that beats the best so far by more than
-    EPS. A day j is scanned only if its best possible change (against the lowest earlier value
-    in reach) could beat the best so far: the same answer as scanning every pair (rounding is
-    monotonic, and negation exact), without the quadratic cost on days that cannot win."""
-    best = (0.0, 0, 0)
-    x = values if sign == 1 else [-v for v in values]
-    low = x[0]  # the lowest earlier value (without a span)
-    for j in range(1, len(x)):
-        start = max(0, j - span) if span else 0
-        if span:
-            low = min(x[start:j])
-        elif x[j - 1] < low:
-            low = x[j - 1]
-        if not x[j] - low > best[0] + EPS:
-            continue
-        for i in range(start, j):
-            change = sign * (values[j] - values[i])
-            if change > best[0] + EPS:
-                best = (change, i, j)
-    return best
-
-
-def _halfway(values: list[float], sign: int, i: int, j: int, change: float) -> int:
-    return next(k for k in range(i + 1, j + 1)
-                if sign * (values[k] - values[i]) >= change / 2 - EPS)
-
-
 def _days_off(move: Move, day: dt.date) -> int:
     if day < move.start:
         return (day - move.start).days
@@ -308,10 +278,10 @@ def _score_move(move: Move, moves: Sequence[Move], timeline: _Timeline) -> MoveS
         return MoveScore(move.id, move.quantity, window, expected,
                          None, None, None, None, None, None)
     sign = 1 if move.direction == "up" else -1
-    change, i, j = _largest_change(values, sign, move.span_days)
+    change, i, j = largest_change(values, sign, move.span_days)
     threshold = move.min_change or (abs(move.size) / 2 if move.size else EPS)
     moved = change > EPS and change >= threshold - EPS
-    day = start + dt.timedelta(days=_halfway(values, sign, i, j, change)) if change > 0 else None
+    day = start + dt.timedelta(days=halfway(values, sign, i, j, change)) if change > 0 else None
     off = _days_off(move, day) if day else None
     size_hit = None if move.size is None else (
         moved and abs(sign * change - move.size) <= (move.size_tolerance or 0.0) + EPS)
