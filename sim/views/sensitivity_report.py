@@ -35,8 +35,8 @@ def _amount(method: str, outcome: oc.Outcome, value: float) -> str:
     if method == "sobol":
         return f"{value:.0%} of the variance"
     if outcome.kind == oc.PROBABILITY:
-        return f"{100 * value:.0f} points of probability"
-    return f"μ* {value:.3g}"
+        return f"{100 * value:.0f} points"
+    return f"{value:.3g}"
 
 
 def _sentence(method: str, factors: list[Factor], ind: Indices, scenario: Scenario,
@@ -75,7 +75,12 @@ def reading(method: str, factors: list[Factor], results: list[Indices],
             scenario: Scenario, width: int = 100) -> str:
     """One paragraph: what matters most for each outcome, and what matters little for all."""
     little = set(range(len(factors)))
-    body = " ".join(_sentence(method, factors, ind, scenario, little) for ind in results)
+    intro = ("Effects in brackets are μ*, the mean absolute change in the outcome when a value "
+             "moves across its whole range (probabilities in percentage points)."
+             if method == "morris" else "Shares in brackets are total Sobol indices: the "
+             "share of the outcome's variance a value takes part in.")
+    body = " ".join([intro, *(_sentence(method, factors, ind, scenario, little)
+                              for ind in results)])
     if little and any(not r.skipped for r in results):
         names = [factor_label(factors[k], scenario) for k in sorted(little)]
         body += (f" {len(names)} of the {len(factors)} values matter little for all of these "
