@@ -101,11 +101,11 @@ def test_rows_are_streamed_in_cell_order_as_cells_finish(plan, tmp_path):
 
 
 def test_parallel_sweep_is_byte_identical_to_serial(plan):
-    factors = [dz.parse_factor(f"{PATIENCE}=0:1:3"),
+    factors = [dz.parse_factor(f"{PATIENCE}=0:1:2"),
                dz.parse_factor("meetings.leaders_call=present,absent")]
     cells = dz.full_factorial(factors)
-    serial, _ = run(plan, factors, cells, 12, jobs=1)
-    parallel, result = run(plan, factors, cells, 12, jobs=2)
+    serial, _ = run(plan, factors, cells, 8, jobs=1)
+    parallel, result = run(plan, factors, cells, 8, jobs=2)
     assert result.executor != "none"
     assert serial == parallel
     assert len(serial.splitlines()) == 1 + len(cells)
