@@ -174,3 +174,12 @@ def test_unknown_outcome_is_named(tmp_path, capsys):
     assert main(["sweep", str(BASELINE), "--vary", f"{PATIENCE}=0:1:2", "--outcome", "nope",
                  "--out", str(tmp_path / "x")]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_calibration_runs_on_the_executors_with_the_same_table():
+    from sim.experiments import calibration
+
+    grid = {PATIENCE: [0.2, 0.6]}
+    serial = calibration.sweep(BASELINE, grid, 3, jobs=1)
+    assert calibration.sweep(BASELINE, grid, 3, jobs=2) == serial
+    assert [row[PATIENCE] for row in serial] == [0.2, 0.6] and "fit" in serial[0]
