@@ -99,7 +99,12 @@ def _flag(value: bool | None) -> int:
 
 def simulate(plan: Plan, index: int, seed: int) -> RunSummary:
     """Run ``index`` of the ensemble with ``seed``, scored against the record and reduced."""
-    model = NegotiationModel(plan.scenario, seed=seed, run=index).run_to_end()
+    return reduce_run(plan, index, seed,
+                      NegotiationModel(plan.scenario, seed=seed, run=index).run_to_end())
+
+
+def reduce_run(plan: Plan, index: int, seed: int, model: NegotiationModel) -> RunSummary:
+    """A finished run scored against the record and reduced to compact arrays."""
     cols = model.columns
     if len(cols["date"]) != plan.days:
         raise RuntimeError(f"run {index} has {len(cols['date'])} days, expected {plan.days}")
