@@ -12,13 +12,13 @@ import pytest
 pytest.importorskip("SALib")
 
 from sim.cli import main  # noqa: E402
-from sim.cli.sweep import chosen_outcomes  # noqa: E402
 from sim.engine.behaviour import PARAMS  # noqa: E402
 from sim.errors import UserError  # noqa: E402
 from sim.experiments import sensitivity as sa  # noqa: E402
+from sim.experiments import sweep  # noqa: E402
 from sim.record import outcomes as oc  # noqa: E402
 from sim.scenario.language import load_scenario  # noqa: E402
-from sim.views.sensitivity_report import reading  # noqa: E402
+from sim.views.design_report import reading  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -49,7 +49,7 @@ def test_params_take_documented_ranges_explicit_ranges_and_listed_values(baselin
 
 
 def test_default_outcomes_include_agreements_final_levers_and_fit(baseline):
-    ids = [o.id for o in chosen_outcomes(oc.outcome_list(baseline), [], ("agreement", "final"))]
+    ids = [o.id for o in sweep.pick_outcomes(oc.outcome_list(baseline), [], ("agreement", "final"))]
     assert "agreement.london" in ids and "final.us.tariff_on_china" in ids and "fit" in ids
     assert "measures" not in ids
 

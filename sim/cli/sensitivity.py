@@ -12,11 +12,11 @@ from sim.experiments import sensitivity as sa
 from sim.experiments.ensemble import SEED_RULE
 from sim.experiments.executors import open_workers
 from sim.experiments.runs import manifest, staged_output
-from sim.experiments.sweep import check_values, make_cell_plan, run_sweep
-from sim.views.sensitivity_report import reading, write_tornados
+from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
+from sim.views.design_report import reading, write_tornados
 from sim.views.terminal import ProgressBar
 
-from .sweep import add_executor_options, chosen_outcomes
+from .sweep import add_executor_options
 
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
 
@@ -64,7 +64,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     plan = make_cell_plan(base)
-    drawn = chosen_outcomes(plan.outcomes, args.outcome, ("agreement", "final"))
+    drawn = pick_outcomes(plan.outcomes, args.outcome, ("agreement", "final"))
     out = args.out or Path("results") / f"{base.name}-sensitivity"
     bar = ProgressBar(f"{base.name} {args.method}, {len(cells)} points")
     with staged_output(out) as folder:

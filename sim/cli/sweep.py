@@ -6,17 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from sim.errors import UserError
 from sim.experiments import design as dz
 from sim.experiments.ensemble import SEED_RULE
 from sim.experiments.executors import open_workers
 from sim.experiments.runs import manifest, staged_output
-from sim.experiments.sweep import check_values, make_cell_plan, run_sweep
-from sim.record import outcomes as oc
+from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
 from sim.views import plots
-from sim.views.design_figures import key_label, sweep_figure
+from sim.views.design_figures import sweep_figure
+from sim.views.design_report import sweep_summary
 from sim.views.terminal import ProgressBar
 
 
@@ -54,20 +52,6 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_sweep)
 
 
-def chosen_outcomes(outcomes: list[oc.Outcome], wanted: list[str],
-                    default_kinds: tuple[str, ...] = ("agreement",)) -> list[oc.Outcome]:
-    """The outcomes named by --outcome, or by default every outcome of ``default_kinds``
-    (``agreement.<talks>``, ``final.<lever>``) and the fit: chosen by kind, never by name."""
-    by_id = {o.id: o for o in outcomes}
-    for w in wanted:
-        if w not in by_id:
-            raise UserError("--outcome", f"no outcome `{w}`; the scenario's outcomes are: "
-                            f"{', '.join(by_id)}")
-    if wanted:
-        return [by_id[w] for w in dict.fromkeys(wanted)]
-    return [o for o in outcomes if o.id.partition(".")[0] in default_kinds or o.id == "fit"]
-
-
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.scenario.language import load_scenario
 
@@ -81,7 +65,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     plan = make_cell_plan(base)
-    drawn = chosen_outcomes(plan.outcomes, args.outcome)
+    drawn = pick_outcomes(plan.outcomes, args.outcome)
     out = args.out or Path("results") / f"{base.name}-sweep"
     bar = ProgressBar(f"{base.name} sweep, {len(cells)} cells")
     with staged_output(out) as folder:
@@ -106,29 +90,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             manifest(base, result.base_seed, result.seconds, {"sweep": info}), indent=2,
             default=str) + "\n")
         names.append("manifest.json")
-    print(summary(result, base, drawn))
+    print(sweep_summary(result, base, drawn))
     print(f"  wrote {out}/: {', '.join(names)}")
     return 130 if result.partial else 0
-
-
-def summary(result, base, drawn: list[oc.Outcome]) -> str:
-    """A few lines: what ran, and where each drawn outcome is highest and lowest."""
-    n = len(result.cells)
-    lines = [f"{base.title}: {result.written} of {n} cells x {result.runs} runs "
-             f"({result.executor}, {result.seconds:.1f} s)"
-             + ("  PARTIAL: interrupted" if result.partial else "")]
-    ids = [o.id for o in result.outcomes]
-    for o in drawn:
-        col = result.means[:, ids.index(o.id)]
-        if not np.isfinite(col).any():
-            continue
-        hi, lo = int(np.nanargmax(col)), int(np.nanargmin(col))
-        lines.append(f"  {o.description}: highest {col[hi]:.3g} at {_cell(result, hi, base)}; "
-                     f"lowest {col[lo]:.3g} at {_cell(result, lo, base)}")
-    return "\n".join(lines)
-
-
-def _cell(result, c: int, base) -> str:
-    return ", ".join(f"{key_label(f.key, base)} {v:.3g}" if isinstance(v, float)
-                     else f"{key_label(f.key, base)} {v}"
-                     for f, v in zip(result.factors, result.cells[c], strict=True))

@@ -123,6 +123,20 @@ class SweepResult:
     executor: str = "none"
 
 
+def pick_outcomes(outcomes: list[oc.Outcome], wanted: list[str],
+                    default_kinds: tuple[str, ...] = ("agreement",)) -> list[oc.Outcome]:
+    """The outcomes named by --outcome, or by default every outcome of ``default_kinds``
+    (``agreement.<talks>``, ``final.<lever>``) and the fit: chosen by kind, never by name."""
+    by_id = {o.id: o for o in outcomes}
+    for w in wanted:
+        if w not in by_id:
+            raise UserError("--outcome", f"no outcome `{w}`; the scenario's outcomes are: "
+                            f"{', '.join(by_id)}")
+    if wanted:
+        return [by_id[w] for w in dict.fromkeys(wanted)]
+    return [o for o in outcomes if o.id.partition(".")[0] in default_kinds or o.id == "fit"]
+
+
 class CellWriter:
     """Collects blocks of runs per cell and writes each cell's row as soon as it can."""
 

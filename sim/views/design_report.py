@@ -1,4 +1,5 @@
-"""A sensitivity analysis for people: ranked bar charts and a paragraph in plain language."""
+"""Designed experiments for people: a sweep's summary lines, a sensitivity analysis's ranked bar
+charts and its paragraph in plain language."""
 
 from __future__ import annotations
 
@@ -108,5 +109,24 @@ def write_tornados(method: str, factors: list[Factor], results: list[Indices],
     return names
 
 
-def share_analysed(results: list[Indices]) -> float:
-    return float(np.mean([not r.skipped for r in results])) if results else 0.0
+def sweep_summary(result, base, drawn: list[oc.Outcome]) -> str:
+    """A few lines: what ran, and where each drawn outcome is highest and lowest."""
+    n = len(result.cells)
+    lines = [f"{base.title}: {result.written} of {n} cells x {result.runs} runs "
+             f"({result.executor}, {result.seconds:.1f} s)"
+             + ("  PARTIAL: interrupted" if result.partial else "")]
+    ids = [o.id for o in result.outcomes]
+    for o in drawn:
+        col = result.means[:, ids.index(o.id)]
+        if not np.isfinite(col).any():
+            continue
+        hi, lo = int(np.nanargmax(col)), int(np.nanargmin(col))
+        lines.append(f"  {o.description}: highest {col[hi]:.3g} at {_cell(result, hi, base)}; "
+                     f"lowest {col[lo]:.3g} at {_cell(result, lo, base)}")
+    return "\n".join(lines)
+
+
+def _cell(result, c: int, base) -> str:
+    return ", ".join(f"{key_label(f.key, base)} {v:.3g}" if isinstance(v, float)
+                     else f"{key_label(f.key, base)} {v}"
+                     for f, v in zip(result.factors, result.cells[c], strict=True))
