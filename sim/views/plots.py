@@ -7,6 +7,7 @@ Colour-blind-safe (Okabe-Ito), large type for projectors, each side always in it
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as mticker  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
@@ -87,9 +90,43 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         labelled = True
 
 
+class _DayTicks(mticker.Locator):
+    """Ticks on every first of the month or every Monday: the same ticks as ``MonthLocator()``
+    and ``WeekdayLocator(byweekday=0)``, by date arithmetic instead of dateutil's rrule, which
+    took a third of the time to draw an ensemble's fan charts."""
+
+    def __init__(self, monthly: bool):
+        self.monthly = monthly
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        lo, hi = sorted((float(vmin), float(vmax)))
+        first = math.ceil(lo)
+        if not self.monthly:  # day 0 of the default epoch, 1970-01-01, was a Thursday
+            out = np.arange(first + (-(first + 3)) % 7, math.floor(hi) + 1, 7, dtype=float)
+        else:
+            day = _EPOCH + dt.timedelta(days=first)
+            month = dt.date(day.year, day.month, 1)
+            if month < day:
+                month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            days = []
+            while (month - _EPOCH).days <= hi:
+                days.append(float((month - _EPOCH).days))
+                month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            out = np.array(days)
+        # as the rrule locators: with no tick inside, one at each end
+        return out if len(out) else np.array([float(vmin), float(vmax)])
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
 def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
+    fast = mdates.get_epoch() == "1970-01-01T00:00:00"
+    ax.xaxis.set_major_locator(_DayTicks(True) if fast else mdates.MonthLocator())
+    ax.xaxis.set_minor_locator(_DayTicks(False) if fast else mdates.WeekdayLocator(byweekday=0))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
 
