@@ -27,7 +27,7 @@ def register(sub) -> None:
                        description="Global sensitivity analysis: vary every behaviour value of "
                        "both sides (or --params) over its documented range at once, and rank "
                        "them by how much they move each outcome. Writes sensitivity.csv "
-                       "(indices with 95 %% confidence intervals), samples.csv (every point's "
+                       "(indices with 95 % confidence intervals), samples.csv (every point's "
                        "outcomes), a ranked bar chart per outcome, and prints a reading.")
     p.add_argument("scenario", type=Path, help="scenario YAML file")
     p.add_argument("--method", choices=sa.METHODS, default="morris",
