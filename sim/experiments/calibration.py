@@ -20,7 +20,7 @@ from pathlib import Path
 from sim.experiments.executors import open_workers
 from sim.experiments.runs import run_once
 from sim.record import fit as comparison
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import apply_overrides, load_scenario
 
 
@@ -41,7 +41,7 @@ def sweep(path: Path, grid: dict[str, list[float]], seeds: int, jobs: int = 1,
     combos = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     tasks = [(c, overrides, seed) for c, overrides in enumerate(combos) for seed in range(seeds)]
     results: dict[tuple[int, int], tuple] = {}
-    with open_workers((base, load_record()), jobs, dask=dask) as workers:
+    with open_workers((base, record_for(base)), jobs, dask=dask) as workers:
         for combo, seed, fit, ends in workers.map(_run, tasks):
             results[combo, seed] = (fit, ends)
     rows = []

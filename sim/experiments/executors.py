@@ -30,7 +30,7 @@ from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments.ensemble import Ensemble, Plan, Progress, make_plan
 from sim.experiments.tasks import render_figure, simulate_task
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 
 # -- running --------------------------------------------------------------------------------------
 _CONTEXT: Any = None
@@ -167,14 +167,14 @@ def open_workers(context: Any, jobs: int = 1, *, dask: str | None = None,
 def start(scenarios: Sequence[Scenario], runs: int, *, jobs: int = 1,
           timelines: Sequence[Path | None] | None = None, start_method: str | None = None,
           plots: bool = False, dask: str | None = None) -> Workers:
-    """Check the arguments, load the record, and prepare the workers (a context manager)."""
+    """Check the arguments, read each scenario's record, prepare the workers (a context manager);
+    ``dask``: see ``open_workers``."""
     if runs < 1:
         raise UserError("--runs", f"must be at least 1, found {runs}")
     if jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {jobs}")
-    rec = load_record()
     timelines = list(timelines or [None] * len(scenarios))
-    plans = [make_plan(s, rec, t) for s, t in zip(scenarios, timelines, strict=True)]
+    plans = [make_plan(s, record_for(s), t) for s, t in zip(scenarios, timelines, strict=True)]
     if dask and any(timelines):
         raise UserError("--timelines", "cannot be combined with --dask (workers on other "
                         "machines cannot write into this folder)")

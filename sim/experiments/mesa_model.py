@@ -35,12 +35,11 @@ from sim.engine.model import NegotiationModel
 from sim.engine.spec import Scenario
 from sim.record import outcomes as oc
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.bundled import scenarios_dir
 from sim.scenario.language import apply_overrides, load_scenario
 
 _CACHE: dict[str, Scenario] = {}
-_RECORD = []  # the shipped record, read once per process when a fit is first asked for
 
 
 def resolve_scenario(scenario: str | Path | Scenario,
@@ -81,10 +80,8 @@ class ScenarioModel(NegotiationModel):
     def outcomes(self) -> dict[str, float]:
         """Every outcome of this (finished) run, by id; computed once."""
         if self._outcomes is None:
-            if not _RECORD:
-                _RECORD.append(load_record())
-            cols = self.columns
-            fit = scorecard.summarise(*scorecard.score_run(_RECORD[0], cols)).fit
+            cols = self.columns  # the scenario's record, read once per process (record_for)
+            fit = scorecard.summarise(*scorecard.score_run(record_for(self.spec), cols)).fit
             values = oc.outcome_values(self, self.outcome_list, fit)
             self._outcomes = dict(zip((o.id for o in self.outcome_list), values, strict=True))
         return self._outcomes

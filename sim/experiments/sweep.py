@@ -30,7 +30,7 @@ from sim.experiments.ensemble import Z95, seed_for, stats
 from sim.record import documents as record_mod
 from sim.record import outcomes as oc
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import apply_overrides
 
 BLOCK = 10  # runs per task: a few tens of milliseconds, small enough to balance the workers
@@ -47,7 +47,7 @@ class CellPlan:
 
 
 def make_cell_plan(base: Scenario) -> CellPlan:
-    return CellPlan(base, load_record(), oc.outcome_list(base))
+    return CellPlan(base, record_for(base), oc.outcome_list(base))
 
 
 def outcomes_of(plan: CellPlan, model: NegotiationModel) -> list[float]:
