@@ -29,7 +29,8 @@ def register(sub) -> None:
                        "them by how much they move each outcome. Writes sensitivity.csv "
                        "(indices with 95 % confidence intervals), samples.csv (every point's "
                        "outcomes), a ranked bar chart per outcome, and prints a reading.")
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
+                   "(e.g. baseline)")
     p.add_argument("--method", choices=sa.METHODS, default="morris",
                    help="morris (elementary effects: cheap screening, default) or sobol "
                    "(variance shares)")
@@ -52,9 +53,9 @@ def register(sub) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from sim.scenario.language import load_scenario
+    from sim import api
 
-    base = load_scenario(args.scenario)
+    base = api.load(args.scenario)
     factors = sa.parse_params(args.params, base)
     seed = base.seed if args.seed is None else args.seed
     samples = args.samples or DEFAULT_SAMPLES[args.method]

@@ -34,7 +34,8 @@ def register(sub) -> None:
                        "Writes sweep.csv (one row per cell, streamed as cells finish) and a "
                        "figure per outcome: a heatmap for two keys, lines for one, small "
                        "multiples beyond.")
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
+                   "(e.g. baseline)")
     p.add_argument("--vary", action="append", default=[], metavar="KEY=SPEC",
                    help="a scenario key and its values: START:STOP:COUNT (0:1:11) or V1,V2,... "
                    "(hawk,dove; present,absent for a meeting); repeat for more keys")
@@ -53,9 +54,9 @@ def register(sub) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.scenario.language import load_scenario
+    from sim import api
 
-    base = load_scenario(args.scenario)
+    base = api.load(args.scenario)
     factors = [dz.parse_factor(v) for v in args.vary]
     dz.check_factors(factors)
     seed = base.seed if args.seed is None else args.seed
