@@ -8,13 +8,6 @@ import json
 from pathlib import Path
 
 from sim.errors import UserError
-from sim.experiments import sensitivity as sa
-from sim.experiments.ensemble import SEED_RULE
-from sim.experiments.executors import open_workers
-from sim.experiments.runs import manifest, staged_output
-from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
-from sim.views.design_report import reading, write_tornados
-from sim.views.terminal import ProgressBar
 
 from .sweep import add_executor_options
 
@@ -31,7 +24,7 @@ def register(sub) -> None:
                        "outcomes), a ranked bar chart per outcome, and prints a reading.")
     p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
                    "(e.g. baseline)")
-    p.add_argument("--method", choices=sa.METHODS, default="morris",
+    p.add_argument("--method", choices=("morris", "sobol"), default="morris",
                    help="morris (elementary effects: cheap screening, default) or sobol "
                    "(variance shares)")
     p.add_argument("--params", action="append", default=[], metavar="KEY[=SPEC]",
@@ -53,7 +46,15 @@ def register(sub) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `sim --help` and `sim --version` stay fast
     from sim import api
+    from sim.experiments import sensitivity as sa
+    from sim.experiments.ensemble import SEED_RULE
+    from sim.experiments.executors import open_workers
+    from sim.experiments.runs import manifest, staged_output
+    from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
+    from sim.views.design_report import reading, write_tornados
+    from sim.views.terminal import ProgressBar
 
     base = api.load(args.scenario)
     factors = sa.parse_params(args.params, base)

@@ -7,15 +7,6 @@ import json
 from pathlib import Path
 
 from sim.errors import UserError
-from sim.experiments import design as dz
-from sim.experiments.ensemble import SEED_RULE
-from sim.experiments.executors import open_workers
-from sim.experiments.runs import manifest, staged_output
-from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
-from sim.views import plots
-from sim.views.design_figures import sweep_figure
-from sim.views.design_report import sweep_summary
-from sim.views.terminal import ProgressBar
 
 
 def add_executor_options(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +45,17 @@ def register(sub) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    # imported here, not at the top: `sim --help` and `sim --version` stay fast
     from sim import api
+    from sim.experiments import design as dz
+    from sim.experiments.ensemble import SEED_RULE
+    from sim.experiments.executors import open_workers
+    from sim.experiments.runs import manifest, staged_output
+    from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
+    from sim.views import plots
+    from sim.views.design_figures import sweep_figure
+    from sim.views.design_report import sweep_summary
+    from sim.views.terminal import ProgressBar
 
     base = api.load(args.scenario)
     factors = [dz.parse_factor(v) for v in args.vary]

@@ -120,13 +120,11 @@ class _Timeline:
     def __init__(self, columns: Mapping[str, Sequence]):
         self.columns = columns
         raw = columns["date"]
-        # plain dates (what the model writes) need no conversion
         self.dates = list(raw) if all(type(d) is dt.date for d in raw) else \
             [_as_date(d) for d in raw]
         if not self.dates:
             raise ValueError("the timeline has no dates")
-        # n strictly increasing dates spanning n - 1 days are consecutive: checked with plain
-        # comparisons; the day-by-day walk below only runs to name the first gap
+        # n increasing dates over n - 1 days are consecutive; the walk below names the gap
         first, n = self.dates[0], len(self.dates)
         if (self.dates[-1] - first).days != n - 1 or \
                 not all(a < b for a, b in itertools.pairwise(self.dates)):
@@ -151,8 +149,7 @@ class _Timeline:
             out = list(map(float, raw))
         except (TypeError, ValueError):
             return None
-        # a finite sum means every value is finite (nan and inf propagate); only a sum that
-        # overflowed needs the value-by-value check
+        # a finite sum means every value is finite; only an overflowing sum needs the loop
         if math.isfinite(sum(out)) or all(math.isfinite(v) for v in out):
             return out
         return None
@@ -177,8 +174,7 @@ def score_observations(record: Record, columns: Mapping[str, Sequence]) -> list[
 
 def score_run(record: Record, columns: Mapping[str, Sequence]
               ) -> tuple[list[ObservationScore], list[MoveScore]]:
-    """``score_observations`` and ``score_moves`` together, reading the timeline once (what
-    ensembles and sweeps call for every run)."""
+    """``score_observations`` and ``score_moves`` together, reading the timeline once."""
     timeline = _Timeline(columns)
     return ([_score_observation(obs, timeline) for obs in record.observations],
             [_score_move(move, record.moves, timeline) for move in record.moves])
@@ -186,8 +182,7 @@ def score_run(record: Record, columns: Mapping[str, Sequence]
 
 @functools.cache
 def _texts(item: Observation | Move) -> tuple[str, str, str | None]:
-    """(date or window text, expected text, kind) of a record item: the same for every run, so
-    worked out once (record items are frozen)."""
+    """(date or window text, expected text, kind) of a (frozen) record item, worked out once."""
     if isinstance(item, Observation):
         return item.date_text(), item.expected_text(), item.kind
     return item.window_text(), item.expected_text(), None
