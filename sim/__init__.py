@@ -1,7 +1,8 @@
 """Negotiation scenario simulator: the May-June 2025 US-China trade talks, agent-based.
 
 The Python API (``sim.load``, ``sim.run``, ``sim.ensemble``, ``sim.compare``, ``sim.scenarios``;
-see docs/api.md) is imported on first use, so ``import sim`` and the ``sim`` command start fast.
+see docs/api.md) is imported on first use, so ``import sim`` and the ``sim`` command start fast;
+so is ``sim.ScenarioModel``, the Mesa model built from a scenario file (for ``mesa.batch_run``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ if TYPE_CHECKING:  # for type checkers and editors; at run time the API loads on
 
 
 def __getattr__(name: str) -> object:
+    if name == "ScenarioModel":  # the Mesa model built from a scenario file, for mesa.batch_run
+        from sim.experiments.mesa_model import ScenarioModel
+
+        return ScenarioModel
     if name in __all__:
         import sim.api
 
@@ -26,4 +31,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | {"ScenarioModel"})

@@ -84,7 +84,9 @@ def _use_record(monkeypatch, path: Path) -> None:
     monkeypatch.setattr(documents, "DEFAULT_PATH", path)
     monkeypatch.setattr(bundled, "scenarios_dir", lambda: path.parent.parent)
     assert load_record().file == path == bundled.default_record_path()
-    assert lookup.record_path(load_scenario(BASELINE)) == path  # what runs are scored against
+    # the copied baseline names its record (`record:`), so it is scored against the tampered one
+    copy = path.parent.parent / BASELINE.name
+    assert lookup.record_path(load_scenario(copy)) == path  # what runs are scored against
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -96,7 +98,8 @@ def _run_both(args: list[str], tmp_path: Path, tampered: Path, monkeypatch) -> t
     honest, other = tmp_path / "honest", tmp_path / "tampered"
     assert main([*args, "--out", str(honest)]) == 0
     _use_record(monkeypatch, tampered)
-    assert main([*args, "--out", str(other)]) == 0
+    copy = str(tampered.parent.parent / BASELINE.name)
+    assert main([copy if a == str(BASELINE) else a for a in args] + ["--out", str(other)]) == 0
     return _files(honest), _files(other)
 
 

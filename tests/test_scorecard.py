@@ -222,3 +222,28 @@ def test_ensemble_rates(record):
     assert "trade_deficit_reported" not in rates
     marks = ensemble_mark_rates(score_moves(record, run) for run in runs)
     assert marks["geneva_us_tariff_cut"] == {"direction": 1.0, "size": 1.0, "timing": 0.5}
+
+
+# -- the pruned search for the largest change equals the exhaustive one -------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sim.record.change_search import EPS, largest_change  # noqa: E402
+
+
+def _largest_change_exhaustive(values, sign, span):
+    best = (0.0, 0, 0)
+    for j in range(1, len(values)):
+        for i in range(max(0, j - span) if span else 0, j):
+            change = sign * (values[j] - values[i])
+            if change > best[0] + EPS:
+                best = (change, i, j)
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, 0.5, 1.0, 1.0 + 5e-10, 145.0]),
+                          st.floats(-200, 200, allow_nan=False)), min_size=1, max_size=40),
+       st.sampled_from([1, -1]), st.one_of(st.none(), st.integers(1, 12)))
+def test_largest_change_matches_the_exhaustive_search(values, sign, span):
+    assert largest_change(values, sign, span) == _largest_change_exhaustive(values, sign, span)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemble],
             runs: int = 200, seed: int | None = None, jobs: int = 1,
             progress: bool | Progress | None = False,
-            out: str | os.PathLike | None = None) -> Comparison:
+            out: str | os.PathLike | None = None, dask: str | None = None) -> Comparison:
     """Compare two or more scenarios run on the same seeds (common random numbers).
 
     Give scenarios (names, paths or loaded ``Scenario``) to run ``runs`` of each, interleaved,
@@ -41,7 +41,7 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
     run with the same base seed and number of runs (``runs``, ``seed`` and ``jobs`` are then
     theirs, and nothing is run again). Differences are paired run by run, so they
     show the effect of the change rather than of chance. ``out`` also writes the folder
-    `sim compare` writes (as ``Comparison.save``).
+    `sim compare` writes (as ``Comparison.save``). ``dask``: as for ``sim.api.ensemble``.
     """
     items = list(scenarios[0]) if len(scenarios) == 1 and isinstance(scenarios[0], list | tuple) \
         else list(scenarios)
@@ -58,11 +58,12 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
     names = _names(loaded)
     callback, bar = frames.progress_of(progress, "compare " + " vs ".join(names))
     if out is None:
-        with start(loaded, runs, jobs=jobs) as workers:
+        with start(loaded, runs, jobs=jobs, dask=dask) as workers:
             return _run(loaded, runs, seed, callback, bar, workers)
     # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
     # not leave half a folder); the ExitStack holds them through the folder's final swap too
-    with contextlib.ExitStack() as hold, start(loaded, runs, jobs=jobs, plots=True) as workers, \
+    with contextlib.ExitStack() as hold, \
+            start(loaded, runs, jobs=jobs, plots=True, dask=dask) as workers, \
             staged_output(Path(out), "compare") as folder:
         result = _run(loaded, runs, seed, callback, bar, workers)
         hold.enter_context(interrupts.held())

@@ -28,7 +28,7 @@ FIGURES = ("levers", "trust_pressure", "status")
 
 def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None, jobs: int = 1,
              progress: bool | Progress | None = False, out: str | os.PathLike | None = None,
-             figures: bool = True, timelines: bool = False) -> Ensemble:
+             figures: bool = True, timelines: bool = False, dask: str | None = None) -> Ensemble:
     """Run ``scenario`` ``runs`` times, each with its own seed, on ``jobs`` processes.
 
     Run ``i`` uses a seed derived from the base ``seed`` (default: the scenario's) and ``i``
@@ -39,13 +39,15 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
 
     ``out`` also writes the folder `sim run --runs` writes (as ``Ensemble.save``), drawing the
     figures in the same processes; ``timelines`` then adds every run's timeline and events.
+    ``dask`` runs on Dask instead of local processes: ``"local"`` (a LocalCluster of ``jobs``
+    processes) or a scheduler's address; the results are the same.
     """
     s = as_scenario(scenario)
     callback, bar = frames.progress_of(progress, s.name)
     if out is None:
         if timelines:
             raise ValueError("timelines are written only with out=FOLDER")
-        with start([s], runs, jobs=jobs) as workers:
+        with start([s], runs, jobs=jobs, dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
         return result
     # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
@@ -54,7 +56,8 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
         every = folder / "timelines" if timelines else None
         if every:
             every.mkdir()
-        with start([s], runs, jobs=jobs, timelines=[every], plots=figures) as workers:
+        with start([s], runs, jobs=jobs, timelines=[every], plots=figures,
+                   dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
             hold.enter_context(interrupts.held())
             result._write(folder, figures, workers, timelines)

@@ -22,6 +22,8 @@ def register(sub) -> None:
                          help=f"runs per scenario, 1 to {arguments.MAX_RUNS:,} (default 200)")
     compare.add_argument("--jobs", type=arguments.jobs, default=1,
                          help="parallel processes (default 1)")
+    compare.add_argument("--dask", metavar="ADDRESS", help="run on Dask (`local`: a "
+                         "LocalCluster of --jobs processes; or tcp://HOST:8786)")
     compare.add_argument("--seed", type=arguments.seed,
                          help="base seed, 0 or more (default: the first scenario's)")
     compare.add_argument("--out", type=Path,
@@ -40,7 +42,7 @@ def compare_command(args, progress: Progress | None = None) -> int:
     scenarios = [api.load(s) for s in args.scenarios]
     out = args.out or Path("results") / ("compare-" + "-".join(_names(scenarios)))
     result = api.compare(*scenarios, runs=args.runs, seed=args.seed, jobs=args.jobs,
-                         progress=progress or True, out=out)
+                         progress=progress or True, out=out, dask=getattr(args, "dask", None))
     print(result.summary())
     print(f"wrote {out}/: {', '.join(result.files)}, and one folder of aggregates per scenario")
     return partial_exit(result.partial, f"kept the {result.common} runs finished for every "

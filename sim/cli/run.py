@@ -31,6 +31,8 @@ def register(sub) -> None:
                      help=f"number of runs, 1 to {arguments.MAX_RUNS:,} (default 1)")
     run.add_argument("--jobs", type=arguments.jobs, default=1,
                      help="parallel processes for --runs (default 1)")
+    run.add_argument("--dask", metavar="ADDRESS", help="with --runs: run on Dask (`local`: a "
+                     "LocalCluster of --jobs processes; or tcp://HOST:8786)")
     run.add_argument("--timelines", action="store_true",
                      help="with --runs: also write every run's timeline (large)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
@@ -69,7 +71,7 @@ def ensemble_command(scenario: Scenario, args, out: Path, progress: Progress | N
 
     result = api.ensemble(scenario, args.runs, seed=args.seed, jobs=args.jobs,
                           progress=progress or True, out=out, figures=not args.no_plots,
-                          timelines=args.timelines)
+                          timelines=args.timelines, dask=getattr(args, "dask", None))
     print(result.summary())
     print(f"  wrote {out}/: {', '.join(result.files)}" + (", timelines/" if args.timelines else ""))
     return partial_exit(result.partial, f"kept the {result.finished} finished runs of "

@@ -100,14 +100,18 @@ def _flag(value: bool | None) -> int:
 
 def simulate(plan: Plan, index: int, seed: int) -> RunSummary:
     """Run ``index`` of the ensemble with ``seed``, scored against the record and reduced."""
-    model = NegotiationModel(plan.scenario, seed=seed, run=index).run_to_end()
+    return reduce_run(plan, index, seed,
+                      NegotiationModel(plan.scenario, seed=seed, run=index).run_to_end())
+
+
+def reduce_run(plan: Plan, index: int, seed: int, model: NegotiationModel) -> RunSummary:
+    """A finished run scored against the record and reduced to compact arrays."""
     cols = model.columns
     if len(cols["date"]) != plan.days:
         raise RuntimeError(f"run {index} has {len(cols['date'])} days, expected {plan.days}")
     values = np.array([cols[q] for q in plan.quantities], dtype=np.float32)
     status = np.array([_STATUS_CODE.get(s, OTHER_STATUS) for s in cols["status"]], dtype=np.uint8)
-    obs = scorecard.score_observations(plan.record, cols)
-    moves = scorecard.score_moves(plan.record, cols)
+    obs, moves = scorecard.score_run(plan.record, cols)
     fit = scorecard.summarise(obs, moves).fit
     hits = np.array([_flag(s.hit) for s in obs], dtype=np.int8)
     marks = np.array([[_flag(m.direction_hit), _flag(m.size_hit), _flag(m.timing_hit)]

@@ -6,6 +6,13 @@ milliseconds; else forkserver or spawn); runs are handed out in chunks of at mos
 is stored at its own index. The same processes then draw the figures in parallel. Children ignore
 Ctrl-C; the parent stops them, keeps the finished runs and writes aggregates marked
 ``"partial": true`` (exit code 130).
+
+Executors share one shape (after EMA Workbench's evaluators): a context manager holding a
+*context* shipped once to every worker (an ensemble's plans, a sweep's plan), whose ``map(fn,
+tasks)`` yields ``fn(context, task)`` for every task in the order they finish; callers store each
+result at its own index, so results never depend on arrival order. ``Workers`` here runs local
+processes; ``sim.experiments.dask_executor.DaskWorkers`` (imported only for ``--dask``) runs on a
+Dask cluster. ``open_workers`` picks one.
 """
 
 from __future__ import annotations
@@ -14,37 +21,34 @@ import importlib
 import multiprocessing
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
+from typing import Any
 
 from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments import interrupts
-from sim.experiments.ensemble import Ensemble, Plan, Progress, RunSummary, make_plan, simulate
+from sim.experiments.ensemble import Ensemble, Plan, Progress, make_plan
 from sim.experiments.limits import MAX_RUNS
+from sim.experiments.tasks import render_figure, simulate_task
 from sim.record.lookup import record_for
 
 # -- running --------------------------------------------------------------------------------------
-_PLANS: list[Plan] = []
+_CONTEXT: Any = None
 
 
-def _init_worker(plans: list[Plan]) -> None:
-    global _PLANS
-    _PLANS = plans
+def _init_worker(context: Any) -> None:
+    global _CONTEXT
+    _CONTEXT = context
     # The parent handles Ctrl-C and SIGHUP, which reach the whole process group. SIGTERM keeps
     # its default (the pool stops its workers with it); if one reaches a worker drawing a figure,
     # ``render`` notices and draws the rest in the parent.
     interrupts.ignore_in_worker()
 
 
-def _work(task: tuple[int, int, int]) -> tuple[int, RunSummary]:
-    which, index, seed = task
-    plan = _PLANS[which]
-    try:
-        return which, simulate(plan, index, seed)
-    except Exception as exc:  # the traceback stays in the worker: say how to replay the run
-        raise RuntimeError(f"run {index} of {plan.scenario.name} failed ({exc!r}); replay it "
-                           f"with: sim run {plan.scenario.file} --seed {seed}") from exc
+def _call(job: tuple[Callable, Any]) -> Any:
+    fn, task = job
+    return fn(_CONTEXT, task)
 
 
 def default_start_method() -> str:
@@ -57,7 +61,8 @@ def default_start_method() -> str:
 
 
 class Workers:
-    """The processes that run an ensemble (none for one job), kept for drawing its figures too.
+    """The local processes that run an ensemble or a sweep (none for one job), kept for drawing
+    its figures too. ``plans`` is the context every worker gets once (any picklable object).
 
     With the fork start method the children inherit every module the parent has loaded, so the
     parent loads matplotlib first when figures will be drawn.
@@ -86,47 +91,45 @@ class Workers:
             self.pool.join()
             self.pool = None
 
-    def results(self, tasks: list[tuple[int, int, int]]):
-        """(scenario number, run summary) for every task, in the order they finish."""
+    def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable) -> Iterator:
+        """``fn(context, task)`` for every task, in the order they finish (``fn`` must be a
+        module-level function: it is sent to the workers by name). ``tasks`` may be a generator:
+        the pool reads it only as fast as its pipe to the workers drains."""
         if self.pool is None:
-            for which, index, seed in tasks:
-                yield which, simulate(self.plans[which], index, seed)
+            for task in tasks:
+                yield fn(self.plans, task)
             return
-        chunk = max(1, min(4, len(tasks) // (self.jobs * 16)))  # small: short idle tail
-        yield from self.pool.imap_unordered(_work, tasks, chunksize=chunk)
+        size = len(tasks) if isinstance(tasks, Sized) else 0
+        chunk = max(1, min(4, size // (self.jobs * 16)))  # small: short idle tail
+        yield from self.pool.imap_unordered(_call, ((fn, t) for t in tasks), chunksize=chunk)
+
+    def results(self, tasks: list[tuple[int, int, int]]) -> Iterator:
+        """(scenario number, run summary) for every task, in the order they finish."""
+        return self.map(simulate_task, tasks)
 
     def render(self, figures: list[tuple]) -> None:
         """Draw and save figures ``(function name in sim.plots, args, path)``, in parallel."""
         if self.pool is None:
             for job in figures:
-                _render(*job)
+                render_figure(*job)
             return
-        pending = [self.pool.apply_async(_render, job) for job in figures]
+        pending = [self.pool.apply_async(render_figure, job) for job in figures]
         for k, result in enumerate(pending):
             while not result.ready():
                 result.wait(0.2)
                 if interrupts.pending():  # workers may have been signalled too
                     self.stop()
                     for job in figures[k:]:
-                        _render(*job)
+                        render_figure(*job)
                     return
             result.get()
-
-
-def _render(function: str, args: tuple, path: Path) -> None:
-    """Draw ``function`` ("module:name", a figure maker) with ``args`` and save it to ``path``.
-
-    Named by string so that experiments never import the views: the worker imports them."""
-    module, name = function.split(":")
-    plots = importlib.import_module("sim.views.plots")
-    plots.save(getattr(importlib.import_module(module), name)(*args), path)
 
 
 def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None = None,
                   jobs: int = 1, progress: Progress | None = None,
                   timelines: Sequence[Path | None] | None = None,
-                  start_method: str | None = None, workers: Workers | None = None
-                  ) -> list[Ensemble]:
+                  start_method: str | None = None, workers: Workers | None = None,
+                  dask: str | None = None) -> list[Ensemble]:
     """``runs`` runs of each scenario on the same seeds, interleaved run by run.
 
     The base seed is ``seed`` or the first scenario's. ``progress(done, total)`` is called after
@@ -137,7 +140,7 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
     """
     if workers is None:
         with start(scenarios, runs, jobs=jobs, timelines=timelines,
-                   start_method=start_method) as workers:
+                   start_method=start_method, dask=dask) as workers:
             return run_ensembles(scenarios, runs, seed=seed, progress=progress,
                                  workers=workers)
     plans = workers.plans
@@ -162,17 +165,33 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
     return ensembles
 
 
+def open_workers(context: Any, jobs: int = 1, *, dask: str | None = None,
+                 start_method: str | None = None, plots: bool = False):
+    """Local processes (``Workers``), or a Dask cluster when ``dask`` is ``"local"`` (a
+    ``LocalCluster`` of ``jobs`` processes) or a scheduler address (``tcp://HOST:8786``)."""
+    if dask:
+        from sim.experiments.dask_executor import DaskWorkers  # only with --dask
+
+        return DaskWorkers(context, jobs, dask, plots=plots)
+    return Workers(context, jobs, start_method, plots)
+
+
 def start(scenarios: Sequence[Scenario], runs: int, *, jobs: int = 1,
           timelines: Sequence[Path | None] | None = None, start_method: str | None = None,
-          plots: bool = False) -> Workers:
-    """Check the arguments, read each scenario's record, prepare the workers (a context manager)."""
+          plots: bool = False, dask: str | None = None) -> Workers:
+    """Check the arguments, read each scenario's record, prepare the workers (a context manager);
+    ``dask``: see ``open_workers``."""
     if not 1 <= runs <= MAX_RUNS:
         raise UserError("--runs", f"must be between 1 and {MAX_RUNS:,}, found {runs:,}")
     if jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {jobs}")
     timelines = list(timelines or [None] * len(scenarios))
     plans = [make_plan(s, record_for(s), t) for s, t in zip(scenarios, timelines, strict=True)]
-    return Workers(plans, min(jobs, runs * len(scenarios)), start_method, plots)
+    if dask and any(timelines):
+        raise UserError("--timelines", "cannot be combined with --dask (workers on other "
+                        "machines cannot write into this folder)")
+    return open_workers(plans, min(jobs, runs * len(scenarios)), dask=dask,
+                        start_method=start_method, plots=plots)
 
 
 def run_ensemble(scenario: Scenario, runs: int, **kwargs) -> Ensemble:

@@ -167,7 +167,12 @@ def staged_output(final: Path, kind: str = "run") -> Iterator[Path]:
     ``final`` is checked before anything runs and again, under the lock, before the swap."""
     shown = Path(final)
     final = _resolve(shown)
-    check_replaceable(final, shown)
+    try:  # under the lock: another run may be swapping the folder right now
+        lock = _locked(final.parent) if final.parent.is_dir() else contextlib.nullcontext()
+        with lock:
+            check_replaceable(final, shown)
+    except PermissionError:  # a parent we cannot open: the checks below still say why
+        check_replaceable(final, shown)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         scratch = _mkdir_scratch(final.parent, final.name)

@@ -44,17 +44,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.record.change_search import EPS, halfway, largest_change
 from sim.record.documents import Move, Observation, Record
 
 SEARCH_DAYS = 14
 ERROR_CAP = 5.0
 FIT_WEIGHTS = {"observations": 0.5, "moves": 0.3, "closeness": 0.2}
-EPS = 1e-9
 MARKS = ("direction", "size", "timing")
 
 
@@ -117,12 +119,19 @@ class _Timeline:
 
     def __init__(self, columns: Mapping[str, Sequence]):
         self.columns = columns
-        self.dates = [_as_date(d) for d in columns["date"]]
+        raw = columns["date"]
+        self.dates = list(raw) if all(type(d) is dt.date for d in raw) else \
+            [_as_date(d) for d in raw]
         if not self.dates:
             raise ValueError("the timeline has no dates")
-        for k, day in enumerate(self.dates):
-            if day != self.dates[0] + dt.timedelta(days=k):
-                raise ValueError(f"timeline dates must be consecutive days; {day} is at row {k}")
+        # n increasing dates over n - 1 days are consecutive; the walk below names the gap
+        first, n = self.dates[0], len(self.dates)
+        if (self.dates[-1] - first).days != n - 1 or \
+                not all(a < b for a, b in itertools.pairwise(self.dates)):
+            for k, day in enumerate(self.dates):
+                if day != first + dt.timedelta(days=k):
+                    raise ValueError(f"timeline dates must be consecutive days; {day} is at "
+                                     f"row {k}")
 
     def clip(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
         return max(start, self.dates[0]), min(end, self.dates[-1])
@@ -132,14 +141,18 @@ class _Timeline:
         if name not in self.columns or start < self.dates[0] or end > self.dates[-1]:
             return None
         i, j = (start - self.dates[0]).days, (end - self.dates[0]).days
-        raw = list(self.columns[name])[i:j + 1]
+        column = self.columns[name]
+        raw = column[i:j + 1] if isinstance(column, list | tuple) else list(column)[i:j + 1]
         if name == "status":
             return [str(v) for v in raw]
         try:
-            out = [float(v) for v in raw]
+            out = list(map(float, raw))
         except (TypeError, ValueError):
             return None
-        return out if all(math.isfinite(v) for v in out) else None
+        # a finite sum means every value is finite; only an overflowing sum needs the loop
+        if math.isfinite(sum(out)) or all(math.isfinite(v) for v in out):
+            return out
+        return None
 
 
 def _as_date(value: object) -> dt.date:
@@ -159,13 +172,30 @@ def score_observations(record: Record, columns: Mapping[str, Sequence]) -> list[
     return [_score_observation(obs, timeline) for obs in record.observations]
 
 
+def score_run(record: Record, columns: Mapping[str, Sequence]
+              ) -> tuple[list[ObservationScore], list[MoveScore]]:
+    """``score_observations`` and ``score_moves`` together, reading the timeline once."""
+    timeline = _Timeline(columns)
+    return ([_score_observation(obs, timeline) for obs in record.observations],
+            [_score_move(move, record.moves, timeline) for move in record.moves])
+
+
+@functools.cache
+def _texts(item: Observation | Move) -> tuple[str, str, str | None]:
+    """(date or window text, expected text, kind) of a (frozen) record item, worked out once."""
+    if isinstance(item, Observation):
+        return item.date_text(), item.expected_text(), item.kind
+    return item.window_text(), item.expected_text(), None
+
+
 def _score_observation(obs: Observation, timeline: _Timeline) -> ObservationScore:
     values = None if obs.is_context else timeline.values(obs.quantity, obs.start, obs.end)
+    date, expected, kind = _texts(obs)
     if values is None:
         simulated, hit, error = ("context" if obs.is_context else "not in run"), None, None
     else:
-        simulated, hit, error = _CHECKS[obs.kind](obs, values)  # type: ignore[index]
-    return ObservationScore(obs.id, obs.date_text(), obs.quantity, obs.expected_text(), simulated,
+        simulated, hit, error = _CHECKS[kind](obs, values)  # type: ignore[index]
+    return ObservationScore(obs.id, date, obs.quantity, expected, simulated,
                             hit, error, obs.weight, obs.doc, obs.confidence)
 
 
@@ -229,22 +259,6 @@ def _search_region(move: Move, moves: Sequence[Move], timeline: _Timeline
     return timeline.clip(start, end)
 
 
-def _largest_change(values: list[float], sign: int, span: int | None) -> tuple[float, int, int]:
-    """The largest ``sign * (values[j] - values[i])`` with i < j (j - i <= span), and i, j."""
-    best = (0.0, 0, 0)
-    for j in range(1, len(values)):
-        for i in range(max(0, j - span) if span else 0, j):
-            change = sign * (values[j] - values[i])
-            if change > best[0] + EPS:
-                best = (change, i, j)
-    return best
-
-
-def _halfway(values: list[float], sign: int, i: int, j: int, change: float) -> int:
-    return next(k for k in range(i + 1, j + 1)
-                if sign * (values[k] - values[i]) >= change / 2 - EPS)
-
-
 def _days_off(move: Move, day: dt.date) -> int:
     if day < move.start:
         return (day - move.start).days
@@ -254,19 +268,20 @@ def _days_off(move: Move, day: dt.date) -> int:
 def _score_move(move: Move, moves: Sequence[Move], timeline: _Timeline) -> MoveScore:
     start, end = _search_region(move, moves, timeline)
     values = timeline.values(move.quantity, start, end) if start < end else None
+    window, expected, _ = _texts(move)
     if values is None:
-        return MoveScore(move.id, move.quantity, move.window_text(), move.expected_text(),
+        return MoveScore(move.id, move.quantity, window, expected,
                          None, None, None, None, None, None)
     sign = 1 if move.direction == "up" else -1
-    change, i, j = _largest_change(values, sign, move.span_days)
+    change, i, j = largest_change(values, sign, move.span_days)
     threshold = move.min_change or (abs(move.size) / 2 if move.size else EPS)
     moved = change > EPS and change >= threshold - EPS
-    day = start + dt.timedelta(days=_halfway(values, sign, i, j, change)) if change > 0 else None
+    day = start + dt.timedelta(days=halfway(values, sign, i, j, change)) if change > 0 else None
     off = _days_off(move, day) if day else None
     size_hit = None if move.size is None else (
         moved and abs(sign * change - move.size) <= (move.size_tolerance or 0.0) + EPS)
     timing_hit = moved and off is not None and abs(off) <= move.timing_tolerance_days
-    return MoveScore(move.id, move.quantity, move.window_text(), move.expected_text(),
+    return MoveScore(move.id, move.quantity, window, expected,
                      sign * change, day, off, moved, size_hit, timing_hit)
 
 

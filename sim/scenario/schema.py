@@ -207,7 +207,7 @@ def readme_with_table(text: str) -> str:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--write"]:
         target = Path(argv[1]) if len(argv) > 1 else scenarios_dir() / "README.md"
-        target.write_text(readme_with_table(target.read_text()), encoding="utf-8")
+        target.write_text(readme_with_table(target.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"wrote the key table into {target}")
         return 0
     print(reference_table())

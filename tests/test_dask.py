@@ -1,0 +1,74 @@
+"""The Dask executor gives byte-identical files to local processes, on a real LocalCluster.
+
+Clusters here run their workers as threads (processes=False) to start in a second; one test goes
+through the command line with ``--dask local`` (worker processes) to check the whole path."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from sim.cli import main  # noqa: E402
+from sim.experiments import design as dz  # noqa: E402
+from sim.experiments import ensemble_files, executors, sweep  # noqa: E402
+from sim.experiments.dask_executor import DaskWorkers  # noqa: E402
+from sim.scenario.language import load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+FACTORS = [dz.parse_factor("actors.us.behaviour.patience=0:1:2"),
+           dz.parse_factor("meetings.leaders_call=present,absent")]
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE)
+
+
+def _sweep_csv(workers, plan) -> str:
+    out = io.StringIO()
+    with workers as w:
+        sweep.run_sweep(plan.base, FACTORS, dz.full_factorial(FACTORS), 6, out, w)
+    return out.getvalue()
+
+
+def test_sweep_on_a_local_cluster_is_byte_identical(baseline):
+    plan = sweep.make_cell_plan(baseline)
+    local = _sweep_csv(executors.Workers(plan, 2), plan)
+    on_dask = _sweep_csv(DaskWorkers(plan, 2, "local", processes=False), plan)
+    on_one = _sweep_csv(DaskWorkers(plan, 1, "local", processes=False), plan)
+    assert local == on_dask == on_one
+    assert len(local.splitlines()) == 5
+
+
+def test_ensemble_on_a_local_cluster_is_byte_identical(baseline):
+    local = executors.run_ensemble(baseline, 16, jobs=2)
+    with executors.start([baseline], 16, jobs=2) as w:
+        plans = w.plans
+    with DaskWorkers(plans, 2, "local", processes=False) as w:
+        dask, = executors.run_ensembles([baseline], 16, workers=w)
+    assert dask.start_method == "dask local" and dask.finished == 16
+    for name in ("ensemble_csv", "status_csv", "runs_csv", "scorecard_csv"):
+        assert getattr(ensemble_files, name)(local) == getattr(ensemble_files, name)(dask), name
+
+
+def test_sweep_command_with_dask_local_matches_local_processes(tmp_path):
+    args = ["sweep", str(BASELINE), "--vary", "actors.us.behaviour.patience=0:1:2",
+            "--runs", "4", "--no-plots"]
+    assert main([*args, "--jobs", "2", "--out", str(tmp_path / "local")]) == 0
+    assert main([*args, "--jobs", "1", "--dask", "local", "--out", str(tmp_path / "dask")]) == 0
+    assert (tmp_path / "local" / "sweep.csv").read_bytes() == \
+        (tmp_path / "dask" / "sweep.csv").read_bytes()
+
+
+def test_an_absent_scheduler_is_a_one_paragraph_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sim.experiments.dask_executor.CONNECT_TIMEOUT", "1s")
+    code = main(["sweep", str(BASELINE), "--vary", "actors.us.behaviour.patience=0:1:2",
+                 "--runs", "2", "--dask", "tcp://127.0.0.1:9", "--out", str(tmp_path / "x")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "dask scheduler" in err and "Traceback" not in err
