@@ -13,6 +13,8 @@ def register(sub) -> None:
     app.add_argument("--port", type=int, default=8765)
     app.add_argument("--host", default="127.0.0.1")
     app.add_argument("--scenario", type=Path, help="scenario to open first")
+    app.add_argument("--play", metavar="SIDE", help="students play this side (e.g. china); the "
+                     "model plays the other")
     app.set_defaults(handler=cmd_app)
 
 
