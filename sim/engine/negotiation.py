@@ -204,8 +204,10 @@ def _controlled_offer(side: Side, suggestion: dict[str, float], t: int, rounds: 
     package = side.controller.propose(_turn(side, suggestion, t, rounds, log, label))
     if package is None:
         return None
-    return {k: min(side.now[k], max(0.0, float(package.get(k, side.now[k]))))
-            for k in side.agenda}
+    out = dict(side.now)
+    for k in side.agenda:
+        out[k] = min(side.now[k], max(0.0, float(package.get(k, side.now[k]))))
+    return out
 
 
 def _controlled_answer(side: Side, offer: dict[str, float], t: int, rounds: int,

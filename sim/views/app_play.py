@@ -37,9 +37,11 @@ def page_ensemble(path: str, runs: int = PAGE_RUNS) -> dict:
         return _ensemble(path, _mtime(path), runs)
 
 
-def package_rows(model, package: dict[str, float], now: dict[str, float]) -> str:
+def package_rows(model, package: dict[str, float], now: dict[str, float], agenda) -> str:
     rows = []
     for lever_id, h in package.items():
+        if lever_id not in agenda:
+            continue
         lever = model.levers[lever_id].spec
         colour = actor_colour(model.spec, lever.actor)
         moved = abs(h - now[lever_id]) > 0.005
@@ -62,7 +64,8 @@ def TalksTurn(runner: Runner, question):
             f"{turn.meeting}, round {turn.round} of {turn.rounds}: your move ({me})"))
         if turn.offer is not None:
             solara.HTML(tag="div", classes=["sim-offer"], unsafe_innerHTML=(
-                f"<b>{html.escape(other)} offers:</b>" + package_rows(model, turn.offer, turn.now)))
+                f"<b>{html.escape(other)} offers:</b>" + package_rows(model, turn.offer, turn.now,
+                                                                      turn.agenda)))
             with solara.Row():
                 solara.Button("Accept", on_click=lambda: runner.answer(True), color="success",
                               classes=["sim-btn"])
