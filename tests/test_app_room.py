@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_kit import CHROMIUM, CHROMIUM_ARGS, Server, closed_context
 
 if not Path(CHROMIUM).exists():

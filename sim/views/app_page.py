@@ -13,6 +13,7 @@ message in that panel of that session only and is logged once with the session i
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -89,13 +90,15 @@ def start_session(path: str | Path | None = None, player: str | None = None) -> 
     except Exception:  # solara.render in tests: no kernel
         ctx = None
 
+    counter = itertools.count(tick.peek() + 1)  # unique values: no redraw lost between threads
+
     def on_change() -> None:
         if ctx is None:
-            tick.value += 1
+            tick.set(next(counter))
             return
         try:
             with ctx:
-                tick.value += 1
+                tick.set(next(counter))
         except Exception:  # the session closed meanwhile: nothing to redraw
             pass
 
@@ -125,12 +128,12 @@ def Strip(runner: Runner):
             solara.Text(f"{model.date:%Y-%m-%d}", classes=["sim-date"])
         solara.HTML(tag="div", unsafe_innerHTML=panels.status_html(model), classes=["sim-status"])
         with solara.Div(classes=["sim-buttons"]):
-            idle = model.running and not runner.playing and runner.question is None
+            idle = model.running and not runner.playing and not runner.busy
             solara.Button("Step", on_click=lambda: runner.step(1), disabled=not idle,
                           color="primary", classes=["sim-btn"])
             solara.Button("Week", on_click=lambda: runner.step(7), disabled=not idle,
                           classes=["sim-btn"])
-            if runner.playing:
+            if runner.playing and model.running:
                 solara.Button("Pause", on_click=runner.pause, classes=["sim-btn"])
             else:
                 solara.Button("Play", on_click=runner.play, disabled=not idle,

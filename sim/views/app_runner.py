@@ -88,10 +88,13 @@ class Runner:
         self._worker: threading.Thread | None = None
         self._closed = False
         self._lock = threading.Lock()
+        self.working = False  # the worker is running a job
 
     # --- asked from the page ------------------------------------------------------------------
     def step(self, days: int = 1) -> None:
+        self.working = True  # the buttons grey out at once, before the worker picks it up
         self._submit(("step", days))
+        self.on_change()
 
     def play(self) -> None:
         self.playing = True
@@ -123,7 +126,7 @@ class Runner:
 
     @property
     def busy(self) -> bool:
-        return not self._jobs.empty() or self.question is not None
+        return self.working or not self._jobs.empty() or self.question is not None
 
     # --- called from the model, on the worker -------------------------------------------------
     def ask(self, question: Question) -> object:
@@ -170,6 +173,7 @@ class Runner:
                 self.playing = False
                 self.error = f"{type(exc).__name__}: {exc}"
                 LOG.exception("session %s: the model failed", getattr(self, "session", "?"))
+            self.working = not self._jobs.empty()
             self.on_change()
 
     def _do(self, kind: str, arg) -> None:
