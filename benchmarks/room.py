@@ -88,6 +88,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    expect.set_options(timeout=180_000)  # 30 pages on 2 cores are slow: wait, never fail
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         proc, url, printed = start_server("5s")  # the browser is up first: not timed
