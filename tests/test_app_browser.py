@@ -16,6 +16,7 @@ if not Path(CHROMIUM).exists():
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
+expect.set_options(timeout=90_000)  # a loaded 2-core machine: wait long, on conditions
 
 LEFTOVERS = ["PAGE 0", "Page 0", "Use Threads", "Render Interval", "Play Interval",
              "Information", "runs on Solara", "Made with Solara"]

@@ -16,6 +16,7 @@ if not Path(CHROMIUM).exists():
 pytest.importorskip("solara")
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
+expect.set_options(timeout=90_000)  # a loaded 2-core machine: wait long, on conditions
 
 SESSIONS = 3
 CHURN = 20
@@ -64,8 +65,8 @@ def test_three_sessions_step_at_the_same_time(browser, tmp_path):
 
 
 def test_sessions_opened_and_closed_are_freed(browser, tmp_path):
-    # closed tabs are culled after 2 s here (20 s in `sim app`), so the test can watch it happen
-    server = Server(tmp_path / "server.log", env={"SOLARA_KERNEL_CULL_TIMEOUT": "2s"})
+    # `sim app` as a teacher starts it: its own cull setting (closed tabs freed after 20 s)
+    server = Server(tmp_path / "server.log")
     problems: list[str] = []
     try:
         def one_session() -> None:
@@ -89,10 +90,10 @@ def test_sessions_opened_and_closed_are_freed(browser, tmp_path):
 
 
 def _settled(server: Server) -> float:
-    """Server memory once closed sessions are culled: the lowest of a few readings over ~6 s."""
+    """Server memory: the lowest of a few readings over ~2 s (the collector may be mid-run)."""
     import time
     readings = []
-    for _ in range(12):
+    for _ in range(4):
         readings.append(server.rss_mb())
         time.sleep(0.5)  # sampling memory, not waiting for a page
     return min(readings)
