@@ -19,6 +19,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sim.views.date_axes import date_tick_labels  # plain date arithmetic: thread-safe
+
 RECORD_COLOUR = "#222222"
 GRID = 1000  # inner coordinate range
 
@@ -100,9 +102,9 @@ def render(panel: Panel, start: dt.date, days: int, today: int,
     outer += _record(panel, start, x, y)
     outer.append(f"<line class='today' x1='{_pct(x(today))}' x2='{_pct(x(today))}' y1='0' "
                  "y2='100%'/>")
-    labels = "".join(
-        f"<span style='left:{_pct(x(d))}'>{(start + dt.timedelta(days=d)):%d %b}</span>"
-        for d in range(days) if (start + dt.timedelta(days=d)).day == 1)
+    ticks, names = date_tick_labels(start, start + dt.timedelta(days=last), most=4)
+    labels = "".join(f"<span style='left:{_pct(x((d - start).days))}'>{html.escape(n)}</span>"
+                     for d, n in zip(ticks, names, strict=True))
     now = f" <span class='now'>{html.escape(panel.now)}</span>" if panel.now else ""
     return (f"<figure class='sim-chart'><figcaption style='color:{panel.colour}'>"
             f"{html.escape(panel.title)}{now}</figcaption>"
