@@ -96,7 +96,7 @@ def test_projector_first_screen(browser, server, tmp_path, width, height, zoom):
     assert sizes and min(sizes) >= 16, f"tick labels of {min(sizes)} px"
     text = page.locator("body").inner_text()
     assert not [w for w in LEFTOVERS if w in text], "framework controls left on the page"
-    page.get_by_text("Scenario and behaviour").click()
+    page.get_by_text("Scenario, players and behaviour").click()
     expect(page.locator(".v-input").filter(has_text="US: patience: 0.30")).to_be_visible()
     context.close()
     assert not problems, problems
@@ -159,3 +159,35 @@ def _answer(page, talks: list[str]) -> None:
             "button", name="Hold back", exact=True)).click()
     page.wait_for_function("""(h) => { const e = document.querySelector('.sim-turn h3');
         return !e || e.textContent !== h }""", arg=heading)
+
+
+def test_two_students_play_one_game_from_two_browsers(browser, server, tmp_path):
+    problems: list[str] = []
+    (ctx_a, a), (ctx_b, b) = (_page(browser, problems, 1280, 720) for _ in range(2))
+    for page in (a, b):
+        page.goto(server.url + "/")
+        expect(page.locator(".sim-date")).to_have_text("2025-04-14")
+    a.get_by_text("Scenario, players and behaviour").click()
+    a.get_by_role("button", name="Two students: start a room").click()
+    expect(a.locator(".sim-you")).to_contain_text("You play US")
+    code = a.locator(".sim-you").inner_text().split()[1]
+    b.get_by_text("Scenario, players and behaviour").click()
+    b.get_by_label("Join code").fill(code)
+    b.get_by_role("button", name="Join", exact=True).click()
+    expect(b.locator(".sim-you")).to_have_text(f"Room {code} · You play China")
+    a.get_by_role("button", name="Play", exact=True).click()
+    for _ in range(300):  # each student answers their own questions; the other waits
+        for page in (a, b):
+            page.wait_for_function("""() => document.querySelector('.sim-turn h3')
+                || document.querySelector('.sim-waiting') || document.querySelector('.sim-end')""")
+        if a.locator(".sim-end").count() and b.locator(".sim-end").count():
+            break
+        for page in (a, b):
+            if page.locator(".sim-turn h3").count() and not page.locator(".sim-end").count():
+                _answer(page, [])
+    expect(b.locator(".sim-narrative")).to_contain_text("London talks")
+    expect(a.locator(".sim-date")).to_have_text(b.locator(".sim-date").inner_text())
+    b.screenshot(path=str(tmp_path / "two-students.png"))
+    for context in (ctx_a, ctx_b):
+        context.close()
+    assert not problems, problems

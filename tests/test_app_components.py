@@ -138,3 +138,25 @@ def test_band_is_cached_and_spans_the_scenario():
     assert band is app.baseline_band(BASELINE)
     low, high = band["us.tariff_on_china"]
     assert len(low) == app.load(BASELINE).days and (low <= high).all()
+
+
+def test_a_room_takes_two_students_and_goes_when_both_leave():
+    from sim.views import app_rooms as rooms
+
+    model = app.ClassroomModel(scenario_file=str(BASELINE))
+    made = []
+
+    def make_runner(notify):
+        made.append(app_runner.Runner(lambda r: model, notify))
+        return made[-1]
+
+    room = rooms.open_room(make_runner, ["us", "china"])
+    assert len(room.code) == 4 and rooms.ROOMS[room.code] is room
+    assert rooms.join(room.code.lower(), "a", lambda: None)[1] == "us"
+    assert rooms.join(room.code, "b", lambda: None)[1] == "china"
+    assert rooms.join(room.code, "c", lambda: None) is None  # full
+    assert rooms.join("ZZZZ", "c", lambda: None) is None  # no such room
+    rooms.leave(room.code, "a")
+    assert room.code in rooms.ROOMS and not made[0]._closed
+    rooms.leave(room.code, "b")
+    assert room.code not in rooms.ROOMS and made[0]._closed  # nothing kept after both left

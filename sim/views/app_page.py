@@ -22,6 +22,7 @@ import solara
 from solara.server import kernel_context
 
 from sim.views import app_panels as panels
+from sim.views import app_rooms as rooms
 from sim.views.app_model import (
     ClassroomModel,
     baseline_band,
@@ -33,7 +34,7 @@ from sim.views.app_model import (
 )
 from sim.views.app_play import EndPanel, PlayPanel
 from sim.views.app_runner import Runner, WebController
-from sim.views.app_state import session, settings, side, tick, view
+from sim.views.app_state import room, session, settings, side, tick, view
 from sim.views.app_style import CSS
 
 LOG = logging.getLogger("sim.app")
@@ -68,11 +69,13 @@ def _session_id() -> str:
         return "-"
 
 
-def new_model_factory(values: dict, player: str):
-    """A function building this session's model from the settings; the student's side, if any,
+def new_model_factory(values: dict, player: str | list[str]):
+    """A function building this session's model from the settings; the students' sides, if any,
     decided through the runner (``WebController``)."""
+    players = [player] if isinstance(player, str) and player else list(player or [])
+
     def make(runner: Runner) -> ClassroomModel:
-        controllers = {player: WebController(runner, player)} if player else None
+        controllers = {p: WebController(runner, p) for p in players} or None
         return ClassroomModel(**values, controllers=controllers)
     return make
 
@@ -81,15 +84,12 @@ def defaults(path: str | Path) -> dict:
     return {k: (v["value"] if isinstance(v, dict) else v) for k, v in model_params(path).items()}
 
 
-def start_session(path: str | Path | None = None, player: str | None = None) -> Runner:
-    """This tab's runner for the scenario at ``path`` (default: the one `sim app` opened)."""
-    values = defaults(path or default_scenario())
-    player = play_side() if player is None else player
+def _redraw():
+    """This tab's kernel context, its id, and a thread-safe "redraw this tab" callback."""
     try:
         ctx = kernel_context.get_current_context()
     except Exception:  # solara.render in tests: no kernel
         ctx = None
-
     counter = itertools.count(tick.peek() + 1)  # unique values: no redraw lost between threads
 
     def on_change() -> None:
@@ -101,19 +101,67 @@ def start_session(path: str | Path | None = None, player: str | None = None) -> 
                 tick.set(next(counter))
         except Exception:  # the session closed meanwhile: nothing to redraw
             pass
+    return ctx, (ctx.id if ctx is not None else "-"), on_change
 
-    old = session.peek()
-    if old is not None:
-        old.close()
+
+def release(runner: Runner | None, session_id: str) -> None:
+    """This tab is done with ``runner``: leave its room, or close it if it is the tab's own."""
+    if runner is None:
+        return
+    if getattr(runner, "room", ""):
+        rooms.leave(runner.room, session_id)
+    else:
+        runner.close()
+
+
+def start_session(path: str | Path | None = None, player: str | None = None) -> Runner:
+    """This tab's runner for the scenario at ``path`` (default: the one `sim app` opened)."""
+    values = defaults(path or default_scenario())
+    player = play_side() if player is None else player
+    ctx, sid, on_change = _redraw()
+    release(session.peek(), sid)
     runner = Runner(new_model_factory(values, player), on_change)
-    runner.logged = set()
-    runner.session = ctx.id if ctx is not None else "-"
+    runner.logged, runner.session, runner.room = set(), sid, ""
     if ctx is not None:
         ctx.on_close(runner.close)
     settings.set(values)
     side.set(player)
+    room.set("")
     session.set(runner)
     return runner
+
+
+def start_room(path: str | Path) -> Runner:
+    """A run for two students: this tab takes the first side and gets the join code."""
+    values = defaults(path)
+    sides = list(load(path).actors)
+
+    def make_runner(notify) -> Runner:
+        runner = Runner(new_model_factory(values, sides), notify)
+        runner.logged, runner.session = set(), "room"
+        return runner
+    new = rooms.open_room(make_runner, sides)
+    new.runner.room = new.code
+    settings.set(values)
+    return join_room(new.code) or new.runner
+
+
+def join_room(code: str) -> Runner | None:
+    """Join the room with ``code`` on its free side; None if there is no such room or it is full."""
+    ctx, sid, on_change = _redraw()
+    joined = rooms.join(code, sid, on_change)
+    if joined is None:
+        return None
+    shared, my_side = joined
+    old = session.peek()
+    if old is not shared.runner:
+        release(old, sid)
+    if ctx is not None:
+        ctx.on_close(lambda: rooms.leave(shared.code, sid))
+    side.set(my_side)
+    room.set(shared.code)
+    session.set(shared.runner)
+    return shared.runner
 
 
 @solara.component
@@ -138,13 +186,15 @@ def Strip(runner: Runner):
             else:
                 solara.Button("Play", on_click=runner.play, disabled=not idle,
                               classes=["sim-btn"])
+            players = list(model.spec.actors) if room.value else side.value
             solara.Button("Reset", on_click=lambda: runner.reset(
-                new_model_factory(settings.value, side.value)), classes=["sim-btn"])
+                new_model_factory(settings.value, players)), classes=["sim-btn"])
             solara.Button("About", on_click=lambda: view.set("about"), text=True,
                           classes=["sim-btn"])
         if side.value:
             label = model.spec.actors[side.value].label
-            solara.HTML(tag="div", classes=["sim-you"], unsafe_innerHTML=f"You play {label}")
+            code = f"Room {room.value} · " if room.value else ""
+            solara.HTML(tag="div", classes=["sim-you"], unsafe_innerHTML=f"{code}You play {label}")
         if runner.error:
             solara.HTML(tag="div", classes=["sim-error"], unsafe_innerHTML=(
                 f"This run stopped: {runner.error}. Press <b>Reset</b> to start again."))
@@ -182,6 +232,7 @@ def WhyLine(runner: Runner):
 def Settings(runner: Runner):
     """Scenario, who plays, and the behaviour sliders (each showing its value); Reset applies."""
     files = solara.use_memo(lambda: scenario_files(runner.model.scenario_file), [])
+    code, set_code = solara.use_state("")
     path = runner.model.scenario_file
     by_path = {str(p): t for t, p in files.items()}
     values = settings.value
@@ -199,13 +250,19 @@ def Settings(runner: Runner):
     def setter(key):
         return lambda v: settings.set({**settings.value, key: v})
 
-    with solara.Details("Scenario and behaviour (then Reset)", expand=False):
+    with solara.Details("Scenario, players and behaviour (then Reset)", expand=bool(room.value)):
         solara.Select(label="Scenario", values=list(files), value=by_path.get(path, ""),
                       on_value=pick)
         solara.HTML(tag="div", classes=["sim-hint"], unsafe_innerHTML=scenario.description)
         roles = ["Watch both sides"] + [a.label for a in scenario.actors.values()]
         current = scenario.actors[side.value].label if side.value else roles[0]
         solara.Select(label="Who plays", values=roles, value=current, on_value=pick_side)
+        with solara.Row(style="flex-wrap: wrap; align-items: center"):
+            solara.Button("Two students: start a room", classes=["sim-btn"],
+                          on_click=lambda: start_room(path))
+            solara.InputText("Join code", value=code, on_value=set_code, continuous_update=True)
+            solara.Button("Join", classes=["sim-btn"], on_click=lambda: join_room(code)
+                          or set_code(f"no open room {code.upper()}"))
         for key, spec in params.items():
             if not isinstance(spec, dict):
                 continue
@@ -240,7 +297,8 @@ def Page():
     solara.Style(CSS)
     solara.Title("US-China trade talks, 2025")
     runner = session.value or start_session()
-    solara.use_effect(lambda: runner.close, [runner])  # the tab closes: release its worker
+    sid = runner.session if not getattr(runner, "room", "") else _session_id()
+    solara.use_effect(lambda: (lambda: release(runner, sid)), [runner])  # tab closes: let go
     if view.value == "about":
         AboutPage()
         return

@@ -123,6 +123,11 @@ def PlayPanel(runner: Runner):
     question = runner.question
     if question is None or not side.value:
         return
+    if question.actor and question.actor != side.value:  # two students: the other one's turn
+        other = runner.model.spec.actors[question.actor].label
+        solara.HTML(tag="div", classes=["sim-turn", "sim-waiting"],
+                    unsafe_innerHTML=f"Waiting for {html.escape(other)} to decide ...")
+        return
     if question.kind == "daily":
         DailyTurn(runner, question).key(f"daily-{question.day}-{id(question)}")
     else:

@@ -34,6 +34,7 @@ class Question:
     kind: str
     turn: TalksTurn | None = None
     day: int = 0
+    actor: str = ""  # the side asked (two students share one run)
 
 
 class WebController:
@@ -53,10 +54,10 @@ class WebController:
         if self.counter is not None:
             package, self.counter = self.counter, None
             return package
-        return self.runner.ask(Question("propose", turn))
+        return self.runner.ask(Question("propose", turn, actor=self.actor))
 
     def accepts(self, turn: TalksTurn) -> bool | None:
-        answer = self.runner.ask(Question("answer", turn))
+        answer = self.runner.ask(Question("answer", turn, actor=self.actor))
         if isinstance(answer, dict):  # "Propose" while answering: reject, offer this next
             self.counter = answer
             return False
@@ -67,7 +68,7 @@ class WebController:
                 and e.actor != actor]
         self.seen = len(model.entries)
         if model.day % 7 == 1 or news:
-            answer = self.runner.ask(Question("daily", day=model.day))
+            answer = self.runner.ask(Question("daily", day=model.day, actor=actor))
             if isinstance(answer, Choice):
                 self.standing = answer if answer.action != MEASURE else Choice(HOLD)
                 return answer

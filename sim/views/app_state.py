@@ -11,3 +11,4 @@ session = solara.reactive(None)  # this tab's Runner
 settings = solara.reactive({})  # the sliders' values, applied by Reset
 side = solara.reactive("")  # the side the student plays ("" = watch both)
 view = solara.reactive("sim")  # "sim" or "about"
+room = solara.reactive("")  # the join code of the two-student room this tab is in ("" = none)
