@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from importlib.resources import files
 from pathlib import Path
 
 import markdown as mdlib
@@ -38,7 +39,7 @@ from sim.views.app_state import room, session, settings, side, tick, view
 from sim.views.app_style import CSS
 
 LOG = logging.getLogger("sim.app")
-ABOUT_FILE = Path(__file__).resolve().parent.parent.parent / "docs" / "about.md"
+ABOUT_FILE = Path(str(files("sim.views") / "about.md"))  # package data: docs/about.md
 
 def Md(text: str, classes: tuple[str, ...] = ()):
     """Markdown shown without solara.Markdown (which always fetches KaTeX from a CDN)."""
