@@ -11,10 +11,11 @@ solara = pytest.importorskip("solara")
 v = pytest.importorskip("ipyvuetify")
 widgets = pytest.importorskip("ipywidgets")
 
-from mesa.visualization.utils import update_counter  # noqa: E402
-
 from sim.engine.model import NegotiationModel  # noqa: E402
-from sim.views import app  # noqa: E402
+from sim.views import app, app_page, app_runner  # noqa: E402
+from sim.views import app_panels as panels  # noqa: E402
+from sim.views import app_state as state  # noqa: E402
+from sim.views.app_model import MAIN_PARAMS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -29,23 +30,13 @@ def test_picker_lists_every_scenario_file_by_title():
     on_disk = {p.resolve() for p in (ROOT / "scenarios").glob("*.yaml")}
     assert set(files.values()) == on_disk
     assert "Geneva -> leaders' call -> London, as documented" in files
-    app.open_scenario(BASELINE)
-    box, rc = solara.render(app.ScenarioPicker(), handle_error=False)
-    select = rc.find(v.Select, label="Scenario").widget
-    assert sorted(select.items) == sorted(files)
-    assert select.v_model == "Geneva -> leaders' call -> London, as documented"
-    other = next(t for t in files if files[t] != BASELINE.resolve())
-    select.v_model = other  # picking a scenario opens a fresh model of it
-    assert app.current_path.value == str(files[other])
-    assert app.current_model.value.spec.title == other
-    rc.close()
 
 
 def test_sliders_come_from_the_actors():
     params = app.model_params(BASELINE)
     scenario = app.load(BASELINE)
     for actor in scenario.actors.values():
-        for name in app.MAIN_PARAMS:
+        for name in MAIN_PARAMS:
             key = f"{actor.id}.{name}"
             assert params[key]["type"] == "SliderFloat"
             assert params[key]["label"].startswith(actor.label)
@@ -54,37 +45,55 @@ def test_sliders_come_from_the_actors():
     assert params["leaders_call"]["value"] is True
 
 
-def test_date_display_and_narrative_follow_the_model():
+def test_panels_follow_the_model():
     model = app.ClassroomModel(scenario_file=str(BASELINE))
-    box, rc = solara.render(app.DateStatus(model), handle_error=False)
-    rc.find(v.Html, class_="sim-date").assert_matches(children=["2025-04-14"])
-    box2, rc2 = solara.render(app.Narrative(model), handle_error=False)
-    assert "Nothing has happened yet" in _html(rc2, "sim-narrative")
+    assert "Nothing has happened yet" in panels.narrative_html(model)
+    before = panels.charts_html(model, app.baseline_band(BASELINE))
     for _ in range(27):
         model.step()
-    update_counter.value += 1  # what mesa's force_update() does
-    rc.find(v.Html, class_="sim-date").assert_matches(children=["2025-05-11"])
-    text = _html(rc2, "sim-narrative")
-    assert text.count("<li>") == min(app.NARRATIVE_LINES, len(model.entries))
+    text = panels.narrative_html(model)
+    assert text.count("<li>") == min(panels.NARRATIVE_LINES, len(model.entries))
     newest = model.entries[-1].why.replace("'", "&#x27;").replace(">", "&gt;")
     assert text.index(newest[:40]) < text.index("</li>")  # newest first
-    rc.close()
-    rc2.close()
+    after = panels.charts_html(model, app.baseline_band(BASELINE))
+    assert after != before and after.count("<figure") == len(model.spec.levers) + 2
+    assert "day 27 of" in panels.status_html(model)
 
 
-def test_lever_chart_is_a_png_that_changes_after_a_step():
+def test_svg_lines_hold_every_day_so_far():
     model = app.ClassroomModel(scenario_file=str(BASELINE))
-    box, rc = solara.render(app.LeverChart(model), handle_error=False)
-    before = rc.find(widgets.Image).widget.value
-    assert before[:8] == b"\x89PNG\r\n\x1a\n"
-    model.step()
-    update_counter.value += 1
-    assert rc.find(widgets.Image).widget.value != before
+    for _ in range(9):
+        model.step()
+    chart = panels.charts_html(model, None)
+    first = chart.split("<polyline points='")[1].split("'")[0]
+    assert len(first.split()) == 10  # day 0 to day 9
+
+
+def test_a_failing_panel_shows_a_message_there_and_logs_once(caplog):
+    model = app.ClassroomModel(scenario_file=str(BASELINE))
+    runner = app_runner.Runner(lambda r: model, lambda: None)
+    runner.logged = set()
+    state.session.set(runner)
+    model.columns = {}  # a broken run: every chart lookup fails
+
+    @solara.component
+    def Both():
+        app_page.Charts(runner)
+        app_page.Why(runner)
+
+    with caplog.at_level("ERROR", logger="sim.app"):
+        box, rc = solara.render(Both(), handle_error=False)
+        state.tick.value += 1  # a redraw fails again: logged once only
+        errors = rc.find(solara.widgets.HTML, attributes={"class": "sim-error"}).widgets
+    assert len(errors) == 1 and "charts panel could not be drawn" in errors[0].unsafe_innerHTML
+    assert "Why: the latest decisions" in _html(rc, "sim-narrative")  # the rest carries on
+    assert sum("charts panel failed" in r.getMessage() for r in caplog.records) == 1
     rc.close()
+    state.session.set(None)
 
 
 def test_about_renders_offline_markdown():
-    box, rc = solara.render(app.AboutPage(), handle_error=False)
+    box, rc = solara.render(app_page.AboutPage(), handle_error=False)
     body = _html(rc, "about-page")
     assert "<h1>About this model</h1>" in body and "Things to try" in body
     assert "katex" not in body.lower()
@@ -111,21 +120,17 @@ def test_untouched_sliders_are_the_scenario_and_moved_ones_change_the_run():
     assert changed.columns != plain.columns
 
 
-def test_full_solaraviz_step_and_reset():
-    app.open_scenario(BASELINE)
-
-    @solara.component
-    def Wrapped():
-        with solara.AppLayout():
-            app.SimPage()
-
-    box, rc = solara.render(Wrapped(), handle_error=False)
-    rc.find(v.Btn, children=["Step"]).widget.click()
+def test_whole_page_step_and_reset():
+    state.session.set(None)
+    box, rc = solara.render(app_page.Page(), handle_error=False)
+    rc.find(v.Btn, children=["Step"]).widget.click()  # the session's worker steps the model
     rc.find(v.Html, class_="sim-date").assert_matches_wait(children=["2025-04-15"])
-    rc.find(v.Btn, children=["Reset"]).widget.click()  # rebuilds ClassroomModel(**params)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
     rc.find(v.Html, class_="sim-date").assert_matches_wait(children=["2025-04-14"])
-    assert isinstance(app.current_model.value, app.ClassroomModel)
+    assert isinstance(state.session.value.model, app.ClassroomModel)
+    state.session.value.close()
     rc.close()
+    state.session.set(None)
 
 
 def test_band_is_cached_and_spans_the_scenario():
@@ -133,3 +138,25 @@ def test_band_is_cached_and_spans_the_scenario():
     assert band is app.baseline_band(BASELINE)
     low, high = band["us.tariff_on_china"]
     assert len(low) == app.load(BASELINE).days and (low <= high).all()
+
+
+def test_a_room_takes_two_students_and_goes_when_both_leave():
+    from sim.views import app_rooms as rooms
+
+    model = app.ClassroomModel(scenario_file=str(BASELINE))
+    made = []
+
+    def make_runner(notify):
+        made.append(app_runner.Runner(lambda r: model, notify))
+        return made[-1]
+
+    room = rooms.open_room(make_runner, ["us", "china"])
+    assert len(room.code) == 4 and rooms.ROOMS[room.code] is room
+    assert rooms.join(room.code.lower(), "a", lambda: None)[1] == "us"
+    assert rooms.join(room.code, "b", lambda: None)[1] == "china"
+    assert rooms.join(room.code, "c", lambda: None) is None  # full
+    assert rooms.join("ZZZZ", "c", lambda: None) is None  # no such room
+    rooms.leave(room.code, "a")
+    assert room.code in rooms.ROOMS and not made[0]._closed
+    rooms.leave(room.code, "b")
+    assert room.code not in rooms.ROOMS and made[0]._closed  # nothing kept after both left

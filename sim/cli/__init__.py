@@ -19,7 +19,7 @@ from sim.experiments import interrupts
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
-COMMANDS = ["run", "compare", "sweep", "sensitivity", "listing", "record", "authoring", "app"]
+COMMANDS = ["run", "compare", "sweep", "sensitivity", "listing", "record", "authoring", "app", "play"]
 
 
 class Parser(argparse.ArgumentParser):

@@ -19,6 +19,8 @@ def register(sub) -> None:
                      help="address to listen on (default 127.0.0.1: this computer only; "
                      "0.0.0.0 for a classroom network)")
     app.add_argument("--scenario", type=Path, help="scenario to open first (default: baseline)")
+    app.add_argument("--play", metavar="SIDE", help="students play this side (e.g. china); the "
+                     "model plays the other")
     app.set_defaults(handler=cmd_app)
 
 

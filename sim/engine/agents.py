@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
 BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size
 PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
+MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
 SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
 
 
@@ -52,10 +53,33 @@ class Negotiator(mesa.Agent):
     def step(self) -> None:
         """One day: implement, observe the other side, update trust, perhaps retaliate."""
         agreement = self.model.agreement
+        controller = self.model.controllers.get(self.actor)
+        if controller is not None:  # hook: a controlled side decides today (engine.control)
+            self.controlled_day(controller.daily(self.model, self.actor), agreement)
+            self.observe(agreement)
+            return
         if agreement:
             self.implement(agreement)
         self.observe(agreement)
         self.consider_measure(agreement)
+
+    def controlled_day(self, choice, agreement: Agreement | None) -> None:
+        """Carry out a controller's choice: implement fully, hold back, or tighten one lever."""
+        from sim.engine.control import HOLD, IMPLEMENT, MEASURE, measure_target
+        if agreement and choice.action in (IMPLEMENT, HOLD):
+            for lever_id, target in agreement.terms.items():
+                lever = self.levers.get(lever_id)
+                if lever is not None and lever.value != target:
+                    lever.command(target if choice.action == IMPLEMENT else lever.value)
+        lever = self.levers.get(choice.lever or "")
+        if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
+            old = lever.value
+            lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
+            self.last_measure_day = self.model.day
+            self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} "
+                           f"from {lever.spec.describe(old)} to "
+                           f"{lever.spec.describe(lever.order)} (the player's decision)",
+                           news=-MEASURE_NEWS)
 
     def willingness(self) -> float:
         """Readiness to talk: trust in the other side plus the pressure it feels at home."""

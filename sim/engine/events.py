@@ -40,7 +40,7 @@ class Talks:
         now = {k: lever.restrictiveness for k, lever in model.levers.items()}
         order = self.opening_order(model)
         sides = [self.side(model, n, now) for n in order]
-        outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds)
+        outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
         for r in outcome.rounds:
             responder = model.negotiators[model.spec.other(r.proposer)]
             model.log(r.proposer, "offer", f"{spec.label}, round {r.number}: "
@@ -69,7 +69,8 @@ class Talks:
         b = n.behaviour
         belief = n.other.utility.noisy(model.random, b.misperception)
         return Side(n.actor, n.utility, belief, frozenset(n.levers),
-                    n.reservation(n.utility.of(now)), n.concession_pace(), b.mirroring)
+                    n.reservation(n.utility.of(now)), n.concession_pace(), b.mirroring,
+                    controller=model.controllers.get(n.actor))  # hook: engine.control
 
 
 class LeadersCall:

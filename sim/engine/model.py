@@ -38,8 +38,11 @@ class NegotiationModel(mesa.Model):
     retaliate; ordered lever changes take effect; firms and markets respond and press their side.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0):
+    def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0,
+                 controllers: dict | None = None):
         super().__init__(rng=scenario.seed if seed is None else seed)
+        # actor id -> sim.engine.control.Controller deciding for that side (none: behaviour)
+        self.controllers = dict(controllers or {})
         # kept as `spec`: Mesa 3.5 reserves `Model.scenario` for its own experiment Scenario
         self.spec = scenario
         self._dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days + 1)]

@@ -76,6 +76,7 @@ class Side:
     offers: list[tuple[float, dict[str, float]] | None] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)
     now: dict[str, float] = field(default_factory=dict)
+    controller: object = None  # sim.engine.control.Controller deciding in place of the tactic
 
     def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
         """Get ready to offer packages on ``agenda`` from the state ``now``.
@@ -153,7 +154,7 @@ class Outcome:
 
 
 def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str, float],
-                     rounds: int) -> Outcome:
+                     rounds: int, label: str = "") -> Outcome:
     """Run up to ``rounds`` offers, sides alternating, until one accepts or the deadline passes.
 
     A side accepts an offer worth at least what it would itself ask next round (Faratin's AC_next)
@@ -170,13 +171,49 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
         proposer, responder = (first, second) if t % 2 == 0 else (second, first)
         conceded = _conceded(proposer, responder, log)
         own_u, package = proposer.offer_at(proposer.target(t, rounds, conceded))
+        if proposer.controller is not None:  # hook: a controlled side proposes (engine.control)
+            package = _controlled_offer(proposer, package, t, rounds, log, label)
+            if package is None:
+                return Outcome(False, {}, log, f"{proposer.actor} walks away in round {t + 1}")
+            own_u = proposer.utility.of(package)
         their_u = responder.utility.of(package)
         aim = responder.target(min(t + 1, rounds - 1), rounds, _conceded(responder, proposer, log))
         accepted = their_u >= aim and their_u >= responder.reservation
+        if responder.controller is not None:  # hook: a controlled side answers (engine.control)
+            answer = _controlled_answer(responder, package, t, rounds, log, label)
+            if answer is None:
+                log.append(Round(t + 1, proposer.actor, package, own_u, their_u, aim, False))
+                return Outcome(False, {}, log, f"{responder.actor} walks away in round {t + 1}")
+            accepted = answer
         log.append(Round(t + 1, proposer.actor, package, own_u, their_u, aim, accepted))
         if accepted:
             return Outcome(True, package, log, f"{responder.actor} accepts in round {t + 1}")
     return Outcome(False, {}, log, f"no offer was accepted in {rounds} rounds")
+
+
+def _turn(side: Side, suggestion: dict[str, float], t: int, rounds: int, log: list[Round],
+          label: str, offer: dict[str, float] | None = None):
+    from sim.engine.control import TalksTurn  # only when a side is controlled
+    return TalksTurn(label, side.actor, t + 1, rounds, list(side.agenda), dict(side.now),
+                     dict(suggestion), offer, list(log))
+
+
+def _controlled_offer(side: Side, suggestion: dict[str, float], t: int, rounds: int,
+                      log: list[Round], label: str) -> dict[str, float] | None:
+    """The controller's package, on the agenda only and never adding restrictions."""
+    package = side.controller.propose(_turn(side, suggestion, t, rounds, log, label))
+    if package is None:
+        return None
+    out = dict(side.now)
+    for k in side.agenda:
+        out[k] = min(side.now[k], max(0.0, float(package.get(k, side.now[k]))))
+    return out
+
+
+def _controlled_answer(side: Side, offer: dict[str, float], t: int, rounds: int,
+                       log: list[Round], label: str) -> bool | None:
+    suggestion = side.offer_at(side.target(min(t + 1, rounds - 1), rounds, 0.0))[1]
+    return side.controller.accepts(_turn(side, suggestion, t, rounds, log, label, offer))
 
 
 def _conceded(side: Side, other: Side, log: list[Round]) -> float:

@@ -1,0 +1,55 @@
+"""`sim play`: play one side of a scenario at the terminal; the model plays the other."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.errors import UserError
+
+
+def register(sub) -> None:
+    play = sub.add_parser(
+        "play", help="play one side at the terminal (answers from the keyboard or a script)",
+        description="Play one side: at each round of talks accept, reject or propose; each week "
+        "implement, hold back or take a measure. Answers are read one line at a time from stdin, "
+        "so `printf 'a\\n...' | sim play --as china` plays a scripted game. The end compares "
+        "your outcome with the documented record and with model-vs-model runs.")
+    play.add_argument("--as", dest="side", required=True, metavar="SIDE",
+                      help="the side you play (an actor id of the scenario, e.g. china)")
+    play.add_argument("--scenario", type=Path, help="scenario YAML (default: the baseline)")
+    play.add_argument("--seed", type=int, help="seed (default: the scenario's `seed:`)")
+    play.add_argument("--runs", type=int, default=100,
+                      help="model-vs-model runs to compare with (default 100)")
+    play.set_defaults(handler=cmd_play)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from sim.engine.model import NegotiationModel
+    from sim.experiments.play import compare, ensemble
+    from sim.record.reader import load_record
+    from sim.scenario.bundled import scenarios_dir
+    from sim.scenario.language import load_scenario
+    from sim.views.play_terminal import TerminalController, end_report
+
+    scenario = load_scenario(args.scenario or scenarios_dir() / "baseline.yaml")
+    if args.side not in scenario.actors:
+        raise UserError("--as", f"`{args.side}` is not a side of '{scenario.title}'; choose one "
+                        f"of: {', '.join(scenario.actors)}")
+    if args.runs < 1:
+        raise UserError("--runs", f"--runs must be at least 1, found {args.runs}")
+    me = scenario.actors[args.side].label
+    print(f"'{scenario.title}': you play {me}, the model plays the other side. "
+          f"{scenario.start:%d %b} to {scenario.end:%d %b %Y}.")
+    controller = TerminalController(None, args.side, sys.stdin, sys.stdout)
+    model = NegotiationModel(scenario, seed=args.seed, controllers={args.side: controller})
+    controller.model = model
+    model.run_to_end()
+    try:
+        observations = load_record().observations
+    except UserError:
+        observations = ()
+    rows = compare(model, ensemble(scenario, args.runs), observations)
+    print(end_report(rows, scenario.title, me, args.runs))
+    return 0
