@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.engine.behaviour import Behaviour
+from sim.engine import coercion
+from sim.engine.behaviour import PARAMS, Behaviour
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement, Utility
 
@@ -14,9 +15,11 @@ if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.spec import ActorSpec, ConstituencySpec
 
-MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
-BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size
+ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
+PRESSURE_RESERVE = 0.3  # assumption: full pressure x sensitivity lowers the reservation by 0.3
+HANDS_TIED = 0.1  # assumption: own pending threat x audience cost raises the reservation so
+RESOLVE_MAX = PARAMS["resolve"].high
 SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
 
 
@@ -43,28 +46,74 @@ class Negotiator(mesa.Agent):
         self.grievance = 0.0
         self.pressure = 0.0
         self.last_measure_day = -10**6
+        self.last_review_day = 0
         self.held_back: dict[str, int] = {}  # lever id -> days in a row not worked on
+        self.halted: set[str] = set()  # own agreed easings deliberately stopped (a measure)
+        self.threats_issued = 0
+        self.threats_carried = 0
+        self.audience = 0.0  # domestic cost of a climb-down, fading (Fearon's audience cost)
+        total = sum(spec.weight for spec in spec.constituencies) or 1.0
+        # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
+        self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
+                                     if k.params.get("depends_on") == lv.id) / total
+                          for lv in spec.levers}
+        wants_total = sum(self.utility.wants.values()) or 1.0
+        self._wants = [(k, w / wants_total) for k, w in self.utility.wants.items()]
 
     @property
     def other(self) -> Negotiator:
         return self.model.negotiators[self.other_actor]
 
     def step(self) -> None:
-        """One day: implement, observe the other side, update trust, perhaps retaliate."""
-        agreement = self.model.agreement
-        if agreement:
+        """One day: implement, observe the other side, update trust, perhaps retaliate, and on
+        its review days weigh escalating to gain leverage."""
+        model = self.model
+        agreement = model.agreement
+        if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
         self.consider_measure(agreement)
+        review = self.behaviour.review_days
+        if review >= 1 and model.day - self.last_review_day >= review:
+            self.last_review_day = model.day
+            coercion.consider(model, self, f"{self.label}'s periodic review")
+
+    # --- what it knows about itself --------------------------------------------------------
+    def demand_gap(self) -> float:
+        """Its unmet demands: the weighted restrictiveness of the levers it wants eased (0..1)."""
+        levers = self.model.levers
+        return sum(w * levers[k].restrictiveness for k, w in self._wants)
+
+    def resolve_share(self) -> float:
+        """Its resolve as a share of the largest possible (0..1)."""
+        return self.behaviour.resolve / RESOLVE_MAX
+
+    def exposure(self, lever_id: str) -> float:
+        """Share of its own constituencies' weight that depends on one of its own levers."""
+        return self._exposure.get(lever_id, 0.0)
+
+    @property
+    def credibility(self) -> float:
+        """The share of its threats it carried out (Laplace's rule: 0.5 with no record)."""
+        return (self.threats_carried + 1) / (self.threats_issued + 2)
 
     def willingness(self) -> float:
-        """Readiness to talk: trust in the other side plus the pressure it feels at home."""
-        return self.trust + self.behaviour.pressure_sensitivity * self.pressure + self.mandate
+        """Readiness to talk: trust in the other side plus the pressure it feels at home, and
+        the threats it faces."""
+        b = self.behaviour
+        threat = coercion.threat_pressure(self.model, self.actor) if self.model.threats else 0.0
+        return self.trust + b.pressure_sensitivity * (self.pressure + threat) + self.mandate
 
     def reservation(self, status_quo: float) -> float:
-        """The least utility it will sign for: the status quo plus resolve, less pressure."""
+        """The least utility it will sign for: the status quo plus resolve, less pressure (and
+        less the threats it faces, plus its own public threats' audience cost: hands tied)."""
         b = self.behaviour
-        return status_quo + b.resolve - b.pressure_sensitivity * self.pressure * 0.3 - self.mandate
+        model = self.model
+        threat = coercion.threat_pressure(model, self.actor) if model.threats else 0.0
+        tied = HANDS_TIED * b.audience_cost * any(t.actor == self.actor for t in model.threats)
+        return (status_quo + b.resolve + tied
+                - b.pressure_sensitivity * (self.pressure + threat) * PRESSURE_RESERVE
+                - self.mandate)
 
     def concession_pace(self) -> float:
         """Faratin's e in talks, raised by pressure (a resource-dependent tactic: a side whose
@@ -78,10 +127,10 @@ class Negotiator(mesa.Agent):
         willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
         for lever_id, target in agreement.terms.items():
             lever = self.levers.get(lever_id)
-            if lever is None or lever.value == target:
+            if lever is None or lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:
-                lever.command(target)
+                lever.command(self.linked(agreement, lever, target) if b.linkage else target)
                 if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
                     self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
                                    f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
@@ -96,6 +145,34 @@ class Negotiator(mesa.Agent):
                                    f"(agreed {lever.spec.describe(target)}): trust in "
                                    f"{self.other.label}'s compliance is {self.trust:.2f}")
 
+    def linked(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """How far it eases a lever when its easing waits on the other side's delivery, as
+        verified ``verification_days`` ago (linkage: "controls ease as licences are approved").
+        """
+        b = self.behaviour
+        start = agreement.at_signing[lever.spec.id]
+        progress = self.other.verified_progress(agreement, round(b.verification_days))
+        share = (1.0 - b.linkage) + b.linkage * progress
+        return start + share * (target - start)
+
+    def verified_progress(self, agreement: Agreement, lag: int) -> float:
+        """Share of its own promised easing delivered ``lag`` days ago (1 if it promised none)."""
+        model = self.model
+        done = owed = 0.0
+        for lever_id, target in agreement.terms.items():
+            lever = self.levers.get(lever_id)
+            if lever is None:
+                continue
+            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+            goal = lever.spec.restrictiveness(target)
+            if start - goal <= 1e-6:
+                continue
+            hist = model.history[lever_id]
+            then = hist[max(0, len(hist) - 1 - lag)] if hist else lever.restrictiveness
+            owed += start - goal
+            done += max(0.0, min(start - goal, start - then))
+        return done / owed if owed else 1.0
+
     def observe(self, agreement: Agreement | None) -> None:
         """Compare the other side with its promises and its past; update grievance and trust.
 
@@ -104,7 +181,7 @@ class Negotiator(mesa.Agent):
         """
         shortfall = self.shortfall(agreement) if agreement else 0.0
         breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
-        self.grievance = min(1.0, shortfall + BREACH_WEIGHT * breach)
+        self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
         signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
         rate = self.behaviour.trust_learning * (0.25 if signal > self.trust else 1.0)
         self.trust += rate * (signal - self.trust)
@@ -134,28 +211,45 @@ class Negotiator(mesa.Agent):
         return worst
 
     def consider_measure(self, agreement: Agreement | None) -> None:
-        """When aggrieved past its restraint, add a restriction the other side feels most."""
+        """When aggrieved past its restraint, add a restriction the other side feels most; if the
+        deal binds every lever it has, stop implementing one of its agreed easings instead."""
         b = self.behaviour
+        model = self.model
         threshold = 0.15 + 0.7 * b.restraint
         if self.grievance <= threshold:
             return
-        if self.model.day - self.last_measure_day < MEASURE_COOLDOWN_DAYS:
+        if model.day - self.last_measure_day < b.measure_interval:
             return
-        if self.model.talks_pending():
-            return  # the leaders agreed to talk: measures wait for the talks
-        if self.model.random.random() >= b.reciprocity * (self.grievance - threshold):
+        if model.talks_pending():
+            return  # the leaders agreed to talk: measures wait for the talks (or the freeze end)
+        if model.random.random() >= b.reciprocity * (self.grievance - threshold):
             return
         lever = self.pick_measure(agreement)
+        why = f"trust in {self.other.label} fell to {self.trust:.2f}"
         if lever is None:
+            if agreement is not None:
+                self.halt(agreement, why)
             return
-        step = min(1.0 - lever.restrictiveness, 0.5 * self.grievance * b.reciprocity)
-        old = lever.value
-        lever.command(lever.spec.value_at(lever.restrictiveness + step))
+        step = min(1.0 - lever.restrictiveness, b.escalation_step * self.grievance * b.reciprocity)
+        coercion.impose(model, self, lever, lever.spec.value_at(lever.restrictiveness + step), why)
+
+    def halt(self, agreement: Agreement, why: str) -> None:
+        """Stop implementing an agreed easing not yet complete: escalation the deal's letter
+        does not forbid (it lasts until the next agreement)."""
+        open_terms = [k for k, target in agreement.terms.items()
+                      if k in self.levers and k not in self.halted
+                      and abs(self.levers[k].value - target) > 1e-6]
+        if not open_terms:
+            return
+        wants = self.other.utility.wants
+        lever_id = max(open_terms, key=lambda k: wants.get(k, 0.0))
+        lever = self.levers[lever_id]
+        self.halted.add(lever_id)
+        lever.command(lever.value)
         self.last_measure_day = self.model.day
-        self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
-                       f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}"
-                       f": trust in "
-                       f"{self.other.label} fell to {self.trust:.2f}", news=-step)
+        self.model.log(self.actor, "measure", f"{self.label} halts its implementation of "
+                       f"{lever.spec.label} at {lever.spec.describe(lever.value)} (agreed "
+                       f"{lever.spec.describe(agreement.terms[lever_id])}): {why}", news=-0.2)
 
     def pick_measure(self, agreement: Agreement | None) -> Lever | None:
         """An own lever to tighten, drawn with odds by how much the other side minds it.

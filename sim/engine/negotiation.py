@@ -189,15 +189,37 @@ def _conceded(side: Side, other: Side, log: list[Round]) -> float:
 
 @dataclass
 class Agreement:
-    """Accepted terms (target lever values), when they were agreed and how long they run."""
+    """Accepted terms (target lever values), when they were agreed, and the clock they run on.
+
+    ``signed`` is the day of this text's signing; ``clock_start`` the day its term began to run
+    (an amendment keeps the clock of the agreement it amends); ``in_force`` the day its terms
+    start to bind. ``follows`` is the agreement it amends or replaces.
+    """
 
     meeting: str
     signed: int  # model day
-    days: int
+    days: int  # the term
     terms: dict[str, float]  # lever id -> agreed value
     at_signing: dict[str, float]  # lever id -> value when signed
     follows: Agreement | None = None
+    clock_start: int | None = None
+    in_force: int | None = None
+    suspended: list = field(default_factory=list)  # threats it suspended (return on lapse)
+
+    def __post_init__(self) -> None:
+        if self.clock_start is None:
+            self.clock_start = self.signed
+        if self.in_force is None:
+            self.in_force = self.signed
 
     @property
     def expires(self) -> int:
-        return self.signed + self.days
+        return self.clock_start + self.days
+
+    @property
+    def first(self) -> Agreement:
+        """The agreement this chain of amendments began with."""
+        first = self
+        while first.follows is not None:
+            first = first.follows
+        return first

@@ -17,6 +17,7 @@ from pathlib import Path
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.engine.levers import LeverSpec
 from sim.engine.spec import (  # noqa: F401  (re-exported: the language builds these)
+    MEETING_KINDS,
     ActorSpec,
     ConstituencySpec,
     MeetingSpec,
@@ -104,7 +105,9 @@ CONSTITUENCY = Key(
     keys=_COMMON_CONSTITUENCY, required=frozenset({"kind"}), variant="kind",
     variants={
         "firms": {
-            "depends_on": Key("text", "the other side's lever the firms need (its id)",
+            "depends_on": Key("text", "the lever the firms need open (its id): one of the "
+                              "other side's (rare earths it licenses) or one of their own side's "
+                              "(importers pay its tariff)",
                               "depends_on: china.rare_earth_licensing"),
             "count": _num("number of firms", "count: 12", 1, 1000, default=10, integer=True),
             "stock_days": Key("distribution", "days of supply each firm holds at the start "
@@ -174,8 +177,10 @@ MEETING = Key(
         "name": Key("slug", "identifier (letters, digits, `_`, `-`); `extends` matches by it",
                     "name: geneva"),
         "remove": _REMOVE,
-        "kind": Key("choice", "`talks` (rounds of offers) or `call` (leaders' call)",
-                    "kind: call", options=("talks", "call")),
+        "kind": Key("choice", "`talks` (rounds of offers), `call` (leaders' call), `summit` "
+                    "(leaders who can agree terms themselves) or `decision` (a date on which "
+                    "`initiator` decides whether to escalate: a review, a statutory deadline)",
+                    "kind: call", options=MEETING_KINDS),
         "label": Key("text", "plain-language name", "label: Geneva talks"),
         "date": Key("date", "the day it happens (or give `trigger`)", "date: 2025-05-10"),
         "trigger": TRIGGER,
@@ -184,8 +189,18 @@ MEETING = Key(
         "agenda": Key("list", "lever ids on the table (default: every lever)",
                       "agenda: [us.tariff_on_china, china.tariff_on_us]",
                       values=Key("text", "a lever id", "us.tariff_on_china")),
-        "initiator": Key("text", "actor who opens (talks) or places the call; default: drawn "
-                         "(talks) or the more pressed side (call)", "initiator: us"),
+        "initiator": Key("text", "actor who opens (talks), places the call or hosts the "
+                         "summit, or who decides (decision, required there); default: drawn "
+                         "(talks) or the more pressed side (call, summit)", "initiator: us"),
+        "freeze_days": _num("call or summit: days new measures wait for the talks it promises "
+                            "(the freeze ends sooner if an agreement is reached)",
+                            "freeze_days: 30", 0, 365, default=30, integer=True),
+        "signing_days": _num("talks or summit: days from agreement in principle to signing "
+                             "(0: signed at the table)", "signing_days: 14", 0, 365, default=0,
+                             integer=True),
+        "in_force_days": _num("talks or summit: days from signing to entry into force (the "
+                              "agreement's clock starts then)", "in_force_days: 7", 0, 365,
+                              default=0, integer=True),
     },
     required=frozenset({"name", "kind"}), exclusive=(("date", "trigger"),))
 
@@ -643,7 +658,7 @@ def _actor(c: _Checker, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpe
     if not any(priorities.values()):
         raise c.fail((*path, "priorities"), "at least one priority must be above zero")
     constituencies = tuple(_constituency(c, actor, name, k, (*path, "constituencies", name),
-                                         lever_ids - own)
+                                         lever_ids)
                            for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
                      dict(spec["behaviour"]), priorities, holds, constituencies)
@@ -675,15 +690,15 @@ def _weights(c: _Checker, spec: dict, path: tuple, valid: set[str], what: str) -
 
 
 def _constituency(c: _Checker, actor: str, name: str, spec: dict, path: tuple,
-                  other_levers: set[str]) -> ConstituencySpec:
+                  levers: set[str]) -> ConstituencySpec:
     if spec["kind"] == "firms":
         if "depends_on" not in spec:
-            raise c.fail(path, "the key `depends_on` is missing (firms depend on a lever of the "
-                         "other side)")
-        if spec["depends_on"] not in other_levers:
-            raise c.fail((*path, "depends_on"), f"`{spec['depends_on']}` is not a lever of the "
-                         f"other side{did_you_mean(spec['depends_on'], other_levers)}; expected "
-                         f"one of {', '.join(sorted(other_levers))}")
+            raise c.fail(path, "the key `depends_on` is missing (firms depend on a lever: the "
+                         "other side's, or their own side's)")
+        if spec["depends_on"] not in levers:
+            raise c.fail((*path, "depends_on"), f"`{spec['depends_on']}` is not a lever"
+                         f"{did_you_mean(spec['depends_on'], levers)}; expected "
+                         f"one of {', '.join(sorted(levers))}")
     weight = spec.get("weight", _default(CONSTITUENCY, "weight"))
     params = {k: v for k, v in spec.items() if k not in {"kind", "label", "weight"}}
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
@@ -720,9 +735,12 @@ def _meeting(c: _Checker, spec: dict, path: tuple, start: dt.date, end: dt.date,
     initiator = spec.get("initiator")
     if initiator is not None:
         c.choice(initiator, (*path, "initiator"), tuple(actors))
-    rounds = spec.get("rounds", 10 if kind == "talks" else 2)
+    elif kind == "decision":
+        raise c.fail(path, f"decision point `{name}` needs `initiator`: the side that decides")
+    rounds = spec.get("rounds", 10 if kind in ("talks", "summit") else 2)
     return MeetingSpec(name, kind, str(spec.get("label", name)), date, trigger, int(rounds),
-                       agenda, initiator)
+                       agenda, initiator, int(spec.get("freeze_days", 30)),
+                       int(spec.get("signing_days", 0)), int(spec.get("in_force_days", 0)))
 
 
 def _trigger(c: _Checker, spec: dict, path: tuple, start: dt.date, end: dt.date,
