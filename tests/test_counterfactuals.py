@@ -18,7 +18,9 @@ from sim.scenario.language import load_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SEEDS = range(1, 13)
-COUNTERFACTUALS = sorted(f.stem for f in SCENARIOS.glob("*.yaml") if f.stem != "baseline")
+# counterfactuals are the scenarios built on the baseline (other episodes stand alone)
+COUNTERFACTUALS = sorted(f.stem for f in SCENARIOS.glob("*.yaml")
+                         if "\nextends: baseline" in f.read_text())
 
 
 def _value_on(columns: dict, column: str, day: dt.date) -> float:

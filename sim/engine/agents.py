@@ -92,6 +92,14 @@ class Negotiator(mesa.Agent):
         """Share of its own constituencies' weight that depends on one of its own levers."""
         return self._exposure.get(lever_id, 0.0)
 
+    def retaliation_exposure(self, agreement: Agreement | None) -> float:
+        """How much of what it wants the other side could still tighten (0..1): the room left
+        on the other side's levers the agreement does not bind, weighted by its priorities."""
+        levers = self.model.levers
+        bound = agreement.terms if agreement is not None else ()
+        return sum(w * (1.0 - levers[k].restrictiveness) for k, w in self._wants
+                   if k not in bound)
+
     @property
     def credibility(self) -> float:
         """The share of its threats it carried out (Laplace's rule: 0.5 with no record)."""

@@ -79,8 +79,7 @@ def suspend_threats(model: NegotiationModel, agreement: Agreement, label: str) -
         model.threats.remove(threat)
         agreement.suspended.append(threat)
         lever = model.levers[threat.lever_id]
-        n = model.negotiators[threat.actor]
-        model.log(threat.actor, "suspension", f"{label} suspends {n.label}'s threatened "
+        model.log(threat.actor, "suspension", f"{label} suspends the threatened "
                   f"{lever.spec.label} of {lever.spec.describe(threat.value)} (due "
                   f"{model.date_of(threat.due)}): it returns if the terms lapse",
                   meeting=agreement.meeting, news=0.1)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.engine.levers import Lever
     from sim.engine.model import NegotiationModel
 
-RETALIATION_WEIGHT = 0.5  # assumption: expected retaliation weighs half as much as the gain
+RETALIATION_WEIGHT = 0.25  # assumption: expected retaliation counts a quarter of its reach
 CONCEDED = 0.1  # assumption: a fall of this much in unmet demands meets a threat's conditions
 POSTPONE_WINDOW = 14  # assumption: talks this close to a deadline postpone it until after them
 MAX_POSTPONEMENTS = 2  # assumption: a deadline is put off at most twice, then decided
@@ -52,7 +52,8 @@ def weigh(model: NegotiationModel, n: Negotiator, lever: Lever, new_h: float
     gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
     own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
     other = n.other.behaviour  # assumption: a side's readiness to retaliate is known
-    retaliation = RETALIATION_WEIGHT * other.reciprocity * (1.0 - other.restraint)
+    retaliation = (RETALIATION_WEIGHT * other.reciprocity * (1.0 - other.restraint)
+                   * n.retaliation_exposure(model.agreement))
     score = max(0.0, min(1.0, gain - own - retaliation))
     why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}, cost at home "
            f"{own:.2f}, expected retaliation {retaliation:.2f}")
@@ -65,6 +66,10 @@ def consider(model: NegotiationModel, n: Negotiator, occasion: str, meeting: str
     if model.talks_pending():
         model.log(n.actor, "decision", f"{occasion}: {n.label} holds: the leaders promised "
                   "talks", meeting=meeting)
+        return
+    if any(t.actor == n.actor for t in model.threats):
+        model.log(n.actor, "decision", f"{occasion}: {n.label} holds: its threat is pending",
+                  meeting=meeting)
         return
     lever = n.pick_measure(model.agreement)
     if lever is None or n.demand_gap() < 0.02:
@@ -125,7 +130,7 @@ def check_threats(model: NegotiationModel) -> None:
     for threat in [t for t in model.threats if t.due <= model.day]:
         n = model.negotiators[threat.actor]
         lever = model.levers[threat.lever_id]
-        what = f"{n.label}'s threatened {lever.spec.label} of {lever.spec.describe(threat.value)}"
+        what = f"the threatened {lever.spec.label} of {lever.spec.describe(threat.value)}"
         if n.demand_gap() <= threat.gap - CONCEDED:
             model.threats.remove(threat)
             model.log(n.actor, "threat withdrawn", f"{what} is withdrawn: {n.other.label} met "

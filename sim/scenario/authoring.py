@@ -112,12 +112,12 @@ def _schema(key: Key, full: bool, top: bool = False, item: bool = False) -> dict
             out.setdefault("allOf", []).extend(
                 {"not": {"required": list(group)}} for group in key.exclusive)
     elif t == "dict":
-        out = {"type": "object", "additionalProperties": {**_schema(key.values, full),
+        out = {"type": ["object", "null"], "additionalProperties": {**_schema(key.values, full),
                                                           "x-key": key.placeholder}}
         if key.placeholder != "<lever id>":
             out["propertyNames"] = {"pattern": "^[A-Za-z0-9_-]+$"}
     elif t == "list":
-        out = {"type": "array", "items": _schema(key.values, full)}
+        out = {"type": ["array", "null"], "items": _schema(key.values, full)}  # null: empty
     elif t == "text":
         out = {"type": "string", "pattern": r"\S"}
     elif t == "slug":

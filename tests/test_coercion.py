@@ -1,0 +1,139 @@
+"""Coercive bargaining: escalation for leverage, threats, truce clocks, freezes, lapses.
+
+Directions are measured over seeds with common random numbers (the same seeds in both worlds):
+a difference counts only when it is at least four standard errors of the paired differences.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import re
+import statistics
+from functools import cache
+from pathlib import Path
+
+from sim.engine import clock
+from sim.engine.coercion import Threat
+from sim.engine.model import NegotiationModel
+from sim.experiments.runs import run_once
+from sim.scenario.language import load_scenario, scenario_from_data
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+PEACE_SEEDS = range(1, 61)
+
+
+def _variant(name: str, change) -> object:
+    data = copy.deepcopy(load_scenario(SCENARIOS / f"{name}.yaml").data)
+    change(data)
+    return scenario_from_data(data)
+
+
+@cache
+def escalations(resolve: float, sensitivity: float) -> tuple[int, ...]:
+    """1 per seed when the demanding side takes a measure in escalation_from_peace."""
+    def change(data):
+        data["dates"]["end"] = dt.date(2018, 10, 31)  # after the last deadline: enough to tell
+        data["meetings"] = [m for m in data["meetings"] if m["kind"] == "decision"]
+        data["actors"]["demander"]["behaviour"].update(
+            {"resolve": resolve, "pressure_sensitivity": sensitivity})
+    scenario = _variant("escalation_from_peace", change)
+    return tuple(int(any(e["kind"] == "measure" and e["actor"] == "demander"
+                         for e in run_once(scenario, seed=s).events)) for s in PEACE_SEEDS)
+
+
+def _paired(low: tuple[int, ...], high: tuple[int, ...]) -> tuple[float, float]:
+    diffs = [h - lo for lo, h in zip(low, high, strict=True)]
+    return statistics.mean(diffs), statistics.stdev(diffs) / math.sqrt(len(diffs))
+
+
+def test_escalation_rises_with_resolve():
+    low, high = escalations(0.25, 0.5), escalations(0.5, 0.5)
+    diff, se = _paired(low, high)
+    print(f"\nescalation share: resolve 0.25 -> {statistics.mean(low):.2f}, resolve 0.5 -> "
+          f"{statistics.mean(high):.2f} (difference {diff:.2f}, SE {se:.3f})")
+    assert se > 0 and diff >= 4 * se
+
+
+def test_escalation_falls_with_sensitivity_to_own_pain():
+    calm, touchy = escalations(0.5, 0.2), escalations(0.5, 1.0)
+    diff, se = _paired(touchy, calm)
+    print(f"\nescalation share: sensitivity 0.2 -> {statistics.mean(calm):.2f}, sensitivity 1.0 "
+          f"-> {statistics.mean(touchy):.2f} (difference {diff:.2f}, SE {se:.3f})")
+    assert se > 0 and diff >= 4 * se
+
+
+def test_the_geneva_clock_runs_out_and_the_sides_decide():
+    """London amends Geneva without restarting its clock: extended past the baseline's end,
+    every run reaches the expiry and logs an extension or a lapse with its reason."""
+    scenario = _variant("baseline", lambda d: d["dates"].update({"end": dt.date(2025, 12, 31)}))
+    for seed in range(1, 13):
+        events = run_once(scenario, seed=seed).events
+        geneva = next(e for e in events if e["kind"] == "agreement" and e["meeting"] == "geneva")
+        ends = [e for e in events if e["kind"] in ("extension", "lapse")]
+        assert ends, f"seed {seed}: no extension or lapse"
+        assert ends[0]["meeting"] in ("geneva", "london")
+        assert "Geneva" in ends[0]["why"] and ": " in ends[0]["why"]  # names it, gives a reason
+        term = int(re.search(r"agreement for (\d+) days", geneva["why"]).group(1))
+        assert ends[0]["date"] == geneva["date"] + dt.timedelta(days=term)  # London kept the clock
+
+
+def test_without_london_a_snapback_ends_escalating():
+    scenario = _variant("baseline", lambda d: d.update(
+        meetings=[m for m in d["meetings"] if m["name"] != "london"]))
+    snapped = 0
+    for seed in range(1, 25):
+        r = run_once(scenario, seed=seed)
+        if any(e["kind"] == "lapse" for e in r.events):
+            snapped += 1
+            assert r.columns["status"][-1] == "escalating"
+    assert snapped > 0
+
+
+def test_both_sides_take_measures_when_the_us_is_hawkish():
+    scenario = load_scenario(SCENARIOS / "hawkish_us.yaml")
+    actors = set()
+    for seed in range(1, 13):
+        actors |= {e["actor"] for e in run_once(scenario, seed=seed).events
+                   if e["kind"] == "measure"}
+    assert actors == {"us", "china"}
+
+
+def test_a_deal_suspends_a_pending_threat_and_a_lapse_brings_it_back():
+    scenario = load_scenario(SCENARIOS / "baseline.yaml")
+    model = NegotiationModel(scenario, seed=1)
+    geneva = (dt.date(2025, 5, 10) - scenario.start).days
+    while model.day < geneva - 1:
+        model.step()
+    threat = Threat("us", "us.chip_controls", 0.9, model.day, model.day + 30, 0.8)
+    model.threats.append(threat)
+    model.step()  # Geneva: the agreement suspends the threat
+    kinds = [e.kind for e in model.entries]
+    assert kinds.index("suspension") > kinds.index("agreement")
+    assert not model.threats and model.agreement.suspended == [threat]
+    clock.do_lapse(model, model.agreement, clock.snapback(model, model.agreement), "test", "us")
+    assert model.levers["us.chip_controls"].order == 0.9  # the threatened measure returns
+    assert model.talks_status() == "escalating"
+
+
+def test_a_call_freezes_measures_for_its_freeze_days_only():
+    scenario = _variant("baseline", lambda d: d.update(
+        meetings=[{**m, "freeze_days": 3} if m["name"] == "leaders_call" else m
+                  for m in d["meetings"] if m["name"] != "london"]))
+    model = NegotiationModel(scenario, seed=1)
+    call = (dt.date(2025, 6, 5) - scenario.start).days
+    while model.day < call + 5:
+        model.step()
+        if model.day in (call, call + 1, call + 3):
+            assert model.talks_pending()
+    assert not model.talks_pending()
+
+
+def test_the_term_follows_the_sides_trust_and_commitment():
+    def change(data):
+        for actor in data["actors"].values():
+            actor["behaviour"].update({"initial_trust": 0.5, "commitment_days": 120})
+    model = NegotiationModel(_variant("baseline", change), seed=1).run_to_end()
+    geneva = next(e for e in model.entries if e.kind == "agreement")
+    assert "agreement for 60 days" in geneva.why
