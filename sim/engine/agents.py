@@ -21,6 +21,11 @@ PRESSURE_RESERVE = 0.3  # assumption: full pressure x sensitivity lowers the res
 HANDS_TIED = 0.1  # assumption: own pending threat x audience cost raises the reservation so
 RESOLVE_MAX = PARAMS["resolve"].high
 SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
+TRUST_RISE = 0.25  # assumption: trust rises at a quarter of the pace at which it falls
+DUE_DAYS = 7.0  # assumption: an agreed easing is due in a straight line over a week...
+PATIENCE_DAYS = 28.0  # ...plus up to four more weeks for a fully patient observer
+GRIEVANCE_FLOOR = 0.15  # assumption: grievance below this never becomes a measure...
+GRIEVANCE_SPAN = 0.7  # ...and full restraint raises that threshold to 0.85
 
 
 class Negotiator(mesa.Agent):
@@ -191,7 +196,7 @@ class Negotiator(mesa.Agent):
         breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
         self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
         signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
-        rate = self.behaviour.trust_learning * (0.25 if signal > self.trust else 1.0)
+        rate = self.behaviour.trust_learning * (TRUST_RISE if signal > self.trust else 1.0)
         self.trust += rate * (signal - self.trust)
 
     def shortfall(self, agreement: Agreement) -> float:
@@ -201,7 +206,7 @@ class Negotiator(mesa.Agent):
         the shortfall on a lever is the share of the promised move still missing against that line.
         """
         days = self.model.day - agreement.signed
-        expected = min(1.0, days / (7.0 + 28.0 * self.behaviour.patience))
+        expected = min(1.0, days / (DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience))
         top = max(self.utility.wants.values(), default=0.0) or 1.0
         worst = 0.0
         for lever_id, target in agreement.terms.items():
@@ -223,7 +228,7 @@ class Negotiator(mesa.Agent):
         deal binds every lever it has, stop implementing one of its agreed easings instead."""
         b = self.behaviour
         model = self.model
-        threshold = 0.15 + 0.7 * b.restraint
+        threshold = GRIEVANCE_FLOOR + GRIEVANCE_SPAN * b.restraint
         if self.grievance <= threshold:
             return
         if model.day - self.last_measure_day < b.measure_interval:

@@ -26,6 +26,7 @@ RETALIATION_WEIGHT = 0.25  # assumption: expected retaliation counts a quarter o
 CONCEDED = 0.1  # assumption: a fall of this much in unmet demands meets a threat's conditions
 POSTPONE_WINDOW = 14  # assumption: talks this close to a deadline postpone it until after them
 MAX_POSTPONEMENTS = 2  # assumption: a deadline is put off at most twice, then decided
+DEMANDS_MET = 0.02  # definition: unmet demands below this leave nothing to press for
 AUDIENCE_DECAY = 0.97  # assumption: the domestic cost of a climb-down fades over about a month
 
 
@@ -72,10 +73,10 @@ def consider(model: NegotiationModel, n: Negotiator, occasion: str, meeting: str
                   meeting=meeting)
         return
     lever = n.pick_measure(model.agreement)
-    if lever is None or n.demand_gap() < 0.02:
+    if lever is None or n.demand_gap() < DEMANDS_MET:
         model.log(n.actor, "decision", f"{occasion}: {n.label} holds: "
                   + ("no instrument left to press with" if lever is not None or
-                     n.demand_gap() >= 0.02 else "its demands are met"), meeting=meeting)
+                     n.demand_gap() >= DEMANDS_MET else "its demands are met"), meeting=meeting)
         return
     step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
     new_h = lever.restrictiveness + step

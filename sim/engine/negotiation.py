@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+OPENING_STEP = 0.01  # assumption: a mirroring side still concedes this much utility a round
 LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
 
 
@@ -109,7 +110,7 @@ class Side:
         """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
         frac = t / max(1, rounds - 1)
         by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
-        mirrored = self.best - conceded_by_other - 0.01 * t  # plus a small opening step a round
+        mirrored = self.best - conceded_by_other - OPENING_STEP * t
         aim = (1.0 - self.mirroring) * by_clock + self.mirroring * mirrored
         return max(self.reservation, aim)
 
