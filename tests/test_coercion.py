@@ -137,3 +137,22 @@ def test_the_term_follows_the_sides_trust_and_commitment():
     model = NegotiationModel(_variant("baseline", change), seed=1).run_to_end()
     geneva = next(e for e in model.entries if e.kind == "agreement")
     assert "agreement for 60 days" in geneva.why
+
+
+def test_a_commitment_is_delivered_at_its_pace_up_to_a_ceiling_of_compliance():
+    def change(data):
+        data["meetings"] = []
+        data["dates"]["end"] = dt.date(2019, 6, 30)
+        for actor in data["actors"].values():
+            actor["behaviour"].update({"restraint": 1.0, "reciprocity": 0.0,
+                                       "initial_trust": 1.0, "commitment_days": 730})
+        data["actors"]["target"]["behaviour"]["compliance"] = 0.6
+    model = NegotiationModel(_variant("escalation_from_peace", change), seed=2)
+    model.step()
+    purchases = model.levers["target.purchases"]
+    model.sign("deal", {"target.purchases": purchases.spec.restrictiveness(100.0)}, "A deal")
+    pace = 100.0 / purchases.spec.horizon_days
+    for day in range(1, 401):
+        model.step()
+        assert purchases.value <= min(day * pace, 60.0) + 1e-9  # its pace, and a ceiling
+    assert purchases.value > 59.0  # a side that complies at 0.6 delivers 60 % of the amount

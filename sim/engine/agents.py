@@ -143,7 +143,9 @@ class Negotiator(mesa.Agent):
             if lever is None or lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:
-                lever.command(self.linked(agreement, lever, target) if b.linkage else target)
+                goal = self.linked(agreement, lever, target) if b.linkage else target
+                lever.command(self.deliver(agreement, lever, goal) if lever.spec.commitment
+                              else goal)
                 if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
                     self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
                                    f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
@@ -157,6 +159,14 @@ class Negotiator(mesa.Agent):
                                    f"{lever.spec.label} at {lever.spec.describe(lever.value)} "
                                    f"(agreed {lever.spec.describe(target)}): trust in "
                                    f"{self.other.label}'s compliance is {self.trust:.2f}")
+
+    def deliver(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of
+        ``compliance`` times the agreed amount (a side that half complies delivers half)."""
+        start = agreement.at_signing[lever.spec.id]
+        ceiling = start + self.behaviour.compliance * (target - start)
+        pace = (target - start) / lever.spec.horizon_days
+        return max(lever.value, min(ceiling, lever.value + pace))
 
     def linked(self, agreement: Agreement, lever: Lever, target: float) -> float:
         """How far it eases a lever when its easing waits on the other side's delivery, as
@@ -206,7 +216,8 @@ class Negotiator(mesa.Agent):
         the shortfall on a lever is the share of the promised move still missing against that line.
         """
         days = self.model.day - agreement.signed
-        expected = min(1.0, days / (DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience))
+        grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
+        expected = min(1.0, days / grace)
         top = max(self.utility.wants.values(), default=0.0) or 1.0
         worst = 0.0
         for lever_id, target in agreement.terms.items():
@@ -218,7 +229,9 @@ class Negotiator(mesa.Agent):
             goal = lever.spec.restrictiveness(target)
             if start - goal <= 1e-6:
                 continue
-            due = start - expected * (start - goal)
+            share = (min(1.0, days / (lever.spec.horizon_days + grace)) if lever.spec.commitment
+                     else expected)  # a commitment is due over its horizon, plus patience
+            due = start - share * (start - goal)
             missing = max(0.0, lever.restrictiveness - due) / (start - goal)
             worst = max(worst, weight / top * missing)
         return worst
@@ -273,8 +286,8 @@ class Negotiator(mesa.Agent):
         wants = self.other.utility.wants
         levers, odds = [], []
         for lever_id, lever in self.levers.items():
-            if agreement is not None and lever_id in agreement.terms:
-                continue
+            if (agreement is not None and lever_id in agreement.terms) or lever.spec.commitment:
+                continue  # bound by the deal, or a delivery that cannot be taken back
             score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
             if score > 0.01:
                 levers.append(lever)

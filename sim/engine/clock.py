@@ -91,6 +91,8 @@ def snapback(model: NegotiationModel, agreement: Agreement) -> dict[str, float]:
     out = {}
     for lever_id, value in agreement.at_signing.items():
         lever = model.levers[lever_id]
+        if lever.spec.commitment:
+            continue  # what was delivered stays delivered; delivery simply stops
         before = first.at_signing.get(lever_id, value)
         out[lever_id] = (max(value, before) if lever.spec.restrictive == "high"
                          else min(value, before))

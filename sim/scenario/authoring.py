@@ -319,7 +319,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         lines.append("#     holds:             # its own levers it values keeping, 0 to 10")
         for lever, weight in raw.get("holds", {}).items():
             lines.append(f"#       {lever}: {_g(weight)}")
-        lines.append("#     levers:            # the instrument, not its moves: bounds, start")
+        lines.append("#     levers:            # bounds, start (horizon_days: 365 = a commitment)")
         for lever_name, spec in raw["levers"].items():
             lines.append(f"#       {lever_name}:")
             for k, v in spec.items():

@@ -76,8 +76,9 @@ LEVER = Key(
     keys={
         "label": Key("text", "plain-language name used in plots and narratives",
                      "label: US tariff on Chinese goods"),
-        "unit": Key("choice", "what the number means", "unit: percent",
-                    options=("percent", "share", "index")),
+        "unit": Key("choice", "what the number means (`amount`: a quantity such as purchases, "
+                    "in the scenario's own units)", "unit: percent",
+                    options=("percent", "share", "index", "amount")),
         "min": _num("lowest value", "min: 0", None, None),
         "max": _num("highest value (above `min`)", "max: 200", None, None),
         "initial": _num("value on the start date, between `min` and `max`", "initial: 145",
@@ -86,6 +87,11 @@ LEVER = Key(
                            "restrictive: low", options=("high", "low"), default="high"),
         "speed": _num("share of an ordered change that takes effect per day (1: at once)",
                       "speed: 0.06", 0.001, 1.0, default=1.0),
+        "horizon_days": _num("makes it a commitment (an amount to deliver, such as purchases): "
+                             "the days over which an agreed amount is due. Its value is the "
+                             "amount delivered so far, which never falls; give `restrictive: "
+                             "low` (0: an ordinary lever)", "horizon_days: 365", 0, 3650,
+                             default=0, integer=True),
         "source": Key("text", "document and quote the initial value comes from (give this or "
                       "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\""),
         "assumption": Key("text", "why the initial value was chosen, when no document gives it",
@@ -672,13 +678,17 @@ def _lever(c: _Checker, actor: str, name: str, spec: dict, path: tuple) -> Lever
     if ("source" in spec) == ("assumption" in spec):
         raise c.fail(path, "each lever says where its initial value comes from: give exactly one "
                      "of `source` (document and quote) or `assumption` (why this value)")
+    if spec.get("horizon_days") and spec.get("restrictive", "high") != "low":
+        raise c.fail((*path, "restrictive"), "a commitment lever (`horizon_days`) restricts when "
+                     "little is delivered: give `restrictive: low`")
     origin = (f"source: {spec['source']}" if "source" in spec
               else f"assumption: {spec['assumption']}")
     return LeverSpec(
         id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
         unit=spec["unit"], min=low, max=high, initial=initial,
         restrictive=spec.get("restrictive", _default(LEVER, "restrictive")),
-        speed=spec.get("speed", _default(LEVER, "speed")), source=origin)
+        speed=spec.get("speed", _default(LEVER, "speed")), source=origin,
+        horizon_days=int(spec.get("horizon_days", 0)))
 
 
 def _weights(c: _Checker, spec: dict, path: tuple, valid: set[str], what: str) -> dict:

@@ -304,7 +304,7 @@ def lever_chart(model: NegotiationModel, band: dict | None = None) -> Figure:
                                 label="unmodified scenario, 10-90 %")
             ax.plot(cols["date"], cols[lever.id], color=colour, lw=3, label="this run")
             ax.set_title(lever.label, loc="left", color=colour, fontweight="bold")
-            ax.set_ylabel({"percent": "%", "share": "share", "index": "index"}[lever.unit])
+            ax.set_ylabel({"percent": "%"}.get(lever.unit, lever.unit))
             mark_meetings(ax, scenario, labels=False)
             _today(ax, model)
             overlay_record(ax, observations(), lever.id)

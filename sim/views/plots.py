@@ -115,7 +115,7 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
             span = lever.max - lever.min
             ax.set_ylim(lever.min - 0.05 * span, lever.max + 0.05 * span)
             ax.set_title(lever.label, loc="left")
-            ax.set_ylabel({"percent": "%", "share": "share", "index": "index"}[lever.unit])
+            ax.set_ylabel({"percent": "%"}.get(lever.unit, lever.unit))
             mark_meetings(ax, scenario)
             overlay_record(ax, observations, lever.id)
             ax.legend(loc="lower left", frameon=False)
