@@ -14,6 +14,8 @@ import statistics
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from sim.engine import clock
 from sim.engine.coercion import Threat
 from sim.engine.model import NegotiationModel
@@ -92,12 +94,15 @@ def test_without_london_a_snapback_ends_escalating():
 
 
 def test_both_sides_take_measures_when_the_us_is_hawkish():
+    """Geneva binds both of China's levers; it still escalates, by halting its implementation."""
     scenario = load_scenario(SCENARIOS / "hawkish_us.yaml")
-    actors = set()
+    actors, halts = set(), 0
     for seed in range(1, 13):
-        actors |= {e["actor"] for e in run_once(scenario, seed=seed).events
-                   if e["kind"] == "measure"}
-    assert actors == {"us", "china"}
+        measures = [e for e in run_once(scenario, seed=seed).events if e["kind"] == "measure"]
+        actors |= {e["actor"] for e in measures}
+        halts += any(e["actor"] == "china" and "halts its implementation" in e["why"]
+                     for e in measures)
+    assert actors == {"us", "china"} and halts > 0
 
 
 def test_a_deal_suspends_a_pending_threat_and_a_lapse_brings_it_back():
@@ -156,3 +161,56 @@ def test_a_commitment_is_delivered_at_its_pace_up_to_a_ceiling_of_compliance():
         model.step()
         assert purchases.value <= min(day * pace, 60.0) + 1e-9  # its pace, and a ceiling
     assert purchases.value > 59.0  # a side that complies at 0.6 delivers 60 % of the amount
+
+
+def test_signing_and_entry_into_force_are_separate_dates():
+    def change(data):
+        summit = next(m for m in data["meetings"] if m["name"] == "summit")
+        summit.update({"signing_days": 10, "in_force_days": 5})
+    scenario = _variant("escalation_from_peace", change)
+    signed = 0
+    for seed in range(1, 41):
+        model = NegotiationModel(scenario, seed=seed).run_to_end()
+        principle = [e for e in model.entries if e.kind == "agreement in principle"]
+        if not principle:
+            continue
+        signed += 1
+        signing = next(e for e in model.entries if e.kind == "agreement")
+        assert signing.day == principle[0].day + 10 and "in force from" in signing.why
+        assert model.columns["demander.tariff"][principle[0].day + 14] >= \
+            model.columns["demander.tariff"][principle[0].day]  # nothing eased before in force
+    assert signed > 0
+
+
+def test_linkage_waits_for_verified_delivery():
+    """With full linkage and a long verification lag, the US eases its tariff only as far as
+    China's licences had been seen to move: much less in the first weeks after Geneva."""
+    def linked(data):
+        data["actors"]["us"]["behaviour"].update({"linkage": 1.0, "verification_days": 21})
+    plain = run_once(load_scenario(SCENARIOS / "baseline.yaml"), seed=4)
+    tied = run_once(_variant("baseline", linked), seed=4)
+    i = plain.columns["date"].index(dt.date(2025, 5, 20))
+    assert tied.columns["us.tariff_on_china"][i] > plain.columns["us.tariff_on_china"][i] + 30
+
+
+@pytest.mark.parametrize("cost", [0.5, 1.0])
+def test_a_threat_at_its_deadline_is_carried_out_or_costs_at_home(cost):
+    """A public threat is carried out or dropped at a domestic cost; with the full audience cost
+    backing down is never worth it (the threat is credible)."""
+    def change(data):
+        data["meetings"] = []
+        data["actors"]["demander"]["behaviour"].update({"audience_cost": cost})
+    for seed in range(1, 9):
+        model = NegotiationModel(_variant("escalation_from_peace", change), seed=seed)
+        model.step()
+        n = model.negotiators["demander"]
+        model.threats.append(Threat("demander", "demander.tariff", 50.0, 1, 2, n.demand_gap()))
+        n.threats_issued += 1
+        model.step()
+        kinds = [e.kind for e in model.entries]
+        if "measure" in kinds:
+            assert n.credibility == 2 / 3 and model.levers["demander.tariff"].value == 50.0
+        else:
+            assert cost < 1.0
+            assert "threat withdrawn" in kinds and n.credibility == 1 / 3
+            assert n.audience > 0.4 and n.pressure >= n.audience

@@ -47,14 +47,7 @@ class Talks:
             model.log(None, "no agreement", f"{spec.label} ends without agreement: "
                       f"{outcome.reason}", meeting=spec.name, news=-0.3)
             return True
-        if spec.signing_days:
-            day = model.day + spec.signing_days
-            model.signings.append(Signing(day, spec, outcome.package))
-            model.log(None, "agreement in principle", f"{spec.label}: agreed in principle, to "
-                      f"be signed on {model.date_of(day)}: {model.describe(outcome.package)}",
-                      meeting=spec.name, news=0.2)
-            return True
-        model.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
+        conclude(model, spec, outcome)
         return True
 
     def opening_order(self, model: NegotiationModel) -> list[Negotiator]:
@@ -64,6 +57,19 @@ class Talks:
         else:
             first = model.random.choice(names)
         return [model.negotiators[first], model.negotiators[model.spec.other(first)]]
+
+
+def conclude(model: NegotiationModel, spec: MeetingSpec, outcome: Outcome) -> None:
+    """Sign agreed terms at the table, or agree them in principle and sign them later."""
+    if spec.signing_days:
+        day = model.day + spec.signing_days
+        model.signings.append(Signing(day, spec, outcome.package))
+        model.last_call_day, model.freeze_until = model.day, day  # measures wait for the signing
+        model.log(None, "agreement in principle", f"{spec.label}: agreed in principle, to be "
+                  f"signed on {model.date_of(day)}: {model.describe(outcome.package)}",
+                  meeting=spec.name, news=0.2)
+        return
+    model.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
 
 
 def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator]) -> Outcome:
@@ -163,7 +169,7 @@ class Summit(LeadersCall):
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
         outcome = bargain(model, self.spec, [caller, caller.other])
         if outcome.agreed:
-            model.sign(self.spec.name, outcome.package, self.spec.label, self.spec.in_force_days)
+            conclude(model, self.spec, outcome)
         else:
             model.log(None, "no agreement", f"{self.spec.label} ends without terms: "
                       f"{outcome.reason}", meeting=self.spec.name, news=-0.1)
