@@ -214,3 +214,15 @@ def test_a_threat_at_its_deadline_is_carried_out_or_costs_at_home(cost):
             assert cost < 1.0
             assert "threat withdrawn" in kinds and n.credibility == 1 / 3
             assert n.audience > 0.4 and n.pressure >= n.audience
+
+
+def test_a_side_that_wants_more_asks_for_review_talks_at_expiry():
+    scenario = load_scenario(SCENARIOS / "escalation_from_peace.yaml")
+    reviews = 0
+    for seed in range(1, 41):
+        entries = NegotiationModel(scenario, seed=seed).run_to_end().entries
+        ends = [e for e in entries if e.kind in ("extension", "lapse")]
+        if any("wants more" in e.why for e in ends):
+            reviews += 1
+            assert any(e.meeting == "summit_review" for e in entries)  # the talks were held
+    assert reviews > 0
