@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from sim.errors import RecordError
-from sim.record.documents import (
-    CONTEXT,
-    DEFAULT_PATH,
-    KNOWN_QUANTITIES,
-)
+from sim.record.documents import CONTEXT, DEFAULT_PATH, STATUS
 from sim.record.reader import load_record
 from sim.record.show import format_table, to_json
 
@@ -61,7 +59,7 @@ def test_shipped_record_loads_from_the_default_path(record):
 def test_enough_scorable_observations(record):
     scorable = record.scorable()
     assert len(scorable) >= 15
-    assert all(o.quantity in KNOWN_QUANTITIES for o in scorable)
+    assert all(o.quantity in {*record.quantities, STATUS} for o in scorable)
     assert any(o.quantity == CONTEXT for o in record.observations)
 
 
@@ -138,14 +136,75 @@ def test_a_minimal_record_loads(tmp_path):
     assert record.moves == () and record.conflicts == ()
 
 
-def test_extra_quantities_are_accepted_only_when_passed(tmp_path):
+def test_a_record_without_a_quantities_list_is_checked_against_the_names_passed(tmp_path):
     text = (BAD / "unknown_key.yaml").read_text().replace("quantitiy: us.tariff_on_china",
                                                           "quantity: us.port_fees")
     (tmp_path / "extra.yaml").write_text(text)
     with pytest.raises(RecordError, match="unknown quantity `us.port_fees`"):
-        load_record(tmp_path / "extra.yaml")
+        load_record(tmp_path / "extra.yaml", quantities={"us.tariff_on_china"})
     record = load_record(tmp_path / "extra.yaml", quantities={"us.port_fees"})
     assert record.observations[0].quantity == "us.port_fees"
+    # with nothing to check against, any well-formed name is read (and left unscored by a run
+    # that lacks the column)
+    assert load_record(tmp_path / "extra.yaml").scored_quantities() == ["us.port_fees"]
+
+
+def test_a_declared_quantities_list_is_what_observations_may_name(tmp_path):
+    text = (BAD / "unknown_quantity.yaml").read_text().replace("us.tarif_on_china",
+                                                               "us.tariff_on_china")
+    (tmp_path / "ok.yaml").write_text(text)
+    record = load_record(tmp_path / "ok.yaml", quantities={"something.else"})
+    assert list(record.quantities) == ["us.tariff_on_china"]
+    assert record.quantities["us.tariff_on_china"].unit == "%"
+    assert record.scored_quantities() == ["us.tariff_on_china"]
+
+
+@pytest.mark.parametrize(("yaml_text", "fragment"), [
+    ("quantities: {status: {description: words}}", "`status` is built in"),
+    ("quantities: {Tariff: {description: x}}", "`Tariff` is not a quantity name"),
+    ("quantities: {a.b: {unit: x}}", "missing key `description`"),
+    ("quantities: []", "expected a mapping of quantity names"),
+])
+def test_bad_quantities_sections_are_located_errors(tmp_path, yaml_text, fragment):
+    text = (BAD / "unknown_quantity.yaml").read_text().split("quantities:")[0] + yaml_text + "\n"
+    (tmp_path / "bad.yaml").write_text(text)
+    with pytest.raises(RecordError, match=fragment) as caught:
+        load_record(tmp_path / "bad.yaml")
+    assert caught.value.line is not None
+
+
+def test_a_document_needs_a_file_or_an_address(tmp_path):
+    text = (BAD / "unknown_key.yaml").read_text().replace("quantitiy", "quantity")
+    (tmp_path / "nofile.yaml").write_text(text.replace("file: 000_a.txt, ", ""))
+    with pytest.raises(RecordError, match="give the document's `file` or its `url`"):
+        load_record(tmp_path / "nofile.yaml")
+    (tmp_path / "url.yaml").write_text(text.replace("file: 000_a.txt", "url: https://example.org/a"))
+    record = load_record(tmp_path / "url.yaml")
+    assert record.documents["000"].source == "https://example.org/a"
+
+
+def test_the_record_code_names_no_side_lever_or_year():
+    """Scenario = data: which quantities a record scores comes from the record, not from code."""
+    words = ["china", "chinese", "us.", "geneva", "london", "tariff", "rare_earth", "2025", "2018"]
+    for path in sorted((REPO / "sim" / "record").glob("*.py")):
+        text = _code_words(path)
+        for word in words:
+            assert not re.search(rf"\b{re.escape(word)}", text), \
+                f"sim/record/{path.name} names `{word}`"
+
+
+def _code_words(path: Path) -> str:
+    """Identifiers and string literals of a module, without its docstrings and comments."""
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    words = [node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+             else node.value for node in ast.walk(tree)
+             if isinstance(node, ast.Name | ast.Attribute)
+             or (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                 and id(node) not in docstrings)]
+    return " ".join(words).lower()
 
 
 def test_format_table_groups_by_date(record):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 def register(sub) -> None:
     record = sub.add_parser("record", help="show the documented record",
-                            description="The observations taken from the five news documents, "
-                            "grouped by date, with their sources and quotes.")
+                            description="A documented record (default: the shipped one): the "
+                            "quantities it scores, its observations grouped by date with their "
+                            "sources and quotes, its moves, documents and conflicts.")
     record.add_argument("--json", action="store_true", help="print a JSON list instead")
     record.add_argument("--file", type=Path, help="another record file")
     record.set_defaults(handler=cmd_record)

@@ -2,29 +2,27 @@
 
 The record is read for comparison only; the model never imports this module. ``load_record`` reads
 and checks the YAML file (every mistake is a ``RecordError`` naming its line); ``sim.record.show``
-shows it.
+shows it. Nothing here names an episode, a side or a lever: the quantities a record scores are
+declared in the record itself (its ``quantities:`` section) or, failing that, by the caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.engine.model import STATUSES as ENGINE_STATUSES
 from sim.scenario.bundled import default_record_path
 
 DEFAULT_PATH = default_record_path()
 
 STATUS = "status"
 CONTEXT = "context"
-NUMERIC_QUANTITIES = frozenset({
-    "us.tariff_on_china", "china.tariff_on_us", "china.rare_earth_licensing",
-    "us.chip_controls", "us.visa_restrictions", "us.trust", "china.trust",
-    "us.pressure", "china.pressure", "us.stock_market",
-})
-KNOWN_QUANTITIES = NUMERIC_QUANTITIES | {STATUS}
-STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
+BUILT_IN_QUANTITIES = frozenset({STATUS, CONTEXT})  # every record may use these two
+# A record may use the talks-status words the engine produces (one list, kept by the engine).
+STATUSES: tuple[str, ...] = ENGINE_STATUSES
 CONFIDENCES = ("high", "medium", "low")
 DIRECTIONS = ("up", "down", "flat")
 MOVE_DIRECTIONS = ("up", "down")
@@ -34,27 +32,47 @@ KINDS = ("value", "level", "direction", "status")
 MAX_QUOTE = 240
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_DOC_KEYS = ({"file", "headline"}, {"headline_is_description", "notes"})
+_QUANTITY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+_DOC_KEYS = ({"headline"}, {"file", "url", "headline_is_description", "notes"})
+_QUANTITY_KEYS = ({"description"}, {"unit"})
 _OBS_KEYS = ({"id", "quantity", "doc", "quote", "confidence"},
              {"date", "from", "to", *KINDS, "tolerance", "min_change", "unit", "weight", "note",
-              "also"})
+              "also", "assumption"})
 _MOVE_KEYS = ({"id", "quantity", "direction", "window", "timing_tolerance_days", "doc", "quote",
                "confidence"},
-              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note"})
+              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note",
+               "assumption"})
 _CONFLICT_KEYS = ({"id", "kind", "docs", "quotes", "what", "how_handled"}, set())
 _TOP_KEYS = ({"documents", "observations"},
-             {"title", "description", "moves", "conflicts", "notes"})
+             {"title", "description", "quantities", "moves", "conflicts", "notes"})
 
 
 @dataclass(frozen=True)
 class Document:
-    """One source document: its id (the file's 3-digit prefix), file name and headline."""
+    """One source document: its id, where it is (a local ``file`` or a public ``url``, or both)
+    and its headline."""
 
     id: str
     file: str
     headline: str
     headline_is_description: bool = False
     notes: str = ""
+    url: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where to read it: the file name, else the address."""
+        return self.file or self.url
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A quantity the record scores (a timeline column a scenario must provide), with its unit
+    and what it means."""
+
+    name: str
+    description: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,7 @@ class Observation:
     weight: float = 1.0
     note: str = ""
     also: tuple[tuple[str, str], ...] = ()  # further (doc, quote) pairs saying the same
+    assumption: bool = False  # not (fully) read in the source: a fact to check
 
     @property
     def is_range(self) -> bool:
@@ -134,6 +153,7 @@ class Move:
     span_days: int | None = None
     search_days: int | None = None
     note: str = ""
+    assumption: bool = False  # not (fully) read in the source: a fact to check
 
     def window_text(self) -> str:
         end = "" if self.start == self.end else f" to {self.end.isoformat()}"
@@ -169,6 +189,7 @@ class Record:
     conflicts: tuple[Conflict, ...] = ()
     notes: tuple[str, ...] = ()
     description: str = ""
+    quantities: dict[str, Quantity] = field(default_factory=dict)  # as declared, maybe empty
 
     def headline(self, doc_id: str) -> str:
         return self.documents[doc_id].headline
@@ -176,3 +197,10 @@ class Record:
     def scorable(self) -> list[Observation]:
         """Observations that a run can hit or miss (everything but context)."""
         return [o for o in self.observations if not o.is_context]
+
+    def scored_quantities(self) -> list[str]:
+        """The timeline columns a run needs to be scored on everything: the declared quantities,
+        else those the observations and moves use, plus ``status`` when a status is recorded."""
+        used = {o.quantity for o in self.scorable()} | {m.quantity for m in self.moves}
+        numeric = list(self.quantities) or sorted(used - BUILT_IN_QUANTITIES)
+        return numeric + ([STATUS] if STATUS in used else [])

@@ -28,4 +28,9 @@ def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
     obs = scorecard.score_observations(rec, columns)
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)
-    return Fit(list(rec.observations), obs, moves, summary, scorecard.format_summary(summary))
+    text = scorecard.format_summary(summary)
+    missing = [q for q in rec.scored_quantities() if q not in columns]
+    if missing:  # say why observations went unscored, so a new scenario's author can add them
+        text += (f"\nnot scored: the record scores {', '.join(missing)}, which this run does "
+                 "not provide")
+    return Fit(list(rec.observations), obs, moves, summary, text)

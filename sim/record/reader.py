@@ -12,7 +12,10 @@ from sim.record.documents import (
     _ID,
     _MOVE_KEYS,
     _OBS_KEYS,
+    _QUANTITY,
+    _QUANTITY_KEYS,
     _TOP_KEYS,
+    BUILT_IN_QUANTITIES,
     CONFIDENCES,
     CONFLICT_KINDS,
     CONTEXT,
@@ -21,13 +24,13 @@ from sim.record.documents import (
     KINDS,
     MAX_QUOTE,
     MOVE_DIRECTIONS,
-    NUMERIC_QUANTITIES,
     STATUS,
     STATUSES,
     Conflict,
     Document,
     Move,
     Observation,
+    Quantity,
     Record,
 )
 from sim.scenario.yamlio import YamlDoc, as_date, load_yaml
@@ -37,8 +40,11 @@ def load_record(path: str | Path | None = None, *,
                 quantities: set[str] | frozenset[str] | None = None) -> Record:
     """Read and check the record at ``path`` (default: the shipped record).
 
-    Quantity names must be in ``KNOWN_QUANTITIES``, ``context``, or ``quantities`` (for example a
-    scenario's column names) when given. Any mistake raises ``RecordError`` with its line.
+    Observations and moves may name ``status``, ``context`` and the quantities the record declares
+    in its ``quantities:`` section. A record that declares none is checked against ``quantities``
+    (for example a scenario's column names) when given, else any well-formed name is accepted
+    (a run without that column leaves the observation unscored). Any mistake raises
+    ``RecordError`` with its line.
     """
     doc = load_yaml(DEFAULT_PATH if path is None else path, RecordError)
     return _Reader(doc, quantities).record()
@@ -49,7 +55,8 @@ class _Reader:
 
     def __init__(self, doc: YamlDoc, quantities: set[str] | frozenset[str] | None):
         self.doc = doc
-        self.numeric = NUMERIC_QUANTITIES | (set(quantities or ()) - {STATUS, CONTEXT})
+        # None: accept any well-formed name (no declaration and no columns to check against)
+        self.numeric = None if quantities is None else set(quantities) - BUILT_IN_QUANTITIES
         self.documents: dict[str, Document] = {}
         self.ids: dict[str, tuple] = {}
 
@@ -135,11 +142,37 @@ class _Reader:
         return quote
 
     def quantity(self, path: tuple, value: object) -> str:
-        known = self.numeric | {STATUS, CONTEXT}
+        if self.numeric is None:
+            if isinstance(value, str) and _QUANTITY.fullmatch(value):
+                return value
+            raise self.fail(path, f"`{value}` is not a quantity name (lower-case words joined by "
+                            "dots, e.g. `side.lever`)")
+        known = self.numeric | BUILT_IN_QUANTITIES
         if not isinstance(value, str) or value not in known:
             hint = did_you_mean(value, sorted(known))
             raise self.fail(path, f"unknown quantity `{value}`{hint}")
         return value  # type: ignore[return-value]
+
+    def declared(self, raw: object) -> dict[str, Quantity]:
+        """The ``quantities:`` section: name -> {description, unit}; it replaces any names given
+        by the caller as the set observations may use."""
+        path = ("quantities",)
+        if not isinstance(raw, dict) or not raw:
+            raise self.fail(path, "expected a mapping of quantity names to {description, unit}")
+        out = {}
+        for name, value in raw.items():
+            here = (*path, name)
+            if not isinstance(name, str) or not _QUANTITY.fullmatch(name):
+                raise self.fail(here, f"`{name}` is not a quantity name (lower-case words joined "
+                                "by dots, e.g. `side.lever`)")
+            if name in BUILT_IN_QUANTITIES:
+                raise self.fail(here, f"`{name}` is built in; list only numeric quantities")
+            item = self.mapping(here, value, _QUANTITY_KEYS)
+            unit = self.text((*here, "unit"), item["unit"]) if "unit" in item else ""
+            out[name] = Quantity(name, self.text((*here, "description"), item["description"]),
+                                 unit)
+        self.numeric = set(out)
+        return out
 
     def span(self, path: tuple, raw: dict, one: str | None = "date") -> tuple[dt.date, dt.date]:
         """A single ``date`` or a ``from``/``to`` pair, as (start, end)."""
@@ -163,6 +196,7 @@ class _Reader:
             raise self.fail(("documents",), "expected a mapping of document ids to documents")
         for key, value in raw["documents"].items():
             self.documents[key] = self.document(("documents", key), key, value)
+        quantities = self.declared(raw["quantities"]) if "quantities" in raw else {}
         obs = [self.observation(("observations", i), o)
                for i, o in enumerate(self.items(("observations",), raw["observations"]))]
         moves = [self.move(("moves", i), m)
@@ -173,19 +207,27 @@ class _Reader:
                  for i, n in enumerate(self.items(("notes",), raw.get("notes", [])))]
         return Record(self.doc.file, str(raw.get("title", "")).strip(), self.documents, tuple(obs),
                       tuple(moves), tuple(conflicts), tuple(notes),
-                      str(raw.get("description", "")).strip())
+                      str(raw.get("description", "")).strip(), quantities)
 
     def document(self, path: tuple, key: object, value: object) -> Document:
         if not isinstance(key, str):
             raise self.fail(path, "document ids are text: write each id in quotes, e.g. `\"000\":`")
         raw = self.mapping(path, value, _DOC_KEYS)
-        flag = raw.get("headline_is_description", False)
-        if not isinstance(flag, bool):
-            raise self.fail((*path, "headline_is_description"),
-                            f"expected true or false, found {_describe(flag)}")
+        if "file" not in raw and "url" not in raw:
+            raise self.fail(path, "give the document's `file` or its `url` (or both)")
+        flag = self.flag((*path, "headline_is_description"), raw.get("headline_is_description"))
         notes = self.text((*path, "notes"), raw["notes"]) if "notes" in raw else ""
-        return Document(key, self.text((*path, "file"), raw["file"]),
-                        self.text((*path, "headline"), raw["headline"]), flag, notes)
+        file = self.text((*path, "file"), raw["file"]) if "file" in raw else ""
+        url = self.text((*path, "url"), raw["url"]) if "url" in raw else ""
+        return Document(key, file, self.text((*path, "headline"), raw["headline"]), flag, notes,
+                        url)
+
+    def flag(self, path: tuple, value: object) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, found {_describe(value)}")
+        return value
 
     def observation(self, path: tuple, value: object) -> Observation:
         raw = self.mapping(path, value, _OBS_KEYS)
@@ -199,6 +241,7 @@ class _Reader:
             note=self.text((*path, "note"), raw["note"]) if "note" in raw else "",
             weight=self.number((*path, "weight"), raw.get("weight", 1), positive=True),
             also=self.also((*path, "also"), raw.get("also", [])),
+            assumption=self.flag((*path, "assumption"), raw.get("assumption")),
         )
         fields["start"], fields["end"] = self.span(path, raw)
         fields.update(self.expectation(path, raw, fields["quantity"]))
@@ -273,6 +316,7 @@ class _Reader:
             quote=self.quote((*path, "quote"), raw["quote"]),
             confidence=self.choice((*path, "confidence"), raw["confidence"], CONFIDENCES),
             note=self.text((*path, "note"), raw["note"]) if "note" in raw else "",
+            assumption=self.flag((*path, "assumption"), raw.get("assumption")),
             **self.move_size(path, raw), **self.move_search(path, raw))
 
     def move_size(self, path: tuple, raw: dict) -> dict:

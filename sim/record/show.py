@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sim.record.documents import Observation, Record
+from sim.record.documents import Move, Observation, Record
 
 
 def _shorten(text: str, width: int) -> str:
@@ -18,12 +18,22 @@ def _columns(rows: list[list[str]], indent: str = "  ") -> list[str]:
             for r in rows]
 
 
+def _confidence(item: Observation | Move) -> str:
+    """The confidence, flagged when the fact is an assumption still to be checked."""
+    return item.confidence + (" (assumed)" if item.assumption else "")
+
+
 def format_table(record: Record, quote_width: int = 60) -> str:
-    """The record as text: observations grouped by date, then moves, documents and conflicts."""
+    """The record as text: quantities, observations grouped by date, then moves, documents and
+    conflicts."""
     observations = sorted(record.observations, key=lambda o: (o.start, o.end, o.id))
-    rows = _columns([[o.quantity, _shorten(o.expected_text(), 24), o.doc, o.confidence,
+    rows = _columns([[o.quantity, _shorten(o.expected_text(), 24), o.doc, _confidence(o),
                       f"“{_shorten(o.quote, quote_width)}”"] for o in observations])
     lines, last = [record.title or "Documented record"], ""
+    if record.quantities:
+        lines += ["", "Quantities a scenario must provide to be scored (and `status`)"]
+        lines += _columns([[q.name, q.unit or "-", q.description]
+                           for q in record.quantities.values()])
     for obs, row in zip(observations, rows, strict=True):
         if obs.date_text() != last:
             last = obs.date_text()
@@ -31,11 +41,17 @@ def format_table(record: Record, quote_width: int = 60) -> str:
         lines.append(row)
     if record.moves:
         lines += ["", "Moves"]
-        lines += _columns([[m.window_text(), m.quantity, m.expected_text(), m.doc, m.confidence,
-                            m.id] for m in sorted(record.moves, key=lambda m: (m.start, m.id))])
+        lines += _columns([[m.window_text(), m.quantity, m.expected_text(), m.doc,
+                            _confidence(m), m.id]
+                           for m in sorted(record.moves, key=lambda m: (m.start, m.id))])
     lines += ["", "Documents"]
-    lines += _columns([[d.id, d.file, ("(description) " if d.headline_is_description else "")
-                        + d.headline] for d in record.documents.values()])
+    files = any(d.file for d in record.documents.values())  # no file column for web sources
+    lines += _columns([[d.id, *([d.file or "-"] if files else []),
+                        ("(description) " if d.headline_is_description else "") + d.headline]
+                       for d in record.documents.values()])
+    urls = [[d.id, d.url] for d in record.documents.values() if d.url]
+    if urls:
+        lines += ["", "Where to read them"] + _columns(urls)
     if record.conflicts:
         lines += ["", f"Conflicts and spliced text ({len(record.conflicts)}; see {record.file})"]
         lines += _columns([[c.id, c.kind, ",".join(c.docs)] for c in record.conflicts])
@@ -63,6 +79,7 @@ def _observation_json(record: Record, obs: Observation) -> dict:
         "confidence": obs.confidence,
         "weight": obs.weight,
         "note": obs.note or None,
+        "assumption": obs.assumption,
     }
 
 

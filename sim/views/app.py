@@ -49,6 +49,7 @@ from sim.engine.model import NegotiationModel  # noqa: E402
 from sim.errors import UserError  # noqa: E402
 from sim.scenario.bundled import scenarios_dir  # noqa: E402
 from sim.scenario.language import Scenario, apply_overrides, load_scenario  # noqa: E402
+from sim.views.date_axes import date_tick_labels  # noqa: E402
 from sim.views.plots import (  # noqa: E402
     STATUS_COLOURS,
     STYLE,
@@ -267,10 +268,10 @@ def _dates(scenario: Scenario) -> list[dt.date]:
 
 @lru_cache(maxsize=16)
 def _ticks(start: dt.date, end: dt.date) -> tuple[list, list]:
-    """Month starts as fixed ticks: matplotlib's date locators cost ~0.3 s a figure."""
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    months = [d for d in days if d.day == 1]
-    return list(mdates.date2num(months)), [f"{d:%d %b}" for d in months]
+    """Month starts as fixed ticks (every few months, with years, on long runs): matplotlib's
+    date locators cost ~0.3 s a figure."""
+    months, labels = date_tick_labels(start, end, most=4)  # the page's panels are narrow
+    return list(mdates.date2num(months)), labels
 
 
 def _date_axis(ax, scenario: Scenario) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
+from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
 RECORD_COLOUR = "#222222"
@@ -87,12 +87,6 @@ def overlay_record(ax, observations: Iterable, quantity: str) -> None:
         labelled = True
 
 
-def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=0))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-
-
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
                  band: dict[str, tuple[list, list]] | None = None) -> Figure:
     """One panel per lever, each side in its colour, meetings marked, the record overlaid.
@@ -119,7 +113,7 @@ def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
             mark_meetings(ax, scenario)
             overlay_record(ax, observations, lever.id)
             ax.legend(loc="lower left", frameon=False)
-            _date_axis(ax)
+            _date_axis(ax, columns["date"])
         for ax in list(axes.flat)[len(levers):]:
             ax.set_visible(False)
         fig.suptitle(f"{scenario.title}: levers", fontsize=16)
@@ -157,7 +151,8 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
         _status_strip(axes[3], columns, observations)
         for ax in axes:
             mark_meetings(ax, scenario, labels=ax is axes[0])
-        _date_axis(axes[3])
+        # the status strip's last block covers the whole last day
+        _date_axis(axes[3], [dates[0], dates[-1] + dt.timedelta(days=1)])
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
@@ -166,8 +161,12 @@ def _status_strip(ax, columns: dict[str, list], observations) -> None:
     """The talks status as coloured blocks, documented statuses as labelled brackets above."""
     dates, status = columns["date"], columns["status"]
     one = dt.timedelta(days=1)
-    for d, s in zip(dates, status, strict=True):
-        ax.axvspan(d, d + one, 0, 0.6, color=STATUS_COLOURS.get(s, "#999999"), lw=0)
+    start = 0
+    for k in range(1, len(status) + 1):  # one block per spell of the same status, not per day
+        if k == len(status) or status[k] != status[start]:
+            ax.axvspan(dates[start], dates[k - 1] + one, 0, 0.6,
+                       color=STATUS_COLOURS.get(status[start], "#999999"), lw=0)
+            start = k
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
     shown = [o for o in observations if o.quantity == "status" and o.status]
@@ -273,11 +272,18 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
             if panel.get("quantity"):
                 overlay_record(ax, observations, panel["quantity"])
             ax.legend(loc="lower left", frameon=False)
-            _date_axis(ax)
+            _date_axis(ax, _panel_dates(panels))
         for ax in list(axes.flat)[len(panels):]:
             ax.set_visible(False)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
+
+
+def _panel_dates(panels: list[dict]) -> list:
+    """The first and last day over every series of the panels."""
+    firsts = [s["dates"][0] for p in panels for s in p["series"] if len(s["dates"])]
+    lasts = [s["dates"][-1] for p in panels for s in p["series"] if len(s["dates"])]
+    return [min(firsts), max(lasts)] if firsts else []
 
 
 def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
@@ -294,6 +300,6 @@ def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario
         mark_meetings(ax, scenario)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
                   frameon=False)
-        _date_axis(ax)
+        _date_axis(ax, dates)
         ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig
