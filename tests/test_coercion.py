@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import clock
+from sim.engine import clock, coercion
 from sim.engine.coercion import Threat
 from sim.engine.model import NegotiationModel
 from sim.experiments.runs import run_once
@@ -59,9 +59,9 @@ def test_escalation_rises_with_resolve():
 
 
 def test_escalation_falls_with_sensitivity_to_own_pain():
-    calm, touchy = escalations(0.5, 0.2), escalations(0.5, 1.0)
+    calm, touchy = escalations(0.5, 0.0), escalations(0.5, 1.0)
     diff, se = _paired(touchy, calm)
-    print(f"\nescalation share: sensitivity 0.2 -> {statistics.mean(calm):.2f}, sensitivity 1.0 "
+    print(f"\nescalation share: sensitivity 0 -> {statistics.mean(calm):.2f}, sensitivity 1.0 "
           f"-> {statistics.mean(touchy):.2f} (difference {diff:.2f}, SE {se:.3f})")
     assert se > 0 and diff >= 4 * se
 
@@ -226,3 +226,24 @@ def test_a_side_that_wants_more_asks_for_review_talks_at_expiry():
             reviews += 1
             assert any(e.meeting == "summit_review" for e in entries)  # the talks were held
     assert reviews > 0
+
+
+def test_belief_in_retaliation_is_learnt_from_answers_to_past_measures():
+    """The demander learns from what the target did after its measures: answered measures raise
+    its expected retaliation, unanswered ones lower it."""
+    def change(data, restraint):
+        data["meetings"] = []
+        data["actors"]["target"]["behaviour"].update({"restraint": restraint, "reciprocity": 1.0})
+    beliefs = {}
+    for restraint in (0.0, 1.0):
+        model = NegotiationModel(_variant("escalation_from_peace",
+                                          lambda d, r=restraint: change(d, r)), seed=1)
+        n = model.negotiators["demander"]
+        tariff = model.levers["demander.tariff"]
+        for _ in range(4):  # four measures, a month apart
+            model.step()
+            coercion.impose(model, n, tariff, tariff.value + 10, "test")
+            for _ in range(30):
+                model.step()
+        beliefs[restraint] = n.expected_retaliation()
+    assert beliefs[0.0] > 0.75 and beliefs[1.0] < 0.25

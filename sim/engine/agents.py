@@ -26,6 +26,7 @@ DUE_DAYS = 7.0  # assumption: an agreed easing is due in a straight line over a 
 PATIENCE_DAYS = 28.0  # ...plus up to four more weeks for a fully patient observer
 GRIEVANCE_FLOOR = 0.15  # assumption: grievance below this never becomes a measure...
 GRIEVANCE_SPAN = 0.7  # ...and full restraint raises that threshold to 0.85
+RESPONSE_DAYS = 14  # assumption: a counter-measure within two weeks counts as retaliation
 
 
 class Negotiator(mesa.Agent):
@@ -57,6 +58,10 @@ class Negotiator(mesa.Agent):
         self.threats_issued = 0
         self.threats_carried = 0
         self.audience = 0.0  # domestic cost of a climb-down, fading (Fearon's audience cost)
+        # its belief that the other side retaliates, as counts of a Beta(1, 1) prior: learnt from
+        # what the other side did after its own past measures (costly signals, not words)
+        self.answered, self.unanswered = 1, 1
+        self.awaiting: int | None = None  # day of its own measure whose answer it awaits
         total = sum(spec.weight for spec in spec.constituencies) or 1.0
         # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
         self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
@@ -74,6 +79,8 @@ class Negotiator(mesa.Agent):
         its review days weigh escalating to gain leverage."""
         model = self.model
         agreement = model.agreement
+        if self.awaiting is not None:
+            self.learn()
         if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
@@ -82,6 +89,19 @@ class Negotiator(mesa.Agent):
         if review >= 1 and model.day - self.last_review_day >= review:
             self.last_review_day = model.day
             coercion.consider(model, self, f"{self.label}'s periodic review")
+
+    def learn(self) -> None:
+        """Did the other side answer its last measure? Update its belief in retaliation."""
+        if self.other.last_measure_day > self.awaiting:
+            self.answered += 1
+            self.awaiting = None
+        elif self.model.day - self.awaiting > RESPONSE_DAYS:
+            self.unanswered += 1
+            self.awaiting = None
+
+    def expected_retaliation(self) -> float:
+        """Its belief (the Beta mean) that the other side answers a measure with one of its own."""
+        return self.answered / (self.answered + self.unanswered)
 
     # --- what it knows about itself --------------------------------------------------------
     def demand_gap(self) -> float:

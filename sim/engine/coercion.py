@@ -1,15 +1,17 @@
 """Coercion: escalating to gain leverage, threats with deadlines, and what becomes of them.
 
 Schelling's compellence: a side with unmet demands may impose a cost on the other side to make it
-concede. At a decision point (a date the scenario gives, or its own periodic review) it weighs
-the expected gain (its unmet demands, times its resolve, times how much the other side minds the
-instrument) against the cost to its own constituencies (its pressure now plus the pain the
-measure would cause the groups that depend on its own lever, times its sensitivity to them) and
-the retaliation it expects. The balance is the chance it escalates. A side that gives notice
-(``threat_days``) announces the measure with a deadline; at the deadline the threat is suspended
-by a deal, withdrawn if the demands were met, postponed if talks are imminent, or carried out
-or dropped. Dropping a public threat costs the side at home (Fearon's audience cost) and lowers
-its credibility, which is the share of its threats it carried out.
+concede. At a decision point (a date the scenario gives, or its own periodic review) it weighs the
+expected gain (its unmet demands, times its resolve, times how much the other side minds the
+instrument) against the cost to its own constituencies (its pressure now plus the pain the measure
+would cause the groups that depend on its own lever, times its sensitivity to them) and the
+retaliation it expects (its belief, learnt from how the other side answered its past measures:
+Fearon's bargaining under uncertainty, where costly actions, not words, are the signals). The
+balance is the chance it escalates. A side that gives notice (``threat_days``) announces the
+measure with a deadline; at the deadline the threat is suspended by a deal, withdrawn if the
+demands were met, postponed if talks are imminent, or carried out or dropped. Dropping a public
+threat costs the side at home (Fearon's audience cost) and lowers its credibility, which is the
+share of its threats it carried out.
 """
 
 from __future__ import annotations
@@ -52,8 +54,7 @@ def weigh(model: NegotiationModel, n: Negotiator, lever: Lever, new_h: float
     top = max(wants.values(), default=0.0) or 1.0
     gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
     own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
-    other = n.other.behaviour  # assumption: a side's readiness to retaliate is known
-    retaliation = (RETALIATION_WEIGHT * other.reciprocity * (1.0 - other.restraint)
+    retaliation = (RETALIATION_WEIGHT * n.expected_retaliation()
                    * n.retaliation_exposure(model.agreement))
     score = max(0.0, min(1.0, gain - own - retaliation))
     why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}, cost at home "
@@ -105,6 +106,8 @@ def impose(model: NegotiationModel, n: Negotiator, lever: Lever, value: float, w
     step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
     lever.command(value)
     n.last_measure_day = model.day
+    if n.awaiting is None:
+        n.awaiting = model.day
     model.log(n.actor, "measure", f"{n.label} tightens {lever.spec.label} from "
               f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
               meeting=meeting, news=-step)
