@@ -247,3 +247,12 @@ def test_belief_in_retaliation_is_learnt_from_answers_to_past_measures():
                 model.step()
         beliefs[restraint] = n.expected_retaliation()
     assert beliefs[0.0] > 0.75 and beliefs[1.0] < 0.25
+
+
+def test_a_side_with_review_days_decides_on_its_own_calendar():
+    def change(data):
+        data["meetings"] = []
+        data["actors"]["demander"]["behaviour"].update({"review_days": 30, "resolve": 0.0})
+    model = NegotiationModel(_variant("escalation_from_peace", change), seed=1).run_to_end()
+    days = [e.day for e in model.entries if e.kind == "decision"]
+    assert days == list(range(30, model.day + 1, 30))  # every 30 days, each one logged
