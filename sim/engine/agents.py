@@ -104,9 +104,13 @@ class Negotiator(mesa.Agent):
         return self.answered / (self.answered + self.unanswered)
 
     # --- what it knows about itself --------------------------------------------------------
-    def demand_gap(self) -> float:
-        """Its unmet demands: the weighted restrictiveness of the levers it wants eased (0..1)."""
+    def demand_gap(self, promised: dict[str, float] | None = None) -> float:
+        """Its unmet demands: the weighted restrictiveness of the levers it wants eased (0..1);
+        with ``promised`` (lever id -> agreed value), as if those promises were delivered."""
         levers = self.model.levers
+        if promised:
+            return sum(w * (levers[k].spec.restrictiveness(promised[k]) if k in promised
+                            else levers[k].restrictiveness) for k, w in self._wants)
         return sum(w * levers[k].restrictiveness for k, w in self._wants)
 
     def resolve_share(self) -> float:

@@ -118,10 +118,10 @@ def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float
     if u_lapse > u_now:
         return "lapse", (f"{n.label} is better off with the measures back (worth {u_lapse:.3f} "
                          f"to it, against {u_now:.3f} with the terms)")
-    gap = n.demand_gap()
+    gap = n.demand_gap(model.agreement.terms)  # what the terms leave unmet once delivered
     if n.resolve_share() * gap > RENEGOTIATE_AT:
-        return "renegotiate", (f"{n.label} wants more: {100 * gap:.0f} % of its demands are "
-                               "unmet")
+        return "renegotiate", (f"{n.label} wants more: the terms leave {100 * gap:.0f} % of its "
+                               "demands unmet")
     return "extend", (f"{n.label} values the terms ({u_now:.3f}) above their lapse "
                       f"({u_lapse:.3f})")
 
@@ -139,7 +139,7 @@ def check_expiry(model: NegotiationModel) -> None:
         return do_lapse(model, a, lapse, choices[lapsing[0]][1], lapsing[0])
     asking = [a_ for a_, (c, _) in choices.items() if c == "renegotiate"]
     if asking:
-        outcome = model.review(a, asking[0], REVIEW_ROUNDS)
+        outcome = model.review(a, asking[0], REVIEW_ROUNDS, lapse)
         if outcome is None:
             return do_lapse(model, a, lapse, f"{choices[asking[0]][1]}, and the review talks "
                             "end without new terms", asking[0])

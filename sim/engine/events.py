@@ -72,11 +72,16 @@ def conclude(model: NegotiationModel, spec: MeetingSpec, outcome: Outcome) -> No
     model.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
 
 
-def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator]) -> Outcome:
-    """The rounds of offers on the meeting's agenda, logged offer by offer."""
+def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator],
+            fallback: dict[str, float] | None = None) -> Outcome:
+    """The rounds of offers on the meeting's agenda, logged offer by offer. ``fallback`` (lever
+    id -> value) is what happens without a deal when that differs from today (a lapse)."""
     agenda = list(spec.agenda) if spec.agenda else list(model.levers)
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
-    sides = [side(model, n, now) for n in order]
+    disagreement = dict(now)
+    for lever_id, value in (fallback or {}).items():
+        disagreement[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
+    sides = [side(model, n, now, disagreement) for n in order]
     outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds)
     for r in outcome.rounds:
         responder = model.negotiators[model.spec.other(r.proposer)]
@@ -90,24 +95,25 @@ def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator])
     return outcome
 
 
-def side(model: NegotiationModel, n: Negotiator, now: dict[str, float]) -> Side:
+def side(model: NegotiationModel, n: Negotiator, now: dict[str, float],
+         disagreement: dict[str, float]) -> Side:
     b = n.behaviour
     belief = n.other.utility.noisy(model.random, b.misperception)
     return Side(n.actor, n.utility, belief, frozenset(n.levers),
-                n.reservation(n.utility.of(now)), n.concession_pace(), b.mirroring)
+                n.reservation(n.utility.of(disagreement)), n.concession_pace(), b.mirroring)
 
 
-def review_talks(model: NegotiationModel, agreement: Agreement, asking: str,
-                 rounds: int) -> Outcome | None:
+def review_talks(model: NegotiationModel, agreement: Agreement, asking: str, rounds: int,
+                 fallback: dict[str, float]) -> Outcome | None:
     """Talks held at an agreement's expiry because a side asked for new terms: on the levers
-    the agreement covers and those the asking side wants eased. New terms, if any, run on a new
-    clock; None if no new terms were agreed."""
+    the agreement covers and those the asking side wants eased, with the lapse (``fallback``)
+    as what happens without a deal. New terms, if any, run on a new clock; None if none."""
     n = model.negotiators[asking]
     agenda = tuple(dict.fromkeys([*agreement.terms, *n.utility.wants]))
     label = f"Review of the {model.meeting_label(agreement.first.meeting)} terms"
     spec = MeetingSpec(f"{agreement.first.meeting}_review", "talks", label, None, None, rounds,
                        agenda, asking)
-    outcome = bargain(model, spec, [n, n.other])
+    outcome = bargain(model, spec, [n, n.other], fallback)
     if not outcome.agreed:
         model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}",
                   meeting=spec.name, news=-0.3)

@@ -167,9 +167,10 @@ class NegotiationModel(mesa.Model):
         """Turn an accepted package into an agreement (see ``clock.sign``)."""
         clock.sign(self, meeting, package, label, in_force_days, renewal)
 
-    def review(self, agreement: Agreement, asking: str, rounds: int) -> object:
+    def review(self, agreement: Agreement, asking: str, rounds: int,
+               fallback: dict[str, float]) -> object:
         """Talks at an agreement's expiry (see ``events.review_talks``)."""
-        return events.review_talks(self, agreement, asking, rounds)
+        return events.review_talks(self, agreement, asking, rounds, fallback)
 
     def meeting_label(self, meeting: str) -> str:
         return next((m.label for m in self.spec.meetings if m.name == meeting), meeting)
