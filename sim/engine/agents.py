@@ -62,6 +62,7 @@ class Negotiator(mesa.Agent):
         # what the other side did after its own past measures (costly signals, not words)
         self.answered, self.unanswered = 1, 1
         self.awaiting: int | None = None  # day of its own measure whose answer it awaits
+        self._review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
         total = sum(spec.weight for spec in spec.constituencies) or 1.0
         # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
         self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
@@ -85,8 +86,8 @@ class Negotiator(mesa.Agent):
             self.implement(agreement)
         self.observe(agreement)
         self.consider_measure(agreement)
-        review = self.behaviour.review_days
-        if review >= 1 and model.day - self.last_review_day >= review:
+        review = self._review_days
+        if review and model.day - self.last_review_day >= review:
             self.last_review_day = model.day
             coercion.consider(model, self, f"{self.label}'s periodic review")
 
@@ -168,7 +169,7 @@ class Negotiator(mesa.Agent):
                 continue
             if self.model.random.random() < willing:
                 goal = self.linked(agreement, lever, target) if b.linkage else target
-                lever.command(self.deliver(agreement, lever, goal) if lever.spec.commitment
+                lever.command(self.deliver(agreement, lever, goal) if lever.commitment
                               else goal)
                 if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
                     self.model.log(self.actor, "implement", f"{self.label} resumes implementing "

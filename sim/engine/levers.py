@@ -62,7 +62,7 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order", "_min", "_span", "_high")
+    __slots__ = ("spec", "value", "order", "_min", "_span", "_high", "commitment")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
@@ -71,6 +71,7 @@ class Lever:
         # read many times a day by negotiators and firms: the spec's formula, inlined
         self._min, self._span = spec.min, spec.max - spec.min
         self._high = spec.restrictive == "high"
+        self.commitment = spec.commitment
 
     @property
     def restrictiveness(self) -> float:

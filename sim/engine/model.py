@@ -108,7 +108,8 @@ class NegotiationModel(mesa.Model):
         for agent in self.constituency_agents:  # firms, then markets, in creation order
             agent.step()
         self.update_pressure()
-        clock.check_expiry(self)
+        if self.agreement is not None and self.day >= self.agreement.expires:
+            clock.check_expiry(self)
         self.status = self.talks_status()
         self.collect()
         if self.date >= self.spec.end:
@@ -120,9 +121,10 @@ class NegotiationModel(mesa.Model):
         for shock in self.shocks:
             if shock.spec.date == self.date:
                 shock.run(self)
-        for signing in [s for s in self.signings if s.day == self.day]:
-            self.signings.remove(signing)
-            signing.run(self)
+        if self.signings:
+            for signing in [s for s in self.signings if s.day == self.day]:
+                self.signings.remove(signing)
+                signing.run(self)
         due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
