@@ -326,7 +326,8 @@ REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its sto
 
 
 class Firm(mesa.Agent):
-    """A firm that depends on something the other side controls (rare earths, a market, chips).
+    """A firm that depends on a lever being open: one the other side controls (rare earths, a
+    market, chips) or one its own side sets (importers who pay their own side's tariff).
 
     Its stock (days of cover) runs down while supply is restricted and refills when it opens;
     its pressure is how far the stock sits below the cover it is comfortable with.
