@@ -20,7 +20,9 @@ from sim.scenario.language import load_scenario
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 SEEDS = 12  # seeds 1..12 by default; a direction test takes as many as its effect needs
 MIN_Z = 4.0  # each expected effect sits at least this many standard errors from zero
-COUNTERFACTUALS = sorted(f.stem for f in SCENARIOS.glob("*.yaml") if f.stem != "baseline")
+# counterfactuals are the scenarios built on the baseline (other episodes stand alone)
+COUNTERFACTUALS = sorted(f.stem for f in SCENARIOS.glob("*.yaml")
+                         if "\nextends: baseline" in f.read_text(encoding="utf-8"))
 
 
 def _value_on(columns: dict, column: str, day: dt.date) -> float:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.engine.behaviour import Behaviour
+from sim.engine import coercion
+from sim.engine.behaviour import PARAMS, Behaviour
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement, Utility
 
@@ -14,11 +15,19 @@ if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.spec import ActorSpec, ConstituencySpec
 
-MEASURE_COOLDOWN_DAYS = 7  # assumption: a government announces at most one new measure a week
-BREACH_WEIGHT = 5.0  # assumption: a new restriction during a truce weighs five times its size
+ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
 MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
+PRESSURE_RESERVE = 0.3  # assumption: full pressure x sensitivity lowers the reservation by 0.3
+HANDS_TIED = 0.1  # assumption: own pending threat x audience cost raises the reservation so
+RESOLVE_MAX = PARAMS["resolve"].high
 SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
+TRUST_RISE = 0.25  # assumption: trust rises at a quarter of the pace at which it falls
+DUE_DAYS = 7.0  # assumption: an agreed easing is due in a straight line over a week...
+PATIENCE_DAYS = 28.0  # ...plus up to four more weeks for a fully patient observer
+GRIEVANCE_FLOOR = 0.15  # assumption: grievance below this never becomes a measure...
+GRIEVANCE_SPAN = 0.7  # ...and full restraint raises that threshold to 0.85
+RESPONSE_DAYS = 14  # assumption: a counter-measure within two weeks counts as retaliation
 
 
 class Negotiator(mesa.Agent):
@@ -44,24 +53,93 @@ class Negotiator(mesa.Agent):
         self.grievance = 0.0
         self.pressure = 0.0
         self.last_measure_day = -10**6
+        self.last_review_day = 0
         self.held_back: dict[str, int] = {}  # lever id -> days in a row not worked on
+        self.halted: set[str] = set()  # own agreed easings deliberately stopped (a measure)
+        self.threats_issued = 0
+        self.threats_carried = 0
+        self.audience = 0.0  # domestic cost of a climb-down, fading (Fearon's audience cost)
+        # its belief that the other side retaliates, as counts of a Beta(1, 1) prior: learnt from
+        # what the other side did after its own past measures (costly signals, not words)
+        self.answered, self.unanswered = 1, 1
+        self.awaiting: int | None = None  # day of its own measure whose answer it awaits
+        self._review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
+        total = sum(spec.weight for spec in spec.constituencies) or 1.0
+        # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
+        self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
+                                     if k.params.get("depends_on") == lv.id) / total
+                          for lv in spec.levers}
+        wants_total = sum(self.utility.wants.values()) or 1.0
+        self._wants = [(k, w / wants_total) for k, w in self.utility.wants.items()]
 
     @property
     def other(self) -> Negotiator:
         return self.model.negotiators[self.other_actor]
 
     def step(self) -> None:
-        """One day: implement, observe the other side, update trust, perhaps retaliate."""
-        agreement = self.model.agreement
-        controller = self.model.controllers.get(self.actor)
+        """One day: implement, observe the other side, update trust, perhaps retaliate, and on
+        its review days weigh escalating to gain leverage."""
+        model = self.model
+        agreement = model.agreement
+        controller = model.controllers.get(self.actor)
         if controller is not None:  # hook: a controlled side decides today (engine.control)
-            self.controlled_day(controller.daily(self.model, self.actor), agreement)
+            self.controlled_day(controller.daily(model, self.actor), agreement)
             self.observe(agreement)
             return
-        if agreement:
+        if self.awaiting is not None:
+            self.learn()
+        if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
         self.consider_measure(agreement)
+        review = self._review_days
+        if review and model.day - self.last_review_day >= review:
+            self.last_review_day = model.day
+            coercion.consider(model, self, f"{self.label}'s periodic review")
+
+    def learn(self) -> None:
+        """Did the other side answer its last measure? Update its belief in retaliation."""
+        if self.other.last_measure_day > self.awaiting:
+            self.answered += 1
+            self.awaiting = None
+        elif self.model.day - self.awaiting > RESPONSE_DAYS:
+            self.unanswered += 1
+            self.awaiting = None
+
+    def expected_retaliation(self) -> float:
+        """Its belief (the Beta mean) that the other side answers a measure with one of its own."""
+        return self.answered / (self.answered + self.unanswered)
+
+    # --- what it knows about itself --------------------------------------------------------
+    def demand_gap(self, promised: dict[str, float] | None = None) -> float:
+        """Its unmet demands: the weighted restrictiveness of the levers it wants eased (0..1);
+        with ``promised`` (lever id -> agreed value), as if those promises were delivered."""
+        levers = self.model.levers
+        if promised:
+            return sum(w * (levers[k].spec.restrictiveness(promised[k]) if k in promised
+                            else levers[k].restrictiveness) for k, w in self._wants)
+        return sum(w * levers[k].restrictiveness for k, w in self._wants)
+
+    def resolve_share(self) -> float:
+        """Its resolve as a share of the largest possible (0..1)."""
+        return self.behaviour.resolve / RESOLVE_MAX
+
+    def exposure(self, lever_id: str) -> float:
+        """Share of its own constituencies' weight that depends on one of its own levers."""
+        return self._exposure.get(lever_id, 0.0)
+
+    def retaliation_exposure(self, agreement: Agreement | None) -> float:
+        """How much of what it wants the other side could still tighten (0..1): the room left
+        on the other side's levers the agreement does not bind, weighted by its priorities."""
+        levers = self.model.levers
+        bound = agreement.terms if agreement is not None else ()
+        return sum(w * (1.0 - levers[k].restrictiveness) for k, w in self._wants
+                   if k not in bound)
+
+    @property
+    def credibility(self) -> float:
+        """The share of its threats it carried out (Laplace's rule: 0.5 with no record)."""
+        return (self.threats_carried + 1) / (self.threats_issued + 2)
 
     def controlled_day(self, choice, agreement: Agreement | None) -> None:
         """Carry out a controller's choice: implement fully, hold back, or tighten one lever."""
@@ -82,13 +160,22 @@ class Negotiator(mesa.Agent):
                            news=-MEASURE_NEWS)
 
     def willingness(self) -> float:
-        """Readiness to talk: trust in the other side plus the pressure it feels at home."""
-        return self.trust + self.behaviour.pressure_sensitivity * self.pressure + self.mandate
+        """Readiness to talk: trust in the other side plus the pressure it feels at home, and
+        the threats it faces."""
+        b = self.behaviour
+        threat = coercion.threat_pressure(self.model, self.actor) if self.model.threats else 0.0
+        return self.trust + b.pressure_sensitivity * (self.pressure + threat) + self.mandate
 
     def reservation(self, status_quo: float) -> float:
-        """The least utility it will sign for: the status quo plus resolve, less pressure."""
+        """The least utility it will sign for: the status quo plus resolve, less pressure (and
+        less the threats it faces, plus its own public threats' audience cost: hands tied)."""
         b = self.behaviour
-        return status_quo + b.resolve - b.pressure_sensitivity * self.pressure * 0.3 - self.mandate
+        model = self.model
+        threat = coercion.threat_pressure(model, self.actor) if model.threats else 0.0
+        tied = HANDS_TIED * b.audience_cost * any(t.actor == self.actor for t in model.threats)
+        return (status_quo + b.resolve + tied
+                - b.pressure_sensitivity * (self.pressure + threat) * PRESSURE_RESERVE
+                - self.mandate)
 
     def concession_pace(self) -> float:
         """Faratin's e in talks, raised by pressure (a resource-dependent tactic: a side whose
@@ -102,10 +189,12 @@ class Negotiator(mesa.Agent):
         willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
         for lever_id, target in agreement.terms.items():
             lever = self.levers.get(lever_id)
-            if lever is None or lever.value == target:
+            if lever is None or lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:
-                lever.command(target)
+                goal = self.linked(agreement, lever, target) if b.linkage else target
+                lever.command(self.deliver(agreement, lever, goal) if lever.commitment
+                              else goal)
                 if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
                     self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
                                    f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
@@ -120,6 +209,42 @@ class Negotiator(mesa.Agent):
                                    f"(agreed {lever.spec.describe(target)}): trust in "
                                    f"{self.other.label}'s compliance is {self.trust:.2f}")
 
+    def deliver(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of
+        ``compliance`` times the agreed amount (a side that half complies delivers half)."""
+        start = agreement.at_signing[lever.spec.id]
+        ceiling = start + self.behaviour.compliance * (target - start)
+        pace = (target - start) / lever.spec.horizon_days
+        return max(lever.value, min(ceiling, lever.value + pace))
+
+    def linked(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """How far it eases a lever when its easing waits on the other side's delivery, as
+        verified ``verification_days`` ago (linkage: "controls ease as licences are approved").
+        """
+        b = self.behaviour
+        start = agreement.at_signing[lever.spec.id]
+        progress = self.other.verified_progress(agreement, round(b.verification_days))
+        share = (1.0 - b.linkage) + b.linkage * progress
+        return start + share * (target - start)
+
+    def verified_progress(self, agreement: Agreement, lag: int) -> float:
+        """Share of its own promised easing delivered ``lag`` days ago (1 if it promised none)."""
+        model = self.model
+        done = owed = 0.0
+        for lever_id, target in agreement.terms.items():
+            lever = self.levers.get(lever_id)
+            if lever is None:
+                continue
+            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+            goal = lever.spec.restrictiveness(target)
+            if start - goal <= 1e-6:
+                continue
+            hist = model.history[lever_id]
+            then = hist[max(0, len(hist) - 1 - lag)] if hist else lever.restrictiveness
+            owed += start - goal
+            done += max(0.0, min(start - goal, start - then))
+        return done / owed if owed else 1.0
+
     def observe(self, agreement: Agreement | None) -> None:
         """Compare the other side with its promises and its past; update grievance and trust.
 
@@ -128,9 +253,9 @@ class Negotiator(mesa.Agent):
         """
         shortfall = self.shortfall(agreement) if agreement else 0.0
         breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
-        self.grievance = min(1.0, shortfall + BREACH_WEIGHT * breach)
+        self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
         signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
-        rate = self.behaviour.trust_learning * (0.25 if signal > self.trust else 1.0)
+        rate = self.behaviour.trust_learning * (TRUST_RISE if signal > self.trust else 1.0)
         self.trust += rate * (signal - self.trust)
 
     def shortfall(self, agreement: Agreement) -> float:
@@ -140,7 +265,8 @@ class Negotiator(mesa.Agent):
         the shortfall on a lever is the share of the promised move still missing against that line.
         """
         days = self.model.day - agreement.signed
-        expected = min(1.0, days / (7.0 + 28.0 * self.behaviour.patience))
+        grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
+        expected = min(1.0, days / grace)
         top = max(self.utility.wants.values(), default=0.0) or 1.0
         worst = 0.0
         for lever_id, target in agreement.terms.items():
@@ -152,34 +278,53 @@ class Negotiator(mesa.Agent):
             goal = lever.spec.restrictiveness(target)
             if start - goal <= 1e-6:
                 continue
-            due = start - expected * (start - goal)
+            share = (min(1.0, days / (lever.spec.horizon_days + grace)) if lever.spec.commitment
+                     else expected)  # a commitment is due over its horizon, plus patience
+            due = start - share * (start - goal)
             missing = max(0.0, lever.restrictiveness - due) / (start - goal)
             worst = max(worst, weight / top * missing)
         return worst
 
     def consider_measure(self, agreement: Agreement | None) -> None:
-        """When aggrieved past its restraint, add a restriction the other side feels most."""
+        """When aggrieved past its restraint, add a restriction the other side feels most; if the
+        deal binds every lever it has, stop implementing one of its agreed easings instead."""
         b = self.behaviour
-        threshold = 0.15 + 0.7 * b.restraint
+        model = self.model
+        threshold = GRIEVANCE_FLOOR + GRIEVANCE_SPAN * b.restraint
         if self.grievance <= threshold:
             return
-        if self.model.day - self.last_measure_day < MEASURE_COOLDOWN_DAYS:
+        if model.day - self.last_measure_day < b.measure_interval:
             return
-        if self.model.talks_pending():
-            return  # the leaders agreed to talk: measures wait for the talks
-        if self.model.random.random() >= b.reciprocity * (self.grievance - threshold):
+        if model.talks_pending():
+            return  # the leaders agreed to talk: measures wait for the talks (or the freeze end)
+        if model.random.random() >= b.reciprocity * (self.grievance - threshold):
             return
         lever = self.pick_measure(agreement)
+        why = f"trust in {self.other.label} fell to {self.trust:.2f}"
         if lever is None:
+            if agreement is not None:
+                self.halt(agreement, why)
             return
-        step = min(1.0 - lever.restrictiveness, 0.5 * self.grievance * b.reciprocity)
-        old = lever.value
-        lever.command(lever.spec.value_at(lever.restrictiveness + step))
+        step = min(1.0 - lever.restrictiveness, b.escalation_step * self.grievance * b.reciprocity)
+        coercion.impose(model, self, lever, lever.spec.value_at(lever.restrictiveness + step), why)
+
+    def halt(self, agreement: Agreement, why: str) -> None:
+        """Stop implementing an agreed easing not yet complete: escalation the deal's letter
+        does not forbid (it lasts until the next agreement)."""
+        open_terms = [k for k, target in agreement.terms.items()
+                      if k in self.levers and k not in self.halted
+                      and abs(self.levers[k].value - target) > 1e-6]
+        if not open_terms:
+            return
+        wants = self.other.utility.wants
+        lever_id = max(open_terms, key=lambda k: wants.get(k, 0.0))
+        lever = self.levers[lever_id]
+        self.halted.add(lever_id)
+        lever.command(lever.value)
         self.last_measure_day = self.model.day
-        self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
-                       f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}"
-                       f": trust in "
-                       f"{self.other.label} fell to {self.trust:.2f}", news=-step)
+        self.model.log(self.actor, "measure", f"{self.label} halts its implementation of "
+                       f"{lever.spec.label} at {lever.spec.describe(lever.value)} (agreed "
+                       f"{lever.spec.describe(agreement.terms[lever_id])}): {why}", news=-0.2)
 
     def pick_measure(self, agreement: Agreement | None) -> Lever | None:
         """An own lever to tighten, drawn with odds by how much the other side minds it.
@@ -190,8 +335,8 @@ class Negotiator(mesa.Agent):
         wants = self.other.utility.wants
         levers, odds = [], []
         for lever_id, lever in self.levers.items():
-            if agreement is not None and lever_id in agreement.terms:
-                continue
+            if (agreement is not None and lever_id in agreement.terms) or lever.spec.commitment:
+                continue  # bound by the deal, or a delivery that cannot be taken back
             score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
             if score > 0.01:
                 levers.append(lever)
@@ -205,7 +350,8 @@ REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its sto
 
 
 class Firm(mesa.Agent):
-    """A firm that depends on something the other side controls (rare earths, a market, chips).
+    """A firm that depends on a lever being open: one the other side controls (rare earths, a
+    market, chips) or one its own side sets (importers who pay their own side's tariff).
 
     Its stock (days of cover) runs down while supply is restricted and refills when it opens;
     its pressure is how far the stock sits below the cover it is comfortable with.

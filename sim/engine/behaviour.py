@@ -41,9 +41,26 @@ PARAMS: dict[str, ParamInfo] = {
                                 "closed each day"),
     "goodwill": ParamInfo(0.0, 1.0, "how far a leaders' call restores its trust"),
     "restraint": ParamInfo(0.0, 1.0, "reluctance to add new measures when aggrieved"),
-    "commitment_days": ParamInfo(7.0, 730.0, "longest period it commits to without review, at full "
-                                 "trust; the agreed duration scales with mutual trust"),
+    "commitment_days": ParamInfo(7.0, 730.0, "longest term it commits to without review, at full "
+                                 "trust; the term it proposes is this times its trust in the "
+                                 "other side, and the shorter proposal is agreed"),
     "misperception": ParamInfo(0.0, 1.0, "noise in its reading of the other side's priorities"),
+    "measure_interval": ParamInfo(1.0, 90.0, "fewest days between two of its new measures (its "
+                                  "pace of escalation)"),
+    "escalation_step": ParamInfo(0.0, 1.0, "size of a new measure, as a share of the lever's range "
+                                 "at full grievance (retaliation) or full resolve (coercion)"),
+    "breach_weight": ParamInfo(0.0, 20.0, "how many times its size a new restriction by the other "
+                               "side weighs in its grievance"),
+    "review_days": ParamInfo(0.0, 365.0, "days between its own reviews of whether to escalate for "
+                             "leverage (0: only at the scenario's decision points)"),
+    "threat_days": ParamInfo(0.0, 180.0, "notice it gives before a coercive measure takes effect "
+                             "(0: acts without a threat)"),
+    "audience_cost": ParamInfo(0.0, 1.0, "domestic cost of backing down from a public threat "
+                               "(Fearon): makes its threats credible and its retreats painful"),
+    "linkage": ParamInfo(0.0, 1.0, "how far its own agreed easing waits on the other side's "
+                         "verified delivery (0: unconditional, 1: step for step)"),
+    "verification_days": ParamInfo(0.0, 90.0, "how old the evidence is by which it verifies the "
+                                   "other side's delivery"),
 }
 
 
@@ -64,6 +81,14 @@ class Behaviour:
     restraint: float = 0.5
     commitment_days: float = 180.0
     misperception: float = 0.1
+    measure_interval: float = 7.0
+    escalation_step: float = 0.5
+    breach_weight: float = 5.0
+    review_days: float = 0.0
+    threat_days: float = 0.0
+    audience_cost: float = 0.3
+    linkage: float = 0.0
+    verification_days: float = 14.0
 
 
 class Preset:

@@ -13,6 +13,7 @@ class LeverSpec:
     export-control index, ``low`` for a share of export licences approved. ``speed`` is the share of
     an ordered change that takes effect per day (1 = by decree at once; 0.05 = a bureaucracy that
     works through applications over weeks): a property of the instrument, not of the will behind it.
+    ``horizon_days`` > 0 makes it a commitment lever (see ``commitment``).
     """
 
     id: str  # "<actor>.<lever>", the column name in timeline.csv
@@ -26,6 +27,13 @@ class LeverSpec:
     restrictive: str = "high"
     speed: float = 1.0
     source: str = ""  # "doc 004: 'quote'" or "assumption: why"
+    horizon_days: int = 0  # > 0: a commitment (an amount delivered over this many days)
+
+    @property
+    def commitment(self) -> bool:
+        """An amount to be delivered over a horizon (purchases): its value is what has been
+        delivered so far, which never falls; less delivered is more restrictive."""
+        return self.horizon_days > 0
 
     def restrictiveness(self, value: float) -> float:
         """Where ``value`` sits between fully open (0) and fully restrictive (1)."""
@@ -46,13 +54,15 @@ class LeverSpec:
             return f"{value:.0f} %"
         if self.unit == "share":
             return f"{100 * value:.0f} %"
+        if self.unit == "amount":
+            return f"{value:.1f}"
         return f"{value:.2f}"
 
 
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order", "_min", "_span", "_high")
+    __slots__ = ("spec", "value", "order", "_min", "_span", "_high", "commitment")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
@@ -61,6 +71,7 @@ class Lever:
         # read many times a day by negotiators and firms: the spec's formula, inlined
         self._min, self._span = spec.min, spec.max - spec.min
         self._high = spec.restrictive == "high"
+        self.commitment = spec.commitment
 
     @property
     def restrictiveness(self) -> float:

@@ -8,7 +8,7 @@ from functools import partial
 
 import mesa
 
-from sim.engine import events
+from sim.engine import clock, coercion, events
 from sim.engine.agents import Firm, Market, Negotiator
 from sim.engine.behaviour import draw, make_behaviour
 from sim.engine.levers import Lever
@@ -54,6 +54,10 @@ class NegotiationModel(mesa.Model):
         self.last_call_day = -1
         self.last_sign_day = -1
         self.last_measure_day = -10**6
+        self.freeze_until = -1  # last day of the freeze on new measures a call or summit set
+        self.lapsed_day = -1  # day the last agreement lapsed
+        self.threats: list[coercion.Threat] = []
+        self.signings: list[events.Signing] = []  # agreements in principle awaiting signature
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
         self.negotiators: dict[str, Negotiator] = {}
@@ -98,6 +102,8 @@ class NegotiationModel(mesa.Model):
         for lever_id, lever in self.levers.items():
             self.history[lever_id].append(lever.restrictiveness)
         self.hold_meetings()
+        if self.threats:
+            coercion.check_threats(self)
         self.agents_by_type[Negotiator].shuffle_do("step")
         for lever in self.levers.values():
             lever.advance()
@@ -105,7 +111,8 @@ class NegotiationModel(mesa.Model):
         for agent in self.constituency_agents:  # firms, then markets, in creation order
             agent.step()
         self.update_pressure()
-        self.check_expiry()
+        if self.agreement is not None and self.day >= self.agreement.expires:
+            clock.check_expiry(self)
         self.status = self.talks_status()
         self.collect()
         if self.date >= self.spec.end:
@@ -117,6 +124,10 @@ class NegotiationModel(mesa.Model):
         for shock in self.shocks:
             if shock.spec.date == self.date:
                 shock.run(self)
+        if self.signings:
+            for signing in [s for s in self.signings if s.day == self.day]:
+                self.signings.remove(signing)
+                signing.run(self)
         due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
@@ -126,7 +137,7 @@ class NegotiationModel(mesa.Model):
                 meeting.not_before = self.day + events.RETRY_DAYS
                 self.pending.append(meeting)
 
-    def is_due(self, meeting: events.Talks | events.LeadersCall) -> bool:
+    def is_due(self, meeting: events.Meeting) -> bool:
         spec = meeting.spec
         if spec.date is not None:
             return spec.date == self.date
@@ -139,7 +150,8 @@ class NegotiationModel(mesa.Model):
         return value > t.above if t.above is not None else value < t.below
 
     def update_pressure(self) -> None:
-        """Each side's pressure: the weighted mean of its constituencies' pressure."""
+        """Each side's pressure: the weighted mean of its constituencies' pressure, plus the
+        fading domestic cost of any threat it backed down from (capped at 1)."""
         for actor in self.spec.actors.values():
             total = weight = 0.0
             for spec in actor.constituencies:
@@ -148,65 +160,47 @@ class NegotiationModel(mesa.Model):
                 self.group_pressure[spec.id] = mean
                 total += spec.weight * mean
                 weight += spec.weight
-            self.negotiators[actor.id].pressure = total / weight if weight else 0.0
+            n = self.negotiators[actor.id]
+            n.pressure = total / weight if weight else 0.0
+            if n.audience:
+                n.audience *= coercion.AUDIENCE_DECAY
+                n.pressure = min(1.0, n.pressure + n.audience)
 
-    # --- agreements ---------------------------------------------------------------------------
-    def sign(self, meeting: str, package: dict[str, float], label: str = "") -> None:
-        """Turn an accepted package into an agreement whose duration follows mutual trust."""
-        terms = {}
-        for lever_id, h in package.items():
-            lever = self.levers[lever_id]
-            if abs(h - lever.restrictiveness) > 0.005:
-                terms[lever_id] = lever.spec.value_at(h)
-        trust = sum(n.trust for n in self.negotiators.values()) / len(self.negotiators)
-        horizon = min(n.behaviour.commitment_days for n in self.negotiators.values())
-        days = max(15, round(horizon * trust / 15) * 15)
-        previous = self.agreement
-        self.agreement = Agreement(meeting, self.day, days, dict(terms),
-                                   {k: self.levers[k].value for k in terms}, previous)
-        if previous is not None:
-            for lever_id, value in previous.terms.items():
-                self.agreement.terms.setdefault(lever_id, value)
-                self.agreement.at_signing.setdefault(lever_id, previous.at_signing[lever_id])
-        self.log(None, "agreement", f"{label or meeting}: agreement for {days} days: "
-                 f"{self.describe(package, only=terms)}", meeting=meeting,
-                 news=sum(abs(package[k] - self.levers[k].restrictiveness) for k in terms))
+    # --- agreements and calendar ------------------------------------------------------------
+    def sign(self, meeting: str, package: dict[str, float], label: str = "",
+             in_force_days: int = 0, renewal: bool = False) -> None:
+        """Turn an accepted package into an agreement (see ``clock.sign``)."""
+        clock.sign(self, meeting, package, label, in_force_days, renewal)
 
-    def check_expiry(self) -> None:
-        """When an agreement runs out, both sides renew it or its suspended measures snap back."""
-        a = self.agreement
-        if a is None or self.day < a.expires:
-            return
-        if all(n.willingness() >= events.ATTEND_THRESHOLD for n in self.negotiators.values()):
-            a.signed, a.days = self.day, a.days
-            self.log(None, "renewal", f"the {self._label(a.meeting)} terms are extended for "
-                     f"{a.days} days: both sides still willing", meeting=a.meeting, news=0.2)
-            return
-        reluctant = min(self.negotiators.values(), key=lambda n: n.willingness())
-        self.log(reluctant.actor, "lapse", f"the {self._label(a.meeting)} terms lapse: "
-                 f"{reluctant.label} is unwilling to renew (trust {reluctant.trust:.2f}); "
-                 "suspended measures return",
-                 meeting=a.meeting, news=-0.5)
-        first = a
-        while first.follows is not None:
-            first = first.follows
-        for lever_id, value in a.at_signing.items():
-            self.levers[lever_id].command(max(value, first.at_signing.get(lever_id, value))
-                                          if self.levers[lever_id].spec.restrictive == "high"
-                                          else min(value, first.at_signing.get(lever_id, value)))
-        self.agreement = None
+    def review(self, agreement: Agreement, asking: str, rounds: int,
+               fallback: dict[str, float]) -> object:
+        """Talks at an agreement's expiry (see ``events.review_talks``)."""
+        return events.review_talks(self, agreement, asking, rounds, fallback)
 
-    def _label(self, meeting: str) -> str:
+    def meeting_label(self, meeting: str) -> str:
         return next((m.label for m in self.spec.meetings if m.name == meeting), meeting)
 
-    def call_held(self, meeting: str, label: str) -> None:
+    def date_of(self, day: int) -> str:
+        return (self.spec.start + dt.timedelta(days=day)).isoformat()
+
+    def next_talks_day(self, within: int) -> int | None:
+        """The model day of the next dated talks or summit within ``within`` days, if any."""
+        days = [(m.spec.date - self.spec.start).days for m in self.pending
+                if m.spec.kind in ("talks", "summit") and m.spec.date is not None]
+        days = [d for d in days if self.day < d <= self.day + within]
+        return min(days, default=None)
+
+    def call_held(self, meeting: str, label: str, freeze_days: int) -> None:
         self.last_call_day = self.day
-        self.log(None, "talks restart", f"after the {label}, both teams are to meet again",
-                 meeting=meeting, news=0.3)
+        self.freeze_until = self.day + freeze_days
+        self.log(None, "talks restart", f"after the {label}, both teams are to meet again; new "
+                 f"measures wait until {self.date_of(self.freeze_until)}", meeting=meeting,
+                 news=0.3)
 
     def talks_pending(self) -> bool:
-        """A leaders' call has promised talks that have not yet produced an agreement."""
-        return self.last_call_day > self.last_sign_day
+        """Leaders have promised talks that have not yet produced an agreement, and the freeze
+        they set on new measures still runs."""
+        return self.last_call_day > self.last_sign_day and self.day <= self.freeze_until
 
     def new_restrictions(self, actor: str, weights: dict[str, float]) -> float:
         """Tightening of ``actor``'s levers since the agreement (or in the last 14 days).
@@ -236,10 +230,9 @@ class NegotiationModel(mesa.Model):
     def talks_status(self) -> str:
         """Derived each day from state: never set by the scenario."""
         a = self.agreement
-        if a is None:
-            return "talks_restarted" if self.last_call_day >= 0 and self.last_call_day > \
-                self.last_sign_day else "escalating"
-        if self.last_call_day > a.signed:
+        if a is None:  # before any deal, or after one lapsed
+            return "talks_restarted" if self.talks_pending() else "escalating"
+        if self.last_call_day > a.signed and self.day <= self.freeze_until:
             return "talks_restarted"
         recent = (self.last_measure_day >= a.signed
                   and self.day - self.last_measure_day <= MEASURE_MEMORY_DAYS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+OPENING_STEP = 0.01  # assumption: a mirroring side still concedes this much utility a round
 LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
 
 
@@ -110,7 +111,7 @@ class Side:
         """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
         frac = t / max(1, rounds - 1)
         by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
-        mirrored = self.best - conceded_by_other - 0.01 * t  # plus a small opening step a round
+        mirrored = self.best - conceded_by_other - OPENING_STEP * t
         aim = (1.0 - self.mirroring) * by_clock + self.mirroring * mirrored
         return max(self.reservation, aim)
 
@@ -226,15 +227,37 @@ def _conceded(side: Side, other: Side, log: list[Round]) -> float:
 
 @dataclass
 class Agreement:
-    """Accepted terms (target lever values), when they were agreed and how long they run."""
+    """Accepted terms (target lever values), when they were agreed, and the clock they run on.
+
+    ``signed`` is the day of this text's signing; ``clock_start`` the day its term began to run
+    (an amendment keeps the clock of the agreement it amends); ``in_force`` the day its terms
+    start to bind. ``follows`` is the agreement it amends or replaces.
+    """
 
     meeting: str
     signed: int  # model day
-    days: int
+    days: int  # the term
     terms: dict[str, float]  # lever id -> agreed value
     at_signing: dict[str, float]  # lever id -> value when signed
     follows: Agreement | None = None
+    clock_start: int | None = None
+    in_force: int | None = None
+    suspended: list = field(default_factory=list)  # threats it suspended (return on lapse)
+
+    def __post_init__(self) -> None:
+        if self.clock_start is None:
+            self.clock_start = self.signed
+        if self.in_force is None:
+            self.in_force = self.signed
 
     @property
     def expires(self) -> int:
-        return self.signed + self.days
+        return self.clock_start + self.days
+
+    @property
+    def first(self) -> Agreement:
+        """The agreement this chain of amendments began with."""
+        first = self
+        while first.follows is not None:
+            first = first.follows
+        return first

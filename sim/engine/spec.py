@@ -36,18 +36,30 @@ class Trigger:
     not_after: dt.date
 
 
+MEETING_KINDS = ("talks", "call", "summit", "decision")
+
+
 @dataclass(frozen=True)
 class MeetingSpec:
-    """Talks (rounds of alternating offers) or a leaders' call, at a date or on a trigger."""
+    """A dated or triggered occasion: talks (rounds of alternating offers), a leaders' call, a
+    summit (leaders who can agree terms themselves) or a decision point (a review date, a
+    statutory deadline) at which one side decides whether to escalate.
+
+    The scenario says when it happens and how long its formalities take (signing, entry into
+    force, a call's freeze on new measures); what it decides is up to the negotiators.
+    """
 
     name: str
-    kind: str  # "talks" or "call"
+    kind: str  # one of MEETING_KINDS
     label: str
     date: dt.date | None
     trigger: Trigger | None
     rounds: int
     agenda: tuple[str, ...] | None  # lever ids on the table; None: every lever
-    initiator: str | None
+    initiator: str | None  # opens talks, places a call, or decides at a decision point
+    freeze_days: int = 30  # call or summit: days new measures wait for the promised talks
+    signing_days: int = 0  # talks or summit: agreement in principle -> signing
+    in_force_days: int = 0  # signing -> entry into force (the clock starts then)
 
 
 @dataclass(frozen=True)

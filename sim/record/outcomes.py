@@ -7,7 +7,9 @@ compared run by run. Definitions:
 * ``agreement.<talks>``: 1 if those talks ended in an agreement. ``held.<talks>``: 1 if both
   teams attended (agreement or not); talks that never happen (a trigger that did not fire) or
   that a side stayed away from count 0.
-* ``call.<call>``: 1 if the leaders' call took place (the other leader took it).
+* ``call.<call>``: 1 if the leaders' call took place (the other leader took it). A summit counts
+  as talks (``agreement.<summit>``, ``held.<summit>``); a decision point has no outcome of its own.
+* ``escalates.<actor>``: 1 if that side took at least one new measure (coercive or retaliatory).
 * ``any_agreement``: 1 if at least one agreement was signed.
 * ``collapse``: 1 if, after the first agreement, the truce collapsed before the end of the run:
   an agreement lapsed (its suspended measures snapped back) or the talks status fell back to
@@ -48,7 +50,9 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
     """The outcomes of ``scenario``, in a fixed order (meetings as the scenario lists them)."""
     out: list[Outcome] = []
     for m in scenario.meetings:
-        if m.kind == "talks":
+        if m.kind == "decision":
+            continue
+        if m.kind in ("talks", "summit"):
             out.append(Outcome(f"agreement.{m.name}", PROBABILITY,
                                f"P(agreement at {m.label})"))
             out.append(Outcome(f"held.{m.name}", PROBABILITY,
@@ -62,6 +66,9 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
         Outcome("days_to_first_agreement", VALUE, "days to the first agreement (runs with one)"),
         Outcome("measures", VALUE, "new measures taken (both sides)"),
     ]
+    for actor in scenario.actors.values():
+        out.append(Outcome(f"escalates.{actor.id}", PROBABILITY,
+                           f"P({actor.label} takes a new measure)"))
     for lever in scenario.levers:
         out.append(Outcome(f"final.{lever.id}", VALUE, f"final {lever.label} ({lever.unit})"))
     for status in STATUSES:
@@ -86,7 +93,9 @@ def outcome_values(model: Finished, outcomes: list[Outcome],
     """One number per outcome of ``outcomes`` for a finished ``model`` (``nan``: not applicable)."""
     entries = model.entries
     agreed = {e.meeting for e in entries if e.kind == "agreement"}
-    held = agreed | {e.meeting for e in entries if e.kind == "no agreement"}
+    held = agreed | {e.meeting for e in entries if e.kind in ("no agreement",
+                                                                "agreement in principle")}
+    escalated = {e.actor for e in entries if e.kind == "measure"}
     calls = {e.meeting for e in entries if e.kind == "talks restart"}
     first = min((e.day for e in entries if e.kind == "agreement"), default=None)
     collapsed = False
@@ -115,6 +124,8 @@ def outcome_values(model: Finished, outcomes: list[Outcome],
             values.append(float(name in held))
         elif kind == "call":
             values.append(float(name in calls))
+        elif kind == "escalates":
+            values.append(float(name in escalated))
         elif kind == "final":
             values.append(float(model.columns[name][-1]))
         elif kind == "final_status":

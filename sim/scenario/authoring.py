@@ -166,7 +166,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         lines.append("#     holds:             # its own levers it values keeping, 0 to 10")
         for lever, weight in raw.get("holds", {}).items():
             lines.append(f"#       {lever}: {_g(weight)}")
-        lines.append("#     levers:            # the instrument, not its moves: bounds, start")
+        lines.append("#     levers:            # bounds, start (horizon_days: 365 = a commitment)")
         for lever_name, spec in raw["levers"].items():
             lines.append(f"#       {lever_name}:")
             for k, v in spec.items():
@@ -196,20 +196,22 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
     levers = [lv.id for lv in base.levers]
     lines += [
         "#   - name: extra_call                   # a new call whose timing is an outcome:",
-        "#     kind: call                         # talks | call",
+        "#     kind: call                         # talks | call | summit | decision",
         "#     label: Leaders' call on a trigger",
         f"#     initiator: {actors[0]}",
-        "#     rounds: 2",
+        "#     freeze_days: 30                    # new measures wait this long for talks",
         "#     trigger:",
         f"#       actor: {actors[0]}",
         "#       quantity: pressure               # pressure | trust",
         "#       above: 0.5                       # or below:",
-        f"#       not_before: {base.start}",
-        f"#       not_after: {base.end}",
+        f"#       not_before: {base.start}        # not_after: {base.end}",
         "#   - name: extra_talks",
         "#     kind: talks",
         f"#     date: {base.end}",
         f"#     agenda: [{', '.join(levers[:2])}]",
+        "#     signing_days: 14                   # signed 14 days on; in_force_days: 7 later",
+        f"#   - {{name: review, kind: decision, initiator: {actors[0]}, date: {base.end}}}"
+        "  # a side weighs escalating",
         "",
         "# --- shocks: outside events hitting a constituency on a date ------------------------",
         "# shocks:",

@@ -116,7 +116,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
     if not any(priorities.values()):
         raise b.fail((*path, "priorities"), "at least one priority must be above zero")
     constituencies = tuple(
-        _constituency(b, actor, name, k, (*path, "constituencies", name), lever_ids - own)
+        _constituency(b, actor, name, k, (*path, "constituencies", name), lever_ids)
         for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
                      dict(spec["behaviour"]), priorities, holds, constituencies)
@@ -134,6 +134,9 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
                             else "at 0 or above") + f"; found {end} {spec[end]:g}") from None
     if high <= low:
         raise b.fail((*path, "max"), f"max ({high:g}) must be above min ({low:g})")
+    if spec.get("horizon_days") and spec.get("restrictive", "high") != "low":
+        raise b.fail((*path, "restrictive"), "a commitment lever (`horizon_days`) restricts "
+                     "when little is delivered: give `restrictive: low`")
     try:
         initial = Number(low, high).check(spec["initial"])
     except PydanticCustomError as exc:
@@ -147,7 +150,8 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
         id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
         unit=spec["unit"], min=low, max=high, initial=initial,
         restrictive=spec.get("restrictive", fields["restrictive"].default),
-        speed=spec.get("speed", fields["speed"].default), source=origin)
+        speed=spec.get("speed", fields["speed"].default), source=origin,
+        horizon_days=int(spec.get("horizon_days", 0)))
 
 
 def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:
@@ -157,10 +161,9 @@ def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> 
 
 
 def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
-                  other_levers: set[str]) -> ConstituencySpec:
-    if spec["kind"] == "firms":
-        b.reference(spec["depends_on"], (*path, "depends_on"), other_levers,
-                    "a lever of the other side")
+                  levers: set[str]) -> ConstituencySpec:
+    if spec["kind"] == "firms":  # the other side's lever, or its own (importers pay its tariff)
+        b.reference(spec["depends_on"], (*path, "depends_on"), levers, "a lever")
     weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
     params = {k: v for k, v in spec.items() if k not in {"kind", "label", "weight"}}
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
@@ -189,10 +192,12 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     initiator = spec.get("initiator")
     if initiator is not None:
         b.one_of(initiator, (*path, "initiator"), tuple(actors))
-    model = m.Talks if kind_ == "talks" else m.Call
-    rounds = spec.get("rounds", model.default_rounds)
+    elif kind_ == "decision":
+        raise b.fail(path, f"decision point `{name}` needs `initiator`: the side that decides")
+    rounds = spec.get("rounds", m.MEETING_MODELS[kind_].default_rounds)
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
-                       agenda, initiator)
+                       agenda, initiator, int(spec.get("freeze_days", 30)),
+                       int(spec.get("signing_days", 0)), int(spec.get("in_force_days", 0)))
 
 
 def _trigger(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,

@@ -128,7 +128,8 @@ Behaviour.example = "behaviour: {preset: hawk, patience: 0.8}"
 
 # --- levers and constituencies ------------------------------------------------------------------
 
-UNITS = {"percent": (0.0, None), "share": (0.0, 1.0), "index": (None, None)}
+UNITS = {"percent": (0.0, None), "share": (0.0, 1.0), "index": (None, None),
+         "amount": (0.0, None)}
 
 
 class Lever(Part):
@@ -142,9 +143,10 @@ class Lever(Part):
 
     label: TextT = key("plain-language name used in plots and narratives",
                        "label: US tariff on Chinese goods")
-    unit: Literal["percent", "share", "index"] = key(
+    unit: Literal["percent", "share", "index", "amount"] = key(
         "what the number means: a `share` lies from 0 to 1 (0.3 is 30 %), a `percent` is 0 or "
-        "more", "unit: percent", required=True)
+        "more, an `amount` (such as purchases, in the scenario's own units) is 0 or more",
+        "unit: percent", required=True)
     min: num() = key("lowest value", "min: 0", required=True)
     max: num() = key("highest value (above `min`)", "max: 200", required=True)
     initial: num() = key("value on the start date, between `min` and `max`", "initial: 145",
@@ -153,6 +155,10 @@ class Lever(Part):
                                               "restrictive: low", "high")
     speed: num(0.001, 1.0) = key("share of an ordered change that takes effect per day "
                                  "(1: at once)", "speed: 0.06", 1.0)
+    horizon_days: num(0, 3650, integer=True) = key(
+        "makes it a commitment (an amount to deliver, such as purchases): the days over which "
+        "an agreed amount is due. Its value is the amount delivered so far, which never falls; "
+        "give `restrictive: low` (0: an ordinary lever)", "horizon_days: 365", 0)
     source: TextT = key("document and quote the initial value comes from (give this or "
                         "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\"")
     assumption: TextT = key("why the initial value was chosen, when no document gives it",
@@ -176,7 +182,9 @@ class Firms(Constituency):
 
     kind: Literal["firms"] = key(Constituency.model_fields["kind"].description, "kind: firms",
                                  required=True)
-    depends_on: TextT = key("the other side's lever the firms need (its id)",
+    depends_on: TextT = key("the lever the firms need open (its id): one of the other side's "
+                            "(rare earths it licenses) or one of their own side's (importers "
+                            "pay its tariff)",
                             "depends_on: china.rare_earth_licensing", required=True)
     count: num(1, 1000, integer=True) = key("number of firms", "count: 12", 10)
     stock_days: Annotated[object, Dist(0, 3650)] = key(
@@ -251,7 +259,7 @@ class Trigger(Part):
 
 
 class Meeting(Part):
-    """talks or a leaders' call, at a date or on a trigger"""
+    """talks, a leaders' call, a summit or a decision point, at a date or on a trigger"""
 
     example: ClassVar[str] = "- {name: geneva, kind: talks, date: 2025-05-10}"
     named = True
@@ -261,18 +269,31 @@ class Meeting(Part):
 
     name: Name = key("identifier (letters, digits, `_`, `-`); `extends` matches by it",
                      "name: geneva", required=True)
-    kind: Literal["talks", "call"] = key("`talks` (rounds of offers) or `call` (leaders' call)",
-                                         "kind: call", required=True)
+    kind: Literal["talks", "call", "summit", "decision"] = key(
+        "`talks` (rounds of offers), `call` (leaders' call), `summit` (leaders who can agree "
+        "terms themselves) or `decision` (a date on which `initiator` decides whether to "
+        "escalate: a review, a statutory deadline)", "kind: call", required=True)
     label: TextT = key("plain-language name", "label: Geneva talks")
     date: Annotated[object, Date()] = key("the day it happens (or give `trigger`)",
                                           "date: 2025-05-10")
     trigger: Trigger = key(Trigger.__doc__, Trigger.example)
     rounds: num(1, 200, integer=True) = key(
-        "offers exchanged at most (default 10 for talks, 2 for a call)", "rounds: 12")
+        "offers exchanged at most (default 10 for talks and summits, 2 for a call)",
+        "rounds: 12")
     agenda: list[TextT] = key("lever ids on the table (default: every lever)",
                               "agenda: [us.tariff_on_china, china.tariff_on_us]")
-    initiator: TextT = key("actor who opens (talks) or places the call; default: drawn (talks) "
-                           "or the more pressed side (call)", "initiator: us")
+    initiator: TextT = key("actor who opens (talks), places the call or hosts the summit, or "
+                           "who decides (decision, required there); default: drawn (talks) or "
+                           "the more pressed side (call, summit)", "initiator: us")
+    freeze_days: num(0, 365, integer=True) = key(
+        "call or summit: days new measures wait for the talks it promises (the freeze ends "
+        "sooner if an agreement is reached)", "freeze_days: 30", 30)
+    signing_days: num(0, 365, integer=True) = key(
+        "talks or summit: days from agreement in principle to signing (0: signed at the table)",
+        "signing_days: 14", 0)
+    in_force_days: num(0, 365, integer=True) = key(
+        "talks or summit: days from signing to entry into force (the agreement's clock starts "
+        "then)", "in_force_days: 7", 0)
 
 
 class Talks(Meeting):
@@ -290,7 +311,23 @@ class Call(Meeting):
                                 required=True)
 
 
-AnyMeeting = Annotated[Talks | Call, Discriminator("kind")]
+class Summit(Meeting):
+    """leaders who meet and can agree terms themselves"""
+
+    kind: Literal["summit"] = key(Meeting.model_fields["kind"].description, "kind: summit",
+                                  required=True)
+
+
+class Decision(Meeting):
+    """a date on which one side decides whether to escalate (a review, a statutory deadline)"""
+
+    default_rounds = 2
+    kind: Literal["decision"] = key(Meeting.model_fields["kind"].description, "kind: decision",
+                                    required=True)
+
+
+MEETING_MODELS = {"talks": Talks, "call": Call, "summit": Summit, "decision": Decision}
+AnyMeeting = Annotated[Talks | Call | Summit | Decision, Discriminator("kind")]
 
 
 class Shock(Part):

@@ -38,8 +38,9 @@ def summary(result: RunResult) -> str:
     s = result.scenario
     lines = [f"{s.title} (seed {result.seed}, {s.start} to {s.end})"]
     for e in result.events:
-        if e["kind"] in {"agreement", "no agreement", "talks not held", "talks restart",
-                         "call declined", "lapse", "renewal", "measure"}:
+        if e["kind"] in {"agreement", "agreement in principle", "no agreement", "talks not held",
+                         "talks restart", "call declined", "summit declined", "lapse",
+                         "extension", "measure", "threat", "threat withdrawn", "suspension"}:
             lines.append(f"  {e['date']}  {e['kind']:<14} {e['why']}")
     lines.append("  final values:")
     for lever in s.levers:
