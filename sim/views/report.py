@@ -147,7 +147,8 @@ def run_outcomes(scenario: Scenario, columns: dict[str, list], events: list[dict
     """The ensemble's outcomes for this one run (from its columns and decision log)."""
     start = scenario.start
     entries = [SimpleNamespace(day=(e["date"] - start).days if isinstance(e["date"], dt.date)
-                               else 0, kind=e["kind"], meeting=e["meeting"]) for e in events]
+                               else 0, kind=e["kind"], meeting=e["meeting"],
+                               actor=e["actor"]) for e in events]
     outcomes = oc.outcome_list(scenario)
     values = oc.outcome_values(SimpleNamespace(entries=entries, columns=columns), outcomes, fit)
     return list(zip(outcomes, values, strict=True))
