@@ -16,7 +16,7 @@ from sim.errors import UserError
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
-COMMANDS = ["run", "compare", "record", "authoring", "app"]
+COMMANDS = ["run", "compare", "validate", "record", "authoring", "app"]
 
 
 def build_parser() -> argparse.ArgumentParser:
