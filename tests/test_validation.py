@@ -11,7 +11,7 @@ from sim.cli import main
 from sim.engine.model import NegotiationModel
 from sim.experiments import validation as v
 from sim.experiments.task_map import mapper
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.bundled import scenarios_dir
 from sim.scenario.language import load_scenario
 
@@ -23,7 +23,7 @@ def baseline():
 
 @pytest.fixture(scope="module")
 def report(baseline):
-    return v.validate(baseline, load_record(), 4, mapper=mapper(1))
+    return v.validate(baseline, record_for(baseline), 4, mapper=mapper(1))
 
 
 def test_worlds_remove_each_meeting_of_the_scenario(baseline):

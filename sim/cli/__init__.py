@@ -11,12 +11,13 @@ import importlib
 import os
 import sys
 
+from sim import __version__
 from sim.errors import UserError
 
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
-COMMANDS = ["run", "compare", "validate", "record", "authoring", "app"]
+COMMANDS = ["run", "compare", "validate", "listing", "record", "authoring", "app"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sim", description="Replay the May-June 2025 US-China trade negotiation as an "
         "agent-based model, vary behaviour in YAML, and compare outcomes with the news record.",
         epilog=README_HINT)
+    parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"sim.cli.{name}").register(sub)

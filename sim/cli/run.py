@@ -1,27 +1,22 @@
-"""`sim run`: one run of a scenario, or an ensemble with --runs."""
+"""`sim run`: one run of a scenario, or an ensemble with --runs (through ``sim.api``)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sim.engine.spec import Scenario
-from sim.errors import UserError
-from sim.experiments.ensemble import Progress
-from sim.experiments.executors import run_ensembles, start
-from sim.experiments.runs import run_once, staged_output, write_run
-from sim.views import plots
-from sim.views.ensemble_figures import write_ensemble
-from sim.views.run_files import score_and_write, summary
-from sim.views.terminal import ProgressBar
-from sim.views.terminal import summary as ensemble_summary
+if TYPE_CHECKING:
+    from sim.engine.spec import Scenario
+    from sim.experiments.ensemble import Progress
 
 
 def register(sub) -> None:
     run = sub.add_parser("run", help="run a scenario and write timeline, events, plots, scorecard",
                          description="Run a scenario. One run by default; --runs N for an "
                          "ensemble with fan charts.")
-    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
+                     "(`sim list` shows them)")
     run.add_argument("--seed", type=int, help="seed (default: the scenario's `seed:`)")
     run.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>)")
     run.add_argument("--runs", type=int, default=1, help="number of runs (default 1)")
@@ -33,9 +28,10 @@ def register(sub) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.scenario.language import load_scenario
+    from sim import api
+    from sim.errors import UserError
 
-    scenario = load_scenario(args.scenario)
+    scenario = api.load(args.scenario)
     if args.runs < 1:
         raise UserError(None, f"--runs must be at least 1, found {args.runs}")
     out = args.out or Path("results") / scenario.name
@@ -46,14 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def single_command(scenario: Scenario, args, out: Path) -> int:
     """`sim run` for a single run: files, plots, scorecard, and a summary on the terminal."""
-    result = run_once(scenario, seed=args.seed)
-    with staged_output(out) as folder:
-        write_run(result, folder)
-        fit = score_and_write(result.columns, scenario, folder)
-        if not args.no_plots:
-            plots.write_run_plots(result.columns, scenario, folder, fit.observations)
-    print(summary(result))
-    print(fit.text)
+    from sim import api
+
+    result = api.run(scenario, seed=args.seed)
+    result.save(out, figures=not args.no_plots)
+    print(result.summary())
     print(f"  wrote {out}/: timeline.csv, events.csv, manifest.json, scorecard.csv"
           + ("" if args.no_plots else ", levers.png, overview.png, scorecard.png"))
     return 0
@@ -64,23 +57,11 @@ def ensemble_command(scenario: Scenario, args, out: Path, progress: Progress | N
 
     ``progress(done, total)`` replaces the progress bar (tests raise KeyboardInterrupt from it).
     """
-    runs = args.runs
-    bar = None
-    if progress is None:
-        bar = progress = ProgressBar(f"{scenario.name}")
-    with staged_output(out) as folder:
-        timelines = folder / "timelines" if args.timelines else None
-        if timelines:
-            timelines.mkdir()
-        with start([scenario], runs, jobs=args.jobs, timelines=[timelines],
-                   plots=not args.no_plots) as workers:
-            ens, = run_ensembles([scenario], runs, seed=args.seed, progress=progress,
-                                 workers=workers)
-            if bar:
-                bar.finish(ens.finished, runs, ens.partial)
-            table = ens.outcome_stats()
-            names = write_ensemble(ens, folder, plots=not args.no_plots, workers=workers,
-                                   extra={"timelines": bool(args.timelines)})
-    print(ensemble_summary(ens, table))
-    print(f"  wrote {out}/: {', '.join(names)}" + (", timelines/" if args.timelines else ""))
-    return 130 if ens.partial else 0
+    from sim import api
+
+    result = api.ensemble(scenario, args.runs, seed=args.seed, jobs=args.jobs,
+                          progress=progress or True, out=out, figures=not args.no_plots,
+                          timelines=args.timelines)
+    print(result.summary())
+    print(f"  wrote {out}/: {', '.join(result.files)}" + (", timelines/" if args.timelines else ""))
+    return 130 if result.partial else 0

@@ -5,11 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.experiments import validation
-from sim.experiments.runs import manifest, staged_output
-from sim.experiments.task_map import mapper
-from sim.views.terminal import ProgressBar
-
 
 def register(sub) -> None:
     cmd = sub.add_parser("validate", help="can the score tell the scenario from null worlds?",
@@ -21,20 +16,25 @@ def register(sub) -> None:
     cmd.add_argument("--runs", type=int, default=200, help="seeds per world (default 200)")
     cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
     cmd.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
-    cmd.add_argument("--record", type=Path, help="record YAML (default: the shipped record)")
+    cmd.add_argument("--record", type=Path, help="record YAML (default: the scenario's own)")
     cmd.add_argument("--out", type=Path, help="output folder (default results/validate-NAME)")
     cmd.set_defaults(handler=validate_command)
 
 
 def validate_command(args) -> int:
     """Score every world, print the table, write validate.csv/.md/.png; 130 after Ctrl-C."""
+    from sim.experiments import validation
+    from sim.experiments.runs import manifest, staged_output
+    from sim.experiments.task_map import mapper
+    from sim.record.lookup import record_for
     from sim.record.reader import load_record
     from sim.scenario.language import load_scenario
     from sim.views.plots import save
+    from sim.views.terminal import ProgressBar
     from sim.views.validation_figure import validation_figure
 
     scenario = load_scenario(args.scenario)
-    record = load_record(args.record)
+    record = load_record(args.record) if args.record else record_for(scenario)
     out = args.out or Path("results") / f"validate-{scenario.name}"
     bar = ProgressBar(f"validate {scenario.name}")
     report = validation.validate(scenario, record, args.runs, seed=args.seed,

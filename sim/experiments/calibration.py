@@ -16,14 +16,14 @@ from pathlib import Path
 
 from sim.experiments.runs import run_once
 from sim.record import fit as comparison
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import apply_overrides, load_scenario
 
 
 def sweep(path: Path, grid: dict[str, list[float]], seeds: int) -> list[dict]:
     """For every combination in ``grid``: median fit and median end values over ``seeds`` runs."""
     base = load_scenario(path)
-    rec = load_record()
+    rec = record_for(base)
     rows = []
     for values in itertools.product(*grid.values()):
         overrides = dict(zip(grid, values, strict=True))

@@ -35,7 +35,7 @@ from sim.experiments.runs import events_csv, events_of, timeline_csv
 from sim.record import documents as record_mod
 from sim.record import outcomes as oc
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 QUANTILE_NAMES = ("p10", "p25", "p50", "p75", "p90")
@@ -74,7 +74,7 @@ def make_plan(scenario: Scenario, rec: record_mod.Record | None = None,
     names = [n for n in probe.columns if n not in ("date", "run", "status")]
     dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days)]
     return Plan(scenario, names, scenario.days, dates, oc.outcome_list(scenario),
-                rec or load_record(), timelines)
+                rec or record_for(scenario), timelines)
 
 
 @dataclass

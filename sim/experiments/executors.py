@@ -21,7 +21,7 @@ from pathlib import Path
 from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments.ensemble import Ensemble, Plan, Progress, RunSummary, make_plan, simulate
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 
 # -- running --------------------------------------------------------------------------------------
 _PLANS: list[Plan] = []
@@ -153,14 +153,13 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
 def start(scenarios: Sequence[Scenario], runs: int, *, jobs: int = 1,
           timelines: Sequence[Path | None] | None = None, start_method: str | None = None,
           plots: bool = False) -> Workers:
-    """Check the arguments, load the record, and prepare the workers (a context manager)."""
+    """Check the arguments, read each scenario's record, prepare the workers (a context manager)."""
     if runs < 1:
         raise UserError("--runs", f"must be at least 1, found {runs}")
     if jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {jobs}")
-    rec = load_record()
     timelines = list(timelines or [None] * len(scenarios))
-    plans = [make_plan(s, rec, t) for s, t in zip(scenarios, timelines, strict=True)]
+    plans = [make_plan(s, record_for(s), t) for s, t in zip(scenarios, timelines, strict=True)]
     return Workers(plans, min(jobs, runs * len(scenarios)), start_method, plots)
 
 

@@ -14,11 +14,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from sim.engine.model import NegotiationModel
+from sim.engine.model import LogEntry, NegotiationModel
 from sim.scenario.language import Scenario
 
 
@@ -31,6 +31,7 @@ class RunResult:
     columns: dict[str, list]
     events: list[dict]
     seconds: float
+    entries: list[LogEntry] = field(default_factory=list)  # the model's log (for outcomes)
 
 
 def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunResult:
@@ -39,7 +40,7 @@ def run_once(scenario: Scenario, seed: int | None = None, run: int = 0) -> RunRe
     started = time.perf_counter()
     model = NegotiationModel(scenario, seed=seed, run=run).run_to_end()
     return RunResult(scenario, seed, model.columns, events_of(model, run),
-                     time.perf_counter() - started)
+                     time.perf_counter() - started, model.entries)
 
 
 def events_of(model: NegotiationModel, run: int) -> list[dict]:
@@ -91,10 +92,18 @@ def manifest(scenario: Scenario, seed: int, seconds: float, extra: dict | None =
         "seed": seed,
         "python": platform.python_version(),
         "packages": versions,
-        "command": " ".join(["sim", *sys.argv[1:]]),
+        "command": command_line(),
         "seconds": round(seconds, 3),
         **(extra or {}),
     }
+
+
+def command_line() -> str:
+    """The `sim` command that made a result, or where the Python API was called from."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if program in ("sim", "__main__.py"):
+        return " ".join(["sim", *sys.argv[1:]])
+    return f"the Python API (sim.run / sim.ensemble / sim.compare) from {program or 'python'}"
 
 
 @contextmanager

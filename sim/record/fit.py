@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.record import scorecard
-from sim.record.reader import load_record
+from sim.record.lookup import record_for
 from sim.scenario.language import Scenario
 
 
@@ -19,12 +19,12 @@ class Fit:
     observations: list  # record observations, for overlays
     observation_scores: list
     move_scores: list
-    summary: object
+    summary: scorecard.FitSummary
     text: str
 
 
 def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
-    rec = rec or load_record()
+    rec = rec or record_for(scenario)
     obs = scorecard.score_observations(rec, columns)
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)

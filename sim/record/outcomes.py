@@ -24,9 +24,11 @@ compared run by run. Definitions:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from sim.engine.model import STATUSES, NegotiationModel
+from sim.engine.model import STATUSES, LogEntry
 from sim.scenario.language import Scenario
 
 PROBABILITY = "probability"
@@ -69,7 +71,17 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
     return out
 
 
-def outcome_values(model: NegotiationModel, outcomes: list[Outcome],
+class Finished(Protocol):
+    """A finished run: a ``NegotiationModel`` at its end, or a run's result kept in memory."""
+
+    @property
+    def entries(self) -> Sequence[LogEntry]: ...
+
+    @property
+    def columns(self) -> Mapping[str, Sequence]: ...
+
+
+def outcome_values(model: Finished, outcomes: list[Outcome],
                    fit: float = math.nan) -> list[float]:
     """One number per outcome of ``outcomes`` for a finished ``model`` (``nan``: not applicable)."""
     entries = model.entries

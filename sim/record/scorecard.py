@@ -334,11 +334,10 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_scorecard_csv(path: str | Path, obs_scores: Sequence[ObservationScore],
-                        move_scores: Sequence[MoveScore]) -> Path:
-    """Write one row per observation and per move (``record_type`` tells which) to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def scorecard_rows(obs_scores: Sequence[ObservationScore],
+                   move_scores: Sequence[MoveScore]) -> list[dict]:
+    """One row per observation and per move (``record_type`` tells which), keyed by
+    ``CSV_FIELDS`` (a key missing from a row is an empty cell)."""
     rows = [{"record_type": "observation", "id": s.id, "date": s.date, "quantity": s.quantity,
              "expected": s.expected, "simulated": s.simulated, "hit": s.hit, "error": s.error,
              "weight": s.weight} for s in obs_scores]
@@ -346,6 +345,15 @@ def write_scorecard_csv(path: str | Path, obs_scores: Sequence[ObservationScore]
               "expected": m.expected, "simulated": m.change, "direction_hit": m.direction_hit,
               "size_hit": m.size_hit, "timing_hit": m.timing_hit, "simulated_date": m.date,
               "days_off": m.days_off} for m in move_scores]
+    return rows
+
+
+def write_scorecard_csv(path: str | Path, obs_scores: Sequence[ObservationScore],
+                        move_scores: Sequence[MoveScore]) -> Path:
+    """Write one row per observation and per move (``record_type`` tells which) to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = scorecard_rows(obs_scores, move_scores)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
         writer.writeheader()

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import UserError
-from sim.scenario.bundled import scenarios_dir
+from sim.scenario import bundled
 from sim.scenario.language import DISTRIBUTIONS, SCENARIO, Key, Scenario, load_scenario
 
 SCHEMA_ID = "https://example.invalid/negotiation-sim/scenario.schema.json"
-REPO_SCENARIOS = scenarios_dir()
 
 
 # --- sim check ----------------------------------------------------------------------------------
@@ -246,11 +245,11 @@ def new_command(args: argparse.Namespace) -> int:
 def _find_base(base: str, new_file: Path) -> Path:
     name = base if Path(base).suffix else f"{base}.yaml"
     candidates = [Path(base), Path(name), new_file.parent / name, Path("scenarios") / name,
-                  REPO_SCENARIOS / name]
+                  bundled.scenarios_dir() / name]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    known = sorted(p.stem for p in REPO_SCENARIOS.glob("*.yaml"))
+    known = bundled.names()
     from sim.errors import did_you_mean
     raise UserError(None, f"--from {base}: no such scenario (looked in "
                     f"{', '.join(dict.fromkeys(str(c.parent) for c in candidates))})"

@@ -1,22 +1,87 @@
-"""Where the shipped scenarios and their records live.
+"""Where the shipped scenarios and their records live, and how a name or a path finds one.
 
-One place answers this for the whole package, so that the scenarios can become package data
-without every module walking up from its own file.
+One place answers this for the whole package. The scenarios are package data: in a clone,
+``sim/scenario/shipped`` is a link to the repository's ``scenarios/`` folder (where they are
+written and where the README points); in a wheel it is a real folder holding copies of them.
+Either way they are found through ``importlib.resources``, so an installed ``sim`` works from any
+folder.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
+import os
+from dataclasses import dataclass
+from importlib.resources import as_file, files
 from pathlib import Path
 
-# The repository's scenarios/ folder (the package sits beside it in a clone).
-SCENARIOS = Path(__file__).resolve().parent.parent.parent / "scenarios"
+from sim.errors import ScenarioError, did_you_mean
+
+SHIPPED = "shipped"  # the package-data folder inside sim.scenario
+DEFAULT_RECORD = "us_china_2025.yaml"
+_KEEP = contextlib.ExitStack()  # extracted copies (zip installs) live as long as the process
+atexit.register(_KEEP.close)
 
 
+@functools.cache
 def scenarios_dir() -> Path:
     """The folder holding the shipped scenarios and ``record/``."""
-    return SCENARIOS
+    resource = files("sim.scenario") / SHIPPED
+    if isinstance(resource, Path):
+        return resource.resolve()
+    # Installed as a zip: scenarios extend each other by file name, so they need real files.
+    return _KEEP.enter_context(as_file(resource))
 
 
 def default_record_path() -> Path:
-    """The record the shipped baseline is scored against."""
-    return SCENARIOS / "record" / "us_china_2025.yaml"
+    """The record the shipped scenarios are scored against when they name none."""
+    return scenarios_dir() / "record" / DEFAULT_RECORD
+
+
+def names() -> list[str]:
+    """The names of the shipped scenarios (file names without ``.yaml``), sorted."""
+    return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))
+
+
+def find_scenario(name_or_path: str | os.PathLike) -> Path:
+    """The scenario file meant by ``name_or_path``: an existing file, else a shipped scenario.
+
+    ``"baseline"`` or ``"baseline.yaml"`` name a shipped scenario unless a file of that name is in
+    the working folder; anything else is a path. Raises ``ScenarioError`` (one paragraph naming
+    the shipped scenarios) when neither exists.
+    """
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    bare = len(path.parts) == 1 and path.suffix in ("", ".yaml", ".yml")
+    if bare:
+        shipped = scenarios_dir() / f"{path.stem if path.suffix else path.name}.yaml"
+        if shipped.is_file():
+            return shipped
+    known = names()
+    hint = did_you_mean(path.stem, known) if bare else ""
+    local = Path(f"{path}.yaml")
+    if not path.suffix and local.is_file():
+        hint = f" (did you mean the file `{local}`?)"
+    raise ScenarioError(None, f"`{name_or_path}`: no such file, and no shipped scenario of that "
+                        f"name{hint}. Shipped scenarios: {', '.join(known)} (`sim list` shows "
+                        "their titles)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One shipped scenario as `sim list` shows it: its name, title and file."""
+
+    name: str
+    title: str
+    file: Path
+
+
+def catalogue() -> list[Entry]:
+    """Every shipped scenario with its title, in name order."""
+    from sim.scenario.language import load_scenario  # the language is heavier than this module
+
+    return [Entry(name, load_scenario(scenarios_dir() / f"{name}.yaml").title,
+                  scenarios_dir() / f"{name}.yaml") for name in names()]

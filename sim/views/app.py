@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.request
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import matplotlib
@@ -60,7 +61,7 @@ from sim.views.plots import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCENARIO_DIR = scenarios_dir()
-ABOUT_FILE = ROOT / "docs" / "about.md"
+ABOUT_FILE = Path(str(files("sim.views") / "about.md"))  # package data: docs/about.md
 ENV_SCENARIO = "SIM_APP_SCENARIO"  # set by `sim app --scenario`: the scenario opened first
 MAIN_PARAMS = ("patience", "compliance", "reciprocity", "pressure_sensitivity", "concession")
 BAND_RUNS = 30

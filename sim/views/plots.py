@@ -7,12 +7,14 @@ Colour-blind-safe (Okabe-Ito), large type for projectors, each side always in it
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend, so figures show there
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 

@@ -5,20 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.engine.spec import Scenario
-from sim.experiments.runs import RunResult
+from sim.experiments.runs import RunResult, write_run
 from sim.record import scorecard
-from sim.record.fit import Fit, score
+from sim.record.fit import Fit
 from sim.views import plots
 
+RUN_FILES = ["timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
+RUN_FIGURES = ["levers.png", "overview.png", "scorecard.png"]
 
-def score_and_write(columns: dict[str, list], scenario: Scenario, folder: Path,
-                    figure: bool = True) -> Fit:
-    fit = score(columns, scenario)
+
+def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = True) -> None:
+    """scorecard.csv and (with ``figure``) scorecard.png."""
     scorecard.write_scorecard_csv(folder / "scorecard.csv", fit.observation_scores,
                                   fit.move_scores)
     if figure:
         plots.save(plots.scorecard_figure(fit, scenario), folder / "scorecard.png")
-    return fit
+
+
+def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = True
+                     ) -> list[str]:
+    """Every file of one run into ``folder`` (which exists); returns the names written."""
+    write_run(result, folder)
+    write_scorecard(fit, result.scenario, folder, figures)
+    if figures:
+        plots.write_run_plots(result.columns, result.scenario, folder, fit.observations)
+    return RUN_FILES + (RUN_FIGURES if figures else [])
 
 
 def summary(result: RunResult) -> str:
