@@ -38,7 +38,7 @@ from sim.engine.model import NegotiationModel
 from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments.ensemble import Z95, seed_for
-from sim.record import scorecard
+from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
 from sim.scenario.language import apply_overrides
 
@@ -130,6 +130,8 @@ class RunScores:
     hits: tuple[bool | None, ...]
     errors: tuple[float | None, ...]
     moves: tuple[scorecard.MoveScore, ...]
+    behaviour_hits: tuple[bool | None, ...]  # status words scored over their window
+    means: tuple[float, ...]  # window means of value observations (nan otherwise)
 
 
 def score_task(context: Context, task: tuple[int, int, int]) -> RunScores:
@@ -141,8 +143,10 @@ def score_task(context: Context, task: tuple[int, int, int]) -> RunScores:
         columns = {**columns, "status": calendar_status(world.scenario)}
     obs = scorecard.score_observations(context.record, columns)
     moves = scorecard.score_moves(context.record, columns)
+    behaviour = behaviour_score.observation_scores(context.record, columns)
     return RunScores(which, index, tuple(s.hit for s in obs), tuple(s.error for s in obs),
-                     tuple(moves))
+                     tuple(moves), tuple(s.hit for s in behaviour),
+                     tuple(behaviour_score.window_means(context.record, columns)))
 
 
 @dataclass
@@ -155,6 +159,7 @@ class Report:
     runs: int
     scores: dict[str, np.ndarray] = field(default_factory=dict)  # (worlds, runs), nan: not run
     fixed: list[str] = field(default_factory=list)  # ids of observations fixed by inputs
+    proper: dict[int, dict[str, float]] = field(default_factory=dict)  # world -> proper scores
     partial: bool = False
 
     def rows(self) -> list[dict]:
@@ -169,6 +174,7 @@ class Report:
                 row[name] = float(data[w].mean()) if done.any() else math.nan
                 row.update({f"{name}_{k}": v for k, v in
                             paired(data[0], data[w]).items()})
+            row.update(self.proper.get(w, dict.fromkeys(PROPER, math.nan)))
             out.append(row)
         return out
 
@@ -198,8 +204,9 @@ def fixed_observations(record: Record, hits: dict[int, list[RunScores]],
 
 
 def _summary_fit(record: Record, r: RunScores, keep: set[str] | None) -> float:
+    hits = r.hits if keep is None else r.behaviour_hits
     obs = [scorecard.ObservationScore(o.id, "", o.quantity, "", None, hit, err, o.weight)
-           for o, hit, err in zip(record.observations, r.hits, r.errors, strict=True)
+           for o, hit, err in zip(record.observations, hits, r.errors, strict=True)
            if keep is None or o.id in keep]
     return scorecard.summarise(obs, r.moves).fit
 
@@ -237,11 +244,25 @@ def validate(scenario: Scenario, record: Record, runs: int, *, seed: int | None 
         for r in rs:
             report.scores["fit"][w, r.index] = _summary_fit(record, r, None)
             report.scores["behaviour_fit"][w, r.index] = _summary_fit(record, r, keep)
+        report.proper[w] = _proper(record, rs, keep)
     return report
 
 
+def _proper(record: Record, rs: list[RunScores], keep: set[str]) -> dict[str, float]:
+    def flag(value: bool | None) -> int:
+        return -1 if value is None else int(value)
+
+    hits = np.array([[flag(h) for h in r.behaviour_hits] for r in rs], dtype=np.int8)
+    means = np.array([r.means for r in rs], dtype=float)
+    marks = np.array([[[flag(m.direction_hit), flag(m.size_hit), flag(m.timing_hit)]
+                       for m in r.moves] for r in rs], dtype=np.int8)
+    return behaviour_score.proper_scores(record, hits, means, marks, keep)
+
+
 PARTS = ("", "_diff", "_low", "_high", "_better")
-CSV_FIELDS = ("world", "description", "runs", *(f"{s}{k}" for s in SCORES for k in PARTS))
+PROPER = ("brier", "crps", "interval_score")
+CSV_FIELDS = ("world", "description", "runs", *(f"{s}{k}" for s in SCORES for k in PARTS),
+              *PROPER)
 
 
 def report_csv(report: Report) -> str:
@@ -269,6 +290,12 @@ def report_markdown(report: Report) -> str:
                          f"{row[f'{s}_high']:+.3f}){'' if row[f'{s}_low'] > 0 else ' *'}")
             cells.append("—" if row["world"] == "scenario" else f"{row[f'{s}_better']:.0%}")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Proper scores of each world's ensemble on the behavioural observations "
+              "(lower is better): Brier over events and move marks; CRPS and 80 % interval "
+              "score of value observations, in reading errors (the record's tolerance).", "",
+              "| world | Brier | CRPS | interval score |", "| --- | --- | --- | --- |"]
+    lines += [f"| {r['world']} | {r['brier']:.3f} | {r['crps']:.2f} | {r['interval_score']:.2f} |"
+              for r in report.rows()]
     n = report.rows()[0]["runs"]
     fixed = ", ".join(report.fixed) or "none"
     lines += ["", f"{n} common seeds (base seed {report.base_seed}). * : the interval does not "
