@@ -17,7 +17,7 @@ from sim.errors import UserError
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
-COMMANDS = ["run", "compare", "validate", "listing", "record", "authoring", "app"]
+COMMANDS = ["run", "compare", "validate", "calibrate", "listing", "record", "authoring", "app"]
 
 
 def build_parser() -> argparse.ArgumentParser:
