@@ -63,9 +63,16 @@ def test_abc_smc_is_the_same_serial_and_parallel_and_resumes(baseline, tmp_path)
     for g1, g2 in zip(one, two, strict=True):
         assert np.array_equal(g1.theta, g2.theta) and np.array_equal(g1.weights, g2.weights)
     # resuming with a larger budget continues after the last finished generation
-    more, _ = abc_smc.run(problem, budget=36, population=6, mapper=mapper(1),
+    ran = []
+
+    def counting(fn, context, tasks):
+        ran.extend(tasks)
+        return mapper(1)(fn, context, tasks)
+
+    more, _ = abc_smc.run(problem, budget=36, population=6, mapper=counting,
                           folder=tmp_path / "a")
     assert len(more) > len(one)
+    assert len(ran) <= 36 - one[-1].runs_used  # finished generations are not run again
     assert np.array_equal(more[0].theta, one[0].theta)
     assert more[-1].epsilon <= one[-1].epsilon
 
