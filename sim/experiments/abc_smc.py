@@ -4,7 +4,8 @@ The algorithm is Beaumont et al. (2009) "adaptive ABC-PMC" with the tolerance sc
 Moral et al. (2012) reduced to its usual form:
 
 1. Generation 0: ``population`` draws from the uniform priors (``sim.experiments.priors``).
-2. The tolerance of generation g is the ``QUANTILE`` of the accepted distances of generation g-1.
+2. The tolerance of generation g is the ``QUANTILE`` of the accepted distances of generation g-1
+   (when ties keep it at g-1's tolerance, the largest of g-1's distances below that: ``tolerance``).
 3. Generation g proposes by picking a particle of g-1 by weight and moving it with a Gaussian
    kernel of twice the weighted variance of g-1 (per value; a value stepping outside its prior is
    stepped again, so the kernel is truncated per value; its normalising constant is left out of
@@ -80,6 +81,19 @@ def distance(problem: Problem, task: tuple[int, tuple[float, ...]]) -> tuple[int
 Mapper = Callable[[Callable, Problem, list], object]
 
 
+def tolerance(gens: list[Generation]) -> float:
+    """The next generation's tolerance: the ``QUANTILE`` of the last accepted distances; when
+    ties at the last tolerance keep it from falling (the score takes few distinct values), the
+    largest last distance below it."""
+    if not gens:
+        return np.inf
+    d = gens[-1].distances
+    eps = float(np.quantile(d, QUANTILE))
+    if eps >= gens[-1].epsilon and np.any(d < gens[-1].epsilon):
+        eps = float(d[d < gens[-1].epsilon].max())
+    return eps
+
+
 def _prior_draw(priors: list[Prior], rng: np.random.Generator, n: int) -> np.ndarray:
     low = np.array([p.low for p in priors])
     high = np.array([p.high for p in priors])
@@ -124,7 +138,7 @@ def run(problem: Problem, *, budget: int, population: int, mapper: Mapper, folde
     try:
         while used + population <= budget:
             g = len(gens)
-            eps = np.inf if not gens else float(np.quantile(gens[-1].distances, QUANTILE))
+            eps = tolerance(gens)
             thetas, dists, batch = [], [], 0
             while len(thetas) < population and used + population <= budget:
                 rng = np.random.default_rng(np.random.SeedSequence([base, g, batch]))
