@@ -63,8 +63,8 @@ def pairs_figure(rows: list[dict], theta: np.ndarray, weights: np.ndarray, title
                     ax.scatter(theta[:, b], theta[:, a], s=size, alpha=0.4,
                                color=OKABE_ITO[0], edgecolors="none")
                 if i == m - 1:
-                    ax.set_xlabel(_short(rows[b]["key"]))
+                    ax.set_xlabel(_short(rows[b]["key"]).replace(" ", "\n", 1), fontsize=8)
                 if j == 0:
-                    ax.set_ylabel(_short(rows[a]["key"]))
+                    ax.set_ylabel(_short(rows[a]["key"]).replace(" ", "\n", 1), fontsize=8)
         fig.suptitle(title)
     return fig
