@@ -70,7 +70,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
          "generations": len(gens), "runs": last.runs_used, "epsilon": last.epsilon,
          "population": len(last.weights), "free_values": len(keys), "constrained": constrained,
          "fitted_observations": len(problem.record.observations),
-         "held_out_observations": len(held.observations), **checks}, indent=2) + "\n")
+         "held_out_observations": len(held.observations),
+         **{k: None if math.isnan(v) else v for k, v in checks.items()}}, indent=2) + "\n")
     return text
 
 
