@@ -112,3 +112,25 @@ def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_p
     summary = json.loads((out / "summary.json").read_text())
     assert summary["held_out_observations"] > 0 and "out_post" in summary
     assert "out of sample" in capsys.readouterr().out
+
+
+def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "cal"
+    cmd = [sys.executable, "-m", "sim", "calibrate", str(BASELINE), "--budget", "100000",
+           "--population", "8", "--checks", "2", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = out / "generations" / "gen-001.csv"
+    for _ in range(600):  # wait (up to a minute) for two finished generations
+        if first.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    stdout, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "PARTIAL" in stdout
+    assert first.exists() and (out / "posterior.csv").exists()
