@@ -114,7 +114,8 @@ def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_p
     assert "out of sample" in capsys.readouterr().out
 
 
-def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path, stop):
     import signal
     import subprocess
     import sys
@@ -129,7 +130,7 @@ def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path):
         if first.exists() or proc.poll() is not None:
             break
         time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, stop))
     stdout, _ = proc.communicate(timeout=120)
     assert proc.returncode == 130
     assert "PARTIAL" in stdout

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def register(sub) -> None:
@@ -40,6 +45,7 @@ def calibrate_command(args) -> int:
     from sim.views.calibration_outputs import write_outputs
     from sim.views.terminal import ProgressBar
 
+    signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: keep the finished generations
     scenario = load_scenario(args.scenario)
     if args.budget < 4:
         raise UserError("--budget", f"must be at least 4 runs, found {args.budget}")
