@@ -36,7 +36,15 @@ def register(sub) -> None:
 
 
 def calibrate_command(args) -> int:
-    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C."""
+    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C or SIGTERM."""
+    previous = signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: keep finished generations
+    try:
+        return _calibrate(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _calibrate(args) -> int:
     from sim.errors import UserError
     from sim.experiments import abc_smc, priors
     from sim.record.lookup import record_for
@@ -45,7 +53,6 @@ def calibrate_command(args) -> int:
     from sim.views.calibration_outputs import write_outputs
     from sim.views.terminal import ProgressBar
 
-    signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: keep the finished generations
     scenario = load_scenario(args.scenario)
     if args.budget < 4:
         raise UserError("--budget", f"must be at least 4 runs, found {args.budget}")
