@@ -19,8 +19,8 @@ from sim.experiments import interrupts
 README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
-COMMANDS = ["run", "compare", "sweep", "sensitivity", "listing", "record", "authoring", "app",
-            "play"]
+COMMANDS = ["run", "compare", "sweep", "sensitivity", "validate", "calibrate",
+            "listing", "record", "authoring", "app", "play"]
 
 
 class Parser(argparse.ArgumentParser):

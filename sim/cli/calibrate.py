@@ -1,0 +1,88 @@
+"""`sim calibrate`: estimate a scenario's free values from its record, with uncertainty."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+from pathlib import Path
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def register(sub) -> None:
+    cmd = sub.add_parser(
+        "calibrate", help="estimate free values from the record (ABC-SMC), with uncertainty",
+        description="Estimate the scenario's free values (behaviour values, weights, assumed "
+        "initial values) from its record by approximate Bayesian computation (sequential Monte "
+        "Carlo). Writes posterior samples, identifiability, plots, a calibrated scenario and "
+        "its predictive fan charts. Ctrl-C keeps the finished generations; run again with the "
+        "same --out to resume.")
+    cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    cmd.add_argument("--budget", type=int, default=2000, help="model runs in all (default 2000)")
+    cmd.add_argument("--population", type=int, help="particles per generation "
+                     "(default: budget / 10, at most 1000)")
+    cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    cmd.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                     help="fit only what the record documents before this date; score the rest "
+                     "out of sample")
+    cmd.add_argument("--priors", type=Path, help="YAML side file narrowing the priors")
+    cmd.add_argument("--record", type=Path, help="record YAML (default: the scenario's own)")
+    cmd.add_argument("--checks", type=int, default=100,
+                     help="posterior predictive runs for the scores and fan charts (default 100)")
+    cmd.add_argument("--out", type=Path, help="output folder (default results/calibrate-NAME)")
+    cmd.set_defaults(handler=calibrate_command)
+
+
+def calibrate_command(args) -> int:
+    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C or SIGTERM."""
+    previous = signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: keep finished generations
+    try:
+        return _calibrate(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _calibrate(args) -> int:
+    from sim.errors import UserError
+    from sim.experiments import abc_smc, priors
+    from sim.record.lookup import record_for
+    from sim.record.reader import load_record
+    from sim.scenario.language import load_scenario
+    from sim.views.calibration_outputs import write_outputs
+    from sim.views.terminal import ProgressBar
+
+    scenario = load_scenario(args.scenario)
+    if args.budget < 4:
+        raise UserError("--budget", f"must be at least 4 runs, found {args.budget}")
+    if args.jobs < 1:
+        raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
+    population = args.population or max(2, min(1000, args.budget // 10))
+    record = load_record(args.record) if args.record else record_for(scenario)
+    free = priors.apply_priors_file(priors.free_values(scenario), args.priors)
+    if not free:
+        raise UserError(str(args.scenario), "has no free values to calibrate")
+    out = args.out or Path("results") / f"calibrate-{scenario.name}"
+    fitted, held = split_record(record, args.until)
+    problem = abc_smc.Problem(scenario, free, fitted)
+    bar = ProgressBar(f"calibrate {scenario.name}")
+    out.mkdir(parents=True, exist_ok=True)
+    from sim.experiments.task_map import mapper
+
+    gens, stopped = abc_smc.run(problem, budget=args.budget, population=population,
+                                mapper=mapper(args.jobs), folder=out, progress=bar)
+    done = gens[-1].runs_used if gens else 0
+    bar.finish(done, args.budget, stopped)
+    if not gens:
+        print(f"no generation finished ({done} runs); nothing written besides {out}/")
+        return 130 if stopped else 0
+    text = write_outputs(args, scenario, problem, record, held, gens, out, mapper(args.jobs))
+    print(("PARTIAL (interrupted): " if stopped else "") + text)
+    return 130 if stopped else 0
+
+
+def split_record(record, until):
+    from sim.experiments.posterior import split
+
+    return split(record, until)
