@@ -43,14 +43,16 @@ def validate_command(args) -> int:
     bar.finish(rows[0]["runs"] * len(rows), args.runs * len(rows), report.partial)
     md = validation.report_markdown(report)
     with staged_output(out) as folder:
-        (folder / "validate.csv").write_text(validation.report_csv(report))
-        (folder / "validate.md").write_text(f"# {scenario.name}: discrimination\n\n{md}\n")
+        (folder / "validate.csv").write_text(validation.report_csv(report),
+                                             encoding="utf-8")
+        (folder / "validate.md").write_text(f"# {scenario.name}: discrimination\n\n{md}\n",
+                                            encoding="utf-8")
         save(validation_figure(rows, f"{scenario.name}: scenario minus null world, "
                                f"{rows[0]['runs']} common seeds"), folder / "validate.png")
         (folder / "manifest.json").write_text(json.dumps(manifest(
             scenario, report.base_seed, 0.0, {"partial": report.partial, "runs": args.runs,
                                               "fixed_observations": report.fixed}),
-            indent=2, default=str) + "\n")
+            indent=2, default=str) + "\n", encoding="utf-8")
     print(("PARTIAL (interrupted) " if report.partial else "") + md)
     print(f"wrote {out}/: validate.csv, validate.md, validate.png, manifest.json")
     return 130 if report.partial else 0

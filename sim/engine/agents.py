@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
-MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
 PRESSURE_RESERVE = 0.3  # assumption: full pressure x sensitivity lowers the reservation by 0.3
 HANDS_TIED = 0.1  # assumption: own pending threat x audience cost raises the reservation so
 RESOLVE_MAX = PARAMS["resolve"].high
@@ -142,22 +141,9 @@ class Negotiator(mesa.Agent):
         return (self.threats_carried + 1) / (self.threats_issued + 2)
 
     def controlled_day(self, choice, agreement: Agreement | None) -> None:
-        """Carry out a controller's choice: implement fully, hold back, or tighten one lever."""
-        from sim.engine.control import HOLD, IMPLEMENT, MEASURE, measure_target
-        if agreement and choice.action in (IMPLEMENT, HOLD):
-            for lever_id, target in agreement.terms.items():
-                lever = self.levers.get(lever_id)
-                if lever is not None and lever.value != target:
-                    lever.command(target if choice.action == IMPLEMENT else lever.value)
-        lever = self.levers.get(choice.lever or "")
-        if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
-            old = lever.value
-            lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
-            self.last_measure_day = self.model.day
-            self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} "
-                           f"from {lever.spec.describe(old)} to "
-                           f"{lever.spec.describe(lever.order)} (the player's decision)",
-                           news=-MEASURE_NEWS)
+        """Carry out a controller's choice (see ``sim.engine.control.carry_out``)."""
+        from sim.engine.control import carry_out
+        carry_out(self, choice, agreement)
 
     def willingness(self) -> float:
         """Readiness to talk: trust in the other side plus the pressure it feels at home, and

@@ -72,3 +72,25 @@ class WalkAway(Exception):  # noqa: N818  (a decision, not a failure)
 def measure_target(restrictiveness: float) -> float:
     """Restrictiveness after a student's measure on a lever now at ``restrictiveness``."""
     return min(1.0, restrictiveness + MEASURE_STEP)
+
+
+MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
+
+
+def carry_out(side, choice: Choice, agreement) -> None:
+    """Carry out a controller's choice for ``side`` (a Negotiator): implement fully, hold back,
+    or tighten one of its levers (a measure, logged with its reason)."""
+    if agreement and choice.action in (IMPLEMENT, HOLD):
+        for lever_id, target in agreement.terms.items():
+            lever = side.levers.get(lever_id)
+            if lever is not None and lever.value != target:
+                lever.command(target if choice.action == IMPLEMENT else lever.value)
+    lever = side.levers.get(choice.lever or "")
+    if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
+        old = lever.value
+        lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
+        side.last_measure_day = side.model.day
+        side.model.log(side.actor, "measure", f"{side.label} tightens {lever.spec.label} "
+                       f"from {lever.spec.describe(old)} to "
+                       f"{lever.spec.describe(lever.order)} (the player's decision)",
+                       news=-MEASURE_NEWS)

@@ -49,7 +49,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
     save(marginals_figure(rows, last.theta, last.weights, title), out / "marginals.png")
     save(pairs_figure(rows, last.theta, last.weights, title), out / "pairs.png")
     path = out / "calibrated.yaml"
-    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out))
+    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out),
+                    encoding="utf-8")
     checks = _checks(problem, held, last, args.checks, mapper)
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
     write_ensemble(predictive, out / "predictive")
@@ -71,7 +72,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
          "population": len(last.weights), "free_values": len(keys), "constrained": constrained,
          "fitted_observations": len(problem.record.observations),
          "held_out_observations": len(held.observations),
-         **{k: None if math.isnan(v) else v for k, v in checks.items()}}, indent=2) + "\n")
+         **{k: None if math.isnan(v) else v for k, v in checks.items()}}, indent=2) + "\n",
+        encoding="utf-8")
     return text
 
 
