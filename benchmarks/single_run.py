@@ -5,7 +5,8 @@ dependencies (the floor no single run can go below).
 
 Both are fresh processes, timed alternately (so a change in the machine's load hits both) and
 summarised by their medians. The floor is a process that imports what a run needs: mesa (which
-brings pandas, scipy and networkx), numpy, pyyaml and matplotlib's pyplot with the Agg backend.
+brings pandas, scipy and networkx), numpy, pyyaml, pydantic (the scenario language, a declared
+dependency since the language moved onto it) and matplotlib's pyplot with the Agg backend.
 Target: ratio <= 2.
 """
 
@@ -21,7 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOOR = "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, mesa, numpy, yaml"
+FLOOR = ("import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, mesa, numpy, yaml, "
+         "pydantic")
 
 
 def timed(command: list[str]) -> float:
@@ -45,7 +47,7 @@ def main() -> None:
             floor.append(timed([sys.executable, "-c", FLOOR]))
             run.append(timed(command))
     f, r = statistics.median(floor), statistics.median(run)
-    print(f"import floor (mesa, numpy, yaml, matplotlib.pyplot): median {f:.2f} s "
+    print(f"import floor (mesa, numpy, yaml, pydantic, matplotlib.pyplot): median {f:.2f} s "
           f"(min {min(floor):.2f})")
     print(f"sim run {Path(args.scenario).name} (files, 2 figures, report.html): median {r:.2f} s "
           f"(min {min(run):.2f})")

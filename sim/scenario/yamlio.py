@@ -108,7 +108,7 @@ class _Builder:
         except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
             what = "date" if node.tag == "tag:yaml.org,2002:timestamp" else "value"
             raise self.fail(node, path, f"`{node.value}` is not a valid {what} ({exc})") from None
-        surprise = self.yaml11 and node.style is None and _yaml11_surprise(node, value)
+        surprise = self.yaml11 and not node.style and _yaml11_surprise(node, value)
         if surprise:
             raise self.fail(node, path, surprise)
         return value
@@ -221,6 +221,20 @@ def read_bounded(file: Path, cls: type[UserError] = UserError) -> bytes:
         os.close(fd)
 
 
+# libyaml composes about ten times faster; its error messages differ from PyYAML's, so a file it
+# refuses is composed again by the pure-Python loader, whose message (and mark) is the one shown.
+_FAST = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def load_yaml(file: str | Path, cls: type[UserError] = UserError,
               yaml11: bool = False) -> YamlDoc:
     """Read ``file`` safely, or raise ``cls`` with the file, line and column of the problem.
@@ -236,7 +250,7 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError,
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise cls(file, f"the file is not UTF-8 text (byte {exc.start})", line, column) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
