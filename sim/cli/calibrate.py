@@ -19,7 +19,8 @@ def register(sub) -> None:
         "Carlo). Writes posterior samples, identifiability, plots, a calibrated scenario and "
         "its predictive fan charts. Ctrl-C keeps the finished generations; run again with the "
         "same --out to resume.")
-    cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    cmd.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
+                     "(`sim list` shows them)")
     cmd.add_argument("--budget", type=int, default=2000, help="model runs in all (default 2000)")
     cmd.add_argument("--population", type=int, help="particles per generation "
                      "(default: budget / 10, at most 1000)")
@@ -49,11 +50,12 @@ def _calibrate(args) -> int:
     from sim.experiments import abc_smc, priors
     from sim.record.lookup import record_for
     from sim.record.reader import load_record
+    from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
     from sim.views.calibration_outputs import write_outputs
     from sim.views.terminal import ProgressBar
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(find_scenario(args.scenario))
     if args.budget < 4:
         raise UserError("--budget", f"must be at least 4 runs, found {args.budget}")
     if args.jobs < 1:

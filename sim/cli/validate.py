@@ -12,7 +12,8 @@ def register(sub) -> None:
                          "from the calendar only, random dispositions, each meeting removed in "
                          "turn) on the same seeds, and report each world's score and its paired "
                          "difference from the scenario with a 95 %% interval.")
-    cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    cmd.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
+                     "(`sim list` shows them)")
     cmd.add_argument("--runs", type=int, default=200, help="seeds per world (default 200)")
     cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
     cmd.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
@@ -28,12 +29,13 @@ def validate_command(args) -> int:
     from sim.experiments.task_map import mapper
     from sim.record.lookup import record_for
     from sim.record.reader import load_record
+    from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
     from sim.views.plots import save
     from sim.views.terminal import ProgressBar
     from sim.views.validation_figure import validation_figure
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(find_scenario(args.scenario))
     record = load_record(args.record) if args.record else record_for(scenario)
     out = args.out or Path("results") / f"validate-{scenario.name}"
     bar = ProgressBar(f"validate {scenario.name}")
