@@ -17,27 +17,13 @@ import pstats
 import time
 from pathlib import Path
 
-import mesa
-
 from sim.engine.model import NegotiationModel
 from sim.scenario.language import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Idle(mesa.Agent):
-    def step(self) -> None:
-        pass
-
-
-class Bare(mesa.Model):
-    def __init__(self, agents: int, seed: int):
-        super().__init__(rng=seed)
-        for _ in range(agents):
-            Idle(self)
-
-    def step(self) -> None:
-        self.agents.shuffle_do("step")
+from throughput import Bare  # noqa: E402  (the same bare model, beside this file)
 
 
 def time_baseline(scenario, seeds) -> float:
