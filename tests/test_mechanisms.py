@@ -56,31 +56,56 @@ def test_a_pressed_side_accepts_a_deal_it_refuses_unpressed():
     assert not refused.agreed and pressed.agreed
 
 
-def test_a_held_call_stops_new_measures_until_the_next_agreement(baseline):
-    """An aggrieved, unrestrained US takes measures; with talks pending after a call it takes
-    none, whatever its grievance, and takes them again once they have been signed."""
+def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreement(baseline):
+    """An aggrieved, unrestrained US takes measures; after a call it takes none while the
+    call's freeze runs (``freeze_days`` after it), whatever its grievance, and takes them again
+    the day after the freeze ends, or once an agreement has been signed."""
     s = copy.copy(baseline)
     us = baseline.actors["us"]
     s.actors = {**baseline.actors,
                 "us": replace(us, behaviour={**us.behaviour, "restraint": 0.0,
                                              "reciprocity": 1.0})}
+    freeze = 30
     counts = {}
-    for pending in (False, True):
+    # (days since the call, an agreement signed since): inside the freeze, on its last day,
+    # the day after, and inside it but with a signing since the call
+    cases = {"inside": (10, False), "last day": (freeze, False), "after": (freeze + 1, False),
+             "signed": (10, True), "no call": (None, False)}
+    for name, (since, signed) in cases.items():
         total = 0
         for seed in range(8):
             model = NegotiationModel(s, seed=seed)
             model.day = 40
+            if since is not None:
+                model.day = 40 + since
+                model.last_call_day, model.freeze_until = 40, 40 + freeze
+            if signed:
+                model.last_sign_day = 42
             us_n = model.negotiators["us"]
-            if pending:
-                model.last_call_day = 39
             for _ in range(20):
                 us_n.grievance = 1.0
                 us_n.last_measure_day = -10**6
                 before = len(model.entries)
                 us_n.consider_measure(None)
                 total += len(model.entries) - before
-        counts[pending] = total
-    assert counts[False] >= 100 and counts[True] == 0
+        counts[name] = total
+    assert counts["inside"] == counts["last day"] == 0
+    assert min(counts["after"], counts["signed"], counts["no call"]) >= 100
+
+
+def test_a_call_sets_its_freeze_from_the_meetings_freeze_days(baseline):
+    """The freeze a call sets runs ``freeze_days`` from the call (30 in the baseline), so the
+    baseline's 5 June call holds measures back to 5 July at the latest."""
+    model = NegotiationModel(baseline, seed=1)
+    model.day = 20
+    model.call_held("leaders_call", "Leaders' call", 12)
+    assert (model.last_call_day, model.freeze_until) == (20, 32)
+    model.day = 32
+    assert model.talks_pending()
+    model.day = 33
+    assert not model.talks_pending()
+    call = next(m for m in baseline.meetings if m.name == "leaders_call")
+    assert call.freeze_days == 30
 
 
 def _agenda_labels(scenario, meeting: str) -> tuple[set[str], set[str]]:

@@ -290,8 +290,10 @@ def test_the_scorecard_csv_has_one_row_per_observation_and_move(tmp_path):
 
 # -- outcomes --------------------------------------------------------------------------------------
 def _fake(entries, status, levers):
-    return SimpleNamespace(entries=[SimpleNamespace(day=d, kind=k, meeting=mt)
-                                    for d, k, mt in entries],
+    """A run with these (day, kind, meeting[, actor]) events, statuses and lever columns."""
+    return SimpleNamespace(entries=[SimpleNamespace(day=e[0], kind=e[1], meeting=e[2],
+                                                    actor=e[3] if len(e) > 3 else "")
+                                    for e in entries],
                            columns={"status": status, **levers})
 
 
@@ -299,10 +301,13 @@ def test_outcomes_count_measures_read_the_last_day_and_the_first_agreement(basel
     defs = outcomes.outcome_list(baseline)
     ids = [o.id for o in defs]
     levers = {lv.id: [1.0, 2.0, 3.0, 4.0] for lv in baseline.levers}
-    run = _fake([(1, "measure", ""), (2, "measure", ""), (3, "offer", "geneva")],
+    run = _fake([(1, "measure", "", "china"), (2, "measure", "", "china"),
+                 (3, "offer", "geneva", "us"), (3, "threat", "", "us")],
                 ["escalating", "escalating", "stalled", "truce"], levers)
     got = dict(zip(ids, outcomes.outcome_values(run, defs), strict=True))
     assert got["measures"] == 2 and got["any_agreement"] == 0
+    # escalates.<actor>: that side took a measure; a threat or an offer is not one
+    assert got["escalates.china"] == 1 and got["escalates.us"] == 0
     assert got["final.us.tariff_on_china"] == 4.0
     assert got["final_status.truce"] == 1 and got["final_status.stalled"] == 0
     assert math.isnan(got["fit"])
@@ -328,6 +333,8 @@ def test_the_outcome_list_of_the_baseline(baseline):
         ("collapse_given_truce", p, "P(truce collapses, given an agreement)"),
         ("days_to_first_agreement", v, "days to the first agreement (runs with one)"),
         ("measures", v, "new measures taken (both sides)"),
+        ("escalates.us", p, "P(US takes a new measure)"),
+        ("escalates.china", p, "P(China takes a new measure)"),
         ("final.us.tariff_on_china", v, "final US tariff on Chinese goods (percent)"),
         ("final.us.chip_controls", v, "final US chip export controls (index)"),
         ("final.us.visa_restrictions", v, "final US student-visa restrictions (index)"),

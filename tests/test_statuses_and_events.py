@@ -3,27 +3,35 @@ happens and why.
 
 Scenarios are scripted in code from the baseline (a behaviour changed, a meeting moved, a shock
 added) and, for the status rule itself, by setting the model's state directly. These tests pin
-today's engine (statuses derived each day by ``NegotiationModel.talks_status``; events logged by
-``NegotiationModel.log``); an engine change that alters them must change them on purpose.
+the engine of issue 11 (truce clocks, coercion, calls that freeze measures for ``freeze_days``,
+signing and entry into force; docs/model.md): statuses derived each day by
+``NegotiationModel.talks_status``, events logged by ``NegotiationModel.log`` from the engine's
+modules. An engine change that alters them must change them on purpose.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import random
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from sim.engine import agents, events
+from sim.engine import agents, clock, coercion, events
 from sim.engine import model as model_mod
 from sim.engine.model import MEASURE_MEMORY_DAYS, STALL_TRUST, STATUSES, NegotiationModel
 from sim.engine.negotiation import Agreement
 from sim.engine.spec import ShockSpec, Trigger
 
-EVENT_KINDS = {"offer", "agreement", "no agreement", "talks not held", "call", "call declined",
-               "talks restart", "shock", "measure", "slow-walk", "implement", "renewal", "lapse"}
+EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
+               "call", "call declined", "summit", "summit declined", "talks restart", "shock",
+               "measure", "slow-walk", "implement", "extension", "lapse", "suspension", "threat",
+               "threat postponed", "threat withdrawn", "decision"}
+# every module of the engine package: a kind logged from a module added later is read too
+ENGINE_FILES = sorted(Path(model_mod.__file__).parent.glob("*.py"))
 
 
 # -- scripting -------------------------------------------------------------------------------------
@@ -63,14 +71,19 @@ def run(scenario, seed: int = 1) -> NegotiationModel:
 def explain_statuses(model: NegotiationModel) -> list[str]:
     """Each day's status, worked out again from the event log and the trust columns only.
 
-    This is the documented rule (docs/architecture.md; ``talks_status``): no agreement in force ->
-    ``talks_restarted`` if a call came after the last signing, else ``escalating``; with one ->
-    ``talks_restarted`` if a call came after it was signed (or renewed), ``stalled`` if a measure
-    came since then within the last 14 days or either side's trust is below 0.3, else ``truce``
-    for a first agreement and ``framework_agreed`` for one that built on another.
+    This is the documented rule (docs/model.md, "Status from state"; ``talks_status``): a call
+    (its "talks restart", which names the day its freeze ends) or an agreement in principle (which
+    names its signing day) promises talks and freezes new measures until that day. No agreement
+    in force -> ``talks_restarted`` if such a promise came after the last signing and its freeze
+    still runs, else ``escalating`` (before any deal and after a lapse); with one ->
+    ``talks_restarted`` if a promise came after it was signed and its freeze still runs,
+    ``stalled`` if a measure came since the signing within the last 14 days or either side's
+    trust is below 0.3, else ``truce`` for a first agreement and ``framework_agreed`` for one
+    that amends (or renegotiates) another. An extension keeps the agreement and its status.
     """
+    day_of_date = {d.isoformat(): k for k, d in enumerate(model.columns["date"])}
     signed = follows = None
-    last_call, last_sign, last_measure = -1, -1, -10**6
+    last_call, last_sign, last_measure, freeze_until = -1, -1, -10**6, -1
     by_day: dict[int, list] = {}
     for e in model.entries:
         by_day.setdefault(e.day, []).append(e)
@@ -80,18 +93,17 @@ def explain_statuses(model: NegotiationModel) -> list[str]:
         for e in by_day.get(k, []):
             if e.kind == "agreement":
                 follows, signed, last_sign = signed is not None, k, k
-            elif e.kind == "renewal":
-                signed = k
             elif e.kind == "lapse":
                 signed = follows = None
-            elif e.kind == "talks restart":
-                last_call = k
+            elif e.kind in ("talks restart", "agreement in principle"):
+                until = re.search(r"(?:wait until|to be signed on) (\d{4}-\d\d-\d\d)", e.why)
+                last_call, freeze_until = k, day_of_date.get(until.group(1), 10**6)
             elif e.kind == "measure":
                 last_measure = k
+        frozen = k <= freeze_until
         if signed is None:
-            out.append("talks_restarted" if last_call > last_sign and last_call >= 0
-                       else "escalating")
-        elif last_call > signed:
+            out.append("talks_restarted" if last_call > last_sign and frozen else "escalating")
+        elif last_call > signed and frozen:
             out.append("talks_restarted")
         elif (last_measure >= signed and k - last_measure <= MEASURE_MEMORY_DAYS) \
                 or min(c[k] for c in trust_columns) < STALL_TRUST:
@@ -105,20 +117,26 @@ def many_runs(baseline):
     """A mix of scripted worlds and seeds in which every status word occurs."""
     hawkish = {"us": {"restraint": 0.0, "reciprocity": 1.0}}
     short = {"us": {"commitment_days": 10}, "china": {"commitment_days": 10}}
+    in_principle = [meeting(baseline, "geneva", signing_days=5, in_force_days=3),
+                    *(m for m in baseline.meetings if m.name != "geneva")]
     worlds = [baseline, scripted(baseline, hawkish), scripted(baseline, short),
               scripted(baseline, meetings=[m for m in baseline.meetings
-                                           if m.name != "london"])]
+                                           if m.name != "london"]),
+              scripted(baseline, meetings=in_principle)]
     return [run(w, seed) for w in worlds for seed in range(1, 7)]
 
 
 def test_every_days_status_follows_from_the_events_and_trust(baseline):
     """The status column is exactly what the event log and the trust columns imply, every day
-    of 24 runs, and all five status words occur among them (so each branch is checked)."""
-    seen = set()
+    of 30 runs, and all five status words occur among them (so each branch is checked), as do
+    the events that move a status: calls, agreements in principle, extensions and lapses."""
+    seen, kinds = set(), set()
     for m in many_runs(baseline):
         assert m.columns["status"] == explain_statuses(m)
         seen |= set(m.columns["status"])
+        kinds |= {e.kind for e in m.entries}
     assert seen == set(STATUSES)
+    assert {"talks restart", "agreement in principle", "extension", "lapse", "measure"} <= kinds
 
 
 # -- each status on its day ------------------------------------------------------------------------
@@ -188,18 +206,27 @@ def test_a_later_agreement_is_a_framework_and_a_call_after_it_restarts_talks(bas
     m = _model_with_agreement(baseline, signed=30, follows=first)
     m.day = 40
     assert m.talks_status() == "framework_agreed"
-    m.last_call_day = 30  # a call on the signing day does not restart talks ...
+    m.last_call_day, m.freeze_until = 30, 60  # a call on the signing day does not restart talks
     assert m.talks_status() == "framework_agreed"
-    m.last_call_day = 31  # ... one the day after does
+    m.last_call_day = 31  # ... one the day after does, while its freeze runs ...
     assert m.talks_status() == "talks_restarted"
+    m.day = 60
+    assert m.talks_status() == "talks_restarted"
+    m.day = 61  # ... and no longer: the agreement's own status returns
+    assert m.talks_status() == "framework_agreed"
 
 
 def test_without_an_agreement_a_call_restarts_talks_until_one_is_signed(baseline):
     m = NegotiationModel(baseline, seed=1)
     assert m.status == m.talks_status() == "escalating"
     m.day = 3
-    m.call_held("leaders_call", "Leaders' call")
+    m.call_held("leaders_call", "Leaders' call", 30)
     assert m.talks_pending() and m.talks_status() == "talks_restarted"
+    m.day = 33  # the last day of the freeze ...
+    assert m.talks_pending() and m.talks_status() == "talks_restarted"
+    m.day = 34  # ... after it, without an agreement, escalating again
+    assert not m.talks_pending() and m.talks_status() == "escalating"
+    m.day = 10
     m.last_sign_day = 3  # an agreement signed the same day, since lapsed
     assert not m.talks_pending() and m.talks_status() == "escalating"
 
@@ -221,15 +248,27 @@ def test_offers_alternate_on_the_talks_day_and_the_accepted_one_is_signed(baseli
 
 
 def test_the_agreements_length_follows_mutual_trust_and_the_shorter_commitment(baseline):
-    """days = max(15, round(min commitment_days x mean trust / 15) x 15), trust as the day
-    began (talks are held before the negotiators' daily step)."""
+    """A first agreement runs days = max(15, round(min over sides of commitment_days x own
+    trust / 15) x 15), trust as the day began (talks are held before the negotiators' daily
+    step); a later one amends it and keeps its clock (London does not restart Geneva's)."""
+    terms = set()
     for commitment in (240, 60):
         s = scripted(baseline, {"us": {"commitment_days": commitment}})
         m = run(s, seed=2)
-        for a in entries(m, "agreement"):
-            trust = (m.columns["us.trust"][a.day - 1] + m.columns["china.trust"][a.day - 1]) / 2
-            days = max(15, round(min(commitment, 240) * trust / 15) * 15)
-            assert f"agreement for {days} days" in a.why, (commitment, a.why)
+        first, *later = entries(m, "agreement")
+        proposals = [m.negotiators[a].behaviour.commitment_days
+                     * m.columns[f"{a}.trust"][first.day - 1] for a in ("us", "china")]
+        days = max(15, round(min(proposals) / 15) * 15)
+        assert f"agreement for {days} days (to {m.date_of(first.day + days)})" in first.why
+        terms.add(days)
+        assert later, commitment
+        for a in later:  # the clock: Geneva's term, or the end of its latest extension
+            ends = [m.date_of(first.day + days)] + [
+                re.search(r", to (\S+):", e.why).group(1)
+                for e in entries(m, "extension") if e.day <= a.day]
+            assert (f"amends the Geneva talks agreement, whose clock still runs to "
+                    f"{ends[-1]}") in a.why, (commitment, a.why)
+    assert len(terms) == 2  # the shorter commitment shortened the term
 
 
 def test_talks_end_without_agreement_when_no_package_beats_no_deal(baseline):
@@ -273,7 +312,8 @@ def test_a_triggered_call_that_is_declined_is_tried_again_a_week_later(baseline)
     declined = entries(m, "call declined")
     first = day_of(baseline, dt.date(2025, 5, 1))
     assert [e.day for e in declined] == [first + 7 * k for k in range(5)]  # 1, 8, ..., 29 May
-    assert all(e.actor == "china" and "does not take the call" in e.why for e in declined)
+    assert all(e.actor == "china" and "China's leader does not take part" in e.why
+               for e in declined)
     assert not entries(m, "call") and not entries(m, "talks restart")
 
 
@@ -304,7 +344,11 @@ def test_a_shock_hits_its_constituency_on_its_day(baseline):
     assert shocked.columns[index][k] == pytest.approx(0.7 * plain.columns[index][k], rel=1e-9)
 
 
-def test_measures_come_from_grievance_a_week_apart_and_never_while_talks_are_pending(baseline):
+def test_measures_come_from_grievance_an_interval_apart_and_never_in_a_calls_freeze(baseline):
+    """Without threats or decision points, every measure is retaliation: it names the fallen
+    trust that moved it (a new restriction, or a halted easing when the deal binds every lever);
+    a side's measures are at least its ``measure_interval`` (7 days) apart; none falls inside a
+    call's freeze (from the call to the day its "talks restart" names, unless signed since)."""
     hawkish = scripted(baseline, {"us": {"restraint": 0.0, "reciprocity": 1.0},
                                   "china": {"restraint": 0.0, "reciprocity": 1.0}})
     total = 0
@@ -313,23 +357,25 @@ def test_measures_come_from_grievance_a_week_apart_and_never_while_talks_are_pen
         measures = entries(m, "measure")
         total += len(measures)
         for actor in ("us", "china"):
+            interval = m.negotiators[actor].behaviour.measure_interval
             days = [e.day for e in measures if e.actor == actor]
-            assert all(b - a >= agents.MEASURE_COOLDOWN_DAYS for a, b in zip(days, days[1:],
-                                                                             strict=False))
-        restart = [e.day for e in entries(m, "talks restart")]
+            assert all(b - a >= interval for a, b in zip(days, days[1:], strict=False))
+        freezes = [(e.day, m.columns["date"].index(dt.date.fromisoformat(
+            re.search(r"wait until (\S+)$", e.why).group(1)))) for e in entries(m, "talks restart")]
         signs = [e.day for e in entries(m, "agreement")]
         for e in measures:
-            pending = [c for c in restart if c <= e.day and not any(c <= s <= e.day
-                                                                   for s in signs)]
-            assert not pending, (seed, e.day)
-            assert re.search(r"tightens .* from .* to .*: trust in \w+ fell to", e.why)
+            frozen = [c for c, end in freezes if c <= e.day <= end
+                      and not any(c <= s <= e.day for s in signs)]
+            assert not frozen, (seed, e.day)
+            assert re.search(r"(tightens .* from .* to .*|halts its implementation of .* at .* "
+                             r"\(agreed .*\)): trust in \w+ fell to", e.why), e.why
     assert total >= 10
 
 
 def test_a_measure_tightens_the_lever_it_names(baseline):
     m = run(scripted(baseline, {"us": {"restraint": 0.0, "reciprocity": 1.0}}), seed=3)
     labels = {lv.label: lv for lv in baseline.levers}
-    measures = entries(m, "measure")
+    measures = [e for e in entries(m, "measure") if " tightens " in e.why]
     assert measures
     for e in measures:
         label = next(name for name in labels if f"tightens {name} " in e.why)
@@ -338,6 +384,27 @@ def test_a_measure_tightens_the_lever_it_names(baseline):
         before, after = column[e.day - 1], column[e.day]
         tighter = after > before if lever.restrictive == "high" else after < before
         assert tighter, (e.why, before, after)
+
+
+def test_a_halt_stops_an_agreed_easing_where_it_stands(baseline):
+    """A side whose levers the deal binds entirely escalates by halting an easing it agreed:
+    the lever named stays where it stood (its order is its current value) until a new text."""
+    m = NegotiationModel(_short_deal(baseline, 240), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    china = m.negotiators["china"]
+    open_terms = [k for k, target in m.agreement.terms.items()
+                  if k in china.levers and china.levers[k].value != target]
+    assert open_terms
+    china.halt(m.agreement, "trust in US fell to 0.10")
+    halt = entries(m, "measure")[-1]
+    lever_id = next(k for k in open_terms if m.levers[k].spec.label in halt.why)
+    lever = m.levers[lever_id]
+    assert halt.actor == "china" and lever_id in china.halted
+    assert halt.why.startswith(f"China halts its implementation of {lever.spec.label} at ")
+    assert lever.order == lever.value != m.agreement.terms[lever_id]
+    m.sign("again", {lever_id: lever.restrictiveness})
+    assert not china.halted  # a new text resets deliberate slow-downs
 
 
 def test_a_side_that_never_complies_slow_walks_from_its_third_day(baseline):
@@ -374,22 +441,27 @@ def _short_deal(baseline, days: int = 10):
                     meetings=[meeting(baseline, "geneva")])
 
 
-def test_willing_sides_renew_an_agreement_the_day_it_expires(baseline):
+def test_willing_satisfied_sides_extend_an_agreement_the_day_it_expires(baseline):
+    """At expiry, both willing, both better off with the terms than with their lapse and
+    neither wanting much more: the terms are extended for a new agreed term from that day, on
+    the same agreement (signed stays; the clock restarts), each side's reason logged."""
     m = NegotiationModel(_short_deal(baseline), seed=1)
     while not entries(m, "agreement"):
         m.step()
     signed = m.day
+    first = m.agreement
     assert "agreement for 15 days" in entries(m, "agreement")[0].why
-    for n in m.negotiators.values():
-        n.trust = 0.9  # willing: 0.9 >= 0.45 whatever the pressure
     while m.day < signed + 15:
         m.step()
-        for n in m.negotiators.values():
-            n.trust = 0.9
-    renewal = entries(m, "renewal")
-    assert [e.day for e in renewal] == [signed + 15]
-    assert "extended for 15 days: both sides still willing" in renewal[0].why
-    assert m.agreement.signed == signed + 15 and not entries(m, "lapse")
+    extension = entries(m, "extension")
+    assert [e.day for e in extension] == [signed + 15]
+    assert extension[0].why.startswith(
+        f"the Geneva talks terms are extended for 15 days, to {m.date_of(signed + 30)}: ")
+    assert re.search(r"US values the terms \([\d.]+\) above their lapse \([\d.]+\); China "
+                     r"values the terms", extension[0].why)
+    assert m.agreement is first and first.signed == signed
+    assert (first.clock_start, first.expires) == (signed + 15, signed + 30)
+    assert not entries(m, "lapse") and not entries(m, "no agreement")
 
 
 def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline):
@@ -413,13 +485,40 @@ def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline)
     assert tariff.value == 145
 
 
+def logged_kinds() -> tuple[set[str], int]:
+    """The kinds the engine's ``log(`` calls can write, and how many calls were not read.
+
+    A kind is a string literal, ``self.kind`` (a meeting class's ``kind``: call, summit) or the
+    f-string ``f"{self.kind} declined"``; any other call is counted as unread.
+    """
+    logged, unread = set(), 0
+    meeting_kinds = re.findall(r'^    kind = "([^"]+)"', open(events.__file__).read(), re.M)
+    assert meeting_kinds == ["call", "summit"]
+    assert {p.stem for p in ENGINE_FILES} >= {"model", "agents", "events", "clock", "coercion"}
+    for path in ENGINE_FILES:
+        text = path.read_text(encoding="utf-8")
+        for first in re.findall(r"\.log\([^,()]+,\s*([^,]+),", text):
+            if literal := re.fullmatch(r'"([^"{}]+)"', first):
+                logged.add(literal.group(1))
+            elif first == "self.kind":
+                logged |= set(meeting_kinds)
+            elif first == 'f"{self.kind} declined"':
+                logged |= {f"{k} declined" for k in meeting_kinds}
+            else:
+                unread += 1
+        # every call was seen by the pattern above (none with an actor it cannot parse)
+        assert text.count(".log(") == len(re.findall(r"\.log\([^,()]+,", text)), path.name
+    return logged, unread
+
+
 def test_every_event_kind_is_reached_by_these_tests(baseline):
-    """The kinds listed here are all the engine can log: a new kind must get its own test."""
-    logged = set()
-    for path in (model_mod.__file__, agents.__file__, events.__file__):
-        text = open(path, encoding="utf-8").read()
-        logged |= set(re.findall(r"\blog\([^,]+,\s*\"([^\"]+)\"", text))
-    assert logged == EVENT_KINDS
+    """The kinds listed here are all the engine can log, and each is looked for by name in a
+    test of this module (``entries(m, "<kind>")``): a new kind must get its own test."""
+    logged, unread = logged_kinds()
+    assert unread == 0 and logged == EVENT_KINDS
+    source = open(__file__, encoding="utf-8").read()
+    looked_for = set(re.findall(r'entries\(\w+, "([^"]+)"\)', source))
+    assert EVENT_KINDS <= looked_for, sorted(EVENT_KINDS - looked_for)
 
 
 def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_value(baseline):
@@ -434,7 +533,7 @@ def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_val
     m.agreement, m.day = second, 35
     for n in m.negotiators.values():
         n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
-    m.check_expiry()
+    clock.check_expiry(m)
     assert entries(m, "lapse") and m.agreement is None
     assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
 
@@ -444,10 +543,10 @@ def test_an_agreement_runs_until_its_last_day(baseline):
     m.agreement, m.day = Agreement("geneva", 0, 15, {}, {}), 14
     for n in m.negotiators.values():
         n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
-    m.check_expiry()
+    clock.check_expiry(m)
     assert m.agreement is not None and not m.entries
     m.day = 15
-    m.check_expiry()
+    clock.check_expiry(m)
     assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
 
 
@@ -467,7 +566,9 @@ def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline
         ("call", "us", "leaders_call"), ("call", "china", "leaders_call"),
         ("talks restart", "", "leaders_call")]
     assert all("(US called)" in e.why for e in m.entries[:2])
-    assert m.entries[2].why == "after the Leaders' call, both teams are to meet again"
+    assert m.entries[2].why == ("after the Leaders' call, both teams are to meet again; new "
+                                "measures wait until 2025-05-24")  # day 10 + freeze_days 30
+    assert m.freeze_until == 10 + meeting(baseline, "leaders_call").freeze_days
     assert m.news == pytest.approx(0.3) and m.last_call_day == 10
     for n in m.negotiators.values():
         assert n.mandate == pytest.approx(n.behaviour.pressure_sensitivity * n.pressure * 0.1)
@@ -536,3 +637,245 @@ def test_the_initiator_of_talks_makes_the_first_offer(baseline, initiator, other
     label = baseline.actors[other].label
     assert f"; {label} accepts" in offers[0].why or f"; {label} rejects" in offers[0].why
     assert [e.actor for e in offers[:2]] == [initiator, other][:len(offers[:2])]
+
+
+# -- the new engine's kinds: signing, summits, decisions, threats, suspension, extension -----------
+class _Draw(random.Random):
+    """The model's random source with every uniform draw fixed (0: below any chance, so the
+    chance event happens; 0.999..: above any chance short of 1)."""
+
+    def __init__(self, value: float):
+        super().__init__(0)
+        self.value = value
+
+    def random(self) -> float:
+        return self.value
+
+
+def test_an_agreement_in_principle_is_signed_later_and_binds_from_entry_into_force(baseline):
+    """With ``signing_days`` 5 and ``in_force_days`` 3: agreed in principle on the talks day,
+    talks count as restarted (measures wait for the signature) until the signing, the signed
+    agreement's clock starts at entry into force, and the levers move from that day only."""
+    geneva = meeting(baseline, "geneva", signing_days=5, in_force_days=3)
+    m = run(scripted(baseline, meetings=[geneva]), seed=1)
+    talks = day_of(baseline, dt.date(2025, 5, 10))
+    principle, signed = entries(m, "agreement in principle"), entries(m, "agreement")
+    assert [e.day for e in principle] == [talks] and [e.day for e in signed] == [talks + 5]
+    assert principle[0].why.startswith("Geneva talks: agreed in principle, to be signed on "
+                                       "2025-05-15: US tariff on Chinese goods 145 % -> ")
+    days = int(re.search(r"agreement for (\d+) days", signed[0].why).group(1))
+    assert signed[0].why.startswith(f"Geneva talks (signed): agreement for {days} days (to "
+                                    f"{m.date_of(talks + 8 + days)}), in force from 2025-05-18")
+    status, tariff = m.columns["status"], m.columns["us.tariff_on_china"]
+    assert status[talks - 1] == "escalating"
+    assert set(status[talks:talks + 5]) == {"talks_restarted"} and status[talks + 5] == "truce"
+    assert set(tariff[:talks + 8]) == {145} and tariff[talks + 8] < 145
+
+
+def _summit(baseline, m, initiator="us"):
+    spec = replace(meeting(baseline, "geneva"), kind="summit", name="summit", label="Summit",
+                   initiator=initiator)
+    return events.Summit(spec)
+
+
+def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    before = {a: n.trust for a, n in m.negotiators.items()}
+    assert _summit(baseline, m).run(m) is True
+    summit = entries(m, "summit")
+    assert [(e.actor, e.meeting) for e in summit] == [("us", "summit"), ("china", "summit")]
+    for e in summit:
+        goodwill = m.negotiators[e.actor].behaviour.goodwill
+        start = before[e.actor]
+        assert f"Summit (US invited): {m.negotiators[e.actor].label}'s trust rises from " \
+               f"{start:.2f} to {start + goodwill * (1 - start) * 0.6:.2f}" in e.why
+    kinds = [e.kind for e in m.entries]
+    assert kinds[:2] == ["summit", "summit"] and set(kinds[2:-1]) == {"offer"}
+    assert kinds[-1] == "agreement" and m.agreement.meeting == "summit"
+
+
+def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    for n in m.negotiators.values():
+        n.behaviour = replace(n.behaviour, resolve=0.5)  # no package beats no deal
+    assert _summit(baseline, m).run(m) is True
+    assert [e.kind for e in m.entries][-2:] == ["no agreement", "talks restart"]
+    assert entries(m, "no agreement")[0].why.startswith("Summit ends without terms: ")
+    assert m.freeze_until == 20 + 30 and m.talks_status() == "talks_restarted"
+
+
+def test_a_summit_the_other_leader_will_not_attend_is_declined(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    china = m.negotiators["china"]
+    china.trust, china.pressure, china.mandate = events.ANSWER_THRESHOLD - 0.01, 0.0, 0.0
+    assert _summit(baseline, m).run(m) is False
+    declined = entries(m, "summit declined")
+    assert [(e.actor, e.meeting) for e in m.entries] == [("china", "summit")] == \
+        [(e.actor, e.meeting) for e in declined]
+    assert declined[0].why == "China's leader does not take part (trust 0.24, pressure 0.00)"
+    assert m.news == pytest.approx(-0.2) and m.agreement is None
+
+
+def _decision(baseline, m, actor="us"):
+    spec = replace(meeting(baseline, "geneva"), kind="decision", name="review",
+                   label="Review", initiator=actor)
+    return events.DecisionPoint(spec)
+
+
+def _coercer(baseline, threat_days=0):
+    """A model on day 20 whose US presses hard (full resolve, no sensitivity to pain)."""
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    us = m.negotiators["us"]
+    us.behaviour = replace(us.behaviour, resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0,
+                           threat_days=threat_days)
+    return m, us
+
+
+def test_a_decision_point_logs_why_a_side_holds(baseline):
+    """Holding is logged with its reason: talks promised, its own threat pending, or the
+    balance of gain, cost at home and expected retaliation (the draw above the chance)."""
+    m, us = _coercer(baseline)
+    m.random = _Draw(0.999999)
+    _decision(baseline, m).run(m)
+    m.call_held("leaders_call", "Leaders' call", 30)
+    _decision(baseline, m).run(m)
+    m.freeze_until = m.day - 1
+    m.threats.append(coercion.Threat("us", "us.chip_controls", 1.0, 20, 30, 0.7))
+    _decision(baseline, m).run(m)
+    why = [e.why for e in entries(m, "decision")]
+    assert re.fullmatch(r"Review: US holds \(\d+ % of its demands unmet, expected gain [\d.]+, "
+                        r"cost at home [\d.]+, expected retaliation [\d.]+\)", why[0])
+    assert why[1:] == ["Review: US holds: the leaders promised talks",
+                       "Review: US holds: its threat is pending"]
+    assert all(e.actor == "us" and e.meeting == "review" for e in entries(m, "decision"))
+    assert not entries(m, "measure") and us.last_review_day == 20
+
+
+def test_a_side_whose_demands_are_met_holds_at_a_decision_point(baseline):
+    m, us = _coercer(baseline)
+    for lever_id, _ in us._wants:
+        m.levers[lever_id].command(m.levers[lever_id].spec.value_at(0.0))
+        m.levers[lever_id].value = m.levers[lever_id].order
+    assert us.demand_gap() < coercion.DEMANDS_MET
+    _decision(baseline, m).run(m)
+    assert [e.why for e in entries(m, "decision")] == ["Review: US holds: its demands are met"]
+
+
+def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
+    m, us = _coercer(baseline)
+    m.random = _Draw(0.0)
+    _decision(baseline, m).run(m)
+    assert not entries(m, "decision") and not entries(m, "threat")
+    [measure] = entries(m, "measure")
+    assert measure.actor == "us" and measure.meeting == "review"
+    assert re.search(r"^US tightens .* from .* to .*: Review: to press China \(\d+ % of its "
+                     r"demands unmet", measure.why)
+
+
+def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
+    m, us = _coercer(baseline, threat_days=10)
+    m.random = _Draw(0.0)
+    _decision(baseline, m).run(m)
+    [threat] = entries(m, "threat")
+    assert threat.actor == "us" and not entries(m, "measure")
+    assert re.search(r"^Review: US announces .* \(now .*\) from 2025-05-14 unless China meets "
+                     r"its demands \(\d+ % of its demands unmet", threat.why)  # day 20 + 10
+    [pending] = m.threats
+    assert (pending.actor, pending.announced, pending.due) == ("us", 20, 30)
+    assert us.threats_issued == 1 and m.news < 0
+
+
+def _due_threat(baseline, threat_days=10):
+    m, us = _coercer(baseline, threat_days)
+    m.random = _Draw(0.0)
+    _decision(baseline, m).run(m)
+    m.day = m.threats[0].due
+    return m, us, m.threats[0]
+
+
+def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_at_most(baseline):
+    m, us, threat = _due_threat(baseline)
+    m.call_held("leaders_call", "Leaders' call", 5)  # talks promised: to the freeze's end + 1
+    coercion.check_threats(m)
+    assert threat.due == m.day + 6 and threat.postponed == 1
+    # later, the freeze over: dated London talks (9 June) are within 14 days of 1 June
+    m.day = day_of(baseline, dt.date(2025, 6, 1))
+    threat.due = m.day
+    coercion.check_threats(m)
+    london = day_of(baseline, dt.date(2025, 6, 9))
+    assert threat.due == london + 1 and threat.postponed == 2
+    postponed = entries(m, "threat postponed")
+    assert [e.why.rsplit(": ", 1)[1] for e in postponed] == ["talks are promised",
+                                                             "talks are scheduled"]
+    m.day = threat.due - 7
+    threat.due = m.day
+    coercion.check_threats(m)  # a third time it is decided, talks or not
+    assert len(entries(m, "threat postponed")) == 2 and threat not in m.threats
+
+
+def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baseline):
+    # met: the other side eased enough before the deadline
+    m, us, threat = _due_threat(baseline)
+    for lever_id, _ in us._wants:
+        m.levers[lever_id].value = m.levers[lever_id].order = \
+            m.levers[lever_id].spec.value_at(0.0)
+    coercion.check_threats(m)
+    [withdrawn] = entries(m, "threat withdrawn")
+    assert "is withdrawn: China met enough of its demands (0 % unmet, from" in withdrawn.why
+    assert not m.threats and us.audience == 0.0 and not entries(m, "measure")
+    # dropped: the draw above the chance (the threatener's gain and audience cost)
+    m, us, threat = _due_threat(baseline)
+    us.behaviour = replace(us.behaviour, resolve=0.0, audience_cost=0.2)
+    m.random = _Draw(0.999999)
+    coercion.check_threats(m)
+    [dropped] = entries(m, "threat withdrawn")
+    assert "is dropped at its deadline: US backs down" in dropped.why
+    assert dropped.why.endswith("and pays at home (0.20 of pressure)")
+    assert us.audience == pytest.approx(0.2) and us.credibility == pytest.approx(1 / 3)
+    # carried out: a measure, and credibility rises
+    m, us, threat = _due_threat(baseline)
+    coercion.check_threats(m)
+    assert not entries(m, "threat withdrawn") and [e.actor for e in entries(m, "measure")] == \
+        ["us"]
+    assert "the deadline passed" in entries(m, "measure")[0].why
+    assert us.credibility == pytest.approx(2 / 3)
+
+
+def test_a_deal_suspends_pending_threats_and_they_return_if_its_terms_lapse(baseline):
+    m, us, threat = _due_threat(baseline)
+    m.day = threat.due - 1
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    [suspension] = entries(m, "suspension")
+    assert suspension.actor == "us" and suspension.meeting == "geneva"
+    assert suspension.why.startswith("Geneva talks suspends the threatened ")
+    assert suspension.why.endswith(f"(due {m.date_of(threat.due)}): it returns if the terms "
+                                   "lapse")
+    assert not m.threats and m.agreement.suspended == [threat]
+    lever = m.levers[threat.lever_id]
+    assert clock.snapback(m, m.agreement)[threat.lever_id] == threat.value != lever.value
+
+
+def test_a_side_that_wants_more_at_expiry_renegotiates_on_a_new_clock(baseline, monkeypatch):
+    """At expiry a side whose unmet demands x resolve share exceed ``RENEGOTIATE_AT`` asks for
+    review talks (here the bar is lowered so one does); new terms are signed as a renewal, on a
+    new clock from that day, and logged as an extension that says why."""
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)
+    m = NegotiationModel(_short_deal(baseline), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    signed, first = m.day, m.agreement
+    while m.day < signed + 15:
+        m.step()
+    assert [e.day for e in entries(m, "extension")] == [signed + 15]
+    review = [e for e in m.entries if e.meeting == "geneva_review"]
+    assert review and {e.day for e in review} == {signed + 15}
+    renewal, extension = entries(m, "agreement")[-1], entries(m, "extension")[0]
+    assert renewal.why.startswith("Review of the Geneva talks terms: agreement for ")
+    assert m.agreement.follows is first and m.agreement.clock_start == signed + 15
+    assert extension.why.startswith(f"the Geneva talks terms are renegotiated and run "
+                                    f"{m.agreement.days} more days, to "
+                                    f"{m.date_of(m.agreement.expires)}: ")
+    assert "wants more: the terms leave" in extension.why

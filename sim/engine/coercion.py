@@ -76,8 +76,8 @@ def consider(model: NegotiationModel, n: Negotiator, occasion: str, meeting: str
     lever = n.pick_measure(model.agreement)
     if lever is None or n.demand_gap() < DEMANDS_MET:
         model.log(n.actor, "decision", f"{occasion}: {n.label} holds: "
-                  + ("no instrument left to press with" if lever is not None or
-                     n.demand_gap() >= DEMANDS_MET else "its demands are met"), meeting=meeting)
+                  + ("its demands are met" if n.demand_gap() < DEMANDS_MET
+                     else "no instrument left to press with"), meeting=meeting)
         return
     step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
     new_h = lever.restrictiveness + step
