@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RENDERED = """new MutationObserver((_, obs) => {
+  if (document.querySelector('.sim-chart')) { window.__rendered = Date.now(); obs.disconnect(); }
+}).observe(document, {subtree: true, childList: true});"""  # wall clock: shared with Python's
 CLICK_STEP = """() => {
   window.__t0 = performance.now(); window.__t1 = null;
   const old = document.querySelector('.sim-date').textContent;
@@ -50,8 +53,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tree_rss_mb(pid: int) -> float:
-    pids, frontier, total = [pid], [pid], 0
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants."""
+    pids, frontier = [pid], [pid]
     while frontier:
         for task in Path(f"/proc/{frontier.pop()}/task").glob("*"):
             try:
@@ -60,7 +64,24 @@ def tree_rss_mb(pid: int) -> float:
                 continue
             pids += kids
             frontier += kids
+    return pids
+
+
+def tree_cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by the processes ``pids``."""
+    total = 0
     for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss_mb(pid: int) -> float:
+    total = 0
+    for p in tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -100,18 +121,26 @@ def main() -> int:
             usable = time.monotonic() - printed
             first.context.close()
             base = tree_rss_mb(proc.pid)
+            server = tree(proc.pid)
+            clients = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
+            cpu0 = tree_cpu_s(server), tree_cpu_s(clients)
             pages = []
-            t0 = time.monotonic()
+            t0 = time.time()
             for _ in range(args.sessions):
-                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+                context = browser.new_context(viewport={"width": 1280, "height": 720})
+                context.add_init_script(RENDERED)
+                page = context.new_page()
                 page.set_default_timeout(180_000)
                 page.goto(url + "/", wait_until="commit")
                 pages.append(page)
-            render = []
             for page in pages:
-                expect(page.locator(".sim-chart").first).to_be_visible()
-                render.append(time.monotonic() - t0)
+                page.wait_for_function("window.__rendered !== undefined", polling=500)
+            render = [page.evaluate("window.__rendered") / 1000 - t0 for page in pages]
+            server = tree(proc.pid)  # the same processes now have more threads, not children
+            clients = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
+            open_cpu = tree_cpu_s(server) - cpu0[0], tree_cpu_s(clients) - cpu0[1]
             opened = tree_rss_mb(proc.pid)
+            step_cpu0 = tree_cpu_s(server)
             steps = []
             for _ in range(args.rounds):
                 for page in pages:
@@ -121,6 +150,7 @@ def main() -> int:
                     steps.append(page.evaluate("(window.__t1 - window.__t0) / 1000"))
                 for page in pages:  # every page idle again before the next round
                     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+            step_cpu = (tree_cpu_s(server) - step_cpu0) / (args.rounds * args.sessions)
             stepped = tree_rss_mb(proc.pid)
             play = None
             if args.sessions == 1:
@@ -143,10 +173,13 @@ def main() -> int:
     n = args.sessions
     print(f"sessions: {n} (load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"usable after the address is printed: {usable:.2f} s")
-    print(f"render, {n} pages opened at once: median {statistics.median(render):.2f} s, "
-          f"max {max(render):.2f} s")
+    print(f"render, {n} pages opened at once, as the browsers saw it: median "
+          f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
+    print(f"CPU to open them: server {open_cpu[0]:.1f} s ({open_cpu[0] / n:.2f} s a session), "
+          f"the {n} browsers {open_cpu[1]:.1f} s ({open_cpu[1] / n:.2f} s a page)")
     print(f"Step, {n} pressing together x {args.rounds}: median {statistics.median(steps):.2f} s, "
           f"max {max(steps):.2f} s")
+    print(f"server CPU per Step: {1000 * step_cpu:.0f} ms")
     if play is not None:
         print(f"Play: {play:.1f} days/s")
     print(f"server memory: {base:.0f} MB idle, {opened:.0f} MB with {n} open, {stepped:.0f} MB "

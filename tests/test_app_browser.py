@@ -6,6 +6,7 @@ HTTP >= 400 fails the test. Every wait is on a condition. Screenshots go to pyte
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -146,8 +147,11 @@ def test_student_plays_china_through_geneva_and_london(browser, tmp_path):
 
 
 def _answer(page, talks: list[str]) -> None:
-    """Answer the question on screen: Accept an offer, Propose the suggestion, Implement."""
-    heading = page.locator(".sim-turn h3").first.inner_text()
+    """Answer the question on screen: Accept an offer, Propose the suggestion, Implement; then
+    wait until that question (its number, not its words: two can read the same) is gone."""
+    turn = page.locator(".sim-turn[class*='sim-q-']").first
+    seq = next(c for c in turn.get_attribute("class").split() if c.startswith("sim-q-"))
+    heading = turn.locator("h3").inner_text()
     if page.locator(".sim-talks-turn").count():
         talks.append(heading)
         accept = page.get_by_role("button", name="Accept", exact=True)
@@ -157,8 +161,7 @@ def _answer(page, talks: list[str]) -> None:
         implement = page.get_by_role("button", name="Implement", exact=True)
         (implement if implement.count() else page.get_by_role(
             "button", name="Hold back", exact=True)).click()
-    page.wait_for_function("""(h) => { const e = document.querySelector('.sim-turn h3');
-        return !e || e.textContent !== h }""", arg=heading)
+    page.wait_for_function("(q) => !document.querySelector('.' + q)", arg=seq)
 
 
 def test_two_students_play_one_game_from_two_browsers(browser, server, tmp_path):
@@ -169,7 +172,8 @@ def test_two_students_play_one_game_from_two_browsers(browser, server, tmp_path)
         expect(page.locator(".sim-date")).to_have_text("2025-04-14")
     a.get_by_text("Scenario, players and behaviour").click()
     a.get_by_role("button", name="Two students: start a room").click()
-    expect(a.locator(".sim-you")).to_contain_text("You play US")
+    # the whole line, code included: never read a half-drawn "You play US" for the code
+    expect(a.locator(".sim-you")).to_have_text(re.compile(r"^Room [A-Z]{4} · You play US$"))
     code = a.locator(".sim-you").inner_text().split()[1]
     b.get_by_text("Scenario, players and behaviour").click()
     b.get_by_label("Join code").fill(code)

@@ -13,6 +13,7 @@ message in that panel of that session only and is logged once with the session i
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from importlib.resources import files
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import markdown as mdlib
 import solara
+from solara.alias import rv
 from solara.server import kernel_context
 
 from sim.views import app_panels as panels
@@ -85,6 +87,21 @@ def defaults(path: str | Path) -> dict:
     return {k: (v["value"] if isinstance(v, dict) else v) for k, v in model_params(path).items()}
 
 
+@contextlib.contextmanager
+def one_update():
+    """Several reactive changes shown as one render: no half-changed page in between (e.g. "You
+    play US" before the room's code is there)."""
+    try:
+        rc = kernel_context.get_current_context().app_object  # this tab's render context
+    except Exception:  # outside a server (tests)
+        rc = None
+    if rc is None:
+        yield
+        return
+    with rc:  # reacton holds re-renders until the outermost block ends
+        yield
+
+
 def _redraw():
     """This tab's kernel context, its id, and a thread-safe "redraw this tab" callback."""
     try:
@@ -125,10 +142,11 @@ def start_session(path: str | Path | None = None, player: str | None = None) -> 
     runner.logged, runner.session, runner.room = set(), sid, ""
     if ctx is not None:
         ctx.on_close(runner.close)
-    settings.set(values)
-    side.set(player)
-    room.set("")
-    session.set(runner)
+    with one_update():
+        settings.set(values)
+        side.set(player)
+        room.set("")
+        session.set(runner)
     return runner
 
 
@@ -143,8 +161,9 @@ def start_room(path: str | Path) -> Runner:
         return runner
     new = rooms.open_room(make_runner, sides)
     new.runner.room = new.code
-    settings.set(values)
-    return join_room(new.code) or new.runner
+    with one_update():
+        settings.set(values)
+        return join_room(new.code) or new.runner
 
 
 def join_room(code: str) -> Runner | None:
@@ -159,9 +178,10 @@ def join_room(code: str) -> Runner | None:
         release(old, sid)
     if ctx is not None:
         ctx.on_close(lambda: rooms.leave(shared.code, sid))
-    side.set(my_side)
-    room.set(shared.code)
-    session.set(shared.runner)
+    with one_update():
+        side.set(my_side)
+        room.set(shared.code)
+        session.set(shared.runner)
     return shared.runner
 
 
@@ -231,6 +251,20 @@ def WhyLine(runner: Runner):
 
 @solara.component
 def Settings(runner: Runner):
+    """The settings, folded: the body's widgets are built only once it is opened, so a tab that
+    never opens it (most of a room) costs the server and the browser ~25 widgets less."""
+    expand, set_expand = solara.use_state_or_update(bool(room.value))
+    with rv.ExpansionPanels(v_model=0 if expand else None,
+                            on_v_model=lambda v: set_expand(v == 0)):
+        with rv.ExpansionPanel():
+            rv.ExpansionPanelHeader(children=["Scenario, players and behaviour (then Reset)"])
+            with rv.ExpansionPanelContent():
+                if expand:
+                    SettingsBody(runner)
+
+
+@solara.component
+def SettingsBody(runner: Runner):
     """Scenario, who plays, and the behaviour sliders (each showing its value); Reset applies."""
     files = solara.use_memo(lambda: scenario_files(runner.model.scenario_file), [])
     code, set_code = solara.use_state("")
@@ -251,34 +285,33 @@ def Settings(runner: Runner):
     def setter(key):
         return lambda v: settings.set({**settings.value, key: v})
 
-    with solara.Details("Scenario, players and behaviour (then Reset)", expand=bool(room.value)):
-        solara.Select(label="Scenario", values=list(files), value=by_path.get(path, ""),
-                      on_value=pick)
-        solara.HTML(tag="div", classes=["sim-hint"], unsafe_innerHTML=scenario.description)
-        roles = ["Watch both sides"] + [a.label for a in scenario.actors.values()]
-        current = scenario.actors[side.value].label if side.value else roles[0]
-        solara.Select(label="Who plays", values=roles, value=current, on_value=pick_side)
-        with solara.Row(style="flex-wrap: wrap; align-items: center"):
-            solara.Button("Two students: start a room", classes=["sim-btn"],
-                          on_click=lambda: start_room(path))
-            solara.InputText("Join code", value=code, on_value=set_code, continuous_update=True)
-            solara.Button("Join", classes=["sim-btn"], on_click=lambda: join_room(code)
-                          or set_code(f"no open room {code.upper()}"))
-        for key, spec in params.items():
-            if not isinstance(spec, dict):
-                continue
-            value = values.get(key, spec["value"])
-            if spec["type"] == "Checkbox":
-                solara.Checkbox(label=spec["label"], value=bool(value), on_value=setter(key))
-            else:
-                shown = f"{value:+d}" if spec["type"] == "SliderInt" and key == "call_shift" \
-                    else (f"{value}" if spec["type"] == "SliderInt" else f"{value:.2f}")
-                slider = solara.SliderInt if spec["type"] == "SliderInt" else solara.SliderFloat
-                slider(label=f"{spec['label']}: {shown}", value=value, min=spec["min"],
-                       max=spec["max"], step=spec["step"], on_value=setter(key),
-                       thumb_label=False)
-        solara.HTML(tag="div", classes=["sim-hint", "sim-meetings"],
-                    unsafe_innerHTML=panels.meetings_html(runner.model))
+    solara.Select(label="Scenario", values=list(files), value=by_path.get(path, ""),
+                  on_value=pick)
+    solara.HTML(tag="div", classes=["sim-hint"], unsafe_innerHTML=scenario.description)
+    roles = ["Watch both sides"] + [a.label for a in scenario.actors.values()]
+    current = scenario.actors[side.value].label if side.value else roles[0]
+    solara.Select(label="Who plays", values=roles, value=current, on_value=pick_side)
+    with solara.Row(style="flex-wrap: wrap; align-items: center"):
+        solara.Button("Two students: start a room", classes=["sim-btn"],
+                      on_click=lambda: start_room(path))
+        solara.InputText("Join code", value=code, on_value=set_code, continuous_update=True)
+        solara.Button("Join", classes=["sim-btn"], on_click=lambda: join_room(code)
+                      or set_code(f"no open room {code.upper()}"))
+    for key, spec in params.items():
+        if not isinstance(spec, dict):
+            continue
+        value = values.get(key, spec["value"])
+        if spec["type"] == "Checkbox":
+            solara.Checkbox(label=spec["label"], value=bool(value), on_value=setter(key))
+        else:
+            shown = f"{value:+d}" if spec["type"] == "SliderInt" and key == "call_shift" \
+                else (f"{value}" if spec["type"] == "SliderInt" else f"{value:.2f}")
+            slider = solara.SliderInt if spec["type"] == "SliderInt" else solara.SliderFloat
+            slider(label=f"{spec['label']}: {shown}", value=value, min=spec["min"],
+                   max=spec["max"], step=spec["step"], on_value=setter(key),
+                   thumb_label=False)
+    solara.HTML(tag="div", classes=["sim-hint", "sim-meetings"],
+                unsafe_innerHTML=panels.meetings_html(runner.model))
 
 
 @solara.component

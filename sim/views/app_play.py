@@ -59,7 +59,7 @@ def TalksTurn(runner: Runner, question):
     me = model.spec.actors[turn.actor].label
     other = model.spec.actors[model.spec.other(turn.actor)].label
     package, set_package = solara.use_state(dict(turn.suggestion))
-    with solara.Div(classes=["sim-turn", "sim-talks-turn"]):
+    with solara.Div(classes=["sim-turn", "sim-talks-turn", f"sim-q-{question.seq}"]):
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(
             f"{turn.meeting}, round {turn.round} of {turn.rounds}: your move ({me})"))
         if turn.offer is not None:
@@ -96,7 +96,7 @@ def DailyTurn(runner: Runner, question):
     n = model.negotiators[actor]
     own = [(lv.id, lv.label) for lv in model.spec.levers if lv.actor == actor]
     lever, set_lever = solara.use_state(own[0][1] if own else "")
-    with solara.Div(classes=["sim-turn", "sim-daily-turn"]):
+    with solara.Div(classes=["sim-turn", "sim-daily-turn", f"sim-q-{question.seq}"]):
         solara.HTML(tag="h3", unsafe_innerHTML=html.escape(
             f"{model.date:%d %B}: what does {n.label} do this week?"))
         solara.HTML(tag="div", classes=["sim-hint"], unsafe_innerHTML=(
@@ -129,9 +129,9 @@ def PlayPanel(runner: Runner):
                     unsafe_innerHTML=f"Waiting for {html.escape(other)} to decide ...")
         return
     if question.kind == "daily":
-        DailyTurn(runner, question).key(f"daily-{question.day}-{id(question)}")
+        DailyTurn(runner, question).key(f"turn-{question.seq}")  # a fresh turn, fresh sliders
     else:
-        TalksTurn(runner, question).key(f"talks-{id(question)}")
+        TalksTurn(runner, question).key(f"turn-{question.seq}")
 
 
 @solara.component

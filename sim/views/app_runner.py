@@ -9,6 +9,7 @@ session closes (``close``), so closed sessions leave no thread behind (issue 18)
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -35,6 +36,7 @@ class Question:
     turn: TalksTurn | None = None
     day: int = 0
     actor: str = ""  # the side asked (two students share one run)
+    seq: int = 0  # numbered by the runner: the page keys each turn by it (an id() is reused)
 
 
 class WebController:
@@ -90,6 +92,7 @@ class Runner:
         self._closed = False
         self._lock = threading.Lock()
         self.working = False  # the worker is running a job
+        self._asked = itertools.count(1)
 
     # --- asked from the page ------------------------------------------------------------------
     def step(self, days: int = 1) -> None:
@@ -133,6 +136,7 @@ class Runner:
     def ask(self, question: Question) -> object:
         if self._closed:
             raise Closed
+        question.seq = next(self._asked)
         self.question = question  # Play waits here too, and carries on after the answer
         self.on_change()
         answer = self._answers.get()
