@@ -48,6 +48,8 @@ ENV_SERVER = "SIM_APP_SERVER"  # set in the server process only
 
 if os.environ.get(ENV_SERVER):  # warm the first band while the server starts: no first-page wait
     threading.Thread(target=lambda: baseline_band(default_scenario()), daemon=True).start()
+    from sim.views.app_static import install
+    install()  # the front end gzipped once, not once per browser (docs/classroom-server.md)
 
 
 # --- the launcher -----------------------------------------------------------------------------
