@@ -1,17 +1,31 @@
 """A room of students on one `sim app` server, with headless Chromium as the students.
 
-    .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5]
+    .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5] [--churn 100]
+    .venv/bin/python benchmarks/room.py --sessions 30 --floor   # solara's own floor, see below
 
 Prints, for N sessions opened at once:
   * usable: seconds from `sim app` printing its address to the first page showing its charts
-  * render: seconds from opening all N pages to each showing its charts (median, max)
+  * render as the browsers saw it: seconds from opening all N pages to each page showing its
+    charts, read from each page's own clock (median, max)
+  * CPU to open them, split: the server's CPU seconds per session, and the N browsers' CPU
+    seconds per page. On this 2-core machine the N Chromium pages run beside the server and
+    take most of the CPU; in a classroom each student's browser runs on the student's device,
+    so the server's share is what the teacher's laptop carries. ``server-only`` is N times the
+    server's CPU per session: the time the server needs for N new sessions on one core (the
+    solara server holds Python's GIL), an estimate for clients on their own devices, not a
+    measurement of it.
   * Step with everyone pressing: all N pages press Step together, ``--rounds`` times; seconds
-    from each page's click to its date changing, measured in the page (median, max)
+    from each page's click to its date changing, measured in the page (median, max), and the
+    server's CPU per Step
   * Play: days a second one page advances while playing (with --sessions 1)
   * server memory (RSS of `sim app` and the solara server) after opening, after stepping, and
-    after all pages closed and their sessions were culled
+    after all pages closed and their sessions were culled; with ``--churn K``, K more sessions
+    opened (10 at a time), stepped once and closed, with the memory after each ten
+``--floor`` serves ``benchmarks/floor_page.py`` (a solara page with one line of text) with the
+same settings and static-file cache, and measures only the opening: what N Chromium pages and
+solara cost before this page adds anything.
 Targets (issues 15 and 18): usable <= 5 s, Step <= 0.2 s alone and <= 2 s median with 30
-pressing, Play >= 5 days/s, 30 pages render within 15 s, memory back down after closing.
+pressing, Play >= 5 days/s, 30 pages render within 15 s, memory flat over 100 sessions.
 """
 
 from __future__ import annotations
@@ -32,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CULL = "5s"  # closed sessions freed 5 s after their last connection (sim app's own: 20 s)
+VIEWPORT = {"width": 1280, "height": 720}
 RENDERED = """new MutationObserver((_, obs) => {
   if (document.querySelector('.sim-chart')) { window.__rendered = Date.now(); obs.disconnect(); }
 }).observe(document, {subtree: true, childList: true});"""  # wall clock: shared with Python's
@@ -91,10 +107,19 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def start_server(cull: str) -> tuple[subprocess.Popen, str, float]:
-    """`sim app` on a free port; returns it, its URL and the time it printed its address."""
+def start_server(floor: bool = False) -> tuple[subprocess.Popen, str, float]:
+    """`sim app` (or the floor page) on a free port; returns it, its URL and when it was ready."""
     port = free_port()
-    env = dict(os.environ, SOLARA_KERNEL_CULL_TIMEOUT=cull, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, SOLARA_KERNEL_CULL_TIMEOUT=CULL, PYTHONUNBUFFERED="1")
+    if floor:
+        from sim.views.app import server_command, server_env, wait_ready
+        cmd = server_command(port)
+        cmd[cmd.index("sim.views.app")] = str(ROOT / "benchmarks" / "floor_page.py")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**server_env(), **env},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        wait_ready(proc, f"http://127.0.0.1:{port}")
+        return proc, f"http://127.0.0.1:{port}", time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env=env, start_new_session=True)
@@ -104,86 +129,137 @@ def start_server(cull: str) -> tuple[subprocess.Popen, str, float]:
     raise RuntimeError("`sim app` did not print its address")
 
 
+def client_pids(server_pid: int) -> list[int]:
+    """The browser's processes: this process's descendants that are not the server's."""
+    server = set(tree(server_pid))
+    return [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
+
+
+def open_pages(browser, url: str, n: int, server_pid: int) -> tuple[list, list[float], tuple]:
+    """N pages opened at once: the pages, each one's render time, (server, browsers) CPU s."""
+    cpu0 = tree_cpu_s(tree(server_pid)), tree_cpu_s(client_pids(server_pid))
+    pages = []
+    t0 = time.time()
+    for _ in range(n):
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(RENDERED)
+        page = context.new_page()
+        page.set_default_timeout(300_000)
+        page.goto(url + "/", wait_until="commit")
+        pages.append(page)
+    for page in pages:
+        page.wait_for_function("window.__rendered !== undefined", polling=500)
+    render = [page.evaluate("window.__rendered") / 1000 - t0 for page in pages]
+    cpu = (tree_cpu_s(tree(server_pid)) - cpu0[0],
+           tree_cpu_s(client_pids(server_pid)) - cpu0[1])
+    return pages, render, cpu
+
+
+def step_rounds(pages: list, rounds: int, server_pid: int) -> tuple[list[float], float]:
+    """Every page presses Step together, ``rounds`` times: in-page times, server CPU a Step."""
+    cpu0 = tree_cpu_s(tree(server_pid))
+    steps = []
+    for _ in range(rounds):
+        for page in pages:
+            page.evaluate(CLICK_STEP)
+        for page in pages:
+            page.wait_for_function("window.__t1 !== null")
+            steps.append(page.evaluate("(window.__t1 - window.__t0) / 1000"))
+        for page in pages:  # every page idle again before the next round
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    return steps, (tree_cpu_s(tree(server_pid)) - cpu0) / max(1, len(steps))
+
+
+def play_speed(page) -> float:
+    day0 = int(page.locator(".sim-status .day").inner_text().split()[1])
+    t = time.monotonic()
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function("""(d) => parseInt(document.querySelector('.sim-status .day')
+        .textContent.split(' ')[1]) >= d""", arg=day0 + 40)
+    speed = 40 / (time.monotonic() - t)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    return speed
+
+
+def churn(browser, url: str, total: int, server_pid: int, batch: int = 10) -> list[float]:
+    """``total`` sessions opened ``batch`` at a time, stepped once, closed; memory after each."""
+    memory = []
+    for _ in range(max(1, total // batch)):
+        pages, _, _ = open_pages(browser, url, batch, server_pid)
+        step_rounds(pages, 1, server_pid)
+        for page in pages:
+            page.context.close()
+        time.sleep(10)  # the server culls closed sessions after 5 s: let it
+        memory.append(tree_rss_mb(server_pid))
+    return memory
+
+
+def report(n: int, r: dict) -> None:
+    print(f"sessions: {n} (load: {r['load0']:.1f} before, {os.getloadavg()[0]:.1f} after, "
+          f"on {os.cpu_count()} cores)")
+    if "usable" in r:
+        print(f"usable after the address is printed: {r['usable']:.2f} s")
+    render, (server, clients) = r["render"], r["open_cpu"]
+    print(f"render, {n} pages opened at once, as the browsers saw it: median "
+          f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
+    print(f"CPU to open them: server {server:.1f} s ({server / n:.3f} s a session; server-only "
+          f"estimate for {n}: {server:.1f} s), the {n} browsers {clients:.1f} s "
+          f"({clients / n:.2f} s a page)")
+    if "steps" in r:
+        steps = r["steps"]
+        print(f"Step, {n} pressing together x {r['rounds']}: median "
+              f"{statistics.median(steps):.2f} s, max {max(steps):.2f} s; server CPU "
+              f"{1000 * r['step_cpu']:.0f} ms a Step")
+    if r.get("play") is not None:
+        print(f"Play: {r['play']:.1f} days/s")
+    if "closed" in r:
+        print(f"server memory: {r['base']:.0f} MB idle, {r['opened']:.0f} MB with {n} open, "
+              f"{r['stepped']:.0f} MB after stepping, {r['closed']:.0f} MB after closing them")
+    if r.get("churn"):
+        print(f"server memory over {10 * len(r['churn'])} more sessions (after each 10 closed): "
+              + ", ".join(f"{m:.0f}" for m in r["churn"]) + " MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--churn", type=int, default=0, help="sessions opened and closed after")
+    parser.add_argument("--floor", action="store_true", help="a one-line solara page instead")
     args = parser.parse_args()
-    expect.set_options(timeout=180_000)  # 30 pages on 2 cores are slow: wait, never fail
+    expect.set_options(timeout=300_000)  # 30 pages on 2 cores are slow: wait, never fail
+    r: dict = {"load0": os.getloadavg()[0], "rounds": args.rounds}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        proc, url, printed = start_server("5s")  # the browser is up first: not timed
+        proc, url, printed = start_server(args.floor)  # the browser is up first: not timed
+        pid = proc.pid
         try:
-            first = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            first = browser.new_context(viewport=VIEWPORT).new_page()
             first.set_default_timeout(120_000)
             first.goto(url + "/")
             expect(first.locator(".sim-chart").first).to_be_visible()
-            usable = time.monotonic() - printed
+            if not args.floor:
+                r["usable"] = time.monotonic() - printed
             first.context.close()
-            base = tree_rss_mb(proc.pid)
-            server = tree(proc.pid)
-            clients = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
-            cpu0 = tree_cpu_s(server), tree_cpu_s(clients)
-            pages = []
-            t0 = time.time()
-            for _ in range(args.sessions):
-                context = browser.new_context(viewport={"width": 1280, "height": 720})
-                context.add_init_script(RENDERED)
-                page = context.new_page()
-                page.set_default_timeout(180_000)
-                page.goto(url + "/", wait_until="commit")
-                pages.append(page)
-            for page in pages:
-                page.wait_for_function("window.__rendered !== undefined", polling=500)
-            render = [page.evaluate("window.__rendered") / 1000 - t0 for page in pages]
-            server = tree(proc.pid)  # the same processes now have more threads, not children
-            clients = [p for p in tree(os.getpid()) if p not in server and p != os.getpid()]
-            open_cpu = tree_cpu_s(server) - cpu0[0], tree_cpu_s(clients) - cpu0[1]
-            opened = tree_rss_mb(proc.pid)
-            step_cpu0 = tree_cpu_s(server)
-            steps = []
-            for _ in range(args.rounds):
-                for page in pages:
-                    page.evaluate(CLICK_STEP)
-                for page in pages:
-                    page.wait_for_function("window.__t1 !== null")
-                    steps.append(page.evaluate("(window.__t1 - window.__t0) / 1000"))
-                for page in pages:  # every page idle again before the next round
-                    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
-            step_cpu = (tree_cpu_s(server) - step_cpu0) / (args.rounds * args.sessions)
-            stepped = tree_rss_mb(proc.pid)
-            play = None
-            if args.sessions == 1:
-                page = pages[0]
-                day0 = int(page.locator(".sim-status .day").inner_text().split()[1])
-                t = time.monotonic()
-                page.get_by_role("button", name="Play", exact=True).click()
-                page.wait_for_function("""(d) => parseInt(document.querySelector('.sim-status .day')
-                    .textContent.split(' ')[1]) >= d""", arg=day0 + 40)
-                play = 40 / (time.monotonic() - t)
-                page.get_by_role("button", name="Pause", exact=True).click()
+            r["base"] = tree_rss_mb(pid)
+            pages, r["render"], r["open_cpu"] = open_pages(browser, url, args.sessions, pid)
+            if not args.floor:
+                r["opened"] = tree_rss_mb(pid)
+                r["steps"], r["step_cpu"] = step_rounds(pages, args.rounds, pid)
+                r["stepped"] = tree_rss_mb(pid)
+                r["play"] = play_speed(pages[0]) if args.sessions == 1 else None
             for page in pages:
                 page.context.close()
-            time.sleep(12)  # the server culls closed sessions after 5 s: let it
-            closed = tree_rss_mb(proc.pid)
+            if not args.floor:
+                time.sleep(12)  # the server culls closed sessions after 5 s: let it
+                r["closed"] = tree_rss_mb(pid)
+                if args.churn:
+                    r["churn"] = churn(browser, url, args.churn, pid)
             browser.close()
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(15)
-    n = args.sessions
-    print(f"sessions: {n} (load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"usable after the address is printed: {usable:.2f} s")
-    print(f"render, {n} pages opened at once, as the browsers saw it: median "
-          f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
-    print(f"CPU to open them: server {open_cpu[0]:.1f} s ({open_cpu[0] / n:.2f} s a session), "
-          f"the {n} browsers {open_cpu[1]:.1f} s ({open_cpu[1] / n:.2f} s a page)")
-    print(f"Step, {n} pressing together x {args.rounds}: median {statistics.median(steps):.2f} s, "
-          f"max {max(steps):.2f} s")
-    print(f"server CPU per Step: {1000 * step_cpu:.0f} ms")
-    if play is not None:
-        print(f"Play: {play:.1f} days/s")
-    print(f"server memory: {base:.0f} MB idle, {opened:.0f} MB with {n} open, {stepped:.0f} MB "
-          f"after stepping, {closed:.0f} MB after closing them")
+    report(args.sessions, r)
     return 0
 
 
