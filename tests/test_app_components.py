@@ -160,3 +160,45 @@ def test_a_room_takes_two_students_and_goes_when_both_leave():
     assert room.code in rooms.ROOMS and not made[0]._closed
     rooms.leave(room.code, "b")
     assert room.code not in rooms.ROOMS and made[0]._closed  # nothing kept after both left
+
+
+def test_starting_a_room_is_drawn_once_never_half_changed(monkeypatch):
+    """Side, room code and runner change together: one render, never "You play US" without the
+    room's code (a browser would show it and could be read as the code)."""
+    from sim.views import app_rooms as rooms
+
+    state.session.set(None)
+    box, rc = solara.render(app_page.Page(), handle_error=False)
+
+    class Tab:  # this tab's kernel context, as the solara server gives it to event handlers
+        id, app_object = "tab-a", rc
+
+        def on_close(self, callback):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(app_page.kernel_context, "get_current_context", lambda: Tab())
+    seen = []
+    monkeypatch.setattr(app_page.Strip, "f", _recording(app_page.Strip.f, seen))
+    before = rc.render_count
+    runner = app_page.start_room(BASELINE)
+    assert rc.render_count == before + 1
+    assert seen and all(s.startswith("Room ") for s in seen if s), seen
+    assert _html(rc, "sim-you") == f"Room {runner.room} · You play US"
+    rooms.leave(runner.room, "tab-a")
+    rc.close()
+    state.session.set(None)
+
+
+def _recording(strip, seen: list[str]):
+    """Strip's function, noting what each render would write in the "You play" line."""
+    def wrapped(runner):
+        seen.append(f"Room {state.room.value} · " if state.room.value else
+                    ("You play" if state.side.value else ""))
+        return strip(runner)
+    return wrapped
