@@ -74,6 +74,18 @@ def test_the_trade_war_runs_and_is_scored_against_the_2018_record():
     assert run.columns["china.tariff_on_us"][0] == 8.0
 
 
+def test_the_page_switch_acts_on_the_summits_of_an_episode_without_a_call():
+    """The classroom page's leaders' switch: a scenario whose leaders meet in person (no call)
+    switches its summits off; the baseline's call is still the one switched."""
+    from sim.views.app_model import ClassroomModel, call_meetings, load
+
+    assert [m.name for m in call_meetings(load(TRADE_WAR))] == ["buenos_aires", "osaka"]
+    off = ClassroomModel(scenario_file=str(TRADE_WAR), leaders_call=False)
+    assert not [m for m in off.spec.meetings if m.kind == "summit"]
+    assert [m.name for m in call_meetings(load(ROOT / "scenarios" / "baseline.yaml"))] == [
+        "leaders_call"]
+
+
 def test_sim_names_no_episode_year():
     """Scenario = data: no file of the package mentions the 2018 episode's years (2020 is left
     out: JSON Schema's draft is called 2020-12)."""
