@@ -216,3 +216,18 @@ def test_an_expiring_deal_is_valued_with_its_commitments_still_due():
     lapse = clock.snapback(model, model.agreement)
     choice, why = clock.expiry_choice(model, demander, lapse)
     assert choice != "lapse", why
+
+
+def test_meeting_labels_on_plots_do_not_overprint():
+    """Plots label a meeting only if it is a fortieth of the run from every other label: the
+    baseline keeps all three of its labels, the trade war's sixteen meetings are thinned, with
+    both summits and the Phase One talks kept."""
+    from sim.views.figure_parts import readable_meetings
+
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert readable_meetings(base) == {m.name for m in base.meetings}
+    war = load_scenario(TRADE_WAR)
+    kept = [m for m in war.meetings if m.name in readable_meetings(war)]
+    gap = (war.end - war.start).days / 40
+    assert all(abs((a.date - b.date).days) >= gap for a in kept for b in kept if a is not b)
+    assert {"buenos_aires", "osaka", "phase_one"} <= {m.name for m in kept} and len(kept) < 16
