@@ -247,10 +247,11 @@ class Negotiator(mesa.Agent):
     def shortfall(self, agreement: Agreement) -> float:
         """The other side's worst delay on a promised easing, scaled by how much this side cares.
 
-        A promise counts as due in a straight line over 7 days plus up to four weeks of patience;
-        the shortfall on a lever is the share of the promised move still missing against that line.
+        A promise counts as due in a straight line over 7 days plus up to four weeks of patience,
+        from the day the terms enter into force (nothing is owed between signing and entry into
+        force); the shortfall on a lever is the share of the promised move still missing.
         """
-        days = self.model.day - agreement.signed
+        days = self.model.day - agreement.in_force
         grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
         expected = min(1.0, days / grace)
         top = max(self.utility.wants.values(), default=0.0) or 1.0

@@ -106,12 +106,21 @@ def snapback(model: NegotiationModel, agreement: Agreement) -> dict[str, float]:
 
 def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float]
                   ) -> tuple[str, str]:
-    """What this side wants when the clock runs out: extend, renegotiate or lapse, and why."""
+    """What this side wants when the clock runs out: extend, renegotiate or lapse, and why.
+
+    Keeping the terms is valued with every commitment delivered as agreed (the rest of an
+    amount is still due if the terms go on, and a lapse stops its delivery): otherwise a side
+    would count the other's delivered purchases as kept either way and always prefer its own
+    measures back."""
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
-    after = dict(now)
+    kept, after = dict(now), dict(now)
+    for lever_id, value in model.agreement.terms.items():
+        spec = model.levers[lever_id].spec
+        if spec.commitment:
+            kept[lever_id] = min(now[lever_id], spec.restrictiveness(value))
     for lever_id, value in lapse.items():
         after[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
-    u_now, u_lapse = n.utility.of(now), n.utility.of(after)
+    u_now, u_lapse = n.utility.of(kept), n.utility.of(after)
     if n.willingness() < ATTEND_THRESHOLD:
         return "lapse", (f"{n.label} is unwilling to renew (trust {n.trust:.2f}, pressure "
                          f"{n.pressure:.2f})")

@@ -75,9 +75,11 @@ def load(path: str | Path) -> Scenario:
 
 
 def call_meetings(scenario: Scenario) -> list:
-    """The leaders' call(s) the switch acts on: the meeting named leaders_call, else every call."""
+    """The leaders' meetings the switch acts on: the meeting named leaders_call, else every call,
+    else (a scenario whose leaders meet in person) every summit."""
     named = [m for m in scenario.meetings if m.name == CALL_NAME]
-    return named or [m for m in scenario.meetings if m.kind == "call"]
+    return (named or [m for m in scenario.meetings if m.kind == "call"]
+            or [m for m in scenario.meetings if m.kind == "summit"])
 
 
 def effective_value(behaviour: dict, name: str) -> float:

@@ -329,8 +329,8 @@ def AboutPage():
 def Page():
     """The whole page for one browser tab."""
     solara.Style(CSS)
-    solara.Title("US-China trade talks, 2025")
     runner = session.value or start_session()
+    solara.Title(runner.model.spec.title)  # the scenario's own title, whatever the episode
     sid = runner.session if not getattr(runner, "room", "") else _session_id()
     solara.use_effect(lambda: (lambda: release(runner, sid)), [runner])  # tab closes: let go
     if view.value == "about":

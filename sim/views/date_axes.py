@@ -1,7 +1,7 @@
 """Date axes fitted to a run's length, cheap to draw over years.
 
 A run of a year or less ticks every month start ("01 May", Mondays as minor ticks), with the
-year shown when it crosses one; a longer run ticks every few months ("Jan 2019", month starts as
+year shown when it crosses one; a longer run ticks every few months ("Jan <year>", month starts as
 minor ticks). Ticks are placed by plain date arithmetic at draw time: matplotlib's MonthLocator and
 WeekdayLocator go through dateutil's rrule and, with weekly ticks over years, made a three-year
 figure take a quarter of a minute.
@@ -14,7 +14,7 @@ import datetime as dt
 import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 
-LONG_RUN_DAYS = 366  # runs longer than this get "Jan 2019" ticks every few months
+LONG_RUN_DAYS = 366  # runs longer than this get "Jan <year>" ticks every few months
 MAX_LONG_TICKS = 8  # month labels a long run's axis shows at most
 
 
@@ -68,7 +68,7 @@ class _DateTicks(mticker.Locator):
 
 def date_label(day: dt.date, first: dt.date, last: dt.date, leftmost: bool = False) -> str:
     """A major tick's label: "01 May" on a run of a year or less (with the year underneath on the
-    leftmost tick and on Januaries when the run crosses a new year), "Jan 2019" on longer runs."""
+    leftmost tick and on Januaries when the run crosses a new year), "Jan <year>" on longer runs."""
     if _month_step(first, last) > 1:
         return f"{day:%b %Y}"
     if first.year != last.year and (leftmost or day.month == 1):

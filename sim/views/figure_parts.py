@@ -1,5 +1,5 @@
-"""Pieces shared by the figures: one legend outside the axes, and a key of the record's document
-ids."""
+"""Pieces shared by the figures: one legend outside the axes, a key of the record's document
+ids, and which meetings to label."""
 
 from __future__ import annotations
 
@@ -49,3 +49,19 @@ def legend_outside(fig: Figure, axes) -> None:
     else:
         fig.legend(list(seen.values()), [k[0] for k in seen], loc="outside right center",
                    frameon=False)
+
+
+LABEL_SLOTS = 40  # rotated meeting labels a panel's width holds without overprinting
+
+
+def readable_meetings(scenario) -> set[str]:
+    """Names of the dated meetings to label: leaders' meetings first, then talks, then decision
+    points, each only if it is a fortieth of the run or more from every label already kept."""
+    gap = max(1, (scenario.end - scenario.start).days) / LABEL_SLOTS
+    order = {"summit": 0, "call": 0, "talks": 1}
+    kept: list = []
+    for m in sorted((m for m in scenario.meetings if m.date is not None),
+                    key=lambda m: (order.get(m.kind, 2), m.date)):
+        if all(abs((m.date - k.date).days) >= gap for k in kept):
+            kept.append(m)
+    return {m.name for m in kept}

@@ -28,6 +28,7 @@ from sim.views.figure_parts import (  # noqa: E402
     RECORD_COLOUR,
     doc_key,
     legend_outside,
+    readable_meetings,
 )
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
@@ -72,12 +73,14 @@ def lever_limits(lever) -> tuple[float, float] | None:
 def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None,
                   labels: bool = True, colour: str = "#777777", skip: set | None = None) -> None:
     """Dashed lines (talks) and dotted ones (calls) at the meetings' dates, labelled at the top;
-    meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not."""
+    meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not.
+    Labels that would overprint a neighbour are left out (see ``readable_meetings``)."""
+    named = readable_meetings(scenario) if labels else set()
     for m in scenario.meetings:
         if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
         ax.axvline(m.date, color=colour, lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
-        if labels:
+        if m.name in named:
             ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
                         rotation=90, va="top", ha="right", fontsize=9,
                         color="#555555" if colour == "#777777" else colour)
@@ -192,7 +195,12 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
     trust, pressure and the talks status across the full width."""
     levers = scenario.levers
     lever_rows = max(1, (len(levers) + 1) // 2)
-    height = 2.6 * lever_rows + 8.5
+    quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust" for a in scenario.actors}
+    shown = _shown(observations, quantities, columns["date"])
+    # room under the status strip for its legend and the document key, one line per document
+    # (an episode with a dozen sources needs more than one with five)
+    bottom = max(2.0, 1.2 + 0.16 * len({o.doc for o in shown}))
+    height = 2.6 * lever_rows + 6.5 + bottom
     with plt.rc_context(STYLE):
         # A fixed layout (margins in inches) and no weekly ticks: drawn in a third of the time
         # constrained layout takes, which is most of a single `sim run`.
@@ -200,13 +208,13 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
         grid = fig.add_gridspec(lever_rows + 3, 2,
                                 height_ratios=[2.2] * lever_rows + [2, 2, 0.6],
                                 left=0.07, right=LEGEND_AT - 0.01, top=1 - 0.95 / height,
-                                bottom=2.0 / height, hspace=0.42, wspace=0.2)
+                                bottom=bottom / height, hspace=0.42, wspace=0.2)
         first = None
         axes = []
         for k, lever in enumerate(levers):
             ax = fig.add_subplot(grid[k // 2, k % 2], sharex=first)
             first = first or ax
-            _lever_panel(ax, columns, scenario, lever, observations, labels=k < 2)
+            _lever_panel(ax, columns, scenario, lever, shown, labels=k < 2)
             ax.tick_params(labelbottom=False)
             axes.append(ax)
         trust, pressure, status = (fig.add_subplot(grid[lever_rows + i, :], sharex=first)
@@ -218,22 +226,20 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             trust.plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
                        label=f"{label}: simulated")
             pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5)
-            overlay_record(trust, observations, f"{actor}.trust")
+            overlay_record(trust, shown, f"{actor}.trust")
         for ax, title in ((trust, "trust in the other side (0-1)"),
                           (pressure, "domestic pressure (0-1)")):
             ax.set_ylim(0, 1)
             ax.set_title(title, loc="left")
             mark_meetings(ax, scenario, labels=False)
             ax.tick_params(labelbottom=False)
-        _status_strip(status, columns, observations)
+        _status_strip(status, columns, shown)
         mark_meetings(status, scenario, labels=False)
         # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
         _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
         status.xaxis.set_minor_locator(NullLocator())
         legend_outside(fig, [*axes, trust])
-        quantities = {lv.id for lv in levers} | {"status"} | {f"{a}.trust"
-                                                               for a in scenario.actors}
-        doc_key(fig, _shown(observations, quantities, dates), documents, scenario)
+        doc_key(fig, shown, documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
