@@ -1,4 +1,4 @@
-"""Negotiation scenario simulator: the May-June 2025 US-China trade talks, agent-based.
+"""Negotiation scenario simulator: disputes written in YAML, replayed by an agent-based model.
 
 The Python API (``sim.load``, ``sim.run``, ``sim.ensemble``, ``sim.compare``, ``sim.scenarios``;
 see docs/api.md) is imported on first use, so ``import sim`` and the ``sim`` command start fast;

@@ -231,3 +231,34 @@ def test_meeting_labels_on_plots_do_not_overprint():
     gap = (war.end - war.start).days / 40
     assert all(abs((a.date - b.date).days) >= gap for a in kept for b in kept if a is not b)
     assert {"buenos_aires", "osaka", "phase_one"} <= {m.name for m in kept} and len(kept) < 16
+
+
+# --- a scenario that names no record --------------------------------------------------------------
+NO_RECORD = ROOT / "scenarios" / "escalation_from_peace.yaml"  # an outline episode, no `record:`
+
+
+def test_a_scenario_without_a_record_runs_and_says_it_has_nothing_to_score(tmp_path, capsys):
+    from sim.cli import main
+    from sim.record.outcomes import outcome_list
+
+    scenario = load_scenario(NO_RECORD)
+    assert scenario.record_file is None
+    assert main(["run", str(NO_RECORD), "--out", str(tmp_path / "one"), "--no-plots"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing to score against: this scenario names no record" in out
+    assert "not scored: the record scores" not in out  # never another episode's record
+    rows = (tmp_path / "one" / "scorecard.csv").read_text().splitlines()
+    assert len(rows) == 1  # the header only
+    assert "fit" not in [o.id for o in outcome_list(scenario)]  # no fit of 0 in an ensemble
+    assert "fit" in [o.id for o in outcome_list(load_scenario(TRADE_WAR))]
+
+
+@pytest.mark.parametrize("command", ["validate", "calibrate"])
+def test_validating_or_calibrating_without_a_record_is_a_clean_error(tmp_path, capsys, command):
+    from sim.cli import main
+
+    out = tmp_path / command
+    assert main([command, str(NO_RECORD), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "escalation_from_peace.yaml" in err and "names no record" in err
+    assert not out.exists()  # nothing half-written

@@ -32,8 +32,9 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
-        prog="sim", description="Replay the May-June 2025 US-China trade negotiation as an "
-        "agent-based model, vary behaviour in YAML, and compare outcomes with the news record.",
+        prog="sim", description="Replay a negotiation written in YAML as an agent-based model "
+        "(`sim list` shows the shipped episodes), vary behaviour, and compare outcomes with "
+        "the documented record.",
         epilog=README_HINT)
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -58,8 +58,7 @@ def calibrate_command(args) -> int:
 def _calibrate(args) -> int:
     from sim.errors import UserError
     from sim.experiments import abc_smc, priors
-    from sim.record.lookup import record_for
-    from sim.record.reader import load_record
+    from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
     from sim.views.calibration_outputs import write_outputs
@@ -71,7 +70,7 @@ def _calibrate(args) -> int:
     if args.jobs < 1:
         raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     population = args.population or max(2, min(1000, args.budget // 10))
-    record = load_record(args.record) if args.record else record_for(scenario)
+    record = record_to_fit(scenario, args.record)
     free = priors.apply_priors_file(priors.free_values(scenario), args.priors)
     if not free:
         raise UserError(str(args.scenario), "has no free values to calibrate")

@@ -27,8 +27,7 @@ def validate_command(args) -> int:
     from sim.experiments import validation
     from sim.experiments.runs import manifest, staged_output
     from sim.experiments.task_map import mapper
-    from sim.record.lookup import record_for
-    from sim.record.reader import load_record
+    from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
     from sim.views.plots import save
@@ -36,7 +35,7 @@ def validate_command(args) -> int:
     from sim.views.validation_figure import validation_figure
 
     scenario = load_scenario(find_scenario(args.scenario))
-    record = load_record(args.record) if args.record else record_for(scenario)
+    record = record_to_fit(scenario, args.record)
     out = args.out or Path("results") / f"validate-{scenario.name}"
     bar = ProgressBar(f"validate {scenario.name}")
     report = validation.validate(scenario, record, args.runs, seed=args.seed,

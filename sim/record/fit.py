@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.record import scorecard
-from sim.record.lookup import record_for
+from sim.record.lookup import NO_RECORD_TITLE, record_for
 from sim.scenario.language import Scenario
 
 
@@ -28,6 +28,10 @@ def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
     obs = scorecard.score_observations(rec, columns)
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)
+    if not rec.observations and not rec.moves and rec.title == NO_RECORD_TITLE:
+        text = ("nothing to score against: this scenario names no record "
+                "(add `record: FILE` to compare its runs with a documented record)")
+        return Fit([], obs, moves, summary, text)
     text = scorecard.format_summary(summary)
     missing = [q for q in rec.scored_quantities() if q not in columns]
     if missing:  # say why observations went unscored, so a new scenario's author can add them

@@ -1,7 +1,8 @@
 """Which record a scenario is scored against: the one place that decides it.
 
 A scenario may name its own record (the ``record:`` key, a path relative to the scenario file,
-exposed on the spec as ``record_file``); otherwise it is scored against the shipped 2025 record.
+exposed on the spec as ``record_file``); a scenario that names none has nothing to be scored
+against: it runs as usual, and its scorecard is empty and says why.
 Runs, ensembles, comparisons, the CLI and the Python API all ask here.
 """
 
@@ -11,15 +12,23 @@ import functools
 from pathlib import Path
 
 from sim.engine.spec import Scenario
+from sim.errors import UserError
 from sim.record.documents import Record
 from sim.record.reader import load_record
-from sim.scenario.bundled import default_record_path
 
 
-def record_path(scenario: Scenario) -> Path:
-    """The record file ``scenario`` is scored against."""
+def record_path(scenario: Scenario) -> Path | None:
+    """The record file ``scenario`` is scored against, or None when it names none."""
     own = getattr(scenario, "record_file", None)  # set by a scenario's `record:` key
-    return Path(own) if own else default_record_path()
+    return Path(own) if own else None
+
+
+def has_record(scenario: Scenario) -> bool:
+    """Whether ``scenario`` names a record to be scored against (its ``record:`` key)."""
+    return record_path(scenario) is not None
+
+
+NO_RECORD_TITLE = "no record (the scenario has no `record:` key)"
 
 
 def record_for(scenario: Scenario) -> Record:
@@ -28,9 +37,23 @@ def record_for(scenario: Scenario) -> Record:
     The quantities it may observe are the ones its own ``quantities:`` section declares; a run
     that lacks one leaves those observations unscored (and the fit says so)."""
     path = record_path(scenario)
+    if path is None:  # nothing to score against: an empty record, not someone else's
+        return Record(file=Path(), title=NO_RECORD_TITLE, documents={}, observations=())
     return _read(str(path.resolve()), path.stat().st_mtime_ns if path.exists() else 0)
 
 
 @functools.lru_cache(maxsize=16)
 def _read(path: str, mtime_ns: int) -> Record:
     return load_record(path)
+
+
+def record_to_fit(scenario: Scenario, file: str | Path | None = None) -> Record:
+    """The record a command that needs one (validation, calibration) compares with: ``file`` if
+    given, else the scenario's own; a clean error when there is neither."""
+    if file:
+        return load_record(file)
+    if not has_record(scenario):
+        raise UserError(scenario.file or scenario.name,
+                        "names no record (no `record:` key), so there is nothing to compare its "
+                        "runs with; add `record: FILE` to the scenario or pass --record FILE")
+    return record_for(scenario)

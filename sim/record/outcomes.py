@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sim.engine.model import STATUSES, LogEntry
+from sim.record.lookup import has_record
 from sim.scenario.language import Scenario
 
 PROBABILITY = "probability"
@@ -74,7 +75,8 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
     for status in STATUSES:
         out.append(Outcome(f"final_status.{status}", PROBABILITY,
                            f"P(final status {status.replace('_', ' ')})"))
-    out.append(Outcome("fit", VALUE, "fit to the documented record (0-1)"))
+    if has_record(scenario):  # without a record there is nothing to fit (not a fit of 0)
+        out.append(Outcome("fit", VALUE, "fit to the documented record (0-1)"))
     return out
 
 

@@ -229,8 +229,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
 
 
 def _record_text(base: Scenario, file: Path) -> str:
-    if base.record_file is None:
-        return "record/us_china_2025.yaml"
+    if base.record_file is None:  # the base names none: a placeholder, nobody's record
+        return "record/FILE.yaml"
     return Path(os.path.relpath(base.record_file.resolve(), file.resolve().parent)).as_posix()
 
 

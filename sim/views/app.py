@@ -42,7 +42,7 @@ from sim.views.app_page import Page  # noqa: F401  (`solara run sim.views.app` s
 ROOT = Path(__file__).resolve().parent.parent.parent
 CULL_TIMEOUT = "20s"  # a closed tab's session is freed this long after its last connection
 THEME = {"SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_LOADER": "plain",
-         "SOLARA_THEME_TITLE": "US-China trade talks, 2025"}
+         "SOLARA_THEME_TITLE": "Negotiation scenario simulator"}  # the page sets the scenario's
 
 ENV_SERVER = "SIM_APP_SERVER"  # set in the server process only
 
