@@ -70,6 +70,13 @@ class Negotiator(mesa.Agent):
                           for lv in spec.levers}
         wants_total = sum(self.utility.wants.values()) or 1.0
         self._wants = [(k, w / wants_total) for k, w in self.utility.wants.items()]
+        # observed every day, so worked out once: each lever of the other side it wants eased,
+        # with its weight relative to its top weight
+        top = max(self.utility.wants.values(), default=0.0) or 1.0
+        self._watching = [(k, model.levers[k], w / top) for k, w in self.utility.wants.items()
+                          if model.levers[k].spec.actor == self.other_actor]
+        self._promised: list[tuple[Lever, float, float, float, int]] = []
+        self._promised_by: Agreement | None = None  # the agreement _promised was read from
 
     @property
     def other(self) -> Negotiator:
@@ -238,7 +245,7 @@ class Negotiator(mesa.Agent):
         pace at which it falls. Without an agreement only new restrictions move it.
         """
         shortfall = self.shortfall(agreement) if agreement else 0.0
-        breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
+        breach = self.model.new_restrictions(self._watching)
         self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
         signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
         rate = self.behaviour.trust_learning * (TRUST_RISE if signal > self.trust else 1.0)
@@ -253,23 +260,40 @@ class Negotiator(mesa.Agent):
         days = self.model.day - agreement.signed
         grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
         expected = min(1.0, days / grace)
-        top = max(self.utility.wants.values(), default=0.0) or 1.0
         worst = 0.0
-        for lever_id, target in agreement.terms.items():
-            weight = self.utility.wants.get(lever_id, 0.0)
-            lever = self.other.levers.get(lever_id)
-            if not weight or lever is None:
-                continue
-            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
-            goal = lever.spec.restrictiveness(target)
-            if start - goal <= 1e-6:
-                continue
-            share = (min(1.0, days / (lever.spec.horizon_days + grace)) if lever.spec.commitment
+        for lever, scale, start, owed, horizon in self.promised(agreement):
+            share = (min(1.0, days / (horizon + grace)) if horizon
                      else expected)  # a commitment is due over its horizon, plus patience
-            due = start - share * (start - goal)
-            missing = max(0.0, lever.restrictiveness - due) / (start - goal)
-            worst = max(worst, weight / top * missing)
+            due = start - share * owed
+            missing = max(0.0, lever.restrictiveness - due) / owed
+            worst = max(worst, scale * missing)
         return worst
+
+    def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:
+        """The easings the other side promised in ``agreement`` that this side cares about, as
+        (lever, weight relative to its top weight, restrictiveness at signing, promised fall in
+        restrictiveness, commitment horizon in days or 0).
+
+        Pure in the agreement's terms, which never change once signed: worked out on the first
+        day it is observed, not every day.
+        """
+        if self._promised_by is not agreement:
+            wants = self.utility.wants
+            top = max(wants.values(), default=0.0) or 1.0
+            promised = []
+            for lever_id, target in agreement.terms.items():
+                weight = wants.get(lever_id, 0.0)
+                lever = self.other.levers.get(lever_id)
+                if not weight or lever is None:
+                    continue
+                start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+                goal = lever.spec.restrictiveness(target)
+                if start - goal <= 1e-6:
+                    continue
+                horizon = lever.spec.horizon_days if lever.spec.commitment else 0
+                promised.append((lever, weight / top, start, start - goal, horizon))
+            self._promised, self._promised_by = promised, agreement
+        return self._promised
 
     def consider_measure(self, agreement: Agreement | None) -> None:
         """When aggrieved past its restraint, add a restriction the other side feels most; if the
@@ -352,8 +376,14 @@ class Firm(mesa.Agent):
         self.pressure = 0.0
 
     def step(self) -> None:
+        """One day on its own (the model steps a constituency's firms together: ``restock``)."""
+        self.restock(REFILL * (1.0 - self.model.levers[self.lever_id].restrictiveness))
+
+    def restock(self, inflow: float) -> None:
+        """One day: the stock gains ``inflow`` days of cover (``REFILL`` times its lever's
+        supply, 1 - restrictiveness) and a day of use is gone; pressure follows the stock."""
         # hot path (runs for every firm every day): plain comparisons rather than min/max
-        stock = self.stock + REFILL * self.model.supply[self.lever_id] - 1.0
+        stock = self.stock + inflow - 1.0
         if stock < 0.0:
             stock = 0.0
         elif stock > self.comfort:
