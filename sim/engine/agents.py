@@ -265,8 +265,9 @@ class Negotiator(mesa.Agent):
             share = (min(1.0, days / (horizon + grace)) if horizon
                      else expected)  # a commitment is due over its horizon, plus patience
             due = start - share * owed
-            missing = max(0.0, lever.restrictiveness - due) / owed
-            worst = max(worst, scale * missing)
+            behind = lever.restrictiveness - due
+            if behind > 0.0:  # on or ahead of the line adds nothing
+                worst = max(worst, scale * (behind / owed))
         return worst
 
     def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:

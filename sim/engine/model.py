@@ -69,6 +69,7 @@ class NegotiationModel(mesa.Model):
         self._at_signing_h: dict[str, float] = {}
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
+        self._history_columns = [(self.history[k], lever) for k, lever in self.levers.items()]
         self.negotiators: dict[str, Negotiator] = {}
         self.constituents: dict[str, list[Firm | Market]] = {}
         for actor in scenario.actors.values():
@@ -116,8 +117,8 @@ class NegotiationModel(mesa.Model):
         """One calendar day of the story."""
         self.day += 1
         self.news = 0.0
-        for lever_id, lever in self.levers.items():
-            self.history[lever_id].append(lever.restrictiveness)
+        for history, lever in self._history_columns:
+            history.append(lever.restrictiveness)
         self.hold_meetings()
         if self.threats:
             coercion.check_threats(self)
@@ -239,7 +240,9 @@ class NegotiationModel(mesa.Model):
             else:
                 hist = self.history[lever_id]
                 ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness
-            out = max(out, scale * max(0.0, lever.restrictiveness - ref))
+            rise = lever.restrictiveness - ref
+            if rise > 0.0:  # a lever eased or unchanged adds nothing
+                out = max(out, scale * rise)
         return out
 
     def at_signing(self, agreement: Agreement) -> dict[str, float]:
@@ -284,10 +287,9 @@ class NegotiationModel(mesa.Model):
             if only is not None and lever_id not in only:
                 continue
             lever = self.levers[lever_id]
-            new = lever.spec.value_at(h)
             if abs(h - lever.restrictiveness) > 0.005:
                 parts.append(f"{lever.spec.label} {lever.spec.describe(lever.value)} -> "
-                             f"{lever.spec.describe(new)}")
+                             f"{lever.spec.describe(lever.spec.value_at(h))}")
         return "; ".join(parts) or "no change"
 
     def column_names(self) -> list[str]:
