@@ -86,12 +86,7 @@ class NegotiationModel(mesa.Model):
         self.firm_groups = [(self.levers[g[0].lever_id], g) for g in self.constituents.values()
                             if isinstance(g[0], Firm)]
         self.markets = [a for g in self.constituents.values() for a in g if isinstance(a, Market)]
-        # each side's constituencies with their weights, for the daily pressure (fixed per run)
-        self.pressure_sources = [
-            (self.negotiators[actor.id],
-             [(spec.id, self.constituents[spec.id], spec.weight) for spec in actor.constituencies],
-             sum(spec.weight for spec in actor.constituencies))
-            for actor in scenario.actors.values()]
+        self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
         self.group_pressure: dict[str, float] = {}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
         self._column_sources()
@@ -107,6 +102,16 @@ class NegotiationModel(mesa.Model):
         count = int(spec.params.get("count", 10))
         cover = spec.params.get("stock_days", 60)
         return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
+
+    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, list, float]], float]:
+        """A side's negotiator, its constituencies (id, agents, weight) and their total weight:
+        fixed for the run, read by ``update_pressure`` every day."""
+        weight = 0.0
+        for spec in actor.constituencies:
+            weight += spec.weight  # added in order, one by one (sum() rounds differently)
+        groups = [(spec.id, self.constituents[spec.id], spec.weight)
+                  for spec in actor.constituencies]
+        return self.negotiators[actor.id], groups, weight
 
     @property
     def date(self) -> dt.date:
