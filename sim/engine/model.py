@@ -9,8 +9,9 @@ from functools import lru_cache, partial
 import mesa
 
 from sim.engine import clock, coercion, events
-from sim.engine.agents import REFILL, Firm, Market, Negotiator
+from sim.engine.agents import Negotiator
 from sim.engine.behaviour import draw, make_behaviour
+from sim.engine.constituents import REFILL, Firm, Market
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement
 from sim.engine.spec import Scenario
