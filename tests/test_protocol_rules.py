@@ -174,14 +174,18 @@ def test_no_package_better_than_no_deal_is_reported_without_rounds():
 def test_concession_seen_is_the_improvement_of_the_others_offers_in_ones_own_utility():
     a, b = side("a", 0.0), side("b", 0.0)
     p0, p1, p2 = {"a.x": 0.8, "b.y": 0.8}, {"a.x": 0.8, "b.y": 0.6}, {"a.x": 0.8, "b.y": 0.3}
-    log = [Round(1, "b", p0, 0, 0, 0, False), Round(2, "a", {"a.x": 0.1, "b.y": 0.8}, 0, 0, 0,
-                                                    False)]
+
+    def by_b(number, package):  # b proposes; a answers, and its round records a's utility
+        return Round(number, "b", package, 0, a.utility.of(package), 0, False)
+
+    mine = {"a.x": 0.1, "b.y": 0.8}
+    log = [by_b(1, p0), Round(2, "a", mine, 0, b.utility.of(mine), 0, False)]
     assert _conceded(a, b, log) == 0.0  # one offer from b: nothing conceded yet
-    log.append(Round(3, "b", p1, 0, 0, 0, False))
+    log.append(by_b(3, p1))
     assert _conceded(a, b, log) == pytest.approx(a.utility.of(p1) - a.utility.of(p0))
-    log.append(Round(5, "b", p2, 0, 0, 0, False))
+    log.append(by_b(5, p2))
     assert _conceded(a, b, log) == pytest.approx(a.utility.of(p2) - a.utility.of(p0))
-    worse = [Round(1, "b", p2, 0, 0, 0, False), Round(3, "b", p0, 0, 0, 0, False)]
+    worse = [by_b(1, p2), by_b(3, p0)]
     assert _conceded(a, b, worse) == 0.0
 
 

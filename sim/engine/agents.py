@@ -1,4 +1,5 @@
-"""The agents: each side's negotiator, and the constituencies whose state becomes pressure on it."""
+"""Each side's negotiator; the constituencies whose state becomes pressure on it are in
+``sim.engine.constituents``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sim.engine.negotiation import Agreement, Utility
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
-    from sim.engine.spec import ActorSpec, ConstituencySpec
+    from sim.engine.spec import ActorSpec
 
 ATTEND_THRESHOLD = 0.45  # assumption: below this willingness a side stays away from talks
 PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession pace triples
@@ -70,6 +71,13 @@ class Negotiator(mesa.Agent):
                           for lv in spec.levers}
         wants_total = sum(self.utility.wants.values()) or 1.0
         self._wants = [(k, w / wants_total) for k, w in self.utility.wants.items()]
+        # observed every day, so worked out once: each lever of the other side it wants eased,
+        # with its weight relative to its top weight
+        top = max(self.utility.wants.values(), default=0.0) or 1.0
+        self._watching = [(k, model.levers[k], w / top) for k, w in self.utility.wants.items()
+                          if model.levers[k].spec.actor == self.other_actor]
+        self._promised: list[tuple[Lever, float, float, float, int]] = []
+        self._promised_by: Agreement | None = None  # the agreement _promised was read from
 
     @property
     def other(self) -> Negotiator:
@@ -238,7 +246,7 @@ class Negotiator(mesa.Agent):
         pace at which it falls. Without an agreement only new restrictions move it.
         """
         shortfall = self.shortfall(agreement) if agreement else 0.0
-        breach = self.model.new_restrictions(self.other.actor, self.utility.wants)
+        breach = self.model.new_restrictions(self._watching)
         self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
         signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
         rate = self.behaviour.trust_learning * (TRUST_RISE if signal > self.trust else 1.0)
@@ -254,23 +262,41 @@ class Negotiator(mesa.Agent):
         days = self.model.day - agreement.in_force
         grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
         expected = min(1.0, days / grace)
-        top = max(self.utility.wants.values(), default=0.0) or 1.0
         worst = 0.0
-        for lever_id, target in agreement.terms.items():
-            weight = self.utility.wants.get(lever_id, 0.0)
-            lever = self.other.levers.get(lever_id)
-            if not weight or lever is None:
-                continue
-            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
-            goal = lever.spec.restrictiveness(target)
-            if start - goal <= 1e-6:
-                continue
-            share = (min(1.0, days / (lever.spec.horizon_days + grace)) if lever.spec.commitment
+        for lever, scale, start, owed, horizon in self.promised(agreement):
+            share = (min(1.0, days / (horizon + grace)) if horizon
                      else expected)  # a commitment is due over its horizon, plus patience
-            due = start - share * (start - goal)
-            missing = max(0.0, lever.restrictiveness - due) / (start - goal)
-            worst = max(worst, weight / top * missing)
+            due = start - share * owed
+            behind = lever.restrictiveness - due
+            if behind > 0.0:  # on or ahead of the line adds nothing
+                worst = max(worst, scale * (behind / owed))
         return worst
+
+    def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:
+        """The easings the other side promised in ``agreement`` that this side cares about, as
+        (lever, weight relative to its top weight, restrictiveness at signing, promised fall in
+        restrictiveness, commitment horizon in days or 0).
+
+        Pure in the agreement's terms, which never change once signed: worked out on the first
+        day it is observed, not every day.
+        """
+        if self._promised_by is not agreement:
+            wants = self.utility.wants
+            top = max(wants.values(), default=0.0) or 1.0
+            promised = []
+            for lever_id, target in agreement.terms.items():
+                weight = wants.get(lever_id, 0.0)
+                lever = self.other.levers.get(lever_id)
+                if not weight or lever is None:
+                    continue
+                start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+                goal = lever.spec.restrictiveness(target)
+                if start - goal <= 1e-6:
+                    continue
+                horizon = lever.spec.horizon_days if lever.spec.commitment else 0
+                promised.append((lever, weight / top, start, start - goal, horizon))
+            self._promised, self._promised_by = promised, agreement
+        return self._promised
 
     def consider_measure(self, agreement: Agreement | None) -> None:
         """When aggrieved past its restraint, add a restriction the other side feels most; if the
@@ -331,65 +357,3 @@ class Negotiator(mesa.Agent):
         if not levers:
             return None
         return self.model.random.choices(levers, weights=odds)[0]
-
-
-REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
-
-
-class Firm(mesa.Agent):
-    """A firm that depends on a lever being open: one the other side controls (rare earths, a
-    market, chips) or one its own side sets (importers who pay their own side's tariff).
-
-    Its stock (days of cover) runs down while supply is restricted and refills when it opens;
-    its pressure is how far the stock sits below the cover it is comfortable with.
-    """
-
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
-        super().__init__(model)
-        self.constituency = spec.id
-        self.lever_id = spec.params["depends_on"]
-        self.comfort = float(spec.params.get("comfort_days", 60))
-        self.stock = stock
-        self.pressure = 0.0
-
-    def step(self) -> None:
-        # hot path (runs for every firm every day): plain comparisons rather than min/max
-        stock = self.stock + REFILL * self.model.supply[self.lever_id] - 1.0
-        if stock < 0.0:
-            stock = 0.0
-        elif stock > self.comfort:
-            stock = self.comfort
-        self.stock = stock
-        self.pressure = 1.0 - stock / self.comfort
-
-    def shock(self, change: float) -> None:
-        self.stock = min(self.comfort, max(0.0, self.stock * (1.0 + change)))
-        self.pressure = 1.0 - self.stock / self.comfort
-
-
-class Market(mesa.Agent):
-    """A stock market that moves on the day's news (deals up, new measures down) and on noise.
-
-    Its pressure is the fall from its peak, as a share of a fall that leaders find painful.
-    """
-
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec):
-        super().__init__(model)
-        self.constituency = spec.id
-        p = spec.params
-        self.sensitivity = float(p.get("news_sensitivity", 0.01))
-        self.volatility = float(p.get("volatility", 0.005))
-        self.pain = float(p.get("pain_drawdown", 0.2))
-        self.peak = 100.0
-        self.index = 100.0 * (1.0 - float(p.get("initial_drawdown", 0.0)))
-        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
-
-    def step(self) -> None:
-        noise = self.volatility * self.model.random.gauss(0, 1)
-        change = self.sensitivity * self.model.news + noise
-        self.shock(change)
-
-    def shock(self, change: float) -> None:
-        self.index *= 1.0 + change
-        self.peak = max(self.peak, self.index)
-        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)

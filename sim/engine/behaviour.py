@@ -8,7 +8,7 @@ the parameter values it stands for; the scenario may override any single paramet
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 
@@ -91,6 +91,9 @@ class Behaviour:
     verification_days: float = 14.0
 
 
+BEHAVIOUR_FIELDS = tuple(f.name for f in fields(Behaviour))  # in the order draws are made
+
+
 class Preset:
     """A named disposition: the parameter values a label like 'hawk' stands for."""
 
@@ -167,8 +170,8 @@ def make_behaviour(spec: dict, rng: random.Random) -> Behaviour:
         values.update(PRESETS[spec["preset"]].values)
     values.update({k: v for k, v in spec.items() if k != "preset"})
     drawn = {}
-    for name in (f.name for f in fields(Behaviour)):
+    for name in BEHAVIOUR_FIELDS:
         if name in values:
             info = PARAMS[name]
             drawn[name] = min(info.high, max(info.low, draw(values[name], rng)))
-    return replace(Behaviour(), **drawn)
+    return Behaviour(**drawn)  # the defaults for the rest

@@ -84,7 +84,7 @@ def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator],
     sides = [side(model, n, now, disagreement) for n in order]
     outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
     for r in outcome.rounds:
-        responder = model.negotiators[model.spec.other(r.proposer)]
+        responder = model.negotiators[r.proposer].other
         model.log(r.proposer, "offer", f"{spec.label}, round {r.number}: "
                   f"{model.negotiators[r.proposer].label} proposes {model.describe(r.package)}"
                   f"; {responder.label} {'accepts' if r.accepted else 'rejects'} (worth "

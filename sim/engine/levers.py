@@ -62,15 +62,17 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order", "_min", "_span", "_high", "commitment")
+    __slots__ = ("spec", "value", "order", "_min", "_max", "_span", "_high", "_speed",
+                 "commitment")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
         self.value = spec.initial
         self.order: float | None = None  # the value the owner has ordered, reached at spec.speed
-        # read many times a day by negotiators and firms: the spec's formula, inlined
-        self._min, self._span = spec.min, spec.max - spec.min
+        # read many times a day by negotiators and firms: the spec's formulas, inlined
+        self._min, self._max, self._span = spec.min, spec.max, spec.max - spec.min
         self._high = spec.restrictive == "high"
+        self._speed = spec.speed
         self.commitment = spec.commitment
 
     @property
@@ -80,15 +82,15 @@ class Lever:
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
-        self.order = self.spec.clip(target)
+        self.order = min(self._max, max(self._min, target))  # spec.clip
 
     def advance(self) -> None:
         """One day of an ordered change taking effect."""
         if self.order is None:
             return
         gap = self.order - self.value
-        if abs(gap) <= 1e-9 * (self.spec.max - self.spec.min):
+        if abs(gap) <= 1e-9 * self._span:
             self.value = self.order
             self.order = None
         else:
-            self.value = self.spec.clip(self.value + self.spec.speed * gap)
+            self.value = min(self._max, max(self._min, self.value + self._speed * gap))

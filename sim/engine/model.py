@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import mesa
 
 from sim.engine import clock, coercion, events
-from sim.engine.agents import Firm, Market, Negotiator
+from sim.engine.agents import Negotiator
 from sim.engine.behaviour import draw, make_behaviour
+from sim.engine.constituents import REFILL, Firm, Market
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement
 from sim.engine.spec import Scenario
@@ -18,6 +19,13 @@ from sim.engine.spec import Scenario
 STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
 MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
 STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
+
+
+@lru_cache(maxsize=64)
+def calendar(start: dt.date, days: int) -> tuple[dt.date, ...]:
+    """The date of each model day 0..days: the same for every run of a scenario, so built once
+    (building it took about 2 % of a run)."""
+    return tuple(start + dt.timedelta(days=d) for d in range(days + 1))
 
 
 @dataclass
@@ -45,7 +53,7 @@ class NegotiationModel(mesa.Model):
         self.controllers = dict(controllers or {})
         # kept as `spec`: Mesa 3.5 reserves `Model.scenario` for its own experiment Scenario
         self.spec = scenario
-        self._dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days + 1)]
+        self._dates = calendar(scenario.start, scenario.days)
         self.run_id = run
         self.day = 0
         self.news = 0.0
@@ -58,8 +66,11 @@ class NegotiationModel(mesa.Model):
         self.lapsed_day = -1  # day the last agreement lapsed
         self.threats: list[coercion.Threat] = []
         self.signings: list[events.Signing] = []  # agreements in principle awaiting signature
+        self._at_signing_of: Agreement | None = None  # the agreement _at_signing_h is for
+        self._at_signing_h: dict[str, float] = {}
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
+        self._history_columns = [(self.history[k], lever) for k, lever in self.levers.items()]
         self.negotiators: dict[str, Negotiator] = {}
         self.constituents: dict[str, list[Firm | Market]] = {}
         for actor in scenario.actors.values():
@@ -71,12 +82,15 @@ class NegotiationModel(mesa.Model):
                 self.constituents[spec.id] = self._constituency(spec)
         self.pending = [events.build(m) for m in scenario.meetings]
         self.shocks = [events.Shock(s) for s in scenario.shocks]
-        # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day
-        everyone = [a for group in self.constituents.values() for a in group]
-        self.constituency_agents = ([a for a in everyone if isinstance(a, Firm)]
-                                    + [a for a in everyone if isinstance(a, Market)])
+        # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
+        # a constituency's firms share one lever, so its supply is worked out once for them all
+        self.firm_groups = [(self.levers[g[0].lever_id], g) for g in self.constituents.values()
+                            if isinstance(g[0], Firm)]
+        self.markets = [a for g in self.constituents.values() for a in g if isinstance(a, Market)]
+        self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
         self.group_pressure: dict[str, float] = {}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
+        self._column_sources()
         self.update_pressure()
         self.status = "escalating"
         self.collect()
@@ -90,6 +104,16 @@ class NegotiationModel(mesa.Model):
         cover = spec.params.get("stock_days", 60)
         return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
 
+    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, list, float]], float]:
+        """A side's negotiator, its constituencies (id, agents, weight) and their total weight:
+        fixed for the run, read by ``update_pressure`` every day."""
+        weight = 0.0
+        for spec in actor.constituencies:
+            weight += spec.weight  # added in order, one by one (sum() rounds differently)
+        groups = [(spec.id, self.constituents[spec.id], spec.weight)
+                  for spec in actor.constituencies]
+        return self.negotiators[actor.id], groups, weight
+
     @property
     def date(self) -> dt.date:
         return self._dates[self.day]
@@ -99,17 +123,20 @@ class NegotiationModel(mesa.Model):
         """One calendar day of the story."""
         self.day += 1
         self.news = 0.0
-        for lever_id, lever in self.levers.items():
-            self.history[lever_id].append(lever.restrictiveness)
+        for history, lever in self._history_columns:
+            history.append(lever.restrictiveness)
         self.hold_meetings()
         if self.threats:
             coercion.check_threats(self)
         self.agents_by_type[Negotiator].shuffle_do("step")
         for lever in self.levers.values():
             lever.advance()
-        self.supply = {k: 1.0 - lever.restrictiveness for k, lever in self.levers.items()}
-        for agent in self.constituency_agents:  # firms, then markets, in creation order
-            agent.step()
+        for lever, firms in self.firm_groups:  # firms, then markets, in creation order
+            inflow = REFILL * (1.0 - lever.restrictiveness)  # days of cover the supply brings
+            for firm in firms:
+                firm.restock(inflow)
+        for market in self.markets:
+            market.step()
         self.update_pressure()
         if self.agreement is not None and self.day >= self.agreement.expires:
             clock.check_expiry(self)
@@ -152,15 +179,12 @@ class NegotiationModel(mesa.Model):
     def update_pressure(self) -> None:
         """Each side's pressure: the weighted mean of its constituencies' pressure, plus the
         fading domestic cost of any threat it backed down from (capped at 1)."""
-        for actor in self.spec.actors.values():
-            total = weight = 0.0
-            for spec in actor.constituencies:
-                agents = self.constituents[spec.id]
-                mean = sum(a.pressure for a in agents) / len(agents)
-                self.group_pressure[spec.id] = mean
-                total += spec.weight * mean
-                weight += spec.weight
-            n = self.negotiators[actor.id]
+        for n, groups, weight in self.pressure_sources:
+            total = 0.0
+            for cid, agents, group_weight in groups:
+                mean = sum([a.pressure for a in agents]) / len(agents)
+                self.group_pressure[cid] = mean
+                total += group_weight * mean
             n.pressure = total / weight if weight else 0.0
             if n.audience:
                 n.audience *= coercion.AUDIENCE_DECAY
@@ -202,29 +226,42 @@ class NegotiationModel(mesa.Model):
         they set on new measures still runs."""
         return self.last_call_day > self.last_sign_day and self.day <= self.freeze_until
 
-    def new_restrictions(self, actor: str, weights: dict[str, float]) -> float:
-        """Tightening of ``actor``'s levers since the agreement (or in the last 14 days).
+    def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float:
+        """Tightening of the watched levers since the agreement (or in the last 14 days).
 
-        The largest over levers, each scaled by the observer's weight relative to its top weight.
+        ``watching`` lists (lever id, lever, observer's weight relative to its top weight) for
+        the other side's levers an observer wants eased; the result is the largest tightening
+        over them, each scaled by that relative weight.
         """
-        top = max(weights.values(), default=0.0) or 1.0
+        agreement = self.agreement
+        signed = self.at_signing(agreement) if agreement is not None else {}
         out = 0.0
         back = MEASURE_MEMORY_DAYS
-        for lever_id, weight in weights.items():
-            lever = self.levers[lever_id]
-            if lever.spec.actor != actor:
-                continue
-            if self.agreement is not None and lever_id in self.agreement.at_signing:
-                ref = lever.spec.restrictiveness(self.agreement.at_signing[lever_id])
-            elif self.agreement is not None:
+        for lever_id, lever, scale in watching:
+            if lever_id in signed:
+                ref = signed[lever_id]
+            elif agreement is not None:
                 hist = self.history[lever_id]
-                ref = (hist[min(len(hist) - 1, self.agreement.signed)] if hist
-                       else lever.restrictiveness)
+                ref = hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
             else:
                 hist = self.history[lever_id]
                 ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness
-            out = max(out, weight / top * max(0.0, lever.restrictiveness - ref))
+            rise = lever.restrictiveness - ref
+            if rise > 0.0:  # a lever eased or unchanged adds nothing
+                out = max(out, scale * rise)
         return out
+
+    def at_signing(self, agreement: Agreement) -> dict[str, float]:
+        """Restrictiveness of each lever in ``agreement.at_signing`` (its value at signing).
+
+        Pure in the agreement, whose values at signing never change once signed: worked out the
+        first day it is read, not every day.
+        """
+        if self._at_signing_of is not agreement:
+            self._at_signing_h = {k: self.levers[k].spec.restrictiveness(v)
+                                  for k, v in agreement.at_signing.items()}
+            self._at_signing_of = agreement
+        return self._at_signing_h
 
     # --- reading the state --------------------------------------------------------------------
     def talks_status(self) -> str:
@@ -256,10 +293,9 @@ class NegotiationModel(mesa.Model):
             if only is not None and lever_id not in only:
                 continue
             lever = self.levers[lever_id]
-            new = lever.spec.value_at(h)
             if abs(h - lever.restrictiveness) > 0.005:
                 parts.append(f"{lever.spec.label} {lever.spec.describe(lever.value)} -> "
-                             f"{lever.spec.describe(new)}")
+                             f"{lever.spec.describe(lever.spec.value_at(h))}")
         return "; ".join(parts) or "no change"
 
     def column_names(self) -> list[str]:
@@ -275,17 +311,28 @@ class NegotiationModel(mesa.Model):
         c = self.columns
         c["date"].append(self.date)
         c["run"].append(self.run_id)
-        for lever_id, lever in self.levers.items():
-            c[lever_id].append(lever.value)
-        for actor, n in self.negotiators.items():
-            c[f"{actor}.trust"].append(n.trust)
-            c[f"{actor}.pressure"].append(n.pressure)
-        for cid, agents in self.constituents.items():
-            if isinstance(agents[0], Market):
-                c[cid].append(agents[0].index)
-            else:
-                c[f"{cid}.pressure"].append(self.group_pressure[cid])
+        for column, lever in self._lever_columns:
+            column.append(lever.value)
+        for trust, pressure, n in self._side_columns:
+            trust.append(n.trust)
+            pressure.append(n.pressure)
+        for column, market in self._market_columns:
+            column.append(market.index)
+        for column, cid in self._group_columns:
+            column.append(self.group_pressure[cid])
         c["status"].append(self.status)
+
+    def _column_sources(self) -> None:
+        """Pair each timeline column with what it reads, once, so ``collect`` formats no names."""
+        c = self.columns
+        self._lever_columns = [(c[k], lever) for k, lever in self.levers.items()]
+        self._side_columns = [(c[f"{a}.trust"], c[f"{a}.pressure"], n)
+                              for a, n in self.negotiators.items()]
+        self._market_columns = [(c[cid], agents[0]) for cid, agents in self.constituents.items()
+                                if isinstance(agents[0], Market)]
+        self._group_columns = [(c[f"{cid}.pressure"], cid)
+                               for cid, agents in self.constituents.items()
+                               if not isinstance(agents[0], Market)]
 
     def end_reporters(self) -> dict:
         """Model reporters for a run's end state: each lever, each side's trust, the status."""

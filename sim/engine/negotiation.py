@@ -37,8 +37,8 @@ class Utility:
 
     def of(self, h: dict[str, float]) -> float:
         """Utility in [0, 1] of a world where each lever has restrictiveness ``h[lever]``."""
-        gain = sum(w * (1.0 - h[k] * h[k]) for k, w in self._wants)
-        keep = sum(w * h[k] ** 0.5 for k, w in self._holds)
+        gain = sum([w * (1.0 - h[k] * h[k]) for k, w in self._wants])
+        keep = sum([w * h[k] ** 0.5 for k, w in self._holds])
         return (gain + keep) / self.total
 
     def noisy(self, rng: random.Random, noise: float) -> Utility:
@@ -78,28 +78,35 @@ class Side:
     agenda: list[str] = field(default_factory=list)
     now: dict[str, float] = field(default_factory=dict)
     controller: object = None  # sim.engine.control.Controller deciding in place of the tactic
+    # per agenda lever, set by `frontier`: (lever, own?, holder's weight, wanter's weight, now)
+    table: list[tuple[str, bool, float, float, float]] = field(default_factory=list, repr=False)
 
     def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
         """Get ready to offer packages on ``agenda`` from the state ``now``.
 
         Offers run from most selfish (index 0) to most generous, one per weight in LAMBDAS on
         the other side's utility; each is worked out when first needed (talks use few of them).
+        The weights each offer reads are looked up here, once per talks.
         """
         self.agenda, self.now = list(agenda), dict(now)
         self.offers = [None] * len(LAMBDAS)
+        self.table = [
+            (lever, True, self.utility.holds.get(lever, 0.0), self.belief.wants.get(lever, 0.0),
+             now[lever]) if lever in self.own else
+            (lever, False, self.belief.holds.get(lever, 0.0), self.utility.wants.get(lever, 0.0),
+             now[lever])
+            for lever in self.agenda]
 
     def offer(self, i: int) -> tuple[float, dict[str, float]]:
         """The i-th package on this side's frontier, with its utility to this side."""
         cached = self.offers[i]
         if cached is None:
-            lam, now, h = LAMBDAS[i], self.now, dict(self.now)
-            for lever in self.agenda:
-                if lever in self.own:
-                    h[lever] = best_h(self.utility.holds.get(lever, 0.0),
-                                      self.belief.wants.get(lever, 0.0), lam, now[lever])
+            lam, h = LAMBDAS[i], dict(self.now)
+            for lever, own, hold, want, now in self.table:
+                if own:
+                    h[lever] = best_h(hold, want, lam, now)
                 else:  # the other side's lever: ask as if weighting its hold by lam
-                    h[lever] = best_h(lam * self.belief.holds.get(lever, 0.0),
-                                      self.utility.wants.get(lever, 0.0), 1.0, now[lever])
+                    h[lever] = best_h(lam * hold, want, 1.0, now)
             cached = self.offers[i] = (self.utility.of(h), h)
         return cached
 
@@ -218,11 +225,15 @@ def _controlled_answer(side: Side, offer: dict[str, float], t: int, rounds: int,
 
 
 def _conceded(side: Side, other: Side, log: list[Round]) -> float:
-    """How much the other side's offers have improved, measured in this side's utility."""
-    theirs = [r.package for r in log if r.proposer == other.actor]
+    """How much the other side's offers have improved, measured in this side's utility.
+
+    ``side`` answered each of them, and its round records what the offer was worth to it
+    (``responder_utility``), so that is read rather than worked out again every round.
+    """
+    theirs = [r.responder_utility for r in log if r.proposer == other.actor]
     if len(theirs) < 2:
         return 0.0
-    return max(0.0, side.utility.of(theirs[-1]) - side.utility.of(theirs[0]))
+    return max(0.0, theirs[-1] - theirs[0])
 
 
 @dataclass

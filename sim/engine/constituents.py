@@ -1,0 +1,78 @@
+"""The constituencies: firms and markets whose state becomes pressure on their side's negotiator."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.engine.model import NegotiationModel
+    from sim.engine.spec import ConstituencySpec
+
+REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
+
+
+class Firm(mesa.Agent):
+    """A firm that depends on a lever being open: one the other side controls (rare earths, a
+    market, chips) or one its own side sets (importers who pay their own side's tariff).
+
+    Its stock (days of cover) runs down while supply is restricted and refills when it opens;
+    its pressure is how far the stock sits below the cover it is comfortable with.
+    """
+
+    def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
+        super().__init__(model)
+        self.constituency = spec.id
+        self.lever_id = spec.params["depends_on"]
+        self.comfort = float(spec.params.get("comfort_days", 60))
+        self.stock = stock
+        self.pressure = 0.0
+
+    def step(self) -> None:
+        """One day on its own (the model steps a constituency's firms together: ``restock``)."""
+        self.restock(REFILL * (1.0 - self.model.levers[self.lever_id].restrictiveness))
+
+    def restock(self, inflow: float) -> None:
+        """One day: the stock gains ``inflow`` days of cover (``REFILL`` times its lever's
+        supply, 1 - restrictiveness) and a day of use is gone; pressure follows the stock."""
+        # hot path (runs for every firm every day): plain comparisons rather than min/max
+        stock = self.stock + inflow - 1.0
+        if stock < 0.0:
+            stock = 0.0
+        elif stock > self.comfort:
+            stock = self.comfort
+        self.stock = stock
+        self.pressure = 1.0 - stock / self.comfort
+
+    def shock(self, change: float) -> None:
+        self.stock = min(self.comfort, max(0.0, self.stock * (1.0 + change)))
+        self.pressure = 1.0 - self.stock / self.comfort
+
+
+class Market(mesa.Agent):
+    """A stock market that moves on the day's news (deals up, new measures down) and on noise.
+
+    Its pressure is the fall from its peak, as a share of a fall that leaders find painful.
+    """
+
+    def __init__(self, model: NegotiationModel, spec: ConstituencySpec):
+        super().__init__(model)
+        self.constituency = spec.id
+        p = spec.params
+        self.sensitivity = float(p.get("news_sensitivity", 0.01))
+        self.volatility = float(p.get("volatility", 0.005))
+        self.pain = float(p.get("pain_drawdown", 0.2))
+        self.peak = 100.0
+        self.index = 100.0 * (1.0 - float(p.get("initial_drawdown", 0.0)))
+        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
+
+    def step(self) -> None:
+        noise = self.volatility * self.model.random.gauss(0, 1)
+        change = self.sensitivity * self.model.news + noise
+        self.shock(change)
+
+    def shock(self, change: float) -> None:
+        self.index *= 1.0 + change
+        self.peak = max(self.peak, self.index)
+        self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
