@@ -65,3 +65,15 @@ def readable_meetings(scenario) -> set[str]:
         if all(abs((m.date - k.date).days) >= gap for k in kept):
             kept.append(m)
     return {m.name for m in kept}
+
+
+def message_card(title: str, text: str, style: dict) -> Figure:
+    """A small figure that says why there is nothing to draw (instead of an empty chart)."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style):
+        fig, ax = plt.subplots(figsize=(10, 1.6), layout="constrained")
+        ax.set_axis_off()
+        ax.set_title(title, loc="left")
+        ax.text(0, 0.5, textwrap.fill(text, 110), va="center", fontsize=11, transform=ax.transAxes)
+    return fig

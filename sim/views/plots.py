@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
-import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from sim.views.figure_parts import (  # noqa: E402
     RECORD_COLOUR,
     doc_key,
     legend_outside,
+    message_card,
     readable_meetings,
 )
 
@@ -269,24 +269,13 @@ def _status_strip(ax, columns: dict[str, list], observations) -> None:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=5, frameon=False)
 
 
-def _nothing_scored_figure(fit, scenario: Scenario) -> Figure:
-    """A small card with the reason nothing was scored, in place of an empty table."""
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(10, 1.6), layout="constrained")
-        ax.set_axis_off()
-        ax.set_title(f"{scenario.title}: scorecard", loc="left")
-        ax.text(0, 0.5, textwrap.fill(fit.text.splitlines()[0], 110), va="center", fontsize=11,
-                transform=ax.transAxes)
-    return fig
-
-
 def scorecard_figure(fit, scenario: Scenario) -> Figure:
     """Each observation hit or missed, each documented move's direction/size/timing marks."""
     obs = [o for o in fit.observation_scores if o.hit is not None]
     moves = fit.move_scores
     rows = len(obs) + len(moves)
     if not rows:  # a scenario without a record, or a run the record cannot see: say so
-        return _nothing_scored_figure(fit, scenario)
+        return message_card(f"{scenario.title}: scorecard", fit.text.splitlines()[0], STYLE)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(14, 0.36 * rows + 2.2), layout="constrained")
         labels = []
