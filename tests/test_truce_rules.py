@@ -1,0 +1,171 @@
+"""The truce and agreement code at its edges: how threats press their target, review talks at an
+expiry, summits that settle or promise talks, signings, talks that fail, and what each logs.
+
+Written against the survivors of the mutation run in docs/testing.md (``sim.engine.coercion``,
+``sim.engine.events``, ``sim.engine.clock``). ``news`` is asserted where it is set: it is what
+moves the markets the next day (``Market.step``), so a wrong sign or size changes the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from sim.engine import coercion, events
+from sim.engine.coercion import Threat
+from sim.engine.model import NegotiationModel
+from sim.engine.negotiation import Agreement, Utility
+from sim.engine.spec import ShockSpec
+
+
+def _meeting(base, name: str, **changes):
+    return dataclasses.replace(next(m for m in base.meetings if m.name == name), **changes)
+
+
+def _entries(m: NegotiationModel, kind: str) -> list:
+    return [e for e in m.entries if e.kind == kind]
+
+
+def _stubborn(m: NegotiationModel) -> None:
+    """Both sides so resolved that no package beats no deal."""
+    for n in m.negotiators.values():
+        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.5)
+
+
+# -- threats press their target --------------------------------------------------------------------
+def test_threats_press_their_target_by_rise_times_its_weight_times_credibility(baseline):
+    """Each pending threat by the other side adds its rise in restrictiveness x the target's
+    weight on the lever (relative to its top weight) x the threatener's credibility; its own
+    threats, easings and levers it does not care about add nothing; the total is capped at 1."""
+    m = NegotiationModel(baseline, seed=1)
+    china, us = m.negotiators["china"], m.negotiators["us"]
+    china.utility = Utility({"us.tariff_on_china": 2.0, "us.chip_controls": 1.4},
+                            china.utility.holds)  # top weight 2; visas not wanted
+    us.threats_issued, us.threats_carried = 2, 2  # credibility (2 + 1) / (2 + 2)
+    chips, visas = m.levers["us.chip_controls"], m.levers["us.visa_restrictions"]
+    tariff = m.levers["us.tariff_on_china"]
+    assert chips.restrictiveness == pytest.approx(0.4)
+    m.threats = [Threat("china", "china.tariff_on_us", 200.0, 0, 9, 0.5),  # its own
+                 Threat("us", chips.spec.id, chips.spec.value_at(0.9), 0, 9, 0.5),
+                 Threat("us", visas.spec.id, visas.spec.value_at(0.9), 0, 9, 0.5),
+                 Threat("us", tariff.spec.id, tariff.spec.value_at(0.1), 0, 9, 0.5)]  # easing
+    assert coercion.threat_pressure(m, "china") == pytest.approx(0.5 * 1.4 / 2.0 * 0.75)
+    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)] * 4
+    assert coercion.threat_pressure(m, "china") == 1.0  # 4 x 0.6 x 0.7 x 0.75 = 1.26, capped
+
+
+def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    china = m.negotiators["china"]
+    china.utility = Utility({}, china.utility.holds)
+    chips = m.levers["us.chip_controls"]
+    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)]
+    assert coercion.threat_pressure(m, "china") == 0.0
+
+
+# -- talks that fail, summits, signings ------------------------------------------------------------
+def test_talks_that_end_without_agreement_took_place_and_are_bad_news(baseline):
+    """Held but failed talks return True (a triggered meeting is not tried again), log 'no
+    agreement' with the reason, and weigh -0.3 on the markets."""
+    m = NegotiationModel(baseline, seed=1)
+    _stubborn(m)
+    for n in m.negotiators.values():
+        n.trust = 0.9  # both attend
+    assert events.Talks(_meeting(baseline, "geneva")).run(m) is True
+    [failed] = _entries(m, "no agreement")
+    assert failed.meeting == "geneva" and failed.why.startswith("Geneva talks ends without "
+                                                                "agreement: ")
+    assert m.news == pytest.approx(-0.3) and m.agreement is None
+
+
+def _summit(baseline, initiator):
+    spec = dataclasses.replace(_meeting(baseline, "geneva"), kind="summit", name="summit",
+                               label="Summit", initiator=initiator)
+    return events.Summit(spec)
+
+
+@pytest.mark.parametrize("initiator, pressures, first", [
+    ("us", (0.1, 0.7), "us"),  # the host opens, even when the other side is more pressed
+    (None, (0.1, 0.7), "china"),  # without a host, the more pressed side opens
+    (None, (0.7, 0.1), "us"),
+])
+def test_the_summits_host_or_else_the_most_pressed_leader_makes_the_first_offer(
+        baseline, initiator, pressures, first):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    m.negotiators["us"].pressure, m.negotiators["china"].pressure = pressures
+    assert _summit(baseline, initiator).run(m) is True
+    assert _entries(m, "offer")[0].actor == first
+
+
+def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    _stubborn(m)
+    assert _summit(baseline, "us").run(m) is True
+    failed, restart = _entries(m, "no agreement"), _entries(m, "talks restart")
+    assert [(e.meeting, e.day) for e in failed + restart] == [("summit", 20), ("summit", 20)]
+    assert restart[0].why == ("after the Summit, both teams are to meet again; new measures "
+                              f"wait until {m.date_of(50)}")
+    assert m.news == pytest.approx(-0.1 + 0.3)  # the failed summit, then the promise of talks
+
+
+def test_an_agreement_signed_later_is_filed_under_its_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", signing_days=5)
+    events.Signing(25, spec, {"us.tariff_on_china": 0.2}).run(m)
+    assert m.agreement.meeting == "geneva" and _entries(m, "agreement")[0].meeting == "geneva"
+    assert _entries(m, "agreement")[0].why.startswith("Geneva talks (signed): agreement for ")
+
+
+def test_a_shock_logs_its_change_in_percent(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    spec = ShockSpec("selloff", "Sell-off", baseline.start, "us.stock_market", -0.125)
+    events.Shock(spec).run(m)
+    assert [(e.kind, e.meeting, e.why) for e in m.entries] == [
+        ("shock", "selloff", "Sell-off: us.stock_market changes by -12 %")]
+
+
+# -- review talks at an expiry ---------------------------------------------------------------------
+def _expiring(baseline) -> tuple[NegotiationModel, Agreement]:
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 30
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    return m, m.agreement
+
+
+def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(baseline,
+                                                                             monkeypatch):
+    """The agenda: the levers the agreement covers, then those the asking side wants eased
+    (each once); the asking side opens; offers and the new terms carry the review's label."""
+    m, agreement = _expiring(baseline)
+    seen = {}
+    original = events.alternate_offers
+
+    def spy(first, second, agenda, now, rounds, label=""):
+        seen.update(first=first.actor, agenda=list(agenda), rounds=rounds)
+        return original(first, second, agenda, now, rounds, label)
+
+    monkeypatch.setattr(events, "alternate_offers", spy)
+    outcome = events.review_talks(m, agreement, "china", 6, {})
+    assert seen == {"first": "china", "rounds": 6, "agenda": [
+        "us.tariff_on_china", "us.chip_controls", "us.visa_restrictions"]}
+    offers = [e for e in m.entries if e.kind == "offer"]
+    assert offers and all(e.meeting == "geneva_review" for e in offers)
+    assert offers[0].why.startswith("Review of the Geneva talks terms, round 1: China proposes")
+    assert outcome is not None and outcome.agreed
+    assert m.agreement.meeting == "geneva_review" and m.agreement.follows is agreement
+
+
+def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(baseline):
+    m, agreement = _expiring(baseline)
+    _stubborn(m)
+    m.news = 0.0
+    assert events.review_talks(m, agreement, "us", 6, {}) is None
+    [failed] = _entries(m, "no agreement")
+    assert failed.meeting == "geneva_review"
+    assert failed.why.startswith("Review of the Geneva talks terms ends without new terms: ")
+    assert m.news == pytest.approx(-0.3) and m.agreement is agreement
+
