@@ -8,15 +8,17 @@ moves the markets the next day (``Market.step``), so a wrong sign or size change
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import datetime as dt
 
 import pytest
 
-from sim.engine import coercion, events
+from sim.engine import clock, coercion, events
 from sim.engine.coercion import Threat
 from sim.engine.model import NegotiationModel
 from sim.engine.negotiation import Agreement, Utility
-from sim.engine.spec import ShockSpec
+from sim.engine.spec import ShockSpec, Trigger
 
 
 def _meeting(base, name: str, **changes):
@@ -169,3 +171,73 @@ def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(basel
     assert failed.why.startswith("Review of the Geneva talks terms ends without new terms: ")
     assert m.news == pytest.approx(-0.3) and m.agreement is agreement
 
+
+
+# -- the decision at expiry (clock.expiry_choice) --------------------------------------------------
+def _at_expiry(baseline, terms: dict[str, float]):
+    """Day 30, an agreement with ``terms`` (lever id -> value) in force, the US willing."""
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 30
+    m.agreement = Agreement("geneva", 15, 15, dict(terms), {k: m.levers[k].value for k in terms})
+    us = m.negotiators["us"]
+    us.trust, us.pressure, us.mandate = 0.9, 0.0, 0.0
+    return m, us
+
+
+def test_at_expiry_a_side_exactly_at_the_attendance_threshold_is_willing_to_renew(baseline):
+    m, us = _at_expiry(baseline, {})
+    us.trust = clock.ATTEND_THRESHOLD
+    assert us.willingness() == clock.ATTEND_THRESHOLD
+    assert clock.expiry_choice(m, us, {})[0] != "lapse"
+    us.trust = clock.ATTEND_THRESHOLD - 1e-9
+    assert clock.expiry_choice(m, us, {})[0] == "lapse"
+
+
+def test_at_expiry_a_side_lets_terms_lapse_only_when_strictly_better_off_without_them(baseline):
+    """Indifferent (the lapse changes nothing): not a reason to lapse; better off with the
+    measures back: lapse, and ``check_expiry`` carries it out and says why."""
+    m, us = _at_expiry(baseline, {})
+    assert clock.expiry_choice(m, us, {})[0] in ("extend", "renegotiate")
+    chips = m.levers["us.chip_controls"]  # the US holds it and values holding it
+    better = {chips.spec.id: chips.spec.value_at(1.0)}
+    choice, why = clock.expiry_choice(m, us, better)
+    assert choice == "lapse" and why.startswith("US is better off with the measures back")
+
+
+def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(baseline,
+                                                                                monkeypatch):
+    """Terms that open everything the US wants leave nothing to renegotiate, however closed
+    those levers still are; the bar (``RENEGOTIATE_AT``) must be exceeded, not met."""
+    open_all = {"china.rare_earth_licensing": 1.0, "china.tariff_on_us": 0.0}
+    m, us = _at_expiry(baseline, open_all)
+    us.behaviour = dataclasses.replace(us.behaviour, resolve=clock.RENEGOTIATE_AT * 10)
+    assert us.demand_gap() > 0.5 and us.demand_gap(open_all) == 0.0
+    assert clock.expiry_choice(m, us, {}) == ("extend", clock.expiry_choice(m, us, {})[1])
+    half = {"china.tariff_on_us": 0.0}  # the licences (weight 1 of 1.6) stay where they are
+    m, us = _at_expiry(baseline, half)
+    us.behaviour = dataclasses.replace(us.behaviour, resolve=0.5)
+    gap = us.demand_gap(half)
+    assert gap == pytest.approx(1.0 * 0.8 / 1.6)
+    choice, why = clock.expiry_choice(m, us, {})
+    assert choice == "renegotiate"
+    assert why == f"US wants more: the terms leave {100 * gap:.0f} % of its demands unmet"
+    assert why == "US wants more: the terms leave 50 % of its demands unmet"
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", us.resolve_share() * gap)
+    assert clock.expiry_choice(m, us, {})[0] == "extend"
+
+
+def test_a_lapse_is_bad_news_for_the_markets(baseline):
+    m, _ = _at_expiry(baseline, {"us.tariff_on_china": 30.0})
+    m.news = 0.0
+    clock.do_lapse(m, m.agreement, {}, "a test", "us")
+    assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [("lapse", "us", "geneva")]
+    assert m.news == pytest.approx(-0.5) and m.agreement is None
+
+
+def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline):
+    trigger = Trigger("us", "trust", None, 2.0, dt.date(2025, 5, 1), dt.date(2025, 6, 30))
+    scenario = copy.copy(baseline)
+    scenario.meetings = [_meeting(baseline, "geneva", date=None, trigger=trigger)]
+    m = NegotiationModel(scenario, seed=1).run_to_end()
+    first = next(e for e in m.entries if e.meeting == "geneva")
+    assert first.day == (dt.date(2025, 5, 1) - baseline.start).days
