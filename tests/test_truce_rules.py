@@ -213,15 +213,14 @@ def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(
     us.behaviour = dataclasses.replace(us.behaviour, resolve=clock.RENEGOTIATE_AT * 10)
     assert us.demand_gap() > 0.5 and us.demand_gap(open_all) == 0.0
     assert clock.expiry_choice(m, us, {}) == ("extend", clock.expiry_choice(m, us, {})[1])
-    half = {"china.tariff_on_us": 0.0}  # the licences (weight 1 of 1.6) stay where they are
-    m, us = _at_expiry(baseline, half)
+    unwanted = {"us.tariff_on_china": 30.0}  # terms on a lever the US does not want eased
+    m, us = _at_expiry(baseline, unwanted)
     us.behaviour = dataclasses.replace(us.behaviour, resolve=0.5)
-    gap = us.demand_gap(half)
-    assert gap == pytest.approx(1.0 * 0.8 / 1.6)
+    gap = us.demand_gap(unwanted)
+    assert gap == pytest.approx((1.0 * 0.8 + 0.6 * 0.625) / 1.6)  # as unmet as today
     choice, why = clock.expiry_choice(m, us, {})
     assert choice == "renegotiate"
-    assert why == f"US wants more: the terms leave {100 * gap:.0f} % of its demands unmet"
-    assert why == "US wants more: the terms leave 50 % of its demands unmet"
+    assert why == "US wants more: the terms leave 73 % of its demands unmet"
     monkeypatch.setattr(clock, "RENEGOTIATE_AT", us.resolve_share() * gap)
     assert clock.expiry_choice(m, us, {})[0] == "extend"
 
@@ -241,3 +240,17 @@ def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline)
     m = NegotiationModel(scenario, seed=1).run_to_end()
     first = next(e for e in m.entries if e.meeting == "geneva")
     assert first.day == (dt.date(2025, 5, 1) - baseline.start).days
+
+
+def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_and_why(
+        baseline, monkeypatch):
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)  # every side asks for new terms
+    m, us = _at_expiry(baseline, {})
+    m.negotiators["china"].trust = 0.9
+    _stubborn(m)
+    clock.check_expiry(m)
+    [lapse] = _entries(m, "lapse")
+    assert lapse.actor == "us" and m.agreement is None
+    assert lapse.why == ("the Geneva talks terms lapse: US wants more: the terms leave 73 % of "
+                         "its demands unmet, and the review talks end without new terms; "
+                         "suspended measures return")
