@@ -178,7 +178,8 @@ def test_talks_agreed_in_principle_count_as_held_and_measures_are_counted(baseli
     run = SimpleNamespace(
         entries=[SimpleNamespace(day=d, kind=k, meeting=m, actor=a) for d, k, m, a in [
             (1, "measure", "", "us"), (2, "agreement in principle", "geneva", ""),
-            (3, "measure", "", "china"), (4, "offer", "geneva", "us")]],
+            (3, "measure", "", "china"), (4, "offer", "geneva", "us"),
+            (4, "offer", "geneva", "china"), (5, "shock", "selloff", "")]],
         columns={"status": ["escalating"] * 5, **{lv.id: [1.0] for lv in baseline.levers}})
     values = dict(zip([o.id for o in defs], outcomes.outcome_values(run, defs), strict=True))
     assert values["held.geneva"] == 1 and values["agreement.geneva"] == 0
