@@ -254,3 +254,53 @@ def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_a
     assert lapse.why == ("the Geneva talks terms lapse: US wants more: the terms leave 73 % of "
                          "its demands unmet, and the review talks end without new terms; "
                          "suspended measures return")
+
+
+# -- what a lapse brings back (clock.snapback) -----------------------------------------------------
+def test_a_lapse_brings_back_suspended_threats_at_their_tighter_end_and_skips_commitments(
+        baseline):
+    """Delivered commitments stay (a commitment lever is skipped, whatever follows it); each
+    suspended threat returns at the tighter of the threatened value and the lever's lapse
+    value: the higher for a tariff (restrictive high), the lower for licences (restrictive
+    low), starting from the lapse value when the agreement covers that lever."""
+    m = NegotiationModel(baseline, seed=1)
+    visas, tariff = m.levers["us.visa_restrictions"], "us.tariff_on_china"
+    licences = m.levers["china.rare_earth_licensing"]
+    visas.spec = dataclasses.replace(visas.spec, horizon_days=30)  # made a commitment lever
+    assert visas.spec.commitment
+    first = Agreement("geneva", 0, 15, {tariff: 30.0, licences.spec.id: 0.5},
+                      {visas.spec.id: 0.1, tariff: 145.0, licences.spec.id: 0.2})
+    licences.value = 0.6  # eased since
+    first.suspended = [Threat("us", tariff, 200.0, 0, 9, 0.5),
+                       Threat("china", licences.spec.id, 0.3, 0, 9, 0.5),
+                       Threat("us", "us.chip_controls", 0.7, 0, 9, 0.5)]
+    assert clock.snapback(m, first) == {tariff: 200.0, licences.spec.id: 0.2,
+                                        "us.chip_controls": 0.7}
+
+
+# -- the news an expiry makes (clock.check_expiry) -------------------------------------------------
+def _news_by_kind(m: NegotiationModel) -> list[tuple[str, str, float]]:
+    """Record (kind, meeting, news) of every line the model logs from now on."""
+    seen: list[tuple[str, str, float]] = []
+    log = m.log
+
+    def spy(actor, kind, why, meeting="", news=0.0):
+        seen.append((kind, meeting, news))
+        log(actor, kind, why, meeting=meeting, news=news)
+
+    m.log = spy
+    return seen
+
+
+@pytest.mark.parametrize("renegotiate_at", [clock.RENEGOTIATE_AT, -1.0])
+def test_an_extension_or_renegotiation_is_good_news_filed_under_the_agreement(
+        baseline, monkeypatch, renegotiate_at):
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", renegotiate_at)
+    m, _ = _at_expiry(baseline, {})
+    m.negotiators["china"].trust = 0.9
+    for n in m.negotiators.values():
+        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.0)  # any new terms will do
+    seen = _news_by_kind(m)
+    clock.check_expiry(m)
+    assert [s for s in seen if s[0] == "extension"] == [("extension", "geneva", 0.2)]
+    assert ("review" in m.agreement.meeting) == (renegotiate_at < 0)
