@@ -108,3 +108,21 @@ def test_a_controlled_responder_decides_acceptance_and_may_walk_away():
     assert out.reason == "b walks away in round 3" and not out.agreed and out.package == {}
     assert [t.round for t in script.answered] == [1, 3]
     assert [len(t.history) for t in script.answered] == [0, 2]
+
+
+def test_a_controlled_responder_is_suggested_its_own_next_offer_by_its_clock_and_mirror():
+    """The suggestion is what the side would itself ask next round (capped at the last round),
+    from its clock and its mirror with nothing yet conceded, in every round it answers."""
+    def mirroring_side(controller=None) -> Side:
+        s = side("b", controller=controller)
+        s.concession, s.mirroring = 1.0, 0.5
+        return s
+
+    script = Script(answers=[False, False])
+    out = alternate_offers(mirroring_side(script), demanding("a"), AGENDA, NOW, rounds=4)
+    assert [r.proposer for r in out.rounds] == ["b", "a", "b", "a"] and not out.agreed
+    free = mirroring_side()
+    free.frontier(AGENDA, NOW)
+    for turn, t in zip(script.answered, (1, 3), strict=True):  # 3: the last round
+        assert turn.suggestion == free.offer_at(free.target(min(t + 1, 3), 4, 0.0))[1]
+    assert script.answered[0].suggestion != script.answered[1].suggestion
