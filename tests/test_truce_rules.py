@@ -304,3 +304,20 @@ def test_an_extension_or_renegotiation_is_good_news_filed_under_the_agreement(
     clock.check_expiry(m)
     assert [s for s in seen if s[0] == "extension"] == [("extension", "geneva", 0.2)]
     assert ("review" in m.agreement.meeting) == (renegotiate_at < 0)
+
+
+def test_an_agreement_in_principle_is_good_news_filed_under_its_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", signing_days=5)
+    outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
+    events.conclude(m, spec, outcome)
+    [principle] = _entries(m, "agreement in principle")
+    assert principle.meeting == "geneva" and m.news == pytest.approx(0.2)
+    assert m.agreement is None and [s.day for s in m.signings] == [25]
+
+
+def test_a_meeting_the_scenario_does_not_list_is_labelled_by_its_name(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    assert m.meeting_label("geneva") == "Geneva talks"
+    assert m.meeting_label("geneva_review") == "geneva_review"
