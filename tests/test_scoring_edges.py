@@ -203,6 +203,7 @@ def test_a_timeline_accepts_consecutive_days_in_any_date_type():
     ([0, 1, 3], 2),  # a day missing
     ([0, 2, 2], 1),  # the right span, but not one day apart
     ([0, 1, 1, 3], 2),  # a repeated day
+    ([0, 2, 4], 1),  # increasing, two days apart
 ])
 def test_a_timeline_with_gaps_or_repeats_is_refused_naming_the_first_bad_row(gap, row):
     dates = [DAY + dt.timedelta(days=k) for k in gap]
