@@ -321,3 +321,15 @@ def test_a_meeting_the_scenario_does_not_list_is_labelled_by_its_name(baseline):
     m = NegotiationModel(baseline, seed=1)
     assert m.meeting_label("geneva") == "Geneva talks"
     assert m.meeting_label("geneva_review") == "geneva_review"
+
+
+def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_later(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", in_force_days=3)
+    outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
+    events.conclude(m, spec, outcome)
+    [signed] = _entries(m, "agreement")
+    assert signed.why.startswith("Geneva talks: agreement for ")
+    assert f"in force from {m.date_of(23)}" in signed.why
+    assert (m.agreement.meeting, m.agreement.signed, m.agreement.in_force) == ("geneva", 20, 23)
