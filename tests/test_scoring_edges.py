@@ -232,3 +232,22 @@ def test_a_window_with_an_infinite_value_is_not_scored():
     assert t.values("r", days[0], days[2]) == [1.0, 2.0, 3.0]
     huge = scorecard._Timeline({"date": days[:2], "q": [1e308, 1e308]})  # the sum overflows
     assert huge.values("q", days[0], days[1]) == [1e308, 1e308]
+
+
+def test_window_means_average_a_values_window_and_are_nan_elsewhere():
+    """The mean of the quantity over each value observation's window (both ends included);
+    nan for other kinds, quantities the run lacks and windows outside the run."""
+    def at(oid, start, end, quantity="a.x", **kw):
+        return Observation(oid, quantity, DAY + dt.timedelta(days=start),
+                           DAY + dt.timedelta(days=end), "000", "q", "high", **kw)
+
+    rec = _record([at("v", 1, 2, value=1.0, tolerance=1.0),
+                   at("first", 0, 0, value=1.0, tolerance=1.0),
+                   at("last", 3, 3, value=1.0, tolerance=1.0),
+                   at("l", 1, 2, level=("above", 0.0)),
+                   at("missing", 1, 2, quantity="b.y", value=1.0, tolerance=1.0),
+                   at("before", -1, 1, value=1.0, tolerance=1.0),
+                   at("after", 2, 4, value=1.0, tolerance=1.0)])
+    means = bs.window_means(rec, _columns(["truce"] * 4, [1.0, 2.0, 4.0, 8.0]))
+    assert means[:3] == [3.0, 1.0, 8.0]
+    assert all(math.isnan(v) for v in means[3:]) and len(means) == 7
