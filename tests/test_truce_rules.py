@@ -333,3 +333,16 @@ def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_lat
     assert signed.why.startswith("Geneva talks: agreement for ")
     assert f"in force from {m.date_of(23)}" in signed.why
     assert (m.agreement.meeting, m.agreement.signed, m.agreement.in_force) == ("geneva", 20, 23)
+
+
+def test_a_measure_on_the_signing_day_stalls_the_new_truce(baseline):
+    """Measures since the signing count, the signing day included (a side that signs and
+    tightens the same day has not settled); a measure the day before does not."""
+    m = NegotiationModel(baseline, seed=1)
+    for n in m.negotiators.values():
+        n.trust = 0.9
+    m.agreement, m.day = Agreement("geneva", 20, 60, {}, {}), 25
+    m.last_measure_day = 20
+    assert m.talks_status() == "stalled"
+    m.last_measure_day = 19
+    assert m.talks_status() == "truce"
