@@ -346,3 +346,13 @@ def test_a_measure_on_the_signing_day_stalls_the_new_truce(baseline):
     assert m.talks_status() == "stalled"
     m.last_measure_day = 19
     assert m.talks_status() == "truce"
+
+
+def test_each_threat_a_deal_suspends_is_mild_good_news(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    m.threats = [Threat("us", "us.chip_controls", 0.9, 10, 30, 0.5),
+                 Threat("china", "china.tariff_on_us", 150.0, 12, 32, 0.5)]
+    seen = _news_by_kind(m)
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    assert [s for s in seen if s[0] == "suspension"] == [("suspension", "geneva", 0.1)] * 2
