@@ -1,0 +1,358 @@
+"""The truce and agreement code at its edges: how threats press their target, review talks at an
+expiry, summits that settle or promise talks, signings, talks that fail, and what each logs.
+
+Written against the survivors of the mutation run in docs/testing.md (``sim.engine.coercion``,
+``sim.engine.events``, ``sim.engine.clock``). ``news`` is asserted where it is set: it is what
+moves the markets the next day (``Market.step``), so a wrong sign or size changes the run.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from sim.engine import clock, coercion, events
+from sim.engine.coercion import Threat
+from sim.engine.model import NegotiationModel
+from sim.engine.negotiation import Agreement, Utility
+from sim.engine.spec import ShockSpec, Trigger
+
+
+def _meeting(base, name: str, **changes):
+    return dataclasses.replace(next(m for m in base.meetings if m.name == name), **changes)
+
+
+def _entries(m: NegotiationModel, kind: str) -> list:
+    return [e for e in m.entries if e.kind == kind]
+
+
+def _stubborn(m: NegotiationModel) -> None:
+    """Both sides so resolved that no package beats no deal."""
+    for n in m.negotiators.values():
+        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.5)
+
+
+# -- threats press their target --------------------------------------------------------------------
+def test_threats_press_their_target_by_rise_times_its_weight_times_credibility(baseline):
+    """Each pending threat by the other side adds its rise in restrictiveness x the target's
+    weight on the lever (relative to its top weight) x the threatener's credibility; its own
+    threats, easings and levers it does not care about add nothing; the total is capped at 1."""
+    m = NegotiationModel(baseline, seed=1)
+    china, us = m.negotiators["china"], m.negotiators["us"]
+    china.utility = Utility({"us.tariff_on_china": 2.0, "us.chip_controls": 1.4},
+                            china.utility.holds)  # top weight 2; visas not wanted
+    us.threats_issued, us.threats_carried = 2, 2  # credibility (2 + 1) / (2 + 2)
+    chips, visas = m.levers["us.chip_controls"], m.levers["us.visa_restrictions"]
+    tariff = m.levers["us.tariff_on_china"]
+    assert chips.restrictiveness == pytest.approx(0.4)
+    m.threats = [Threat("china", "china.tariff_on_us", 200.0, 0, 9, 0.5),  # its own
+                 Threat("us", chips.spec.id, chips.spec.value_at(0.9), 0, 9, 0.5),
+                 Threat("us", visas.spec.id, visas.spec.value_at(0.9), 0, 9, 0.5),
+                 Threat("us", tariff.spec.id, tariff.spec.value_at(0.1), 0, 9, 0.5)]  # easing
+    assert coercion.threat_pressure(m, "china") == pytest.approx(0.5 * 1.4 / 2.0 * 0.75)
+    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)] * 4
+    assert coercion.threat_pressure(m, "china") == 1.0  # 4 x 0.6 x 0.7 x 0.75 = 1.26, capped
+
+
+def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    china = m.negotiators["china"]
+    china.utility = Utility({}, china.utility.holds)
+    chips = m.levers["us.chip_controls"]
+    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)]
+    assert coercion.threat_pressure(m, "china") == 0.0
+
+
+# -- talks that fail, summits, signings ------------------------------------------------------------
+def test_talks_that_end_without_agreement_took_place_and_are_bad_news(baseline):
+    """Held but failed talks return True (a triggered meeting is not tried again), log 'no
+    agreement' with the reason, and weigh -0.3 on the markets."""
+    m = NegotiationModel(baseline, seed=1)
+    _stubborn(m)
+    for n in m.negotiators.values():
+        n.trust = 0.9  # both attend
+    assert events.Talks(_meeting(baseline, "geneva")).run(m) is True
+    [failed] = _entries(m, "no agreement")
+    assert failed.meeting == "geneva" and failed.why.startswith("Geneva talks ends without "
+                                                                "agreement: ")
+    assert m.news == pytest.approx(-0.3) and m.agreement is None
+
+
+def _summit(baseline, initiator):
+    spec = dataclasses.replace(_meeting(baseline, "geneva"), kind="summit", name="summit",
+                               label="Summit", initiator=initiator)
+    return events.Summit(spec)
+
+
+@pytest.mark.parametrize("initiator, pressures, first", [
+    ("us", (0.1, 0.7), "us"),  # the host opens, even when the other side is more pressed
+    (None, (0.1, 0.7), "china"),  # without a host, the more pressed side opens
+    (None, (0.7, 0.1), "us"),
+])
+def test_the_summits_host_or_else_the_most_pressed_leader_makes_the_first_offer(
+        baseline, initiator, pressures, first):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    m.negotiators["us"].pressure, m.negotiators["china"].pressure = pressures
+    assert _summit(baseline, initiator).run(m) is True
+    assert _entries(m, "offer")[0].actor == first
+
+
+def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    _stubborn(m)
+    assert _summit(baseline, "us").run(m) is True
+    failed, restart = _entries(m, "no agreement"), _entries(m, "talks restart")
+    assert [(e.meeting, e.day) for e in failed + restart] == [("summit", 20), ("summit", 20)]
+    assert restart[0].why == ("after the Summit, both teams are to meet again; new measures "
+                              f"wait until {m.date_of(50)}")
+    assert m.news == pytest.approx(-0.1 + 0.3)  # the failed summit, then the promise of talks
+
+
+def test_an_agreement_signed_later_is_filed_under_its_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", signing_days=5)
+    events.Signing(25, spec, {"us.tariff_on_china": 0.2}).run(m)
+    assert m.agreement.meeting == "geneva" and _entries(m, "agreement")[0].meeting == "geneva"
+    assert _entries(m, "agreement")[0].why.startswith("Geneva talks (signed): agreement for ")
+
+
+def test_a_shock_logs_its_change_in_percent(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    spec = ShockSpec("selloff", "Sell-off", baseline.start, "us.stock_market", -0.125)
+    events.Shock(spec).run(m)
+    assert [(e.kind, e.meeting, e.why) for e in m.entries] == [
+        ("shock", "selloff", "Sell-off: us.stock_market changes by -12 %")]
+
+
+# -- review talks at an expiry ---------------------------------------------------------------------
+def _expiring(baseline) -> tuple[NegotiationModel, Agreement]:
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 30
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    return m, m.agreement
+
+
+def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(baseline,
+                                                                             monkeypatch):
+    """The agenda: the levers the agreement covers, then those the asking side wants eased
+    (each once); the asking side opens; offers and the new terms carry the review's label."""
+    m, agreement = _expiring(baseline)
+    seen = {}
+    original = events.alternate_offers
+
+    def spy(first, second, agenda, now, rounds, label=""):
+        seen.update(first=first.actor, agenda=list(agenda), rounds=rounds)
+        return original(first, second, agenda, now, rounds, label)
+
+    monkeypatch.setattr(events, "alternate_offers", spy)
+    outcome = events.review_talks(m, agreement, "china", 6, {})
+    assert seen == {"first": "china", "rounds": 6, "agenda": [
+        "us.tariff_on_china", "us.chip_controls", "us.visa_restrictions"]}
+    offers = [e for e in m.entries if e.kind == "offer"]
+    assert offers and all(e.meeting == "geneva_review" for e in offers)
+    assert offers[0].why.startswith("Review of the Geneva talks terms, round 1: China proposes")
+    assert outcome is not None and outcome.agreed
+    assert m.agreement.meeting == "geneva_review" and m.agreement.follows is agreement
+
+
+def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(baseline):
+    m, agreement = _expiring(baseline)
+    _stubborn(m)
+    m.news = 0.0
+    assert events.review_talks(m, agreement, "us", 6, {}) is None
+    [failed] = _entries(m, "no agreement")
+    assert failed.meeting == "geneva_review"
+    assert failed.why.startswith("Review of the Geneva talks terms ends without new terms: ")
+    assert m.news == pytest.approx(-0.3) and m.agreement is agreement
+
+
+
+# -- the decision at expiry (clock.expiry_choice) --------------------------------------------------
+def _at_expiry(baseline, terms: dict[str, float]):
+    """Day 30, an agreement with ``terms`` (lever id -> value) in force, the US willing."""
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 30
+    m.agreement = Agreement("geneva", 15, 15, dict(terms), {k: m.levers[k].value for k in terms})
+    us = m.negotiators["us"]
+    us.trust, us.pressure, us.mandate = 0.9, 0.0, 0.0
+    return m, us
+
+
+def test_at_expiry_a_side_exactly_at_the_attendance_threshold_is_willing_to_renew(baseline):
+    m, us = _at_expiry(baseline, {})
+    us.trust = clock.ATTEND_THRESHOLD
+    assert us.willingness() == clock.ATTEND_THRESHOLD
+    assert clock.expiry_choice(m, us, {})[0] != "lapse"
+    us.trust = clock.ATTEND_THRESHOLD - 1e-9
+    assert clock.expiry_choice(m, us, {})[0] == "lapse"
+
+
+def test_at_expiry_a_side_lets_terms_lapse_only_when_strictly_better_off_without_them(baseline):
+    """Indifferent (the lapse changes nothing): not a reason to lapse; better off with the
+    measures back: lapse, and ``check_expiry`` carries it out and says why."""
+    m, us = _at_expiry(baseline, {})
+    assert clock.expiry_choice(m, us, {})[0] in ("extend", "renegotiate")
+    chips = m.levers["us.chip_controls"]  # the US holds it and values holding it
+    better = {chips.spec.id: chips.spec.value_at(1.0)}
+    choice, why = clock.expiry_choice(m, us, better)
+    assert choice == "lapse" and why.startswith("US is better off with the measures back")
+
+
+def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(baseline,
+                                                                                monkeypatch):
+    """Terms that open everything the US wants leave nothing to renegotiate, however closed
+    those levers still are; the bar (``RENEGOTIATE_AT``) must be exceeded, not met."""
+    open_all = {"china.rare_earth_licensing": 1.0, "china.tariff_on_us": 0.0}
+    m, us = _at_expiry(baseline, open_all)
+    us.behaviour = dataclasses.replace(us.behaviour, resolve=clock.RENEGOTIATE_AT * 10)
+    assert us.demand_gap() > 0.5 and us.demand_gap(open_all) == 0.0
+    assert clock.expiry_choice(m, us, {}) == ("extend", clock.expiry_choice(m, us, {})[1])
+    unwanted = {"us.tariff_on_china": 30.0}  # terms on a lever the US does not want eased
+    m, us = _at_expiry(baseline, unwanted)
+    us.behaviour = dataclasses.replace(us.behaviour, resolve=0.5)
+    gap = us.demand_gap(unwanted)
+    assert gap == pytest.approx((1.0 * 0.8 + 0.6 * 0.625) / 1.6)  # as unmet as today
+    choice, why = clock.expiry_choice(m, us, {})
+    assert choice == "renegotiate"
+    assert why == "US wants more: the terms leave 73 % of its demands unmet"
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", us.resolve_share() * gap)
+    assert clock.expiry_choice(m, us, {})[0] == "extend"
+
+
+def test_a_lapse_is_bad_news_for_the_markets(baseline):
+    m, _ = _at_expiry(baseline, {"us.tariff_on_china": 30.0})
+    m.news = 0.0
+    clock.do_lapse(m, m.agreement, {}, "a test", "us")
+    assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [("lapse", "us", "geneva")]
+    assert m.news == pytest.approx(-0.5) and m.agreement is None
+
+
+def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline):
+    trigger = Trigger("us", "trust", None, 2.0, dt.date(2025, 5, 1), dt.date(2025, 6, 30))
+    scenario = copy.copy(baseline)
+    scenario.meetings = [_meeting(baseline, "geneva", date=None, trigger=trigger)]
+    m = NegotiationModel(scenario, seed=1).run_to_end()
+    first = next(e for e in m.entries if e.meeting == "geneva")
+    assert first.day == (dt.date(2025, 5, 1) - baseline.start).days
+
+
+def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_and_why(
+        baseline, monkeypatch):
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)  # every side asks for new terms
+    m, us = _at_expiry(baseline, {})
+    m.negotiators["china"].trust = 0.9
+    _stubborn(m)
+    clock.check_expiry(m)
+    [lapse] = _entries(m, "lapse")
+    assert lapse.actor == "us" and m.agreement is None
+    assert lapse.why == ("the Geneva talks terms lapse: US wants more: the terms leave 73 % of "
+                         "its demands unmet, and the review talks end without new terms; "
+                         "suspended measures return")
+
+
+# -- what a lapse brings back (clock.snapback) -----------------------------------------------------
+def test_a_lapse_brings_back_suspended_threats_at_their_tighter_end_and_skips_commitments(
+        baseline):
+    """Delivered commitments stay (a commitment lever is skipped, whatever follows it); each
+    suspended threat returns at the tighter of the threatened value and the lever's lapse
+    value: the higher for a tariff (restrictive high), the lower for licences (restrictive
+    low), starting from the lapse value when the agreement covers that lever."""
+    m = NegotiationModel(baseline, seed=1)
+    visas, tariff = m.levers["us.visa_restrictions"], "us.tariff_on_china"
+    licences = m.levers["china.rare_earth_licensing"]
+    visas.spec = dataclasses.replace(visas.spec, horizon_days=30)  # made a commitment lever
+    assert visas.spec.commitment
+    first = Agreement("geneva", 0, 15, {tariff: 30.0, licences.spec.id: 0.5},
+                      {visas.spec.id: 0.1, tariff: 145.0, licences.spec.id: 0.2})
+    licences.value = 0.6  # eased since
+    first.suspended = [Threat("us", tariff, 200.0, 0, 9, 0.5),
+                       Threat("china", licences.spec.id, 0.3, 0, 9, 0.5),
+                       Threat("us", "us.chip_controls", 0.7, 0, 9, 0.5)]
+    assert clock.snapback(m, first) == {tariff: 200.0, licences.spec.id: 0.2,
+                                        "us.chip_controls": 0.7}
+
+
+# -- the news an expiry makes (clock.check_expiry) -------------------------------------------------
+def _news_by_kind(m: NegotiationModel) -> list[tuple[str, str, float]]:
+    """Record (kind, meeting, news) of every line the model logs from now on."""
+    seen: list[tuple[str, str, float]] = []
+    log = m.log
+
+    def spy(actor, kind, why, meeting="", news=0.0):
+        seen.append((kind, meeting, news))
+        log(actor, kind, why, meeting=meeting, news=news)
+
+    m.log = spy
+    return seen
+
+
+@pytest.mark.parametrize("renegotiate_at", [clock.RENEGOTIATE_AT, -1.0])
+def test_an_extension_or_renegotiation_is_good_news_filed_under_the_agreement(
+        baseline, monkeypatch, renegotiate_at):
+    monkeypatch.setattr(clock, "RENEGOTIATE_AT", renegotiate_at)
+    m, _ = _at_expiry(baseline, {})
+    m.negotiators["china"].trust = 0.9
+    for n in m.negotiators.values():
+        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.0)  # any new terms will do
+    seen = _news_by_kind(m)
+    clock.check_expiry(m)
+    assert [s for s in seen if s[0] == "extension"] == [("extension", "geneva", 0.2)]
+    assert ("review" in m.agreement.meeting) == (renegotiate_at < 0)
+
+
+def test_an_agreement_in_principle_is_good_news_filed_under_its_talks(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", signing_days=5)
+    outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
+    events.conclude(m, spec, outcome)
+    [principle] = _entries(m, "agreement in principle")
+    assert principle.meeting == "geneva" and m.news == pytest.approx(0.2)
+    assert m.agreement is None and [s.day for s in m.signings] == [25]
+
+
+def test_a_meeting_the_scenario_does_not_list_is_labelled_by_its_name(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    assert m.meeting_label("geneva") == "Geneva talks"
+    assert m.meeting_label("geneva_review") == "geneva_review"
+
+
+def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_later(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    spec = _meeting(baseline, "geneva", in_force_days=3)
+    outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
+    events.conclude(m, spec, outcome)
+    [signed] = _entries(m, "agreement")
+    assert signed.why.startswith("Geneva talks: agreement for ")
+    assert f"in force from {m.date_of(23)}" in signed.why
+    assert (m.agreement.meeting, m.agreement.signed, m.agreement.in_force) == ("geneva", 20, 23)
+
+
+def test_a_measure_on_the_signing_day_stalls_the_new_truce(baseline):
+    """Measures since the signing count, the signing day included (a side that signs and
+    tightens the same day has not settled); a measure the day before does not."""
+    m = NegotiationModel(baseline, seed=1)
+    for n in m.negotiators.values():
+        n.trust = 0.9
+    m.agreement, m.day = Agreement("geneva", 20, 60, {}, {}), 25
+    m.last_measure_day = 20
+    assert m.talks_status() == "stalled"
+    m.last_measure_day = 19
+    assert m.talks_status() == "truce"
+
+
+def test_each_threat_a_deal_suspends_is_mild_good_news(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    m.threats = [Threat("us", "us.chip_controls", 0.9, 10, 30, 0.5),
+                 Threat("china", "china.tariff_on_us", 150.0, 12, 32, 0.5)]
+    seen = _news_by_kind(m)
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    assert [s for s in seen if s[0] == "suspension"] == [("suspension", "geneva", 0.1)] * 2
