@@ -27,6 +27,8 @@ from sim.scenario.types import (
     Dist,
     LeverId,
     Number,
+    PriorRange,
+    ScenarioKey,
     Slug,
     Text,
     fail,
@@ -347,6 +349,29 @@ class Shock(Part):
                              "change: -0.08", required=True)
 
 
+# --- calibration --------------------------------------------------------------------------------
+
+class Calibrate(Part):
+    """what `sim calibrate` estimates: by default every free value (behaviour values set as
+    numbers, priority and hold weights, initial values labelled `assumption`), each uniform over
+    its documented range; this section narrows, fixes, adds (a documented initial value) or picks
+    them"""
+
+    example: ClassVar[str] = ("calibrate: {priors: {actors.us.behaviour.patience: [0.2, 0.8]}, "
+                              "only: [actors.us.behaviour.patience]}")
+
+    priors: Annotated[dict[Annotated[str, ScenarioKey()], Annotated[
+        object, PriorRange(), Field(description="the prior of that value",
+                                    examples=["actors.us.behaviour.patience: [0.2, 0.8]"])]],
+                      NullIsEmpty(dict)] = key(
+        "a prior per dotted key: `[low, high]` (uniform, inside the key's documented range) or "
+        "`fixed` (keep the scenario's value)",
+        "priors: {actors.china.levers.rare_earth_licensing.initial: [0.1, 0.4]}")
+    only: list[Annotated[str, ScenarioKey()]] = key(
+        "estimate just these keys (the others keep the scenario's values)",
+        "only: [actors.us.behaviour.patience, actors.china.behaviour.resolve]")
+
+
 # --- the whole scenario -------------------------------------------------------------------------
 
 class Dates(Part):
@@ -381,6 +406,7 @@ class Scenario(Part):
         "talks and calls, in date order", "meetings: [...]")
     shocks: Annotated[list[Shock], NullIsEmpty(list)] = key("outside events, in date order",
                                                            "shocks: [...]")
+    calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
 
 
 EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
@@ -389,6 +415,6 @@ EXTENDS_EXAMPLE = "extends: baseline.yaml"
 REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
-__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Call", "Constituency", "Dates",
-           "Firms", "Lever", "Market", "Meeting", "Part", "Scenario", "Shock", "Talks",
-           "Trigger", "UNITS", "kind"]
+__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Calibrate", "Call",
+           "Constituency", "Dates", "Firms", "Lever", "Market", "Meeting", "Part", "Scenario",
+           "Shock", "Talks", "Trigger", "UNITS", "kind"]

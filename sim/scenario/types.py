@@ -282,3 +282,39 @@ class RemoveFlag(_Leaf):
 
     def schema(self) -> dict:
         return {"const": True}
+
+
+class ScenarioKey(Text):
+    """A dotted scenario key as a mapping's key (``actors.us.behaviour.patience``); whether it
+    names a value that can be calibrated is checked when the scenario is built."""
+
+    placeholder = "<key>"
+
+    def schema(self) -> dict:
+        return {**super().schema(), "x-key": self.placeholder}
+
+
+class PriorRange(_Leaf):
+    """A calibration prior: ``[low, high]`` (uniform, low < high) or the word ``fixed`` (the
+    scenario's value is kept, not estimated)."""
+
+    table_type = "`[low, high]` or `fixed`"
+
+    def check(self, value: object) -> object:
+        if value == "fixed":
+            return value
+        if not isinstance(value, list) or len(value) != 2:
+            raise fail(f"expected `[low, high]` or `fixed`, found {kind(value)}")
+        checked = []
+        for i, v in enumerate(value):
+            try:
+                checked.append(Number().check(v))
+            except PydanticCustomError as exc:
+                raise fail(exc.context["m"], at=(i,)) from None
+        if checked[0] >= checked[1]:
+            raise fail(f"a prior needs low < high, found {checked}", rule=True)
+        return [float(v) for v in checked]
+
+    def schema(self) -> dict:
+        return {"anyOf": [{"const": "fixed"}, {
+            "type": "array", "items": Number().schema(), "minItems": 2, "maxItems": 2}]}

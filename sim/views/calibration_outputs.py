@@ -49,14 +49,16 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
     save(marginals_figure(rows, last.theta, last.weights, title), out / "marginals.png")
     save(pairs_figure(rows, last.theta, last.weights, title), out / "pairs.png")
     path = out / "calibrated.yaml"
-    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out),
+    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out,
+                                             getattr(args, "method", "builtin")),
                     encoding="utf-8")
     checks = _checks(problem, held, last, args.checks, mapper)
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
     write_ensemble(predictive, out / "predictive")
     constrained = [r["key"] for r in rows if r["constrained"]]
     text = "\n".join([
-        f"calibration of {len(keys)} free values: {len(gens)} generations, "
+        f"calibration of {len(keys)} free values ({getattr(args, 'method', 'builtin')} "
+        f"sampler): {len(gens)} generations, "
         f"{last.runs_used} runs, final tolerance {last.epsilon:.3f} (distance 1 - behaviour fit)",
         f"constrained by the record (posterior sd < half the prior's): "
         f"{', '.join(constrained) or 'none'}",
@@ -67,7 +69,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
         f"wrote {out}/: posterior.csv, identifiability.csv, generations.csv, marginals.png, "
         "pairs.png, calibrated.yaml, summary.json, predictive/ (fan charts of calibrated.yaml)"])
     (out / "summary.json").write_text(json.dumps(
-        {"scenario": scenario.name, "until": str(args.until) if args.until else None,
+        {"scenario": scenario.name, "method": getattr(args, "method", "builtin"),
+         "until": str(args.until) if args.until else None,
          "generations": len(gens), "runs": last.runs_used, "epsilon": last.epsilon,
          "population": len(last.weights), "free_values": len(keys), "constrained": constrained,
          "fitted_observations": len(problem.record.observations),
