@@ -86,7 +86,7 @@ def check_section(data: dict, fail) -> None:
             raise fail(("calibrate", "priors", key),
                        f"the prior [{prior[0]:g}, {prior[1]:g}] of `{key}` leaves its "
                        f"documented range {s.low:g} to {s.high:g} ({s.why})")
-        if prior == "fixed" and not s.free:
+        if prior == "fixed" and not s.free and s.value is not None:
             raise fail(("calibrate", "priors", key), f"`{key}` is not estimated unless given "
                        "a prior: `fixed` changes nothing; give `[low, high]` or leave it out")
     for i, key in enumerate(section.get("only") or []):
