@@ -98,6 +98,7 @@ def _evaluate(job: tuple[bytes, int, int, list[int]]) -> list[tuple[int, object]
 
 def _quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: end quietly
 
 
 def _pool(jobs: int):
@@ -217,9 +218,33 @@ def transition(problem: Problem, population: int):
     import pyabc
 
     if population >= CORRELATED * len(problem.priors):
-        return pyabc.MultivariateNormalTransition()
-    return pyabc.AggregatedTransition(
-        {p.key: pyabc.MultivariateNormalTransition() for p in problem.priors})
+        return normal_transition()
+    return pyabc.AggregatedTransition({p.key: normal_transition() for p in problem.priors})
+
+
+def normal_transition():
+    """pyabc's ``MultivariateNormalTransition`` with its covariance factored once per
+    generation. pyabc draws each proposal with ``np.random.multivariate_normal``, which takes a
+    singular value decomposition of the covariance on every call: with 40-odd values that cost
+    several times the model run itself. The factor is the one numpy computes
+    (``sqrt(s) * vh`` of ``svd(cov)``), applied to the same standard normal draws."""
+    import pandas as pd
+    import pyabc
+
+    class FactoredNormalTransition(pyabc.MultivariateNormalTransition):
+        """The same kernel; the factor of its covariance kept from ``fit``."""
+
+        def fit(self, X: pd.DataFrame, w: np.ndarray) -> None:
+            super().fit(X, w)
+            _, s, vh = np.linalg.svd(self.cov)
+            self._factor = np.sqrt(s)[:, None] * vh
+
+        def rvs_single(self):
+            sample = self.X.iloc[np.random.choice(self._range, p=self.w, replace=True)]
+            step = np.random.standard_normal(self._factor.shape[0]) @ self._factor
+            return pyabc.Parameter(sample + step)
+
+    return FactoredNormalTransition()
 
 
 def _check_keys(history, problem: Problem, folder: Path) -> None:
