@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, model_validator
-from pydantic_core import core_schema
 
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import did_you_mean
@@ -26,8 +25,9 @@ from sim.scenario.types import (
     Date,
     Dist,
     LeverId,
+    NullIsEmpty,
     Number,
-    PriorRange,
+    PriorSpec,
     ScenarioKey,
     Slug,
     Text,
@@ -43,20 +43,6 @@ def key(doc: str, example: str, default: Any = None, *, required: bool = False) 
     if required:
         return Field(description=doc, examples=[example])
     return Field(default, description=doc, examples=[example])
-
-
-class NullIsEmpty:
-    """`key:` with nothing after it reads as an empty mapping or list (YAML gives null)."""
-
-    def __init__(self, empty: type):
-        self.empty = empty
-
-    def __get_pydantic_core_schema__(self, source, handler) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(
-            lambda v: self.empty() if v is None else v, handler(source))
-
-    def __get_pydantic_json_schema__(self, schema, handler) -> dict:
-        return {"anyOf": [handler(schema), {"type": "null"}]}
 
 
 def _extra_schema(schema: dict, cls: type) -> None:
@@ -349,21 +335,13 @@ class Shock(Part):
                              "change: -0.08", required=True)
 
 
-# --- calibration --------------------------------------------------------------------------------
-
 class Calibrate(Part):
     """what `sim calibrate` estimates: by default every free value (behaviour values set as
-    numbers, priority and hold weights, initial values labelled `assumption`), each uniform over
-    its documented range; this section narrows, fixes, adds (a documented initial value) or picks
-    them"""
+    numbers, priority and hold weights, initial values labelled `assumption`), uniform over its
+    documented range; this section narrows, fixes, adds (a documented initial value) or picks"""
 
-    example: ClassVar[str] = ("calibrate: {priors: {actors.us.behaviour.patience: [0.2, 0.8]}, "
-                              "only: [actors.us.behaviour.patience]}")
-
-    priors: Annotated[dict[Annotated[str, ScenarioKey()], Annotated[
-        object, PriorRange(), Field(description="the prior of that value",
-                                    examples=["actors.us.behaviour.patience: [0.2, 0.8]"])]],
-                      NullIsEmpty(dict)] = key(
+    example: ClassVar[str] = "calibrate: {priors: {actors.us.behaviour.patience: [0.2, 0.8]}}"
+    priors: Annotated[dict[Annotated[str, ScenarioKey()], PriorSpec], NullIsEmpty(dict)] = key(
         "a prior per dotted key: `[low, high]` (uniform, inside the key's documented range) or "
         "`fixed` (keep the scenario's value)",
         "priors: {actors.china.levers.rare_earth_licensing.initial: [0.1, 0.4]}")

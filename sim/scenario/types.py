@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_core import PydanticCustomError, core_schema
 
 from sim.errors import did_you_mean
@@ -318,3 +320,22 @@ class PriorRange(_Leaf):
     def schema(self) -> dict:
         return {"anyOf": [{"const": "fixed"}, {
             "type": "array", "items": Number().schema(), "minItems": 2, "maxItems": 2}]}
+
+
+# a value of `calibrate.priors`, with its row of the key table
+PriorSpec = Annotated[object, PriorRange(), Field(
+    description="the prior of that value", examples=["actors.us.behaviour.patience: [0.2, 0.8]"])]
+
+
+class NullIsEmpty:
+    """`key:` with nothing after it reads as an empty mapping or list (YAML gives null)."""
+
+    def __init__(self, empty: type):
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(self, source, handler) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda v: self.empty() if v is None else v, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler) -> dict:
+        return {"anyOf": [handler(schema), {"type": "null"}]}
