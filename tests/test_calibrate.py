@@ -112,6 +112,7 @@ def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_p
     assert scenario.name == load_scenario(BASELINE).name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["held_out_observations"] > 0 and "out_post" in summary
+    assert 1 <= summary["effective_sample_size"] <= 6 and summary["method"] == "builtin"
     assert "out of sample" in capsys.readouterr().out
 
 
