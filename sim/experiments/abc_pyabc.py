@@ -227,7 +227,13 @@ def normal_transition():
     generation. pyabc draws each proposal with ``np.random.multivariate_normal``, which takes a
     singular value decomposition of the covariance on every call: with 40-odd values that cost
     several times the model run itself. The factor is the one numpy computes
-    (``sqrt(s) * vh`` of ``svd(cov)``), applied to the same standard normal draws."""
+    (``sqrt(s) * vh`` of ``svd(cov)``), applied to the same standard normal draws.
+
+    Its density leaves out the normal's constant ``(2 pi)^(-d/2) det(cov)^(-1/2)``: with 40-odd
+    values and a narrow kernel that constant under- or overflows a float, the importance weights
+    (prior density over kernel density) become 0/0, and pyabc stops on "total weight nan". The
+    constant is the same for every particle of a generation, so normalised weights are
+    unchanged."""
     import pandas as pd
     import pyabc
 
@@ -238,6 +244,19 @@ def normal_transition():
             super().fit(X, w)
             _, s, vh = np.linalg.svd(self.cov)
             self._factor = np.sqrt(s)[:, None] * vh
+            self._whiten = vh.T / np.sqrt(np.maximum(s, 1e-300))
+
+        def pdf(self, x):
+            single = isinstance(x, pyabc.Parameter | pd.Series)
+            arr = (np.array([[x[k] for k in self.X.columns]]) if single
+                   else x[self.X.columns].to_numpy())
+            dens = np.concatenate([self._density(arr[k:k + 64])
+                                   for k in range(0, len(arr), 64)])
+            return float(dens[0]) if single else dens
+
+        def _density(self, rows: np.ndarray) -> np.ndarray:
+            z = (rows[:, None, :] - self._X_arr[None, :, :]) @ self._whiten
+            return np.exp(-0.5 * (z ** 2).sum(axis=2)) @ self.w
 
         def rvs_single(self):
             sample = self.X.iloc[np.random.choice(self._range, p=self.w, replace=True)]
