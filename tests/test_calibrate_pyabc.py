@@ -55,6 +55,7 @@ def test_pyabc_is_the_same_serial_and_parallel_and_keeps_the_budget(problem, tmp
     for prev, gen in zip(one, one[1:], strict=False):
         assert np.all(gen.distances <= gen.epsilon)  # pyabc keeps runs within the tolerance
         assert gen.epsilon <= np.quantile(prev.distances, 0.5) + 1e-12
+        assert gen.epsilon < prev.epsilon or np.all(prev.distances >= prev.epsilon)  # ties
     low = np.array([p.low for p in problem.priors])
     high = np.array([p.high for p in problem.priors])
     for gen in one:  # the logit scale maps back inside every prior

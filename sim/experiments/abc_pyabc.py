@@ -4,7 +4,8 @@ pyabc (Schälte et al. 2022, "pyABC: Efficient and robust easy-to-use approximat
 computation", JOSS) runs the algorithm: the uniform priors, its default multivariate normal
 transition (Silverman bandwidth, refitted every generation),
 ``QuantileEpsilon`` at the weighted median of the previous generation's distances (starting at
-infinity, so generation 0 is the prior and no separate calibration sample is spent), its
+infinity, so generation 0 is the prior and no separate calibration sample is spent; with the
+built-in sampler's rule for ties), its
 importance weights, and its SQLite database (``DIR/pyabc.db``), which holds every finished
 generation: ``ABCSMC.load`` continues a calibration from it (``--resume``).
 
@@ -189,7 +190,7 @@ def run(problem: Problem, *, budget: int, population: int, jobs: int, folder: Pa
     sampler = seeded_sampler(problem.scenario.seed, pool, jobs, budget, used, progress)
     abc = pyabc.ABCSMC(Model(problem), prior, _distance, population_size=population,
                        transitions=transition(problem, population),
-                       eps=pyabc.QuantileEpsilon(initial_epsilon=np.inf, alpha=0.5),
+                       eps=tolerance_schedule(),
                        sampler=sampler)
     if resume:
         abc.load(url, 1)
@@ -208,6 +209,27 @@ def run(problem: Problem, *, budget: int, population: int, jobs: int, folder: Pa
             pool.terminate()
             pool.join()
     return generations(pyabc.History(url), problem), stopped
+
+
+def tolerance_schedule():
+    """pyabc's ``QuantileEpsilon`` at the weighted median, starting at infinity, with the
+    built-in sampler's rule for ties (``sim.experiments.abc_smc.tolerance``): when many runs
+    score the same distance the median equals the last tolerance and would stay there for
+    generation after generation; then the largest distance below it is taken."""
+    import pyabc
+
+    class TiedQuantileEpsilon(pyabc.QuantileEpsilon):
+        """The weighted median of the last distances, moved below the last tolerance on ties."""
+
+        def _update(self, t, weighted_distances):
+            super()._update(t, weighted_distances)
+            prev = self._look_up.get(t - 1)
+            d = weighted_distances.distance.to_numpy(dtype=float)
+            if prev is not None and np.isfinite(prev) and self._look_up[t] >= prev \
+                    and np.any(d < prev):
+                self._look_up[t] = float(d[d < prev].max())
+
+    return TiedQuantileEpsilon(initial_epsilon=np.inf, alpha=0.5)
 
 
 def transition(problem: Problem, population: int):
