@@ -40,11 +40,11 @@ def test_priors_file_narrows_fixes_and_names_the_line(baseline, tmp_path):
     key, other = free[0].key, free[1].key
     path = tmp_path / "p.yaml"
     path.write_text(f"{key}: [0.1, 0.2]\n{other}: fixed\n")
-    out = {p.key: p for p in priors.apply_priors_file(free, path)}
+    out = {p.key: p for p in priors.apply_priors_file(baseline, free, path)}
     assert (out[key].low, out[key].high) == (0.1, 0.2) and other not in out
     path.write_text(f"{key}: [0.1, 0.2]\nnot.a.key: [0, 1]\n")
     with pytest.raises(UserError) as err:
-        priors.apply_priors_file(free, path)
+        priors.apply_priors_file(baseline, free, path)
     assert "p.yaml:2:" in str(err.value) and "not.a.key" in str(err.value)
 
 
@@ -100,7 +100,8 @@ def test_record_split_in_time(baseline):
 def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_path, capsys):
     out = tmp_path / "cal"
     code = main(["calibrate", str(BASELINE), "--budget", "24", "--population", "6",
-                 "--checks", "3", "--until", "2025-06-05", "--out", str(out)])
+                 "--checks", "3", "--until", "2025-06-05", "--out", str(out),
+                 "--method", "builtin"])
     assert code == 0
     for name in ("posterior.csv", "identifiability.csv", "marginals.png", "pairs.png",
                  "calibrated.yaml", "summary.json", "predictive/levers.png"):
@@ -111,6 +112,7 @@ def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_p
     assert scenario.name == load_scenario(BASELINE).name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["held_out_observations"] > 0 and "out_post" in summary
+    assert 1 <= summary["effective_sample_size"] <= 6 and summary["method"] == "builtin"
     assert "out of sample" in capsys.readouterr().out
 
 
@@ -123,7 +125,7 @@ def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path, stop):
 
     out = tmp_path / "cal"
     cmd = [sys.executable, "-m", "sim", "calibrate", str(BASELINE), "--budget", "100000",
-           "--population", "8", "--checks", "2", "--out", str(out)]
+           "--population", "8", "--checks", "2", "--out", str(out), "--method", "builtin"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = out / "generations" / "gen-001.csv"
     for _ in range(600):  # wait (up to a minute) for two finished generations

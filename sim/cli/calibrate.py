@@ -25,8 +25,8 @@ def register(sub) -> None:
         description="Estimate the scenario's free values (behaviour values, weights, assumed "
         "initial values) from its record by approximate Bayesian computation (sequential Monte "
         "Carlo). Writes posterior samples, identifiability, plots, a calibrated scenario and "
-        "its predictive fan charts. Ctrl-C keeps the finished generations; run again with the "
-        "same --out to resume.")
+        "its predictive fan charts. Ctrl-C keeps the finished generations; run again with "
+        "--resume to continue them.")
     cmd.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
                      "(`sim list` shows them)")
     cmd.add_argument("--budget", type=int, default=2000, help="model runs in all (default 2000)")
@@ -36,7 +36,14 @@ def register(sub) -> None:
     cmd.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                      help="fit only what the record documents before this date; score the rest "
                      "out of sample")
-    cmd.add_argument("--priors", type=Path, help="YAML side file narrowing the priors")
+    cmd.add_argument("--method", choices=("auto", "pyabc", "builtin"), default="auto",
+                     help="the ABC-SMC sampler: pyabc (the `calibrate` extra), the built-in one, "
+                     "or auto (default: pyabc when installed)")
+    cmd.add_argument("--resume", action="store_true",
+                     help="continue the calibration in --out (pyabc's database or the built-in "
+                     "sampler's generations) up to the new --budget")
+    cmd.add_argument("--priors", type=Path, help="YAML side file changing the priors after the "
+                     "scenario's `calibrate:` section")
     cmd.add_argument("--record", type=Path, help="record YAML (default: the scenario's own)")
     cmd.add_argument("--checks", type=int, default=100,
                      help="posterior predictive runs for the scores and fan charts (default 100)")
@@ -71,26 +78,68 @@ def _calibrate(args) -> int:
         raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     population = args.population or max(2, min(1000, args.budget // 10))
     record = record_to_fit(scenario, args.record)
-    free = priors.apply_priors_file(priors.free_values(scenario), args.priors)
+    free = priors.apply_priors_file(scenario, priors.scenario_priors(scenario), args.priors)
     if not free:
         raise UserError(str(args.scenario), "has no free values to calibrate")
     out = args.out or Path("results") / f"calibrate-{scenario.name}"
+    method = choose_method(args.method)
+    check_resume(out, args.resume)
     fitted, held = split_record(record, args.until)
     problem = abc_smc.Problem(scenario, free, fitted)
-    bar = ProgressBar(f"calibrate {scenario.name}")
+    bar = ProgressBar(f"calibrate {scenario.name} ({method})")
     out.mkdir(parents=True, exist_ok=True)
     from sim.experiments.task_map import mapper
 
-    gens, stopped = abc_smc.run(problem, budget=args.budget, population=population,
-                                mapper=mapper(args.jobs), folder=out, progress=bar)
+    if method == "pyabc":
+        from sim.experiments import abc_pyabc
+
+        gens, stopped = abc_pyabc.run(problem, budget=args.budget, population=population,
+                                      jobs=args.jobs, folder=out, resume=args.resume,
+                                      progress=bar)
+    else:
+        gens, stopped = abc_smc.run(problem, budget=args.budget, population=population,
+                                    mapper=mapper(args.jobs), folder=out, progress=bar)
     done = gens[-1].runs_used if gens else 0
     bar.finish(done, args.budget, stopped)
     if not gens:
         print(f"no generation finished ({done} runs); nothing written besides {out}/")
         return 130 if stopped else 0
+    args.method = method
     text = write_outputs(args, scenario, problem, record, held, gens, out, mapper(args.jobs))
-    print(("PARTIAL (interrupted): " if stopped else "") + text)
+    print(("PARTIAL (interrupted; --resume continues it): " if stopped else "") + text)
     return 130 if stopped else 0
+
+
+def choose_method(asked: str) -> str:
+    """The sampler to use: pyabc when asked for or (``auto``) installed, else the built-in one,
+    with a one-line note when ``auto`` falls back."""
+    from sim.errors import UserError
+    from sim.experiments.abc_pyabc import available
+
+    if asked == "builtin":
+        return asked
+    if available():
+        return "pyabc"
+    if asked == "pyabc":
+        raise UserError("--method pyabc", "pyabc is not installed: `pip install -e "
+                        "'.[calibrate]'` (or `pip install pyabc`), or use --method builtin")
+    print("note: pyabc is not installed (`pip install -e '.[calibrate]'`): using the built-in "
+          "ABC-SMC sampler")
+    return "builtin"
+
+
+def check_resume(out: Path, resume: bool) -> None:
+    """Never overwrite a calibration: one in ``out`` continues only with --resume, and
+    --resume needs one."""
+    from sim.errors import UserError
+    from sim.experiments.abc_pyabc import database_has_generations
+
+    found = database_has_generations(out) or (out / "generations" / "gen-000.csv").exists()
+    if found and not resume:
+        raise UserError(str(out), "holds a calibration already: add --resume to continue it "
+                        "(with a larger --budget), or give another --out")
+    if resume and not found:
+        raise UserError("--resume", f"{out} holds no calibration to continue")
 
 
 def split_record(record, until):

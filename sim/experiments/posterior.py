@@ -57,7 +57,7 @@ def summary(priors: list[Prior], gen: Generation) -> list[dict]:
 
 
 def calibrated_yaml(original: Path | None, rows: list[dict], until: dt.date | None,
-                    folder: Path) -> str:
+                    folder: Path, method: str = "builtin") -> str:
     """A scenario that ``extends`` the original with the posterior: behaviour values as
     ``{normal: [mean, sd]}`` (drawn per run, so runs carry the parameter uncertainty; the
     engine clips them to their range), weights and assumed initial values at their posterior
@@ -75,7 +75,7 @@ def calibrated_yaml(original: Path | None, rows: list[dict], until: dt.date | No
         else:
             node[".".join(parts[3:])] = mean
     parent = os.path.relpath(original, folder) if original else "baseline"
-    head = (f"# Calibrated by `sim calibrate` (ABC-SMC) against the record"
+    head = (f"# Calibrated by `sim calibrate` (ABC-SMC, {method} sampler) against the record"
             f"{f' before {until}' if until else ''}.\n# Behaviour values: posterior mean and sd, "
             "drawn per run; weights and assumed initial values: posterior means.\n")
     return head + yaml.safe_dump({"extends": parent, **data}, sort_keys=False)

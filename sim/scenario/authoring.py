@@ -225,7 +225,26 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
                   "#     change: -0.08                   # -1 to 1: relative change"]
     for s in base.shocks:
         lines.append(f"#   - {{name: {s.name}, remove: true}}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _calibrate_text(base)) + "\n"
+
+
+def _calibrate_text(base: Scenario) -> list[str]:
+    """The commented `calibrate:` section: priors for `sim calibrate` (docs/calibration.md)."""
+    from sim.scenario.calibration import slots
+
+    free = [s for s in slots(base.data).values() if s.free]
+    if not free:
+        return []
+    first = free[0]
+    return [
+        "",
+        "# --- calibrate: priors for `sim calibrate` (default: every free value, uniform over its",
+        "# documented range; docs/calibration.md) --------------------------------------------",
+        "# calibrate:",
+        "#   priors:",
+        f"#     {first.key}: [{first.low:g}, {(first.low + first.high) / 2:g}]",
+        *([f"#     {free[1].key}: fixed"] if len(free) > 1 else []),
+        f"#   only: [{first.key}]          # estimate just these"]
 
 
 def _record_text(base: Scenario, file: Path) -> str:

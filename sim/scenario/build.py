@@ -13,6 +13,7 @@ import sim.scenario.models as m
 from sim.engine.levers import LeverSpec
 from sim.engine.spec import ActorSpec, ConstituencySpec, MeetingSpec, Scenario, ShockSpec, Trigger
 from sim.errors import did_you_mean
+from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
 from sim.scenario.types import Number, kind
 
@@ -72,6 +73,7 @@ def build(src: Source, check_record: bool = False) -> Scenario:
     shocks = [_shock(b, spec, ("shocks", i), start, end, constituency_ids)
               for i, spec in enumerate(data.get("shocks", []))]
     _check_order(b, shocks, "shocks")
+    check_calibrate(data, b.fail)
     return Scenario(
         name=model.name, title=str(data.get("title", model.name)),
         description=str(data.get("description", "")), seed=int(model.seed), start=start,

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, model_validator
-from pydantic_core import core_schema
 
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import did_you_mean
@@ -26,7 +25,10 @@ from sim.scenario.types import (
     Date,
     Dist,
     LeverId,
+    NullIsEmpty,
     Number,
+    PriorSpec,
+    ScenarioKey,
     Slug,
     Text,
     fail,
@@ -41,20 +43,6 @@ def key(doc: str, example: str, default: Any = None, *, required: bool = False) 
     if required:
         return Field(description=doc, examples=[example])
     return Field(default, description=doc, examples=[example])
-
-
-class NullIsEmpty:
-    """`key:` with nothing after it reads as an empty mapping or list (YAML gives null)."""
-
-    def __init__(self, empty: type):
-        self.empty = empty
-
-    def __get_pydantic_core_schema__(self, source, handler) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(
-            lambda v: self.empty() if v is None else v, handler(source))
-
-    def __get_pydantic_json_schema__(self, schema, handler) -> dict:
-        return {"anyOf": [handler(schema), {"type": "null"}]}
 
 
 def _extra_schema(schema: dict, cls: type) -> None:
@@ -347,6 +335,21 @@ class Shock(Part):
                              "change: -0.08", required=True)
 
 
+class Calibrate(Part):
+    """what `sim calibrate` estimates: by default every free value (behaviour values set as
+    numbers, priority and hold weights, initial values labelled `assumption`), uniform over its
+    documented range; this section narrows, fixes, adds (a documented initial value) or picks"""
+
+    example: ClassVar[str] = "calibrate: {priors: {actors.us.behaviour.patience: [0.2, 0.8]}}"
+    priors: Annotated[dict[Annotated[str, ScenarioKey()], PriorSpec], NullIsEmpty(dict)] = key(
+        "a prior per dotted key: `[low, high]` (uniform, inside the key's documented range) or "
+        "`fixed` (keep the scenario's value)",
+        "priors: {actors.china.levers.rare_earth_licensing.initial: [0.1, 0.4]}")
+    only: list[Annotated[str, ScenarioKey()]] = key(
+        "estimate just these keys (the others keep the scenario's values)",
+        "only: [actors.us.behaviour.patience, actors.china.behaviour.resolve]")
+
+
 # --- the whole scenario -------------------------------------------------------------------------
 
 class Dates(Part):
@@ -381,6 +384,7 @@ class Scenario(Part):
         "talks and calls, in date order", "meetings: [...]")
     shocks: Annotated[list[Shock], NullIsEmpty(list)] = key("outside events, in date order",
                                                            "shocks: [...]")
+    calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
 
 
 EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
@@ -389,6 +393,6 @@ EXTENDS_EXAMPLE = "extends: baseline.yaml"
 REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
-__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Call", "Constituency", "Dates",
-           "Firms", "Lever", "Market", "Meeting", "Part", "Scenario", "Shock", "Talks",
-           "Trigger", "UNITS", "kind"]
+__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Calibrate", "Call",
+           "Constituency", "Dates", "Firms", "Lever", "Market", "Meeting", "Part", "Scenario",
+           "Shock", "Talks", "Trigger", "UNITS", "kind"]

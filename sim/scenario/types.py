@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_core import PydanticCustomError, core_schema
 
 from sim.errors import did_you_mean
@@ -282,3 +284,58 @@ class RemoveFlag(_Leaf):
 
     def schema(self) -> dict:
         return {"const": True}
+
+
+class ScenarioKey(Text):
+    """A dotted scenario key as a mapping's key (``actors.us.behaviour.patience``); whether it
+    names a value that can be calibrated is checked when the scenario is built."""
+
+    placeholder = "<key>"
+
+    def schema(self) -> dict:
+        return {**super().schema(), "x-key": self.placeholder}
+
+
+class PriorRange(_Leaf):
+    """A calibration prior: ``[low, high]`` (uniform, low < high) or the word ``fixed`` (the
+    scenario's value is kept, not estimated)."""
+
+    table_type = "`[low, high]` or `fixed`"
+
+    def check(self, value: object) -> object:
+        if value == "fixed":
+            return value
+        if not isinstance(value, list) or len(value) != 2:
+            raise fail(f"expected `[low, high]` or `fixed`, found {kind(value)}")
+        checked = []
+        for i, v in enumerate(value):
+            try:
+                checked.append(Number().check(v))
+            except PydanticCustomError as exc:
+                raise fail(exc.context["m"], at=(i,)) from None
+        if checked[0] >= checked[1]:
+            raise fail(f"a prior needs low < high, found {checked}", rule=True)
+        return [float(v) for v in checked]
+
+    def schema(self) -> dict:
+        return {"anyOf": [{"const": "fixed"}, {
+            "type": "array", "items": Number().schema(), "minItems": 2, "maxItems": 2}]}
+
+
+# a value of `calibrate.priors`, with its row of the key table
+PriorSpec = Annotated[object, PriorRange(), Field(
+    description="the prior of that value", examples=["actors.us.behaviour.patience: [0.2, 0.8]"])]
+
+
+class NullIsEmpty:
+    """`key:` with nothing after it reads as an empty mapping or list (YAML gives null)."""
+
+    def __init__(self, empty: type):
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(self, source, handler) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda v: self.empty() if v is None else v, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema, handler) -> dict:
+        return {"anyOf": [handler(schema), {"type": "null"}]}

@@ -18,6 +18,8 @@ from sim.views.calibration_figures import marginals_figure, pairs_figure
 from sim.views.ensemble_figures import write_ensemble
 from sim.views.plots import save
 
+DEGENERATE = 0.1  # effective sample size below a tenth of the population: weights degenerate
+
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
     with path.open("w", newline="") as fh:
@@ -49,15 +51,22 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
     save(marginals_figure(rows, last.theta, last.weights, title), out / "marginals.png")
     save(pairs_figure(rows, last.theta, last.weights, title), out / "pairs.png")
     path = out / "calibrated.yaml"
-    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out),
+    path.write_text(posterior.calibrated_yaml(scenario.file, rows, args.until, out,
+                                             getattr(args, "method", "builtin")),
                     encoding="utf-8")
     checks = _checks(problem, held, last, args.checks, mapper)
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
     write_ensemble(predictive, out / "predictive")
     constrained = [r["key"] for r in rows if r["constrained"]]
+    ess = float(1.0 / np.sum(last.weights ** 2))  # effective sample size of the weights
+    degenerate = ess < DEGENERATE * len(last.weights)
     text = "\n".join([
-        f"calibration of {len(keys)} free values: {len(gens)} generations, "
+        f"calibration of {len(keys)} free values ({getattr(args, 'method', 'builtin')} "
+        f"sampler): {len(gens)} generations, "
         f"{last.runs_used} runs, final tolerance {last.epsilon:.3f} (distance 1 - behaviour fit)",
+        f"effective sample size {ess:.0f} of {len(last.weights)} particles"
+        + (" - WEIGHTS DEGENERATE: a few particles carry the posterior, so narrow posteriors "
+           "below are not evidence that the record constrains a value" if degenerate else ""),
         f"constrained by the record (posterior sd < half the prior's): "
         f"{', '.join(constrained) or 'none'}",
         "behaviour fit, mean over predictive runs (posterior draw | scenario as written):",
@@ -67,9 +76,11 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
         f"wrote {out}/: posterior.csv, identifiability.csv, generations.csv, marginals.png, "
         "pairs.png, calibrated.yaml, summary.json, predictive/ (fan charts of calibrated.yaml)"])
     (out / "summary.json").write_text(json.dumps(
-        {"scenario": scenario.name, "until": str(args.until) if args.until else None,
+        {"scenario": scenario.name, "method": getattr(args, "method", "builtin"),
+         "until": str(args.until) if args.until else None,
          "generations": len(gens), "runs": last.runs_used, "epsilon": last.epsilon,
          "population": len(last.weights), "free_values": len(keys), "constrained": constrained,
+         "effective_sample_size": ess, "weights_degenerate": bool(degenerate),
          "fitted_observations": len(problem.record.observations),
          "held_out_observations": len(held.observations),
          **{k: None if math.isnan(v) else v for k, v in checks.items()}}, indent=2) + "\n",
