@@ -36,3 +36,12 @@ runs = bounded(1, MAX_RUNS, " (every run's daily values are kept in memory until
                "aggregates are written, about 7 kB a run: 100,000 runs take about 0.7 GB)")
 jobs = bounded(1, MAX_JOBS)
 port = bounded(1, 65535, " (a TCP port number)")
+
+
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """--jobs and --dask, shared by the commands that run many runs."""
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="parallel processes (local, or Dask workers with --dask local)")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run on Dask: `local` starts a LocalCluster of --jobs processes; "
+                        "tcp://HOST:8786 uses a running scheduler")

@@ -7,6 +7,8 @@ import os
 import signal
 from pathlib import Path
 
+from .arguments import add_executor_options
+
 _MAIN: list[int] = []  # the process that installed the handler
 
 
@@ -32,7 +34,7 @@ def register(sub) -> None:
     cmd.add_argument("--budget", type=int, default=2000, help="model runs in all (default 2000)")
     cmd.add_argument("--population", type=int, help="particles per generation "
                      "(default: budget / 10, at most 1000)")
-    cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    add_executor_options(cmd)
     cmd.add_argument("--until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                      help="fit only what the record documents before this date; score the rest "
                      "out of sample")
@@ -82,7 +84,7 @@ def _calibrate(args) -> int:
     if not free:
         raise UserError(str(args.scenario), "has no free values to calibrate")
     out = args.out or Path("results") / f"calibrate-{scenario.name}"
-    method = choose_method(args.method)
+    method = choose_method(args.method, args.dask)
     check_resume(out, args.resume)
     fitted, held = split_record(record, args.until)
     problem = abc_smc.Problem(scenario, free, fitted)
@@ -98,26 +100,32 @@ def _calibrate(args) -> int:
                                       progress=bar)
     else:
         gens, stopped = abc_smc.run(problem, budget=args.budget, population=population,
-                                    mapper=mapper(args.jobs), folder=out, progress=bar)
+                                    mapper=mapper(args.jobs, args.dask), folder=out,
+                                    progress=bar)
     done = gens[-1].runs_used if gens else 0
     bar.finish(done, args.budget, stopped)
     if not gens:
         print(f"no generation finished ({done} runs); nothing written besides {out}/")
         return 130 if stopped else 0
     args.method = method
-    text = write_outputs(args, scenario, problem, record, held, gens, out, mapper(args.jobs))
+    text = write_outputs(args, scenario, problem, record, held, gens, out,
+                         mapper(args.jobs, args.dask))
     print(("PARTIAL (interrupted; --resume continues it): " if stopped else "") + text)
     return 130 if stopped else 0
 
 
-def choose_method(asked: str) -> str:
+def choose_method(asked: str, dask: str | None = None) -> str:
     """The sampler to use: pyabc when asked for or (``auto``) installed, else the built-in one,
-    with a one-line note when ``auto`` falls back."""
+    with a one-line note when ``auto`` falls back. ``--dask`` runs the built-in sampler (pyabc's
+    sampler here is a local process pool)."""
     from sim.errors import UserError
     from sim.experiments.abc_pyabc import available
 
-    if asked == "builtin":
-        return asked
+    if dask and asked == "pyabc":
+        raise UserError("--dask", "runs the built-in sampler; use --method builtin (or auto) "
+                        "with --dask, or drop --dask to use pyabc")
+    if asked == "builtin" or dask:
+        return "builtin"
     if available():
         return "pyabc"
     if asked == "pyabc":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sim.errors import UserError
 
-from .sweep import add_executor_options
+from .arguments import add_executor_options
 
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
 

@@ -8,14 +8,7 @@ from pathlib import Path
 
 from sim.errors import UserError
 
-
-def add_executor_options(parser: argparse.ArgumentParser) -> None:
-    """--jobs and --dask, shared by the commands that run many runs."""
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="parallel processes (local, or Dask workers with --dask local)")
-    parser.add_argument("--dask", metavar="ADDRESS",
-                        help="run on Dask: `local` starts a LocalCluster of --jobs processes; "
-                        "tcp://HOST:8786 uses a running scheduler")
+from .arguments import add_executor_options
 
 
 def register(sub) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .arguments import add_executor_options
+
 
 def register(sub) -> None:
     cmd = sub.add_parser("validate", help="can the score tell the scenario from null worlds?",
@@ -15,7 +17,7 @@ def register(sub) -> None:
     cmd.add_argument("scenario", help="a scenario file, or the name of a shipped scenario "
                      "(`sim list` shows them)")
     cmd.add_argument("--runs", type=int, default=200, help="seeds per world (default 200)")
-    cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    add_executor_options(cmd)
     cmd.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
     cmd.add_argument("--record", type=Path, help="record YAML (default: the scenario's own)")
     cmd.add_argument("--out", type=Path, help="output folder (default results/validate-NAME)")
@@ -39,7 +41,7 @@ def validate_command(args) -> int:
     out = args.out or Path("results") / f"validate-{scenario.name}"
     bar = ProgressBar(f"validate {scenario.name}")
     report = validation.validate(scenario, record, args.runs, seed=args.seed,
-                                 mapper=mapper(args.jobs), progress=bar)
+                                 mapper=mapper(args.jobs, args.dask), progress=bar)
     rows = report.rows()
     bar.finish(rows[0]["runs"] * len(rows), args.runs * len(rows), report.partial)
     md = validation.report_markdown(report)

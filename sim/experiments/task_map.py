@@ -29,8 +29,11 @@ def _call(job: tuple[Callable, Any]) -> Any:
     return fn(_CONTEXT, task)
 
 
-def mapper(jobs: int) -> Callable[[Callable, Any, list], Iterator]:
-    """A ``map(fn, context, tasks)`` over ``jobs`` processes (1: this process)."""
+def mapper(jobs: int, dask: str | None = None) -> Callable[[Callable, Any, list], Iterator]:
+    """A ``map(fn, context, tasks)`` over ``jobs`` processes (1: this process), or over a Dask
+    cluster when ``dask`` is given (``"local"`` or a scheduler address, as for the sweeps)."""
+    if dask:
+        return _dask_mapper(jobs, dask)
 
     def run(fn: Callable, context: Any, tasks: list) -> Iterator:
         if jobs <= 1:
@@ -45,5 +48,18 @@ def mapper(jobs: int) -> Callable[[Callable, Any, list], Iterator]:
         finally:
             pool.terminate()
             pool.join()
+
+    return run
+
+
+def _dask_mapper(jobs: int, address: str) -> Callable[[Callable, Any, list], Iterator]:
+    """One Dask client for each ``map`` call (a generation of a calibration, a validation):
+    the context is scattered once per call; results come back in any order, as above."""
+
+    def run(fn: Callable, context: Any, tasks: list) -> Iterator:
+        from sim.experiments.dask_executor import DaskWorkers  # only with --dask
+
+        with DaskWorkers(context, jobs, address) as workers:
+            yield from workers.map(fn, tasks)
 
     return run
