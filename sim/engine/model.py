@@ -11,7 +11,7 @@ import mesa
 from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
 from sim.engine.behaviour import draw, make_behaviour
-from sim.engine.constituents import REFILL, Firm, Market
+from sim.engine.constituents import REFILL, Firm, Market, restock
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement
 from sim.engine.spec import Scenario
@@ -77,6 +77,7 @@ class NegotiationModel(mesa.Model):
             behaviour = make_behaviour(actor.behaviour, self.random)
             own = {lv.id: self.levers[lv.id] for lv in actor.levers}
             self.negotiators[actor.id] = Negotiator(self, actor, behaviour, own)
+        self._negotiator_list = list(self.negotiators.values())  # in creation order
         for actor in scenario.actors.values():
             for spec in actor.constituencies:
                 self.constituents[spec.id] = self._constituency(spec)
@@ -128,13 +129,12 @@ class NegotiationModel(mesa.Model):
         self.hold_meetings()
         if self.threats:
             coercion.check_threats(self)
-        self.agents_by_type[Negotiator].shuffle_do("step")
+        for negotiator in self.shuffled_negotiators():
+            negotiator.step()
         for lever in self.levers.values():
             lever.advance()
         for lever, firms in self.firm_groups:  # firms, then markets, in creation order
-            inflow = REFILL * (1.0 - lever.restrictiveness)  # days of cover the supply brings
-            for firm in firms:
-                firm.restock(inflow)
+            restock(firms, REFILL * (1.0 - lever.restrictiveness))  # supply: days of cover
         for market in self.markets:
             market.step()
         self.update_pressure()
@@ -145,6 +145,13 @@ class NegotiationModel(mesa.Model):
         if self.date >= self.spec.end:
             self.running = False
             self.datacollector.collect(self)
+
+    def shuffled_negotiators(self) -> list[Negotiator]:
+        """The negotiators in a fresh random order, as ``agents_by_type[Negotiator].shuffle_do``
+        orders them (same draws, same order), without its weak-reference bookkeeping."""
+        order = list(self._negotiator_list)
+        self.random.shuffle(order)
+        return order
 
     def hold_meetings(self) -> None:
         """Run today's shocks and meetings: those dated today and those whose trigger fires."""
