@@ -68,6 +68,8 @@ class NegotiationModel(mesa.Model):
         self.signings: list[events.Signing] = []  # agreements in principle awaiting signature
         self._at_signing_of: Agreement | None = None  # the agreement _at_signing_h is for
         self._at_signing_h: dict[str, float] = {}
+        # id of an observer's watched levers -> (agreement, its references: ``since_signing``)
+        self._since_signing: dict[int, tuple[Agreement, list]] = {}
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
         self._history_columns = [(self.history[k], lever) for k, lever in self.levers.items()]
@@ -241,22 +243,44 @@ class NegotiationModel(mesa.Model):
         over them, each scaled by that relative weight.
         """
         agreement = self.agreement
-        signed = self.at_signing(agreement) if agreement is not None else {}
+        if agreement is not None and self.day > agreement.signed:
+            references = self.since_signing(agreement, watching)
+        else:
+            references = [(lever, scale, self.reference(lever_id, lever, agreement))
+                          for lever_id, lever, scale in watching]
         out = 0.0
-        back = MEASURE_MEMORY_DAYS
-        for lever_id, lever, scale in watching:
-            if lever_id in signed:
-                ref = signed[lever_id]
-            elif agreement is not None:
-                hist = self.history[lever_id]
-                ref = hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
-            else:
-                hist = self.history[lever_id]
-                ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness
+        for lever, scale, ref in references:
             rise = lever.restrictiveness - ref
             if rise > 0.0:  # a lever eased or unchanged adds nothing
                 out = max(out, scale * rise)
         return out
+
+    def reference(self, lever_id: str, lever: Lever, agreement: Agreement | None) -> float:
+        """The restrictiveness a new restriction on a lever is measured from: its level at the
+        agreement's signing, or 14 days ago without an agreement."""
+        if agreement is not None:
+            signed = self.at_signing(agreement)
+            if lever_id in signed:
+                return signed[lever_id]
+            hist = self.history[lever_id]
+            return hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
+        hist = self.history[lever_id]
+        return hist[max(0, len(hist) - MEASURE_MEMORY_DAYS)] if hist else lever.restrictiveness
+
+    def since_signing(self, agreement: Agreement, watching: list[tuple[str, Lever, float]],
+                      ) -> list[tuple[Lever, float, float]]:
+        """(lever, weight, reference) for an observer's watched levers under ``agreement``.
+
+        Pure in the agreement once the history holds its signing day (from the day after it):
+        worked out then for each observer, not every day.
+        """
+        key = id(watching)
+        cached = self._since_signing.get(key)
+        if cached is None or cached[0] is not agreement:
+            cached = agreement, [(lever, scale, self.reference(lever_id, lever, agreement))
+                                 for lever_id, lever, scale in watching]
+            self._since_signing[key] = cached
+        return cached[1]
 
     def at_signing(self, agreement: Agreement) -> dict[str, float]:
         """Restrictiveness of each lever in ``agreement.at_signing`` (its value at signing).
