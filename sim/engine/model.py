@@ -87,11 +87,14 @@ class NegotiationModel(mesa.Model):
         self.shocks = [events.Shock(s) for s in scenario.shocks]
         # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
         # a constituency's firms share one lever, so its supply is worked out once for them all
-        self.firm_groups = [(self.levers[g[0].lever_id], g) for g in self.constituents.values()
-                            if isinstance(g[0], Firm)]
-        self.markets = [a for g in self.constituents.values() for a in g if isinstance(a, Market)]
+        self.firm_groups = [(self.levers[g[0].lever_id], cid, g)
+                            for cid, g in self.constituents.items() if isinstance(g[0], Firm)]
+        self.markets = [(cid, a) for cid, g in self.constituents.items() for a in g
+                        if isinstance(a, Market)]
         self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
-        self.group_pressure: dict[str, float] = {}
+        # each constituency's pressure (the mean of its agents'), set as they are stepped
+        self.group_pressure = {cid: sum([a.pressure for a in agents]) / len(agents)
+                               for cid, agents in self.constituents.items()}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
         self._column_sources()
         self.update_pressure()
@@ -107,14 +110,13 @@ class NegotiationModel(mesa.Model):
         cover = spec.params.get("stock_days", 60)
         return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
 
-    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, list, float]], float]:
-        """A side's negotiator, its constituencies (id, agents, weight) and their total weight:
-        fixed for the run, read by ``update_pressure`` every day."""
+    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float]:
+        """A side's negotiator, its constituencies (id, weight) and their total weight: fixed
+        for the run, read by ``update_pressure`` every day."""
         weight = 0.0
         for spec in actor.constituencies:
             weight += spec.weight  # added in order, one by one (sum() rounds differently)
-        groups = [(spec.id, self.constituents[spec.id], spec.weight)
-                  for spec in actor.constituencies]
+        groups = [(spec.id, spec.weight) for spec in actor.constituencies]
         return self.negotiators[actor.id], groups, weight
 
     @property
@@ -135,10 +137,11 @@ class NegotiationModel(mesa.Model):
             negotiator.step()
         for lever in self.levers.values():
             lever.advance()
-        for lever, firms in self.firm_groups:  # firms, then markets, in creation order
-            restock(firms, REFILL * (1.0 - lever.restrictiveness))  # supply: days of cover
-        for market in self.markets:
+        for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
+            self.group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+        for cid, market in self.markets:
             market.step()
+            self.group_pressure[cid] = market.pressure  # a market is its constituency
         self.update_pressure()
         if self.agreement is not None and self.day >= self.agreement.expires:
             clock.check_expiry(self)
@@ -186,14 +189,14 @@ class NegotiationModel(mesa.Model):
         return value > t.above if t.above is not None else value < t.below
 
     def update_pressure(self) -> None:
-        """Each side's pressure: the weighted mean of its constituencies' pressure, plus the
-        fading domestic cost of any threat it backed down from (capped at 1)."""
+        """Each side's pressure: the weighted mean of its constituencies' pressure (as they left
+        it today: ``group_pressure``), plus the fading domestic cost of any threat it backed
+        down from (capped at 1)."""
+        group_pressure = self.group_pressure
         for n, groups, weight in self.pressure_sources:
             total = 0.0
-            for cid, agents, group_weight in groups:
-                mean = sum([a.pressure for a in agents]) / len(agents)
-                self.group_pressure[cid] = mean
-                total += group_weight * mean
+            for cid, group_weight in groups:
+                total += group_weight * group_pressure[cid]
             n.pressure = total / weight if weight else 0.0
             if n.audience:
                 n.audience *= coercion.AUDIENCE_DECAY
