@@ -307,7 +307,7 @@ class NegotiationModel(mesa.Model):
             return "talks_restarted"
         recent = (self.last_measure_day >= a.signed
                   and self.day - self.last_measure_day <= MEASURE_MEMORY_DAYS)
-        if recent or min(n.trust for n in self.negotiators.values()) < STALL_TRUST:
+        if recent or min([n.trust for n in self._negotiator_list]) < STALL_TRUST:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
 
