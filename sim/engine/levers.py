@@ -62,23 +62,29 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order", "_min", "_max", "_span", "_high", "_speed",
-                 "commitment")
+    __slots__ = ("spec", "_value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
+                 "_speed", "commitment")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
-        self.value = spec.initial
         self.order: float | None = None  # the value the owner has ordered, reached at spec.speed
         # read many times a day by negotiators and firms: the spec's formulas, inlined
         self._min, self._max, self._span = spec.min, spec.max, spec.max - spec.min
         self._high = spec.restrictive == "high"
         self._speed = spec.speed
         self.commitment = spec.commitment
+        self.value = spec.initial
 
     @property
-    def restrictiveness(self) -> float:
-        share = (self.value - self._min) / self._span
-        return share if self._high else 1.0 - share
+    def value(self) -> float:
+        return self._value
+
+    @value.setter
+    def value(self, value: float) -> None:
+        # restrictiveness is read about four times as often as the value is set: kept with it
+        self._value = value
+        share = (value - self._min) / self._span
+        self.restrictiveness = share if self._high else 1.0 - share
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
