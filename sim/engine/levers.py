@@ -94,9 +94,9 @@ class Lever:
         """One day of an ordered change taking effect."""
         if self.order is None:
             return
-        gap = self.order - self.value
+        gap = self.order - self._value
         if abs(gap) <= 1e-9 * self._span:
             self.value = self.order
             self.order = None
         else:
-            self.value = min(self._max, max(self._min, self.value + self._speed * gap))
+            self.value = min(self._max, max(self._min, self._value + self._speed * gap))
