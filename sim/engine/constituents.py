@@ -46,15 +46,16 @@ def restock(firms: list[Firm], inflow: float) -> float:
     One loop for the group rather than a method call per firm, which also gathers the pressures
     for the mean: this runs for every firm every day.
     """
+    comfort = firms[0].comfort  # one constituency, one spec: the same for all its firms
     pressures = []
     for firm in firms:
         stock = firm.stock + inflow - 1.0  # plain comparisons rather than min/max (hot path)
         if stock < 0.0:
             stock = 0.0
-        elif stock > firm.comfort:
-            stock = firm.comfort
+        elif stock > comfort:
+            stock = comfort
         firm.stock = stock
-        firm.pressure = pressure = 1.0 - stock / firm.comfort
+        firm.pressure = pressure = 1.0 - stock / comfort
         pressures.append(pressure)
     return sum(pressures) / len(firms)
 
