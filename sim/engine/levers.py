@@ -88,7 +88,13 @@ class Lever:
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
-        self.order = min(self._max, max(self._min, target))  # spec.clip
+        self.order = self._clip(target)
+
+    def _clip(self, value: float) -> float:
+        """``min(max, max(min, value))`` with comparisons (it runs several times a day); a
+        value equal to a bound gives the bound itself, as min and max do (an int from YAML)."""
+        value = value if value > self._min else self._min
+        return value if value < self._max else self._max
 
     def advance(self) -> None:
         """One day of an ordered change taking effect."""
@@ -99,4 +105,4 @@ class Lever:
             self.value = self.order
             self.order = None
         else:
-            self.value = min(self._max, max(self._min, self._value + self._speed * gap))
+            self.value = self._clip(self._value + self._speed * gap)
