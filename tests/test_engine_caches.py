@@ -45,3 +45,42 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
     levels = model.at_signing(second)
     assert levels["china.rare_earth_licensing"] == rare_earths.spec.restrictiveness(0.5)
     assert set(levels) == set(second.at_signing)
+
+
+def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline):
+    """What a side implements (``own_terms``) and what it measures new restrictions from
+    (``since_signing``) are read from the agreement in force, afresh for a new text."""
+    model = NegotiationModel(baseline, seed=1)
+    us, china = model.negotiators["us"], model.negotiators["china"]
+    model.sign("first", {"china.rare_earth_licensing": 0.3, "us.tariff_on_china": 0.5})
+    first = model.agreement
+    assert [k for k, _, _ in china.own_terms(first)] == ["china.rare_earth_licensing"]
+    model.day = first.signed + 1
+    refs = model.since_signing(first, us._watching)
+    assert {lever.spec.id: ref for lever, _, ref in refs}["china.rare_earth_licensing"] == 0.8
+
+    model.levers["china.rare_earth_licensing"].value = 0.5
+    model.sign("second", {"china.tariff_on_us": 0.1, "china.rare_earth_licensing": 0.2},
+               renewal=True)
+    second = model.agreement
+    assert {k for k, _, _ in china.own_terms(second)} == {"china.rare_earth_licensing",
+                                                          "china.tariff_on_us"}
+    assert {lever.spec.id: ref for lever, _, ref in model.since_signing(second, us._watching)
+            }["china.rare_earth_licensing"] == model.levers["china.rare_earth_licensing"].spec \
+        .restrictiveness(0.5)
+
+
+def test_a_lever_keeps_its_restrictiveness_with_its_value(baseline):
+    """Set by the engine or by hand, a lever's restrictiveness is always that of its value,
+    and clipping to a bound gives the bound itself."""
+    model = NegotiationModel(baseline, seed=1)
+    for lever in model.levers.values():
+        for value in (lever.spec.min, lever.spec.max, 0.3 * lever.spec.max):
+            lever.value = value
+            assert lever.restrictiveness == lever.spec.restrictiveness(value)
+        lever.command(lever.spec.max + 1.0)
+        assert lever.order is lever.spec.max
+        lever.command(float(lever.spec.min))  # equal to the bound: the bound (an int from YAML)
+        assert lever.order is lever.spec.min
+        lever.advance()
+        assert lever.restrictiveness == lever.spec.restrictiveness(lever.value)

@@ -78,6 +78,8 @@ class Negotiator(mesa.Agent):
                           if model.levers[k].spec.actor == self.other_actor]
         self._promised: list[tuple[Lever, float, float, float, int]] = []
         self._promised_by: Agreement | None = None  # the agreement _promised was read from
+        self._own_terms: list[tuple[str, Lever, float]] = []
+        self._own_terms_of: Agreement | None = None  # the agreement _own_terms was read from
 
     @property
     def other(self) -> Negotiator:
@@ -181,9 +183,8 @@ class Negotiator(mesa.Agent):
         """Work towards each agreed value of its own levers, or hold back today."""
         b = self.behaviour
         willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
-        for lever_id, target in agreement.terms.items():
-            lever = self.levers.get(lever_id)
-            if lever is None or lever.value == target or lever_id in self.halted:
+        for lever_id, lever, target in self.own_terms(agreement):
+            if lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:
                 goal = self.linked(agreement, lever, target) if b.linkage else target
@@ -202,6 +203,15 @@ class Negotiator(mesa.Agent):
                                    f"{lever.spec.label} at {lever.spec.describe(lever.value)} "
                                    f"(agreed {lever.spec.describe(target)}): trust in "
                                    f"{self.other.label}'s compliance is {self.trust:.2f}")
+
+    def own_terms(self, agreement: Agreement) -> list[tuple[str, Lever, float]]:
+        """(lever id, lever, agreed value) for the terms on its own levers, in the agreement's
+        order: pure in the agreement, so read once, not every day it implements."""
+        if self._own_terms_of is not agreement:
+            self._own_terms = [(k, self.levers[k], target) for k, target in agreement.terms.items()
+                               if k in self.levers]
+            self._own_terms_of = agreement
+        return self._own_terms
 
     def deliver(self, agreement: Agreement, lever: Lever, target: float) -> float:
         """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of

@@ -31,23 +31,33 @@ class Firm(mesa.Agent):
 
     def step(self) -> None:
         """One day on its own (the model steps a constituency's firms together: ``restock``)."""
-        self.restock(REFILL * (1.0 - self.model.levers[self.lever_id].restrictiveness))
-
-    def restock(self, inflow: float) -> None:
-        """One day: the stock gains ``inflow`` days of cover (``REFILL`` times its lever's
-        supply, 1 - restrictiveness) and a day of use is gone; pressure follows the stock."""
-        # hot path (runs for every firm every day): plain comparisons rather than min/max
-        stock = self.stock + inflow - 1.0
-        if stock < 0.0:
-            stock = 0.0
-        elif stock > self.comfort:
-            stock = self.comfort
-        self.stock = stock
-        self.pressure = 1.0 - stock / self.comfort
+        restock([self], REFILL * (1.0 - self.model.levers[self.lever_id].restrictiveness))
 
     def shock(self, change: float) -> None:
         self.stock = min(self.comfort, max(0.0, self.stock * (1.0 + change)))
         self.pressure = 1.0 - self.stock / self.comfort
+
+
+def restock(firms: list[Firm], inflow: float) -> float:
+    """One day for a constituency's firms: each stock gains ``inflow`` days of cover (``REFILL``
+    times their lever's supply, 1 - restrictiveness) and a day of use is gone; each firm's
+    pressure follows its stock. Returns the firms' mean pressure (the constituency's).
+
+    One loop for the group rather than a method call per firm, which also gathers the pressures
+    for the mean: this runs for every firm every day.
+    """
+    comfort = firms[0].comfort  # one constituency, one spec: the same for all its firms
+    pressures = []
+    for firm in firms:
+        stock = firm.stock + inflow - 1.0  # plain comparisons rather than min/max (hot path)
+        if stock < 0.0:
+            stock = 0.0
+        elif stock > comfort:
+            stock = comfort
+        firm.stock = stock
+        firm.pressure = pressure = 1.0 - stock / comfort
+        pressures.append(pressure)
+    return sum(pressures) / len(firms)
 
 
 class Market(mesa.Agent):

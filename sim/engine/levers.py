@@ -62,35 +62,47 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "value", "order", "_min", "_max", "_span", "_high", "_speed",
-                 "commitment")
+    __slots__ = ("spec", "_value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
+                 "_speed", "commitment")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
-        self.value = spec.initial
         self.order: float | None = None  # the value the owner has ordered, reached at spec.speed
         # read many times a day by negotiators and firms: the spec's formulas, inlined
         self._min, self._max, self._span = spec.min, spec.max, spec.max - spec.min
         self._high = spec.restrictive == "high"
         self._speed = spec.speed
         self.commitment = spec.commitment
+        self.value = spec.initial
 
     @property
-    def restrictiveness(self) -> float:
-        share = (self.value - self._min) / self._span
-        return share if self._high else 1.0 - share
+    def value(self) -> float:
+        return self._value
+
+    @value.setter
+    def value(self, value: float) -> None:
+        # restrictiveness is read about four times as often as the value is set: kept with it
+        self._value = value
+        share = (value - self._min) / self._span
+        self.restrictiveness = share if self._high else 1.0 - share
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
-        self.order = min(self._max, max(self._min, target))  # spec.clip
+        self.order = self._clip(target)
+
+    def _clip(self, value: float) -> float:
+        """``min(max, max(min, value))`` with comparisons (it runs several times a day); a
+        value equal to a bound gives the bound itself, as min and max do (an int from YAML)."""
+        value = value if value > self._min else self._min
+        return value if value < self._max else self._max
 
     def advance(self) -> None:
         """One day of an ordered change taking effect."""
         if self.order is None:
             return
-        gap = self.order - self.value
+        gap = self.order - self._value
         if abs(gap) <= 1e-9 * self._span:
             self.value = self.order
             self.order = None
         else:
-            self.value = min(self._max, max(self._min, self.value + self._speed * gap))
+            self.value = self._clip(self._value + self._speed * gap)

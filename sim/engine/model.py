@@ -11,7 +11,7 @@ import mesa
 from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
 from sim.engine.behaviour import draw, make_behaviour
-from sim.engine.constituents import REFILL, Firm, Market
+from sim.engine.constituents import REFILL, Firm, Market, restock
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Agreement
 from sim.engine.spec import Scenario
@@ -68,6 +68,8 @@ class NegotiationModel(mesa.Model):
         self.signings: list[events.Signing] = []  # agreements in principle awaiting signature
         self._at_signing_of: Agreement | None = None  # the agreement _at_signing_h is for
         self._at_signing_h: dict[str, float] = {}
+        # id of an observer's watched levers -> (agreement, its references: ``since_signing``)
+        self._since_signing: dict[int, tuple[Agreement, list]] = {}
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.history: dict[str, list[float]] = {k: [] for k in self.levers}
         self._history_columns = [(self.history[k], lever) for k, lever in self.levers.items()]
@@ -77,6 +79,7 @@ class NegotiationModel(mesa.Model):
             behaviour = make_behaviour(actor.behaviour, self.random)
             own = {lv.id: self.levers[lv.id] for lv in actor.levers}
             self.negotiators[actor.id] = Negotiator(self, actor, behaviour, own)
+        self._negotiator_list = list(self.negotiators.values())  # in creation order
         for actor in scenario.actors.values():
             for spec in actor.constituencies:
                 self.constituents[spec.id] = self._constituency(spec)
@@ -84,11 +87,14 @@ class NegotiationModel(mesa.Model):
         self.shocks = [events.Shock(s) for s in scenario.shocks]
         # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
         # a constituency's firms share one lever, so its supply is worked out once for them all
-        self.firm_groups = [(self.levers[g[0].lever_id], g) for g in self.constituents.values()
-                            if isinstance(g[0], Firm)]
-        self.markets = [a for g in self.constituents.values() for a in g if isinstance(a, Market)]
+        self.firm_groups = [(self.levers[g[0].lever_id], cid, g)
+                            for cid, g in self.constituents.items() if isinstance(g[0], Firm)]
+        self.markets = [(cid, a) for cid, g in self.constituents.items() for a in g
+                        if isinstance(a, Market)]
         self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
-        self.group_pressure: dict[str, float] = {}
+        # each constituency's pressure (the mean of its agents'), set as they are stepped
+        self.group_pressure = {cid: sum([a.pressure for a in agents]) / len(agents)
+                               for cid, agents in self.constituents.items()}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
         self._column_sources()
         self.update_pressure()
@@ -104,14 +110,13 @@ class NegotiationModel(mesa.Model):
         cover = spec.params.get("stock_days", 60)
         return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
 
-    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, list, float]], float]:
-        """A side's negotiator, its constituencies (id, agents, weight) and their total weight:
-        fixed for the run, read by ``update_pressure`` every day."""
+    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float]:
+        """A side's negotiator, its constituencies (id, weight) and their total weight: fixed
+        for the run, read by ``update_pressure`` every day."""
         weight = 0.0
         for spec in actor.constituencies:
             weight += spec.weight  # added in order, one by one (sum() rounds differently)
-        groups = [(spec.id, self.constituents[spec.id], spec.weight)
-                  for spec in actor.constituencies]
+        groups = [(spec.id, spec.weight) for spec in actor.constituencies]
         return self.negotiators[actor.id], groups, weight
 
     @property
@@ -128,15 +133,15 @@ class NegotiationModel(mesa.Model):
         self.hold_meetings()
         if self.threats:
             coercion.check_threats(self)
-        self.agents_by_type[Negotiator].shuffle_do("step")
+        for negotiator in self.shuffled_negotiators():
+            negotiator.step()
         for lever in self.levers.values():
             lever.advance()
-        for lever, firms in self.firm_groups:  # firms, then markets, in creation order
-            inflow = REFILL * (1.0 - lever.restrictiveness)  # days of cover the supply brings
-            for firm in firms:
-                firm.restock(inflow)
-        for market in self.markets:
+        for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
+            self.group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+        for cid, market in self.markets:
             market.step()
+            self.group_pressure[cid] = market.pressure  # a market is its constituency
         self.update_pressure()
         if self.agreement is not None and self.day >= self.agreement.expires:
             clock.check_expiry(self)
@@ -145,6 +150,13 @@ class NegotiationModel(mesa.Model):
         if self.date >= self.spec.end:
             self.running = False
             self.datacollector.collect(self)
+
+    def shuffled_negotiators(self) -> list[Negotiator]:
+        """The negotiators in a fresh random order, as ``agents_by_type[Negotiator].shuffle_do``
+        orders them (same draws, same order), without its weak-reference bookkeeping."""
+        order = list(self._negotiator_list)
+        self.random.shuffle(order)
+        return order
 
     def hold_meetings(self) -> None:
         """Run today's shocks and meetings: those dated today and those whose trigger fires."""
@@ -177,14 +189,14 @@ class NegotiationModel(mesa.Model):
         return value > t.above if t.above is not None else value < t.below
 
     def update_pressure(self) -> None:
-        """Each side's pressure: the weighted mean of its constituencies' pressure, plus the
-        fading domestic cost of any threat it backed down from (capped at 1)."""
+        """Each side's pressure: the weighted mean of its constituencies' pressure (as they left
+        it today: ``group_pressure``), plus the fading domestic cost of any threat it backed
+        down from (capped at 1)."""
+        group_pressure = self.group_pressure
         for n, groups, weight in self.pressure_sources:
             total = 0.0
-            for cid, agents, group_weight in groups:
-                mean = sum([a.pressure for a in agents]) / len(agents)
-                self.group_pressure[cid] = mean
-                total += group_weight * mean
+            for cid, group_weight in groups:
+                total += group_weight * group_pressure[cid]
             n.pressure = total / weight if weight else 0.0
             if n.audience:
                 n.audience *= coercion.AUDIENCE_DECAY
@@ -234,22 +246,44 @@ class NegotiationModel(mesa.Model):
         over them, each scaled by that relative weight.
         """
         agreement = self.agreement
-        signed = self.at_signing(agreement) if agreement is not None else {}
+        if agreement is not None and self.day > agreement.signed:
+            references = self.since_signing(agreement, watching)
+        else:
+            references = [(lever, scale, self.reference(lever_id, lever, agreement))
+                          for lever_id, lever, scale in watching]
         out = 0.0
-        back = MEASURE_MEMORY_DAYS
-        for lever_id, lever, scale in watching:
-            if lever_id in signed:
-                ref = signed[lever_id]
-            elif agreement is not None:
-                hist = self.history[lever_id]
-                ref = hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
-            else:
-                hist = self.history[lever_id]
-                ref = hist[max(0, len(hist) - back)] if hist else lever.restrictiveness
+        for lever, scale, ref in references:
             rise = lever.restrictiveness - ref
             if rise > 0.0:  # a lever eased or unchanged adds nothing
                 out = max(out, scale * rise)
         return out
+
+    def reference(self, lever_id: str, lever: Lever, agreement: Agreement | None) -> float:
+        """The restrictiveness a new restriction on a lever is measured from: its level at the
+        agreement's signing, or 14 days ago without an agreement."""
+        if agreement is not None:
+            signed = self.at_signing(agreement)
+            if lever_id in signed:
+                return signed[lever_id]
+            hist = self.history[lever_id]
+            return hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
+        hist = self.history[lever_id]
+        return hist[max(0, len(hist) - MEASURE_MEMORY_DAYS)] if hist else lever.restrictiveness
+
+    def since_signing(self, agreement: Agreement, watching: list[tuple[str, Lever, float]],
+                      ) -> list[tuple[Lever, float, float]]:
+        """(lever, weight, reference) for an observer's watched levers under ``agreement``.
+
+        Pure in the agreement once the history holds its signing day (from the day after it):
+        worked out then for each observer, not every day.
+        """
+        key = id(watching)
+        cached = self._since_signing.get(key)
+        if cached is None or cached[0] is not agreement:
+            cached = agreement, [(lever, scale, self.reference(lever_id, lever, agreement))
+                                 for lever_id, lever, scale in watching]
+            self._since_signing[key] = cached
+        return cached[1]
 
     def at_signing(self, agreement: Agreement) -> dict[str, float]:
         """Restrictiveness of each lever in ``agreement.at_signing`` (its value at signing).
@@ -273,7 +307,7 @@ class NegotiationModel(mesa.Model):
             return "talks_restarted"
         recent = (self.last_measure_day >= a.signed
                   and self.day - self.last_measure_day <= MEASURE_MEMORY_DAYS)
-        if recent or min(n.trust for n in self.negotiators.values()) < STALL_TRUST:
+        if recent or min([n.trust for n in self._negotiator_list]) < STALL_TRUST:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
 
