@@ -177,7 +177,10 @@ def run(problem: Problem, *, budget: int, population: int, jobs: int, folder: Pa
     database when ``resume``. Returns the finished generations and whether Ctrl-C stopped it."""
     import pyabc
 
-    logging.getLogger("ABC").setLevel(logging.WARNING)  # pyabc logs every step at INFO
+    # pyabc logs every step at INFO, and warns that the total weight is near zero: expected here,
+    # as the kernel density is used without its constant (weights are normalised after); our own
+    # effective-sample-size line says when the weights really degenerate
+    logging.getLogger("ABC").setLevel(logging.ERROR)
     db = folder / DB_NAME
     url = f"sqlite:///{db.resolve()}"
     prior = pyabc.Distribution(**{p.key: pyabc.RV("logistic", 0, 1) for p in problem.priors})
