@@ -1,0 +1,58 @@
+"""The protocol and the signing code at the edges the second mutation run found unguarded: the
+round logged when a controlled side walks away, what an unlabelled talk shows a controller, and
+how ``sign`` turns a package into terms, dates and a log entry.
+
+Written against the survivors of the mutation run in docs/testing.md (``sim.engine.negotiation``,
+``sim.engine.clock.sign``, ``NegotiationModel.sign``/``log``/``next_talks_day``).
+"""
+
+from __future__ import annotations
+
+from sim.engine.negotiation import Side, Utility, alternate_offers
+
+NOW = {"a.x": 0.8, "b.y": 0.6}
+AGENDA = ["a.x", "b.y"]
+
+
+def side(actor: str, reservation: float = 0.0, controller=None) -> Side:
+    own, theirs = ("a.x", "b.y") if actor == "a" else ("b.y", "a.x")
+    return Side(actor, Utility({theirs: 1.0}, {own: 0.3}), Utility({own: 1.0}, {theirs: 0.3}),
+                frozenset({own}), reservation, 0.5, 0.0, controller=controller)
+
+
+class Answers:
+    """A controller that proposes the model's suggestion and plays back fixed answers."""
+
+    def __init__(self, answers):
+        self.answers, self.labels = list(answers), []
+
+    def propose(self, turn):
+        self.labels.append(turn.meeting)
+        return turn.suggestion
+
+    def accepts(self, turn):
+        self.labels.append(turn.meeting)
+        return self.answers.pop(0)
+
+
+# -- the protocol ----------------------------------------------------------------------------------
+def test_the_round_a_responder_walks_out_of_is_logged_as_the_rejection_it_would_have_been():
+    """Walking away (None) in round 3 ends the talks, not agreed (False, not merely falsy), and
+    logs round 3 exactly as a rejection there would: its number, proposer, package, both
+    utilities and the responder's aim."""
+    walked = alternate_offers(side("a"), side("b", -1.0, Answers([False, None])), AGENDA, NOW,
+                              rounds=6)
+    rejected = alternate_offers(side("a"), side("b", -1.0, Answers([False, False, False])),
+                                AGENDA, NOW, rounds=6)
+    assert walked.agreed is False and walked.reason == "b walks away in round 3"
+    assert len(walked.rounds) == 3 and walked.rounds == rejected.rounds[:3]
+    last = walked.rounds[-1]
+    assert (last.number, last.proposer, last.accepted) == (3, "a", False)
+    assert last.package and None not in (last.proposer_utility, last.responder_utility,
+                                         last.responder_aim)
+
+
+def test_talks_given_no_label_show_their_controllers_an_empty_label():
+    script = Answers([True])
+    alternate_offers(side("a"), side("b", controller=script), AGENDA, NOW, rounds=3)
+    assert script.labels == [""]
