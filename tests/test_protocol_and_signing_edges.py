@@ -8,6 +8,7 @@ Written against the survivors of the mutation run in docs/testing.md (``sim.engi
 
 from __future__ import annotations
 
+from sim.engine.model import NegotiationModel
 from sim.engine.negotiation import Side, Utility, alternate_offers
 
 NOW = {"a.x": 0.8, "b.y": 0.6}
@@ -56,3 +57,27 @@ def test_talks_given_no_label_show_their_controllers_an_empty_label():
     script = Answers([True])
     alternate_offers(side("a"), side("b", controller=script), AGENDA, NOW, rounds=3)
     assert script.labels == [""]
+
+
+# -- signing ---------------------------------------------------------------------------------------
+def test_a_signed_agreement_logs_the_moves_of_its_terms_in_words(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 20
+    tariff = m.levers["us.tariff_on_china"]
+    before = tariff.spec.describe(tariff.value)
+    m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    [entry] = [e for e in m.entries if e.kind == "agreement"]
+    assert entry.why.endswith(f": {tariff.spec.label} {before} -> "
+                              f"{tariff.spec.describe(tariff.spec.value_at(0.2))}")
+
+
+def test_a_move_of_half_a_point_of_restrictiveness_or_less_is_no_term(baseline):
+    """The rule is strict: a lever exactly 0.005 from its value is left out of the terms (a 1 %
+    tariff on a 0..200 % scale opened to 0 %), one a little further is a term."""
+    m = NegotiationModel(baseline, seed=1)
+    tariff, chips = m.levers["us.tariff_on_china"], m.levers["us.chip_controls"]
+    tariff.value = tariff.spec.value_at(0.005)
+    assert abs(0.0 - tariff.restrictiveness) == 0.005  # exactly on the boundary
+    chips.value = chips.spec.value_at(0.4)
+    m.sign("geneva", {"us.tariff_on_china": 0.0, "us.chip_controls": 0.394}, "Geneva talks")
+    assert set(m.agreement.terms) == {"us.chip_controls"}
