@@ -8,6 +8,10 @@ Written against the survivors of the mutation run in docs/testing.md (``sim.engi
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from types import SimpleNamespace
+
 from sim.engine.model import NegotiationModel
 from sim.engine.negotiation import Side, Utility, alternate_offers
 
@@ -81,3 +85,31 @@ def test_a_move_of_half_a_point_of_restrictiveness_or_less_is_no_term(baseline):
     chips.value = chips.spec.value_at(0.4)
     m.sign("geneva", {"us.tariff_on_china": 0.0, "us.chip_controls": 0.394}, "Geneva talks")
     assert set(m.agreement.terms) == {"us.chip_controls"}
+
+
+def test_an_agreement_signed_without_a_label_is_logged_under_its_meeting_name(baseline):
+    m = NegotiationModel(baseline, seed=1)
+    m.sign("geneva", {"us.tariff_on_china": 0.2})
+    [entry] = [e for e in m.entries if e.kind == "agreement"]
+    assert entry.why.startswith("geneva: agreement for ")
+
+
+# -- the next talks, which postpone a threat's deadline (coercion.check_threats) ----------------------
+def _dated(m: NegotiationModel, kind: str, day: int) -> SimpleNamespace:
+    """A pending meeting as ``next_talks_day`` reads it: its kind and date."""
+    spec = dataclasses.replace(m.spec.meetings[0], kind=kind,
+                               date=m.spec.start + dt.timedelta(days=day))
+    return SimpleNamespace(spec=spec)
+
+
+def test_the_next_talks_are_dated_talks_or_summits_after_today_and_within_the_window(baseline):
+    """Talks dated today are not 'next' (they are held or retried today); talks exactly
+    ``within`` days ahead are; a summit counts as talks, a leaders' call does not."""
+    m = NegotiationModel(baseline, seed=1)
+    m.day = 30
+    m.pending = [_dated(m, "talks", 30), _dated(m, "call", 35)]
+    assert m.next_talks_day(14) is None
+    m.pending.append(_dated(m, "talks", 44))
+    assert m.next_talks_day(14) == 44 and m.next_talks_day(13) is None
+    m.pending = [_dated(m, "talks", 44), _dated(m, "summit", 40)]
+    assert m.next_talks_day(14) == 40
