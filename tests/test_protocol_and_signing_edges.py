@@ -94,7 +94,7 @@ def test_an_agreement_signed_without_a_label_is_logged_under_its_meeting_name(ba
     assert entry.why.startswith("geneva: agreement for ")
 
 
-# -- the next talks, which postpone a threat's deadline (coercion.check_threats) ----------------------
+# -- the next talks, which postpone a threat's deadline (coercion.check_threats) ---------------
 def _dated(m: NegotiationModel, kind: str, day: int) -> SimpleNamespace:
     """A pending meeting as ``next_talks_day`` reads it: its kind and date."""
     spec = dataclasses.replace(m.spec.meetings[0], kind=kind,
