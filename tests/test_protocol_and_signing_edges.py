@@ -113,3 +113,10 @@ def test_the_next_talks_are_dated_talks_or_summits_after_today_and_within_the_wi
     assert m.next_talks_day(14) == 44 and m.next_talks_day(13) is None
     m.pending = [_dated(m, "talks", 44), _dated(m, "summit", 40)]
     assert m.next_talks_day(14) == 40
+
+
+def test_an_event_logged_without_a_meeting_is_filed_under_none(baseline):
+    """What events.csv shows in its meeting column for a measure, a threat, a decision."""
+    m = NegotiationModel(baseline, seed=1)
+    m.log("us", "measure", "a new measure")
+    assert m.entries[-1].meeting == "" and m.entries[-1].actor == "us"
