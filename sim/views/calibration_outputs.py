@@ -48,6 +48,11 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
         {"generation": g.index, "epsilon": g.epsilon, "runs_used": g.runs_used,
          "median_distance": float(np.median(g.distances))} for g in gens])
     title = f"{scenario.name}: posterior of {len(keys)} free values ({last.runs_used} runs)"
+    ess = float(1.0 / np.sum(last.weights ** 2))  # effective sample size of the weights
+    degenerate = ess < DEGENERATE * len(last.weights)
+    if degenerate:  # the figures must not read as evidence when a few particles carry them
+        title += (f"\nWEIGHTS DEGENERATE (effective sample size {ess:.0f} of "
+                  f"{len(last.weights)}): narrow posteriors here are not evidence")
     save(marginals_figure(rows, last.theta, last.weights, title), out / "marginals.png")
     save(pairs_figure(rows, last.theta, last.weights, title), out / "pairs.png")
     path = out / "calibrated.yaml"
@@ -58,8 +63,6 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
     write_ensemble(predictive, out / "predictive")
     constrained = [r["key"] for r in rows if r["constrained"]]
-    ess = float(1.0 / np.sum(last.weights ** 2))  # effective sample size of the weights
-    degenerate = ess < DEGENERATE * len(last.weights)
     text = "\n".join([
         f"calibration of {len(keys)} free values ({getattr(args, 'method', 'builtin')} "
         f"sampler): {len(gens)} generations, "
@@ -67,8 +70,9 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
         f"effective sample size {ess:.0f} of {len(last.weights)} particles"
         + (" - WEIGHTS DEGENERATE: a few particles carry the posterior, so narrow posteriors "
            "below are not evidence that the record constrains a value" if degenerate else ""),
-        f"constrained by the record (posterior sd < half the prior's): "
-        f"{', '.join(constrained) or 'none'}",
+        "constrained by the record (posterior sd < half the prior's): "
+        + ("cannot be judged while the weights are degenerate (sd ratios: identifiability.csv)"
+           if degenerate else ", ".join(constrained) or "none"),
         "behaviour fit, mean over predictive runs (posterior draw | scenario as written):",
         f"  in sample (fitted observations):   {checks['in_post']:.3f} | {checks['in_orig']:.3f}",
         f"  out of sample (after {args.until}): {checks['out_post']:.3f} | "
