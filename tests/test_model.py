@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from code_scan import code_words
 
 from sim.engine.model import STATUSES, NegotiationModel
 from sim.engine.negotiation import Agreement
@@ -162,24 +163,6 @@ def test_model_code_never_reads_the_record():
     assert out.stdout.strip() == "False"
 
 
-def _code_words(path: Path) -> str:
-    """Identifiers and string literals of a module, without its docstrings and comments."""
-    tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-                  and node.body and isinstance(node.body[0], ast.Expr)}
-    words = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            words.append(node.id)
-        elif isinstance(node, ast.Attribute):
-            words.append(node.attr)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and id(node) not in docstrings:
-            words.append(node.value)
-    return " ".join(words).lower()
-
-
 def test_engine_names_no_country_or_lever():
     """Scenario = data: the engine's code names no actor, place or lever."""
     words = ["china", "chinese", "geneva", "london", "tariff", "rare_earth", "trump", "chip"]
@@ -188,7 +171,7 @@ def test_engine_names_no_country_or_lever():
               ROOT / "sim" / "scenario" / "yamlio.py", ROOT / "sim" / "experiments" / "runs.py"]
     for path in engine:
         name = path.stem
-        text = _code_words(path)
+        text = code_words(path)
         for word in words:
             assert word not in text, f"{name}.py names `{word}`"
 

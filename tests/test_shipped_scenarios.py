@@ -6,7 +6,6 @@ still due) hold."""
 
 from __future__ import annotations
 
-import ast
 import copy
 import datetime as dt
 import math
@@ -16,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from code_scan import code_words
 
 from sim.engine import clock
 from sim.engine.model import NegotiationModel
@@ -94,24 +94,6 @@ def test_sim_names_no_episode_year():
         assert not re.search(r"\b(2018|2019)\b", text), path.relative_to(ROOT)
 
 
-def _code_words(path: Path) -> str:
-    """Names, attributes and string constants of a module, docstrings left out, lower case."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
-                  and node.body and isinstance(node.body[0], ast.Expr)}
-    words = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            words.append(node.id)
-        elif isinstance(node, ast.Attribute):
-            words.append(node.attr)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and id(node) not in docstrings:
-            words.append(node.value)
-    return " ".join(words).lower()
-
-
 @pytest.mark.parametrize("path", sorted((ROOT / "sim" / "engine").glob("*.py"))
                          + sorted((ROOT / "sim" / "record").glob("*.py")), ids=lambda p: p.stem)
 def test_engine_and_scoring_code_name_no_country_lever_or_meeting(path):
@@ -119,7 +101,7 @@ def test_engine_and_scoring_code_name_no_country_lever_or_meeting(path):
     episode (the 2025 record's default file name lives in ``sim.scenario.bundled``)."""
     words = ["china", "chinese", "america", "tariff", "purchases", "reforms", "buenos",
              "osaka", "phase_one", "geneva", "london", "rare_earth", "trump", "section_301"]
-    text = _code_words(path)
+    text = code_words(path)
     named = [w for w in words if w in text]
     assert not named, f"{path.name} names {named}"
 
