@@ -375,7 +375,7 @@ class Scenario(Part):
     seed: num(0, 2**63 - 1, integer=True) = key("random seed of a single run", "seed: 2025", 0)
     record: TextT = key(
         "the documented record this scenario is scored against: a record YAML file, relative to "
-        "this file (inherited through `extends`); without it, other code picks the default",
+        "this file (inherited through `extends`); without it the runs are not scored",
         "record: record/us_china_2025.yaml")
     dates: Dates = key(Dates.__doc__, Dates.example, required=True)
     actors: dict[Annotated[str, Slug("<actor>")], Actor] = key(
