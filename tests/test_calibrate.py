@@ -137,3 +137,22 @@ def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path, stop):
     assert proc.returncode == 130
     assert "PARTIAL" in stdout
     assert first.exists() and (out / "posterior.csv").exists()
+
+
+def test_sim_calibrate_never_writes_into_a_folder_it_did_not_create(tmp_path, capsys):
+    """A calibration writes in place (so it can resume), so it must refuse a user's folder:
+    exit 2, the user's file untouched, nothing added; its own folder is marked as sim's."""
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "posterior.csv").write_text("my own data\n")
+    args = ["calibrate", str(BASELINE), "--budget", "8", "--population", "2", "--checks", "2",
+            "--method", "builtin"]
+    assert main([*args, "--out", str(mine)]) == 2
+    assert "not written by `sim`" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["posterior.csv"]
+    assert (mine / "posterior.csv").read_text() == "my own data\n"
+    ours = tmp_path / "cal"
+    assert main([*args, "--out", str(ours)]) == 0
+    marker = json.loads((ours / ".sim-output.json").read_text())
+    assert marker["kind"] == "calibration" and "posterior.csv" in marker["files"]
+    assert main([*args, "--budget", "12", "--resume", "--out", str(ours)]) == 0

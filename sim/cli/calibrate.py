@@ -67,10 +67,10 @@ def calibrate_command(args) -> int:
 def _calibrate(args) -> int:
     from sim.errors import UserError
     from sim.experiments import abc_smc, priors
+    from sim.experiments.output import check_replaceable, write_marker
     from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
-    from sim.views.calibration_outputs import write_outputs
     from sim.views.terminal import ProgressBar
 
     scenario = load_scenario(find_scenario(args.scenario))
@@ -86,11 +86,24 @@ def _calibrate(args) -> int:
     out = args.out or Path("results") / f"calibrate-{scenario.name}"
     method = choose_method(args.method, args.dask)
     check_resume(out, args.resume)
+    if not args.resume:  # a calibration writes in place (to resume): only into a folder of ours
+        check_replaceable(out, args.out)
     fitted, held = split_record(record, args.until)
     problem = abc_smc.Problem(scenario, free, fitted)
     bar = ProgressBar(f"calibrate {scenario.name} ({method})")
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        return _sample_and_write(args, scenario, problem, record, held, population, method,
+                                 out, bar)
+    finally:  # even after Ctrl-C: the folder says it is sim's, listing what it holds
+        write_marker(out, "calibration")
+
+
+def _sample_and_write(args, scenario, problem, record, held, population: int, method: str,
+                      out: Path, bar) -> int:
+    from sim.experiments import abc_smc
     from sim.experiments.task_map import mapper
+    from sim.views.calibration_outputs import write_outputs
 
     if method == "pyabc":
         from sim.experiments import abc_pyabc
