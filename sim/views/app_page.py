@@ -234,19 +234,21 @@ def Charts(runner: Runner):
 
 
 @solara.component
+def ModelHtml(runner: Runner, html, css: str):
+    """A panel of HTML drawn from the session's model by ``html(model)``, redrawn each tick."""
+    tick.get()
+    model = runner.model
+    guarded("why", lambda: solara.HTML(tag="div", unsafe_innerHTML=html(model), classes=[css]))
+
+
 def Why(runner: Runner):
-    tick.get()
-    model = runner.model
-    guarded("why", lambda: solara.HTML(tag="div", unsafe_innerHTML=panels.narrative_html(model),
-                                       classes=["sim-narrative"]))
+    """The why panel: what happened and why, day by day."""
+    return ModelHtml(runner, panels.narrative_html, "sim-narrative")
 
 
-@solara.component
 def WhyLine(runner: Runner):
-    tick.get()
-    model = runner.model
-    guarded("why", lambda: solara.HTML(tag="div", unsafe_innerHTML=panels.why_line(model),
-                                       classes=["sim-why-line"]))
+    """The one-line why under the date (the phone's first screen)."""
+    return ModelHtml(runner, panels.why_line, "sim-why-line")
 
 
 @solara.component
