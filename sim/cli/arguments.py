@@ -40,8 +40,9 @@ port = bounded(1, 65535, " (a TCP port number)")
 
 def add_executor_options(parser: argparse.ArgumentParser) -> None:
     """--jobs and --dask, shared by the commands that run many runs."""
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="parallel processes (local, or Dask workers with --dask local)")
+    parser.add_argument("--jobs", type=jobs, default=1,
+                        help=f"parallel processes, 1 to {MAX_JOBS} (local, or Dask workers with "
+                        "--dask local; default 1)")
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="run on Dask: `local` starts a LocalCluster of --jobs processes; "
                         "tcp://HOST:8786 uses a running scheduler")

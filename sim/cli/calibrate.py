@@ -76,8 +76,6 @@ def _calibrate(args) -> int:
     scenario = load_scenario(find_scenario(args.scenario))
     if args.budget < 4:
         raise UserError("--budget", f"must be at least 4 runs, found {args.budget}")
-    if args.jobs < 1:
-        raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     population = args.population or max(2, min(1000, args.budget // 10))
     record = record_to_fit(scenario, args.record)
     free = priors.apply_priors_file(scenario, priors.scenario_priors(scenario), args.priors)

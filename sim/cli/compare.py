@@ -20,10 +20,7 @@ def register(sub) -> None:
                          help="two or more scenario files or shipped scenario names")
     compare.add_argument("--runs", type=arguments.runs, default=200,
                          help=f"runs per scenario, 1 to {arguments.MAX_RUNS:,} (default 200)")
-    compare.add_argument("--jobs", type=arguments.jobs, default=1,
-                         help="parallel processes (default 1)")
-    compare.add_argument("--dask", metavar="ADDRESS", help="run on Dask (`local`: a "
-                         "LocalCluster of --jobs processes; or tcp://HOST:8786)")
+    arguments.add_executor_options(compare)
     compare.add_argument("--seed", type=arguments.seed,
                          help="base seed, 0 or more (default: the first scenario's)")
     compare.add_argument("--out", type=Path,

@@ -29,10 +29,7 @@ def register(sub) -> None:
                      "replaced only if an earlier `sim` command wrote it")
     run.add_argument("--runs", type=arguments.runs, default=1,
                      help=f"number of runs, 1 to {arguments.MAX_RUNS:,} (default 1)")
-    run.add_argument("--jobs", type=arguments.jobs, default=1,
-                     help="parallel processes for --runs (default 1)")
-    run.add_argument("--dask", metavar="ADDRESS", help="with --runs: run on Dask (`local`: a "
-                     "LocalCluster of --jobs processes; or tcp://HOST:8786)")
+    arguments.add_executor_options(run)  # used with --runs
     run.add_argument("--timelines", action="store_true",
                      help="with --runs: also write every run's timeline (large)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG figures")

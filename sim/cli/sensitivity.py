@@ -7,8 +7,6 @@ import csv
 import json
 from pathlib import Path
 
-from sim.errors import UserError
-
 from .arguments import add_executor_options
 
 DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
@@ -63,8 +61,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     points = sa.sample(args.method, factors, samples, seed)
     cells = sa.cells_of(factors, points)
     check_values(base, factors)
-    if args.jobs < 1:
-        raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     plan = make_cell_plan(base)
     drawn = pick_outcomes(plan.outcomes, args.outcome, ("agreement", "final"))
     out = args.out or Path("results") / f"{base.name}-sensitivity"

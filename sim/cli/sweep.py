@@ -6,8 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from sim.errors import UserError
-
 from .arguments import add_executor_options
 
 
@@ -57,8 +55,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     cells = (dz.full_factorial(factors) if args.design == "full"
              else dz.latin_hypercube(factors, args.samples, seed))
     check_values(base, factors)
-    if args.jobs < 1:
-        raise UserError("--jobs", f"must be at least 1, found {args.jobs}")
     plan = make_cell_plan(base)
     drawn = pick_outcomes(plan.outcomes, args.outcome)
     out = args.out or Path("results") / f"{base.name}-sweep"
