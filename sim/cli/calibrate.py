@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 from pathlib import Path
 
 from .arguments import add_executor_options
-
-_MAIN: list[int] = []  # the process that installed the handler
-
-
-def _stop(signum, frame) -> None:
-    """SIGTERM in the calibrating process stops like Ctrl-C. Forked workers inherit the handler;
-    when their pool is closed (Pool.terminate sends them SIGTERM) they end quietly, as they would
-    without it, instead of each printing a KeyboardInterrupt traceback."""
-    if _MAIN and os.getpid() != _MAIN[-1]:
-        os._exit(128 + signum)
-    raise KeyboardInterrupt
 
 
 def register(sub) -> None:
@@ -54,17 +41,9 @@ def register(sub) -> None:
 
 
 def calibrate_command(args) -> int:
-    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C or SIGTERM."""
-    _MAIN.append(os.getpid())
-    previous = signal.signal(signal.SIGTERM, _stop)  # like Ctrl-C: keep finished generations
-    try:
-        return _calibrate(args)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        _MAIN.pop()
-
-
-def _calibrate(args) -> int:
+    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C or SIGTERM
+    (both reach it as a KeyboardInterrupt through `sim`'s signal handling, which the samplers
+    catch to keep the finished generations)."""
     from sim.errors import UserError
     from sim.experiments import abc_smc, priors
     from sim.experiments.output import check_replaceable, write_marker

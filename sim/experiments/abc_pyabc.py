@@ -39,13 +39,13 @@ import importlib.util
 import logging
 import math
 import multiprocessing
-import signal
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from sim.experiments import interrupts
 from sim.experiments.abc_smc import Generation, Problem, distance
 from sim.experiments.executors import default_start_method
 
@@ -97,17 +97,12 @@ def _evaluate(job: tuple[bytes, int, int, list[int]]) -> list[tuple[int, object]
     return out
 
 
-def _quiet() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: end quietly
-
-
 def _pool(jobs: int):
     """One process pool for the whole calibration (started before pyabc starts anything)."""
     if jobs <= 1:
         return None
     ctx = multiprocessing.get_context(default_start_method())
-    return ctx.Pool(jobs, initializer=_quiet)
+    return ctx.Pool(jobs, initializer=interrupts.ignore_in_worker)  # parent decides
 
 
 def _map(pool, blob: bytes, base: int, t: int, ids: list[int]):

@@ -9,10 +9,10 @@ KeyboardInterrupt stops the pool and keeps what finished.
 from __future__ import annotations
 
 import multiprocessing
-import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sim.experiments import interrupts
 from sim.experiments.executors import default_start_method
 
 _CONTEXT: Any = None
@@ -21,7 +21,7 @@ _CONTEXT: Any = None
 def _init(context: Any) -> None:
     global _CONTEXT
     _CONTEXT = context
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    interrupts.ignore_in_worker()  # the parent handles Ctrl-C; SIGTERM ends a worker quietly
 
 
 def _call(job: tuple[Callable, Any]) -> Any:
