@@ -15,8 +15,8 @@ import sys
 import time
 
 from sim.scenario.bundled import scenarios_dir
-from sim.views import app_panels as panels
-from sim.views.app_model import BAND_RUNS, ClassroomModel, baseline_band
+from sim.views.app import panels as panels
+from sim.views.app.model import BAND_RUNS, ClassroomModel, baseline_band
 
 BASELINE = scenarios_dir() / "baseline.yaml"
 

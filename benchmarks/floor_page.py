@@ -6,7 +6,7 @@ served like `sim app` (same settings, the same gzip-once cache), so only the pag
 
 import solara
 
-from sim.views.app_static import install
+from sim.views.app.static import install
 
 install()
 

@@ -12,10 +12,12 @@ v = pytest.importorskip("ipyvuetify")
 widgets = pytest.importorskip("ipywidgets")
 
 from sim.engine.model import NegotiationModel  # noqa: E402
-from sim.views import app, app_page, app_runner  # noqa: E402
-from sim.views import app_panels as panels  # noqa: E402
-from sim.views import app_state as state  # noqa: E402
-from sim.views.app_model import MAIN_PARAMS  # noqa: E402
+from sim.views import app  # noqa: E402
+from sim.views.app import page as app_page  # noqa: E402
+from sim.views.app import panels as panels  # noqa: E402
+from sim.views.app import runner as app_runner  # noqa: E402
+from sim.views.app import state as state  # noqa: E402
+from sim.views.app.model import MAIN_PARAMS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -141,7 +143,7 @@ def test_band_is_cached_and_spans_the_scenario():
 
 
 def test_a_room_takes_two_students_and_goes_when_both_leave():
-    from sim.views import app_rooms as rooms
+    from sim.views.app import rooms as rooms
 
     model = app.ClassroomModel(scenario_file=str(BASELINE))
     made = []
@@ -165,7 +167,7 @@ def test_a_room_takes_two_students_and_goes_when_both_leave():
 def test_starting_a_room_is_drawn_once_never_half_changed(monkeypatch):
     """Side, room code and runner change together: one render, never "You play US" without the
     room's code (a browser would show it and could be read as the code)."""
-    from sim.views import app_rooms as rooms
+    from sim.views.app import rooms as rooms
 
     state.session.set(None)
     box, rc = solara.render(app_page.Page(), handle_error=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 
-from sim.views.app_static import StaticGzipCache
+from sim.views.app.static import StaticGzipCache
 
 BODY = b"console.log('solara');" * 200
 

@@ -77,7 +77,7 @@ def test_the_trade_war_runs_and_is_scored_against_the_2018_record():
 def test_the_page_switch_acts_on_the_summits_of_an_episode_without_a_call():
     """The classroom page's leaders' switch: a scenario whose leaders meet in person (no call)
     switches its summits off; the baseline's call is still the one switched."""
-    from sim.views.app_model import ClassroomModel, call_meetings, load
+    from sim.views.app.model import ClassroomModel, call_meetings, load
 
     assert [m.name for m in call_meetings(load(TRADE_WAR))] == ["buenos_aires", "osaka"]
     off = ClassroomModel(scenario_file=str(TRADE_WAR), leaders_call=False)

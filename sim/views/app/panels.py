@@ -12,7 +12,7 @@ import html
 
 from sim.engine.model import NegotiationModel
 from sim.views import svg_charts as svg
-from sim.views.app_model import observations
+from sim.views.app.model import observations
 from sim.views.plots import STATUS_COLOURS, actor_colour
 
 NARRATIVE_LINES = 12

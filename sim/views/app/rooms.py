@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sim.views.app_runner import Runner
+from sim.views.app.runner import Runner
 
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ"  # no I, L, O: read aloud across a room without doubt
 _LOCK = threading.Lock()

@@ -24,9 +24,9 @@ import solara
 from solara.alias import rv
 from solara.server import kernel_context
 
-from sim.views import app_panels as panels
-from sim.views import app_rooms as rooms
-from sim.views.app_model import (
+import sim.views.app.panels as panels
+import sim.views.app.rooms as rooms
+from sim.views.app.model import (
     ClassroomModel,
     baseline_band,
     default_scenario,
@@ -35,10 +35,10 @@ from sim.views.app_model import (
     play_side,
     scenario_files,
 )
-from sim.views.app_play import EndPanel, PlayPanel
-from sim.views.app_runner import Runner, WebController
-from sim.views.app_state import room, session, settings, side, tick, view
-from sim.views.app_style import CSS
+from sim.views.app.play import EndPanel, PlayPanel
+from sim.views.app.runner import Runner, WebController
+from sim.views.app.state import room, session, settings, side, tick, view
+from sim.views.app.style import CSS
 
 LOG = logging.getLogger("sim.app")
 ABOUT_FILE = Path(str(files("sim.views") / "about.md"))  # package data: docs/about.md

@@ -6,9 +6,9 @@
     sim app --host 0.0.0.0                    # serve the room (students' own devices)
     solara run sim.views.app                  # the same page, solara's own launcher
 
-The page is built in ``app_page`` (layout), ``app_panels`` and ``svg_charts`` (what it shows),
-``app_runner`` (each session's model and worker), ``app_play`` (the student's side) and
-``app_model`` (scenarios, the classroom model, the band). This module is the launcher.
+The page is built in ``app.page`` (layout), ``app.panels`` and ``svg_charts`` (what it shows),
+``app.runner`` (each session's model and worker), ``app.play`` (the student's side) and
+``app.model`` (scenarios, the classroom model, the band). This module is the launcher.
 
 Offline rules (see docs/solara-notes.md): no solara.Markdown (it fetches KaTeX); the launcher
 points solara's CDN at a closed loopback port and turns telemetry and the version check off.
@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from sim.scenario.language import load_scenario
-from sim.views.app_model import (  # noqa: F401  (re-exported: the page's model side)
+from sim.views.app.model import (  # noqa: F401  (re-exported: the page's model side)
     BAND_RUNS,
     ENV_PLAY,
     ENV_SCENARIO,
@@ -37,9 +37,9 @@ from sim.views.app_model import (  # noqa: F401  (re-exported: the page's model 
     model_params,
     scenario_files,
 )
-from sim.views.app_page import Page  # noqa: F401  (`solara run sim.views.app` serves Page)
+from sim.views.app.page import Page  # noqa: F401  (`solara run sim.views.app` serves Page)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 CULL_TIMEOUT = "20s"  # a closed tab's session is freed this long after its last connection
 THEME = {"SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_LOADER": "plain",
          "SOLARA_THEME_TITLE": "Negotiation scenario simulator"}  # the page sets the scenario's
@@ -48,7 +48,7 @@ ENV_SERVER = "SIM_APP_SERVER"  # set in the server process only
 
 if os.environ.get(ENV_SERVER):  # warm the first band while the server starts: no first-page wait
     threading.Thread(target=lambda: baseline_band(default_scenario()), daemon=True).start()
-    from sim.views.app_static import install
+    from sim.views.app.static import install
     install()  # the front end gzipped once, not once per browser (docs/classroom-server.md)
 
 

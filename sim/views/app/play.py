@@ -1,6 +1,6 @@
 """The student's side of the page: their turn at the talks, their weekly choice, the end screen.
 
-The model waits inside its step for the answer (``app_runner.WebController``); these panels show
+The model waits inside its step for the answer (``app.runner.WebController``); these panels show
 the question and send the answer back. At the talks: the other side's offer, Accept / Walk away,
 or sliders (each showing the value it sets) and Propose. Between meetings: implement what was
 agreed, hold back, or take a measure. At the end: the student's outcome against the record and
@@ -17,9 +17,9 @@ import solara
 
 from sim.engine.control import HOLD, IMPLEMENT, MEASURE, Choice
 from sim.experiments.play import compare, ensemble
-from sim.views.app_model import _mtime, load, observations
-from sim.views.app_runner import Runner
-from sim.views.app_state import side, tick
+from sim.views.app.model import _mtime, load, observations
+from sim.views.app.runner import Runner
+from sim.views.app.state import side, tick
 from sim.views.plots import actor_colour
 
 _ENSEMBLE_LOCK = threading.Lock()
