@@ -99,3 +99,58 @@ def test_the_semiconductor_documented_path_hits_and_a_quiet_world_scores_clearly
     assert good > 0.9
     assert fit(semis, quiet) < 0.5 * good
     assert fit(semis, no_allies) < good - 0.1
+
+
+# --- US-EU steel and aluminium -------------------------------------------------------------------
+STEEL = RECORDS / "us_eu_steel_2018.yaml"
+T0, T1 = dt.date(2018, 3, 1), dt.date(2022, 6, 30)
+METALS, REBAL = "us.tariff_on_eu_metals", "eu.rebalancing_duties"
+US_CARS, EU_CARS = "us.tariff_on_eu_cars", "eu.tariff_on_us_cars"
+
+
+@pytest.fixture(scope="module")
+def steel():
+    return load_record(STEEL)
+
+
+def steel_documented() -> dict[str, list]:
+    """The exemption, the tariffs from 1 June 2018, rebalancing from 22 June, the truce, the
+    standstill and the quota settlement from 1 January 2022; car tariffs never move."""
+    n = (T1 - T0).days + 1
+    return {
+        "date": dates(T0, T1),
+        METALS: steps(T0, T1, [("2018-03-01", 0.0), ("2018-06-01", 22.7), ("2022-01-01", 5.0)]),
+        REBAL: steps(T0, T1, [("2018-03-01", 0.0), ("2018-06-22", 0.44), ("2022-01-01", 0.0)]),
+        US_CARS: [2.5] * n,
+        EU_CARS: [10.0] * n,
+        STATUS: steps(T0, T1, [("2018-03-01", "stalled"), ("2018-06-01", "escalating"),
+                               ("2018-07-25", "truce"), ("2019-03-06", "stalled"),
+                               ("2021-05-17", "truce"), ("2021-10-30", "framework_agreed")]),
+    }
+
+
+def test_the_steel_record_declares_its_levers_and_its_sources(steel):
+    assert list(steel.quantities) == [METALS, REBAL, US_CARS, EU_CARS]
+    check_sources(steel)
+    assert len(steel.scorable()) >= 12 and len(steel.moves) >= 4 and len(steel.conflicts) >= 5
+    # the two levels this record computes or bounds itself are flagged as assumptions
+    flagged = {o.id for o in steel.observations if o.assumption}
+    assert {"us_tariff_on_eu_2018_2021", "us_tariff_after_quota"} <= flagged
+
+
+def test_the_steel_documented_path_hits_and_a_quiet_world_scores_clearly_worse(steel):
+    run = steel_documented()
+    obs, moves = score_observations(steel, run), score_moves(steel, run)
+    assert [s.id for s in obs if s.hit is False] == []
+    assert all(m.direction_hit for m in moves), [m.id for m in moves if not m.direction_hit]
+    n = len(run["date"])
+    quiet = {**run, METALS: [0.0] * n, REBAL: [0.0] * n, STATUS: ["stalled"] * n}
+    # a world where the 2021 settlement never comes: tariffs and duties stay to the end
+    no_settlement = {**run, METALS: steps(T0, T1, [("2018-03-01", 0.0), ("2018-06-01", 22.7)]),
+                     REBAL: steps(T0, T1, [("2018-03-01", 0.0), ("2018-06-22", 0.44)])}
+    good = fit(steel, run)
+    print(f"\nfit: documented {good:.2f}, quiet {fit(steel, quiet):.2f}, "
+          f"no settlement {fit(steel, no_settlement):.2f}")
+    assert good > 0.9
+    assert fit(steel, quiet) < 0.5 * good
+    assert fit(steel, no_settlement) < good - 0.1
