@@ -154,3 +154,21 @@ def test_the_steel_documented_path_hits_and_a_quiet_world_scores_clearly_worse(s
     assert good > 0.9
     assert fit(steel, quiet) < 0.5 * good
     assert fit(steel, no_settlement) < good - 0.1
+
+
+def test_the_steel_scenario_runs_and_is_scored_against_its_own_record(steel):
+    """The draft scenario in the scenario language alone: it starts from the record's documented
+    values and every one of the record's scored quantities is a column of its runs."""
+    from sim.experiments.runs import run_once
+    from sim.record.fit import score
+    from sim.record.lookup import record_for
+    from sim.scenario.language import load_scenario
+
+    scenario = load_scenario(RECORDS.parent / "steel_2018.yaml")
+    assert Path(scenario.record_file).name == STEEL.name
+    assert record_for(scenario).quantities == steel.quantities
+    run = run_once(scenario, seed=1)
+    assert run.columns["date"][0] == T0
+    assert [run.columns[q][0] for q in (METALS, REBAL, US_CARS, EU_CARS)] == [0.0, 0.0, 2.5, 10.0]
+    fitted = score(run.columns, scenario, steel)
+    assert len([o for o in fitted.observation_scores if o.hit is not None]) == len(steel.scorable())
