@@ -83,8 +83,8 @@ def new_command(args: argparse.Namespace) -> int:
         raise UserError(file, "the file exists already; `sim new` never overwrites") from None
     finally:
         os.unlink(scratch)
-    print(f"wrote {file}: extends {base_file}; edit it, then `sim check {file}` and "
-          f"`sim run {file}`")
+    print(f"wrote {file}: extends {extends_reference(base_file, file)}; edit it, then "
+          f"`sim check {file}` and `sim run {file}`")
     return 0
 
 
@@ -110,7 +110,7 @@ def _slug_of(stem: str) -> str:
 def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
     """A scenario that extends ``base`` and changes nothing yet, with every override as a
     commented example."""
-    rel = os.path.relpath(base_file.resolve(), file.resolve().parent)
+    rel = extends_reference(base_file, file)
     name = _slug_of(file.stem)
     bd = base.data
     lines = [
@@ -130,7 +130,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         "",
         f"# seed: {base.seed}                  # random seed of a single run",
         f"# dates: {{start: {base.start}, end: {base.end}}}",
-        f"# record: {_record_text(base, file)}   # the record it is scored against",
+        *_record_text(base, file),
         "# version: 1                   # the version of the scenario language",
         "",
         "# --- behaviour: dispositions, drawn per run when given as a distribution -------------",
@@ -247,10 +247,28 @@ def _calibrate_text(base: Scenario) -> list[str]:
         f"#   only: [{first.key}]          # estimate just these"]
 
 
-def _record_text(base: Scenario, file: Path) -> str:
+def extends_reference(base_file: Path, file: Path) -> str:
+    """What ``file`` writes after `extends:` to build on ``base_file``: a shipped scenario by its
+    name (portable: found wherever sim is installed), unless a file of that name beside ``file``
+    would be found first; anything else by its path relative to ``file``."""
+    base = base_file.resolve()
+    shipped = bundled.scenarios_dir() / base.name
+    beside = file.resolve().parent / base.name
+    if shipped.is_file() and shipped.resolve() == base and \
+            (not beside.is_file() or beside.resolve() == base):
+        return base.stem
+    return Path(os.path.relpath(base, file.resolve().parent)).as_posix()
+
+
+def _record_text(base: Scenario, file: Path) -> list[str]:
     if base.record_file is None:  # the base names none: a placeholder, nobody's record
-        return "record/FILE.yaml"
-    return Path(os.path.relpath(base.record_file.resolve(), file.resolve().parent)).as_posix()
+        return ["# record: record/FILE.yaml   # the record it is scored against (none yet)"]
+    record = base.record_file.resolve()
+    if record.is_relative_to(bundled.scenarios_dir()):  # a path into the install would not travel
+        return [f"# record: record/FILE.yaml   # the record it is scored against (inherited "
+                f"today: the shipped {record.name})"]
+    rel = Path(os.path.relpath(record, file.resolve().parent)).as_posix()
+    return [f"# record: {rel}   # the record it is scored against"]
 
 
 def _g(value: float | None) -> str:

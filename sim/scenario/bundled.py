@@ -21,6 +21,10 @@ from sim.errors import ScenarioError, did_you_mean
 
 SHIPPED = "shipped"  # the package-data folder inside sim.scenario
 DEFAULT_RECORD = "us_china_2025.yaml"
+# What happens without `record:`, said in these words wherever it is said (the docs, `sim check`'s
+# message, the key table; tests/test_docs_paths.py holds them to it).
+NO_RECORD = ("a scenario without a `record:` key runs as usual and is not scored: it has nothing "
+             "to score against")
 _KEEP = contextlib.ExitStack()  # extracted copies (zip installs) live as long as the process
 atexit.register(_KEEP.close)
 

@@ -375,7 +375,8 @@ class Scenario(Part):
     seed: num(0, 2**63 - 1, integer=True) = key("random seed of a single run", "seed: 2025", 0)
     record: TextT = key(
         "the documented record this scenario is scored against: a record YAML file, relative to "
-        "this file (inherited through `extends`); without it the runs are not scored",
+        "this file (inherited through `extends`); a scenario without a `record:` key runs as usual "
+        "and is not scored: it has nothing to score against",
         "record: record/us_china_2025.yaml")
     dates: Dates = key(Dates.__doc__, Dates.example, required=True)
     actors: dict[Annotated[str, Slug("<actor>")], Actor] = key(
@@ -387,9 +388,10 @@ class Scenario(Part):
     calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
 
 
-EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
-               "`baseline` means baseline.yaml next to it")
-EXTENDS_EXAMPLE = "extends: baseline.yaml"
+EXTENDS_DOC = ("scenario this one builds on: a file relative to this one, or a bare name like "
+               "`baseline`, meaning baseline.yaml next to this file, else the shipped scenario "
+               "of that name (`sim list`), from any folder")
+EXTENDS_EXAMPLE = "extends: baseline"
 REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
