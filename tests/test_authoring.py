@@ -71,3 +71,86 @@ def test_sim_new_from_a_local_file_writes_a_relative_path(tmp_path, capsys):
     assert main(["new", str(sub / "child.yaml"), "--from", str(parent)]) == 0
     assert "\nextends: ../parent.yaml\n" in (sub / "child.yaml").read_text()
     assert main(["check", str(sub / "child.yaml")]) == 0
+
+
+# --- sim check checks the record a scenario names ------------------------------------------------
+
+RECORD = ROOT / "scenarios" / "record" / "us_china_2025.yaml"
+
+
+def check(capsys, file: Path) -> tuple[int, str, str]:
+    code = main(["check", str(file)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and err.count("\n") <= 1, err  # one line at most
+    return code, out, err
+
+
+def scenario_with_record(folder: Path, record_text: str) -> Path:
+    write(folder, "rec.yaml", record_text)
+    return write(folder, "mine.yaml", "extends: baseline\nname: mine\nrecord: rec.yaml\n")
+
+
+def test_a_misspelt_declared_quantity_fails_check_at_the_record_line(tmp_path, capsys):
+    text = RECORD.read_text().replace("  us.stock_market: {", "  us.stock_markets: {")
+    text = text.replace("quantity: us.stock_market\n", "quantity: us.stock_markets\n")
+    file = scenario_with_record(tmp_path, text)
+    code, out, err = check(capsys, file)
+    line = text.splitlines().index(next(x for x in text.splitlines()
+                                        if x.startswith("  us.stock_markets:"))) + 1
+    assert code == 2 and "ok" not in out
+    assert f"rec.yaml:{line}:" in err and "at `quantities.us.stock_markets`" in err
+    assert "did you mean `us.stock_market`" in err and f"`record:` at {file}:3" in err
+
+
+def test_an_undeclared_record_is_held_to_the_runs_columns(tmp_path, capsys):
+    text = RECORD.read_text()
+    head, rest = text.split("\nquantities:\n", 1)
+    rest = rest.split("\ndocuments:\n", 1)[1]  # no `quantities:`: the run's columns are the names
+    text = f"{head}\ndocuments:\n{rest}".replace("quantity: us.tariff_on_china\n",
+                                                 "quantity: us.tarif_on_china\n", 1)
+    code, _, err = check(capsys, scenario_with_record(tmp_path, text))
+    assert code == 2 and "unknown quantity `us.tarif_on_china`" in err
+    assert "did you mean `us.tariff_on_china`" in err
+
+
+def test_a_record_wholly_outside_the_dates_fails_and_one_stray_item_is_a_note(tmp_path, capsys):
+    stray = RECORD.read_text().replace("    date: 2025-06-09", "    date: 2052-06-09", 1)
+    assert stray != RECORD.read_text()
+    code, out, _ = check(capsys, scenario_with_record(tmp_path, stray))
+    assert code == 0 and "note: 1 item(s) of record rec.yaml lie outside" in out
+    code, _, err = check(capsys, scenario_with_record(
+        tmp_path, RECORD.read_text().replace("2025-", "2035-")))
+    assert code == 2 and "no run can be scored against this record" in err
+
+
+def test_a_status_word_or_conflict_kind_the_language_lacks_fails(tmp_path, capsys):
+    text = RECORD.read_text().replace("status: stalled", "status: stalling", 1)
+    code, _, err = check(capsys, scenario_with_record(tmp_path, text))
+    assert code == 2 and "`stalling` is not one of" in err and "did you mean `stalled`" in err
+    text = RECORD.read_text().replace("kind: spliced_text", "kind: spliced", 1)
+    code, _, err = check(capsys, scenario_with_record(tmp_path, text))
+    assert code == 2 and "`spliced` is not one of" in err
+
+
+@pytest.mark.parametrize("target", ["baseline.yaml", "notes.yaml"])
+def test_a_record_key_naming_another_kind_of_file_is_named_at_that_key(tmp_path, capsys, target):
+    shutil.copy(BASELINE, tmp_path / "baseline.yaml")
+    write(tmp_path, "notes.yaml", "title: my notes\nitems: [a, b]\n")
+    file = write(tmp_path, "mine.yaml", f"extends: baseline\nname: mine\nseed: 1\n"
+                 f"record: {target}\n")
+    (tmp_path / "baseline.yaml").write_text(BASELINE.read_text().replace(
+        "record: record/us_china_2025.yaml", ""))
+    code, _, err = check(capsys, file)
+    assert code == 2
+    assert err.startswith(f"error: {file}:4:1 at `record`: `record:` names ")
+    assert target in err and "a record has `documents:` and `observations:`" in err
+    assert ("a scenario, not a record" in err) == (target == "baseline.yaml")
+
+
+def test_the_run_columns_are_the_engines(baseline):
+    from sim.engine.model import NegotiationModel
+    from sim.record.against import run_quantities
+
+    model = NegotiationModel(baseline, seed=1)
+    assert run_quantities(baseline) == [c for c in model.column_names()
+                                        if c not in ("date", "run")]

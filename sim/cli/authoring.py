@@ -10,7 +10,9 @@ def register(sub) -> None:
     check = sub.add_parser("check", help="validate scenario files (exit 0 if all are valid, 2 if "
                            "not)", description="Check scenario files without running them: "
                            "`ok` for each valid file, a one-paragraph error naming file, line and "
-                           "key for each invalid one; exit 0 if all are valid, 2 if not.")
+                           "key for each invalid one; exit 0 if all are valid, 2 if not. The "
+                           "record a scenario names is checked too: its quantities are the "
+                           "run's, its dates inside the scenario's.")
     check.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
                        help="scenario YAML files; every one is checked and reported")
     check.set_defaults(handler=cmd_check)
@@ -30,8 +32,9 @@ def register(sub) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from sim.record.against import check_record
     from sim.scenario import authoring
-    return authoring.check_command(args)
+    return authoring.check_command(args, also=check_record)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -14,7 +14,8 @@ def register(sub) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from sim.scenario.bundled import catalogue, scenarios_dir
+    from sim.scenario.bundled import scenarios_dir
+    from sim.scenario.language import catalogue
 
     entries = catalogue()
     if not entries:  # a broken installation: say where we looked

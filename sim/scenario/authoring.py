@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.engine.behaviour import PARAMS, PRESETS
@@ -24,15 +25,19 @@ from sim.scenario.schema import json_schema, schema_paths  # noqa: F401  (sim sc
 
 # --- sim check ----------------------------------------------------------------------------------
 
-def check_command(args: argparse.Namespace) -> int:
+def check_command(args: argparse.Namespace,
+                  also: Callable[[Scenario], list[str]] | None = None) -> int:
     """Validate each file: `ok  <file>` on stdout, or the error on stderr; exit 2 if any failed.
 
-    Every file of a batch is reported, whatever happens to one of them (even a bug in the
-    checker), and the exit code survives a reader that leaves (`sim check *.yaml | head -1`)."""
+    ``also``: a further check of each loaded scenario, returning notes for its `ok` line (the
+    CLI passes the check of the record it names, which lives in a higher layer). Every file of a
+    batch is reported, whatever happens to one of them (even a bug in the checker), and the exit
+    code survives a reader that leaves (`sim check *.yaml | head -1`)."""
     failed = 0
     for file in args.scenarios:
         try:
-            load_scenario(file)
+            scenario = load_scenario(file)
+            notes = also(scenario) if also is not None else []
         except UserError as exc:
             print(exc, file=sys.stderr)
             failed += 1
@@ -41,7 +46,7 @@ def check_command(args: argparse.Namespace) -> int:
                   "a bug in sim, please report it with the file", file=sys.stderr)
             failed += 1
         else:
-            _say(f"ok  {file}")
+            _say(f"ok  {file}" + "".join(f"  (note: {n})" for n in notes or []))
     return 2 if failed else 0
 
 

@@ -13,7 +13,6 @@ import atexit
 import contextlib
 import functools
 import os
-from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -72,20 +71,3 @@ def find_scenario(name_or_path: str | os.PathLike) -> Path:
     raise ScenarioError(None, f"`{name_or_path}`: no such file, and no shipped scenario of that "
                         f"name{hint}. Shipped scenarios: {', '.join(known)} (`sim list` shows "
                         "their titles)")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One shipped scenario as `sim list` shows it: its name, title and file."""
-
-    name: str
-    title: str
-    file: Path
-
-
-def catalogue() -> list[Entry]:
-    """Every shipped scenario with its title, in name order."""
-    from sim.scenario.language import load_scenario  # the language is heavier than this module
-
-    return [Entry(name, load_scenario(scenarios_dir() / f"{name}.yaml").title,
-                  scenarios_dir() / f"{name}.yaml") for name in names()]

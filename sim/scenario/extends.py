@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+import sim.scenario.bundled as bundled
 import sim.scenario.fields as f
 import sim.scenario.models as m
 from sim.engine.behaviour import PRESETS
 from sim.errors import ScenarioError, did_you_mean
-from sim.scenario import bundled
 from sim.scenario.located import Source, validate
 from sim.scenario.yamlio import load_yaml
 
