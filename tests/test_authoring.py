@@ -154,3 +154,74 @@ def test_the_run_columns_are_the_engines(baseline):
     model = NegotiationModel(baseline, seed=1)
     assert run_quantities(baseline) == [c for c in model.column_names()
                                         if c not in ("date", "run")]
+
+
+# --- sim new --dispute: a new dispute from the output alone ------------------------------------
+
+def uncomment_examples(text: str) -> str:
+    """The record with its commented examples taken in (`  # - id: ...` -> `  - id: ...`)."""
+    return "\n".join(line.replace("  # ", "  ", 1) if line.startswith("  # ") else line
+                     for line in text.splitlines()) + "\n"
+
+
+def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, capsys,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--dispute", "steel", "--sides", "eu,us"]) == 0
+    assert "record/steel.yaml" in capsys.readouterr().out
+    scenario_file, record_file = tmp_path / "steel.yaml", tmp_path / "record" / "steel.yaml"
+    text = scenario_file.read_text()
+    assert "extends" not in text  # its own dispute, no shipped file under it
+    assert "record: record/steel.yaml" in text and "ASSUMPTION" in text
+    empty = load_scenario(scenario_file)
+    assert set(empty.actors) == {"eu", "us"}
+    assert {lv.id for lv in empty.levers} == {"eu.tariff_on_us", "eu.export_controls",
+                                              "us.tariff_on_eu", "us.export_controls"}
+    assert main(["check", str(scenario_file)]) == 0  # the empty record passes as written
+    capsys.readouterr()
+
+    filled = uncomment_examples(record_file.read_text())
+    assert filled != record_file.read_text()
+    record_file.write_text(filled)
+    assert main(["check", str(scenario_file)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    from sim.record.lookup import record_for
+    record = record_for(load_scenario(scenario_file))
+    assert len(record.observations) == 2 and len(record.moves) == 1 and record.documents
+
+    out = tmp_path / "run"
+    assert main(["run", str(scenario_file), "--out", str(out), "--no-plots"]) == 0
+    said = capsys.readouterr().out
+    assert "observations: " in said and "of 2 hit" in said  # scored against its own record
+    assert (out / "events.csv").is_file() and (out / "scorecard.csv").is_file()
+    # (`sim explain` on `out` is to be added here once it exists: the gap that kept
+    # `first_talks` from agreeing.)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--dispute", "steel"], "needs its two sides: --sides A,B"),
+    (["--dispute", "steel", "--sides", "eu"], "give two different sides"),
+    (["--dispute", "steel", "--sides", "eu,eu"], "give two different sides"),
+    (["--dispute", "steel", "--sides", "EU,us"], "`EU` is not a side id"),
+    (["--dispute", "st eel", "--sides", "eu,us"], "a dispute's name may hold letters"),
+    (["--dispute", "steel", "--sides", "eu,us", "--from", "no_call"], "extends nothing"),
+    (["x.yaml", "--sides", "eu,us"], "--sides goes with --dispute"),
+    ([], "give the new scenario's file"),
+])
+def test_sim_new_misuses_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args,
+                                                         fragment):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", *args]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sim_new_dispute_never_overwrites_a_record(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "record").mkdir()
+    (tmp_path / "record" / "steel.yaml").write_text("mine\n")
+    assert main(["new", "--dispute", "steel", "--sides", "eu,us"]) == 2
+    assert "never overwrites" in capsys.readouterr().err
+    assert (tmp_path / "record" / "steel.yaml").read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["record", "steel.yaml"]

@@ -22,12 +22,20 @@ def register(sub) -> None:
                             "that complete and check YAML: `sim schema > scenario.schema.json`.")
     schema.set_defaults(handler=cmd_schema)
 
-    new = sub.add_parser("new", help="write a commented starting scenario",
+    new = sub.add_parser("new", help="write a commented starting scenario, or a new dispute",
                          description="Write a new scenario file that extends a shipped one, "
-                         "with every key you may change commented.")
-    new.add_argument("file", type=Path, help="the new scenario file")
+                         "with every key you may change commented; or, with --dispute NAME "
+                         "--sides A,B, a new dispute of your own (two sides with their own "
+                         "levers, a round of talks and a call) and its empty record, "
+                         "record/NAME.yaml beside it. Never overwrites a file.")
+    new.add_argument("file", type=Path, nargs="?",
+                     help="the new scenario file (with --dispute: default NAME.yaml)")
     new.add_argument("--from", dest="base", default="baseline",
-                     help="scenario to build on (default: baseline)")
+                     help="scenario to build on (default: baseline; a shipped name or a file)")
+    new.add_argument("--dispute", metavar="NAME",
+                     help="start a new dispute named NAME instead of a variant")
+    new.add_argument("--sides", metavar="A,B",
+                     help="with --dispute: the two sides' ids, e.g. eu,us")
     new.set_defaults(handler=cmd_new)
 
 
@@ -43,5 +51,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from sim.record.against import check_record
     from sim.scenario import authoring
-    return authoring.new_command(args)
+    return authoring.new_command(args, also=check_record)

@@ -118,7 +118,7 @@ class _AgainstRun:
                                 f"provide {', '.join(numeric)} (levers, then derived)")
         items = [(("observations", i, "date" if "date" in raw else "from"), o.id, o.start,
                   o.end) for i, (o, raw) in enumerate(zip(record.observations,
-                                                          self.doc.data["observations"],
+                                                          self.doc.data["observations"] or [],
                                                           strict=True)) if not o.is_context]
         items += [(("moves", i, "window"), m.id, m.start, m.end)
                   for i, m in enumerate(record.moves)]

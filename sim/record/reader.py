@@ -192,11 +192,15 @@ class _Reader:
     # -- sections -------------------------------------------------------------------------------
     def record(self) -> Record:
         raw = self.mapping((), self.doc.data, _TOP_KEYS)
-        if not isinstance(raw["documents"], dict) or not raw["documents"]:
+        # a section left empty (`documents:` over commented examples) is an empty section
+        raw = {k: ({} if k in ("documents", "quantities") else []) if v is None else v
+               for k, v in raw.items()}
+        if not isinstance(raw["documents"], dict):
             raise self.fail(("documents",), "expected a mapping of document ids to documents")
         for key, value in raw["documents"].items():
             self.documents[key] = self.document(("documents", key), key, value)
-        quantities = self.declared(raw["quantities"]) if "quantities" in raw else {}
+        written = self.doc.data.get("quantities")  # type: ignore[union-attr]
+        quantities = self.declared(written) if written is not None else {}
         obs = [self.observation(("observations", i), o)
                for i, o in enumerate(self.items(("observations",), raw["observations"]))]
         moves = [self.move(("moves", i), m)

@@ -9,6 +9,7 @@ the validator's alone.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -67,30 +68,108 @@ def schema_command(args: argparse.Namespace) -> int:
 
 # --- sim new ------------------------------------------------------------------------------------
 
-def new_command(args: argparse.Namespace) -> int:
-    """Write a commented scenario that extends ``args.base``; never overwrite a file."""
+def new_command(args: argparse.Namespace,
+                also: Callable[[Scenario], list[str]] | None = None) -> int:
+    """Write a commented scenario that extends ``args.base``, or with ``args.dispute`` a new
+    dispute and its empty record; never overwrite a file. ``also`` checks the scenario written
+    (the CLI passes the check of its record)."""
+    if getattr(args, "dispute", None):
+        return _new_dispute(args, also)
+    if getattr(args, "sides", None):
+        raise UserError(None, "--sides goes with --dispute NAME (a new dispute); without it "
+                        "`sim new` makes a variant of --from")
+    if args.file is None:
+        raise UserError(None, "give the new scenario's file (`sim new my.yaml`), or "
+                        "`--dispute NAME --sides A,B` for a new dispute")
     file = Path(args.file)
-    if file.exists():
+    _refuse_existing(file)
+    base_file = _find_base(str(args.base), file)
+    base = load_scenario(base_file)
+    _write_checked({file: new_scenario_text(file, base_file, base)}, file, also)
+    print(f"wrote {file}: extends {extends_reference(base_file, file)}; edit it, then "
+          f"`sim check {file}` and `sim run {file}`")
+    return 0
+
+
+def _refuse_existing(file: Path) -> None:
+    if file.exists() or file.is_symlink():
         raise UserError(file, "the file exists already; `sim new` never overwrites. Choose "
                         "another name or delete the file first")
     if not file.parent.is_dir():
         raise UserError(file, f"the folder {file.parent} does not exist")
-    base_file = _find_base(str(args.base), file)
-    base = load_scenario(base_file)
-    text = new_scenario_text(file, base_file, base)
-    fd, scratch = tempfile.mkstemp(prefix=f".{file.stem}-", suffix=".yaml", dir=file.parent)
+
+
+def _new_dispute(args: argparse.Namespace, also) -> int:
+    """`sim new [FILE] --dispute NAME --sides A,B`: FILE (default NAME.yaml) and its empty record
+    record/NAME.yaml beside it, both checked before either appears."""
+    from sim.scenario.dispute import Dispute, parse_sides, record_text, scenario_text
+    from sim.scenario.types import Slug
+
+    if args.base != "baseline":
+        raise UserError(None, "--dispute starts a dispute of its own: it extends nothing, so "
+                        "--from does not go with it")
+    if not args.sides:
+        raise UserError(None, f"--dispute {args.dispute} needs its two sides: --sides A,B "
+                        "(e.g. --sides eu,us)")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        load_scenario(scratch)  # what we write must pass `sim check`
-        os.link(scratch, file)  # fails rather than overwrite a file made meanwhile
-    except FileExistsError:
-        raise UserError(file, "the file exists already; `sim new` never overwrites") from None
-    finally:
-        os.unlink(scratch)
-    print(f"wrote {file}: extends {extends_reference(base_file, file)}; edit it, then "
-          f"`sim check {file}` and `sim run {file}`")
+        name = Slug().check(args.dispute)
+    except Exception:  # noqa: BLE001  (pydantic's error, said in our words)
+        raise UserError(None, f"--dispute {args.dispute}: a dispute's name may hold letters, "
+                        "digits, `_` and `-` only (e.g. steel_2018)") from None
+    dispute = Dispute(name, parse_sides(args.sides), dt.date.today().replace(day=1))
+    file = Path(args.file) if args.file else Path(f"{name}.yaml")
+    record = file.parent / "record" / f"{name}.yaml"
+    _refuse_existing(file)
+    if record.exists() or record.is_symlink():
+        raise UserError(record, "the record file exists already; `sim new` never overwrites. "
+                        "Choose another dispute name or delete the file first")
+    made_folder = not record.parent.exists()
+    record.parent.mkdir(exist_ok=True)
+    try:
+        _write_checked({record: record_text(dispute),
+                        file: scenario_text(dispute, f"record/{name}.yaml")}, file, also)
+    except BaseException:
+        if made_folder and not any(record.parent.iterdir()):
+            record.parent.rmdir()  # ours, and empty: leave nothing half-made
+        raise
+    print(f"wrote {file} (sides {', '.join(dispute.sides)}) and its empty record {record}; fill "
+          f"in the record from your sources, then `sim check {file}` and `sim run {file}`")
     return 0
+
+
+def _write_checked(texts: dict[Path, str], scenario: Path, also) -> None:
+    """Write ``texts`` to scratch files beside their targets, check the scenario among them as
+    `sim check` would, then link each into place (never over a file made meanwhile); on any
+    failure nothing of ours is left."""
+    scratch: dict[Path, Path] = {}
+    linked: list[Path] = []
+    try:
+        for target, text in texts.items():
+            fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".yaml",
+                                        dir=target.parent)
+            scratch[target] = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+        for target in texts:  # link the others first: the scenario's `record:` names them
+            if target != scenario:
+                os.link(scratch[target], target)
+                linked.append(target)
+        checked = load_scenario(scratch[scenario])  # what we write must pass `sim check`
+        if also is not None:
+            also(checked)
+        os.link(scratch[scenario], scenario)
+    except FileExistsError as exc:
+        for target in linked:
+            target.unlink()
+        raise UserError(exc.filename2 or scenario, "the file exists already; `sim new` never "
+                        "overwrites") from None
+    except BaseException:
+        for target in linked:
+            target.unlink()
+        raise
+    finally:
+        for path in scratch.values():
+            path.unlink(missing_ok=True)
 
 
 def _find_base(base: str, new_file: Path) -> Path:
