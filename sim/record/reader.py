@@ -7,14 +7,17 @@ from pathlib import Path
 
 from sim.errors import RecordError, did_you_mean
 from sim.record.documents import (
+    _ALSO_KEYS,
     _CONFLICT_KEYS,
     _DOC_KEYS,
     _ID,
+    _LEVEL_KEYS,
     _MOVE_KEYS,
     _OBS_KEYS,
     _QUANTITY,
     _QUANTITY_KEYS,
     _TOP_KEYS,
+    _WINDOW_KEYS,
     BUILT_IN_QUANTITIES,
     CONFIDENCES,
     CONFLICT_KINDS,
@@ -254,7 +257,7 @@ class _Reader:
     def also(self, path: tuple, value: object) -> tuple[tuple[str, str], ...]:
         out = []
         for i, item in enumerate(self.items(path, value)):
-            raw = self.mapping((*path, i), item, ({"doc", "quote"}, set()))
+            raw = self.mapping((*path, i), item, _ALSO_KEYS)
             out.append((self.doc_id((*path, i, "doc"), raw["doc"]),
                         self.quote((*path, i, "quote"), raw["quote"])))
         return tuple(out)
@@ -286,7 +289,7 @@ class _Reader:
                 raise self.fail(path, "a `value` needs a `tolerance` (absolute, same unit)")
             return out
         if kind == "level":
-            level = self.mapping(here, raw["level"], (set(), {"above", "below"}))
+            level = self.mapping(here, raw["level"], _LEVEL_KEYS)
             if len(level) != 1:
                 raise self.fail(here, "give exactly one of `above:` or `below:`")
             (side, threshold), = level.items()
@@ -308,7 +311,7 @@ class _Reader:
         if quantity in (STATUS, CONTEXT):
             raise self.fail((*path, "quantity"),
                             f"a move needs a numeric quantity, not `{quantity}`")
-        window = self.mapping((*path, "window"), raw["window"], ({"from", "to"}, set()))
+        window = self.mapping((*path, "window"), raw["window"], _WINDOW_KEYS)
         start, end = self.span((*path, "window"), window, one=None)
         return Move(
             id=self.new_id((*path, "id"), raw["id"]), quantity=quantity,
