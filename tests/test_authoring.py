@@ -178,6 +178,10 @@ def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, ca
     assert {lv.id for lv in empty.levers} == {"eu.tariff_on_us", "eu.export_controls",
                                               "us.tariff_on_eu", "us.export_controls"}
     assert main(["check", str(scenario_file)]) == 0  # the empty record passes as written
+    worded = write(tmp_path, "worded.yaml", text.replace("# wording:", "wording:").replace(
+        "#   statuses:", "  statuses:").replace("#   outcomes:", "  outcomes:"))
+    assert main(["check", str(worded)]) == 0  # its commented wording is valid too
+    worded.unlink()
     capsys.readouterr()
 
     filled = uncomment_examples(record_file.read_text())
@@ -225,3 +229,34 @@ def test_sim_new_dispute_never_overwrites_a_record(tmp_path, capsys, monkeypatch
     assert "never overwrites" in capsys.readouterr().err
     assert (tmp_path / "record" / "steel.yaml").read_text() == "mine\n"
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["record", "steel.yaml"]
+
+
+# --- wording: status and outcome names from the scenario -----------------------------------------
+
+def test_status_and_outcome_names_come_from_the_scenario(tmp_path, baseline):
+    from sim.record.outcomes import outcome_list
+    from sim.scenario.wording import status_word
+
+    file = write(tmp_path, "w.yaml", "extends: baseline\nname: w\nwording:\n"
+                 "  statuses: {truce: ceasefire, escalating: fighting}\n"
+                 "  outcomes: {measures: new sanctions (both sides)}\n")
+    named = {o.id: o.description for o in outcome_list(load_scenario(file))}
+    assert named["collapse"] == "P(ceasefire collapses before the end)"
+    assert named["collapse_given_truce"] == "P(ceasefire collapses, given an agreement)"
+    assert named["final_status.escalating"] == "P(final status fighting)"
+    assert named["measures"] == "new sanctions (both sides)"
+    defaults = {o.id: o.description for o in outcome_list(baseline)}
+    assert defaults["collapse"] == "P(truce collapses before the end)"  # today's words by default
+    assert set(named) == set(defaults)  # ids never change: only what they are called
+    assert status_word(load_scenario(file), "truce") == "ceasefire"
+    assert status_word(baseline, "talks_restarted") == "talks restarted"
+
+
+@pytest.mark.parametrize("section, fragment", [
+    ("statuses: {truse: ceasefire}", "did you mean `truce`"),
+    ("outcomes: {colapse: x}", "did you mean `collapse`"),
+])
+def test_wording_refuses_words_for_what_does_not_exist(tmp_path, capsys, section, fragment):
+    file = write(tmp_path, "w.yaml", f"extends: baseline\nname: w\nwording:\n  {section}\n")
+    code, _, err = check(capsys, file)
+    assert code == 2 and fragment in err and f"{file}:4:" in err

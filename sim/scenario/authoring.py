@@ -309,7 +309,18 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
                   "#     change: -0.08                   # -1 to 1: relative change"]
     for s in base.shocks:
         lines.append(f"#   - {{name: {s.name}, remove: true}}")
-    return "\n".join(lines + _calibrate_text(base)) + "\n"
+    return "\n".join(lines + _calibrate_text(base) + _wording_text(base)) + "\n"
+
+
+def _wording_text(base: Scenario) -> list[str]:
+    """The commented `wording:` section, with the parent's words."""
+    from sim.scenario.wording import outcome_names, status_words
+
+    return ["", "# --- wording: the words outputs use for statuses and dispute-wide outcomes ---",
+            "# wording:", "#   statuses:",
+            *[f"#     {k}: {_flow(v)}" for k, v in status_words(base).items()],
+            "#   outcomes:",
+            *[f"#     {k}: {_flow(v)}" for k, v in outcome_names(base).items()]]
 
 
 def _calibrate_text(base: Scenario) -> list[str]:

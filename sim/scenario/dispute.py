@@ -107,6 +107,12 @@ def scenario_text(d: Dispute, record: str) -> str:
         f"#     date: {d.day(40)}",
         f"#     target: {a}.stock_market",
         "#     change: -0.08",
+        "",
+        "# --- wording: the words summaries, outcome names and plots use for this dispute --------",
+        "# (default: the talks-status names, and e.g. 'P(truce collapses before the end)')",
+        "# wording:",
+        "#   statuses: {truce: ceasefire, framework_agreed: deal signed}",
+        "#   outcomes: {collapse: \"P(the ceasefire breaks down before the end)\"}",
     ]
     return "\n".join(lines) + "\n"
 
