@@ -260,3 +260,24 @@ def test_wording_refuses_words_for_what_does_not_exist(tmp_path, capsys, section
     file = write(tmp_path, "w.yaml", f"extends: baseline\nname: w\nwording:\n  {section}\n")
     code, _, err = check(capsys, file)
     assert code == 2 and fragment in err and f"{file}:4:" in err
+
+
+# --- small misuses: one line, exit 2, what to do --------------------------------------------------
+
+def test_running_a_folder_says_it_is_a_folder_and_names_a_file_in_it(tmp_path, capsys):
+    write(tmp_path, "mine.yaml", "extends: baseline\nname: mine\n")
+    assert main(["run", str(tmp_path), "--no-plots", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"`{tmp_path}` is a folder, not a scenario file (it holds mine.yaml)" in err
+    assert f"e.g. `{(tmp_path / 'mine.yaml').as_posix()}`" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_tab_in_a_record_is_named_with_the_hint(tmp_path, capsys):
+    text = RECORD.read_text().replace("\n  us.tariff_on_china:", "\n\tus.tariff_on_china:", 1)
+    file = scenario_with_record(tmp_path, text)
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("\t"))) + 1
+    code, _, err = check(capsys, file)
+    assert code == 2 and f"rec.yaml:{line}:1: line {line} is indented with a tab" in err
+    assert "YAML indents with spaces only" in err

@@ -58,6 +58,14 @@ def find_scenario(name_or_path: str | os.PathLike) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if path.is_dir():  # `sim run scenarios/`: say so, and which files it could mean
+        inside = sorted(p.name for p in path.glob("*.yaml"))
+        held = (f"it holds {', '.join(inside[:3])}{', ...' if len(inside) > 3 else ''}"
+                if inside else "it holds no .yaml file")
+        example = (path / (inside[0] if inside else "FILE.yaml")).as_posix()
+        raise ScenarioError(None, f"`{name_or_path}` is a folder, not a scenario file ({held}): "
+                            f"give one of its files, e.g. `{example}`, or the name of a shipped "
+                            "scenario (`sim list`)")
     bare = len(path.parts) == 1 and path.suffix in ("", ".yaml", ".yml")
     if bare:
         shipped = scenarios_dir() / f"{path.stem if path.suffix else path.name}.yaml"
