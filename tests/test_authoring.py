@@ -281,3 +281,13 @@ def test_a_tab_in_a_record_is_named_with_the_hint(tmp_path, capsys):
     code, _, err = check(capsys, file)
     assert code == 2 and f"rec.yaml:{line}:1: line {line} is indented with a tab" in err
     assert "YAML indents with spaces only" in err
+
+
+def test_sim_run_refuses_a_record_as_sim_check_does_and_writes_nothing(tmp_path, capsys):
+    shutil.copy(BASELINE, tmp_path / "other.yaml")
+    file = write(tmp_path, "mine.yaml", "extends: baseline\nname: mine\nrecord: other.yaml\n")
+    out = tmp_path / "out"
+    assert main(["run", str(file), "--no-plots", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{file}:3:1 at `record`" in err
+    assert "a scenario, not a record" in err and not out.exists()
