@@ -56,6 +56,11 @@ def test_the_no_record_rule_is_one_sentence_everywhere(tmp_path, capsys):
         assert NO_RECORD in text, f"{doc.relative_to(ROOT)} does not say: {NO_RECORD}"
         assert "default record" not in text
     assert NO_RECORD in reference_table()
+    plain = tmp_path / "plain.yaml"  # a run of a scenario without one says it too
+    plain.write_text((ROOT / "scenarios" / "baseline.yaml").read_text().replace(
+        "record: record/us_china_2025.yaml", ""))
+    assert main(["run", str(plain), "--no-plots", "--out", str(tmp_path / "run")]) == 0
+    assert NO_RECORD in capsys.readouterr().out
     file = tmp_path / "x.yaml"
     file.write_text("extends: baseline\nname: x\nrecord: nowhere.yaml\n")
     assert main(["check", str(file)]) == 2
