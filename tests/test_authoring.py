@@ -147,6 +147,15 @@ def test_a_record_key_naming_another_kind_of_file_is_named_at_that_key(tmp_path,
     assert ("a scenario, not a record" in err) == (target == "baseline.yaml")
 
 
+def test_check_says_what_a_scenario_without_a_record_means(tmp_path, capsys):
+    from sim.scenario.bundled import NO_RECORD
+
+    file = write(tmp_path, "plain.yaml", BASELINE.read_text().replace(
+        "record: record/us_china_2025.yaml", ""))
+    code, out, _ = check(capsys, file)
+    assert code == 0 and out == f"ok  {file}  (note: {NO_RECORD})\n"
+
+
 def test_the_run_columns_are_the_engines(baseline):
     from sim.engine.model import NegotiationModel
     from sim.record.against import run_quantities

@@ -19,6 +19,7 @@ from sim.errors import RecordError, ScenarioError, UserError, did_you_mean
 from sim.record.documents import BUILT_IN_QUANTITIES, STATUS, Record
 from sim.record.lookup import record_path
 from sim.record.reader import _Reader
+from sim.scenario.bundled import NO_RECORD
 from sim.scenario.extends import resolve
 from sim.scenario.yamlio import YamlDoc, load_yaml
 
@@ -41,13 +42,14 @@ def run_quantities(scenario: Scenario) -> list[str]:
 
 def check_record(scenario: Scenario) -> list[str]:
     """Check the record ``scenario`` names against it; returns notes for the user (the ids of
-    items outside the scenario's dates, which its runs leave unscored), [] when it names none.
+    items outside the scenario's dates, which its runs leave unscored; or, when it names none,
+    the sentence that says what that means).
 
     Raises ``RecordError`` (a mistake in the record: its file, line and key, and where the
     scenario names it) or ``ScenarioError`` (`record:` names a file that is not a record)."""
     path = record_path(scenario)
     if path is None:
-        return []
+        return [NO_RECORD]
     named = _named_at(scenario)
     try:
         doc = load_yaml(path, RecordError)
