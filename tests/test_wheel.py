@@ -127,3 +127,17 @@ def test_sim_new_writes_a_portable_reference_in_a_wheel(installed):
     assert new.returncode == 0, new.stderr
     text = (installed["cwd"] / "portable.yaml").read_text()
     assert "\nextends: baseline\n" in text and "site-packages" not in text
+
+
+def test_a_new_dispute_is_written_checked_and_run_from_the_wheel(installed):
+    folder = installed["cwd"] / "dispute"
+    folder.mkdir()
+    new = run(installed, installed["sim"], "new", "dispute/steel.yaml", "--dispute", "steel",
+              "--sides", "eu,us")
+    assert new.returncode == 0, new.stderr
+    assert (folder / "record" / "steel.yaml").is_file()
+    check = run(installed, installed["sim"], "check", "dispute/steel.yaml")
+    assert check.returncode == 0, check.stderr
+    done = run(installed, installed["sim"], "run", "dispute/steel.yaml", "--no-plots", "--out",
+               "steel_run")
+    assert done.returncode == 0, done.stderr
