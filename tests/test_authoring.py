@@ -300,3 +300,12 @@ def test_sim_run_refuses_a_record_as_sim_check_does_and_writes_nothing(tmp_path,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{file}:3:1 at `record`" in err
     assert "a scenario, not a record" in err and not out.exists()
+
+
+def test_sim_check_on_a_record_checks_it_as_a_record(tmp_path, capsys):
+    code, out, _ = check(capsys, RECORD)
+    assert code == 0 and out.startswith(f"ok  {RECORD}  (note: a record, checked on its own")
+    bad = write(tmp_path, "rec.yaml", RECORD.read_text().replace("confidence: high",
+                                                                 "confidence: hihg", 1))
+    code, _, err = check(capsys, bad)
+    assert code == 2 and "`hihg` is not one of high, medium, low (did you mean `high`?)" in err

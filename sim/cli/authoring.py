@@ -12,9 +12,10 @@ def register(sub) -> None:
                            "`ok` for each valid file, a one-paragraph error naming file, line and "
                            "key for each invalid one; exit 0 if all are valid, 2 if not. The "
                            "record a scenario names is checked too: its quantities are the "
-                           "run's, its dates inside the scenario's.")
+                           "run's, its dates inside the scenario's. A record file given on its "
+                           "own is checked as a record.")
     check.add_argument("scenarios", type=Path, nargs="+", metavar="SCENARIO",
-                       help="scenario YAML files; every one is checked and reported")
+                       help="scenario (or record) YAML files; every one is checked and reported")
     check.set_defaults(handler=cmd_check)
 
     schema = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)",
@@ -40,9 +41,9 @@ def register(sub) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sim.record.against import check_record
+    from sim.record.against import check_record, check_record_file
     from sim.scenario import authoring
-    return authoring.check_command(args, also=check_record)
+    return authoring.check_command(args, also=check_record, record=check_record_file)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

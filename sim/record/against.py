@@ -66,6 +66,21 @@ def check_record(scenario: Scenario) -> list[str]:
             f"are not scored: {', '.join(outside)}"]
 
 
+def check_record_file(file: Path) -> list[str] | None:
+    """`sim check RECORD`: a file that is a record checked on its own (notes for the `ok` line),
+    or None when ``file`` is not a record (it is then checked as a scenario)."""
+    try:
+        doc = load_yaml(file, RecordError)
+    except RecordError:
+        return None  # not readable as YAML: the scenario check says why, as for any file
+    if not isinstance(doc.data, dict) or not any(k in doc.data for k in RECORD_KEYS) \
+            or {"actors", "extends", "dates"} & set(doc.data):
+        return None
+    _Reader(doc, None).record()
+    return ["a record, checked on its own; `sim check` on a scenario that names it checks it "
+            "against that scenario's quantities and dates"]
+
+
 def _named_at(scenario: Scenario) -> tuple[Path | None, int | None, int | None]:
     """The file, line and column where the scenario's `record:` was written (maybe a parent)."""
     if scenario.file is None:

@@ -27,18 +27,23 @@ from sim.scenario.schema import json_schema, schema_paths  # noqa: F401  (sim sc
 # --- sim check ----------------------------------------------------------------------------------
 
 def check_command(args: argparse.Namespace,
-                  also: Callable[[Scenario], list[str]] | None = None) -> int:
+                  also: Callable[[Scenario], list[str]] | None = None,
+                  record: Callable[[Path], list[str] | None] | None = None) -> int:
     """Validate each file: `ok  <file>` on stdout, or the error on stderr; exit 2 if any failed.
 
     ``also``: a further check of each loaded scenario, returning notes for its `ok` line (the
-    CLI passes the check of the record it names, which lives in a higher layer). Every file of a
+    CLI passes the check of the record it names, which lives in a higher layer). ``record``:
+    checks a file that is a record rather than a scenario (notes), or returns None for any
+    other file, which is then checked as a scenario. Every file of a
     batch is reported, whatever happens to one of them (even a bug in the checker), and the exit
     code survives a reader that leaves (`sim check *.yaml | head -1`)."""
     failed = 0
     for file in args.scenarios:
         try:
-            scenario = load_scenario(file)
-            notes = also(scenario) if also is not None else []
+            notes = record(Path(file)) if record is not None else None
+            if notes is None:
+                scenario = load_scenario(file)
+                notes = also(scenario) if also is not None else []
         except UserError as exc:
             print(exc, file=sys.stderr)
             failed += 1
