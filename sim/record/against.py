@@ -18,7 +18,7 @@ from sim.engine.spec import Scenario
 from sim.errors import RecordError, ScenarioError, UserError, did_you_mean
 from sim.record.documents import BUILT_IN_QUANTITIES, STATUS, Record
 from sim.record.lookup import record_path
-from sim.record.reader import _Reader
+from sim.record.reader import record_from
 from sim.scenario.bundled import NO_RECORD
 from sim.scenario.extends import resolve
 from sim.scenario.yamlio import YamlDoc, load_yaml
@@ -56,7 +56,7 @@ def check_record(scenario: Scenario) -> list[str]:
         if not isinstance(doc.data, dict) or not any(k in doc.data for k in RECORD_KEYS):
             raise _not_a_record(doc, named)
         columns = run_quantities(scenario)
-        record = _Reader(doc, set(columns)).record()
+        record = record_from(doc, set(columns))
         outside = _AgainstRun(doc, scenario, columns).check(record)
     except RecordError as exc:
         raise _pointed(exc, named) from None
@@ -76,7 +76,7 @@ def check_record_file(file: Path) -> list[str] | None:
     if not isinstance(doc.data, dict) or not any(k in doc.data for k in RECORD_KEYS) \
             or {"actors", "extends", "dates"} & set(doc.data):
         return None
-    _Reader(doc, None).record()
+    record_from(doc)
     return ["a record, checked on its own; `sim check` on a scenario that names it checks it "
             "against that scenario's quantities and dates"]
 

@@ -50,6 +50,11 @@ def load_record(path: str | Path | None = None, *,
     ``RecordError`` with its line.
     """
     doc = load_yaml(DEFAULT_PATH if path is None else path, RecordError)
+    return record_from(doc, quantities)
+
+
+def record_from(doc: YamlDoc, quantities: set[str] | frozenset[str] | None = None) -> Record:
+    """``load_record`` for a file already read (its data and line marks)."""
     return _Reader(doc, quantities).record()
 
 
