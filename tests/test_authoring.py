@@ -309,3 +309,16 @@ def test_sim_check_on_a_record_checks_it_as_a_record(tmp_path, capsys):
                                                                  "confidence: hihg", 1))
     code, _, err = check(capsys, bad)
     assert code == 2 and "`hihg` is not one of high, medium, low (did you mean `high`?)" in err
+
+
+def test_the_record_language_documents_the_scoring_rules_the_scorecard_applies():
+    import sim.scenario.record_language as lang
+    from sim.record.documents import CONFLICT_KINDS
+    from sim.record.scorecard import SEARCH_DAYS
+
+    move = lang.Move.model_fields
+    assert f"(default {SEARCH_DAYS})" in move["search_days"].description
+    assert "at least half this size" in move["size"].description
+    assert set(CONFLICT_KINDS) == set(lang.CONFLICT_KINDS)
+    readme = (ROOT / "scenarios" / "README.md").read_text()
+    assert all(f"`{kind}`" in readme for kind in CONFLICT_KINDS)
