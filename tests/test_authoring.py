@@ -218,6 +218,7 @@ def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, ca
     (["--dispute", "steel", "--sides", "EU,us"], "`EU` is not a side id"),
     (["--dispute", "st eel", "--sides", "eu,us"], "a dispute's name may hold letters"),
     (["--dispute", "steel", "--sides", "eu,us", "--from", "no_call"], "extends nothing"),
+    (["--dispute", "steel", "--sides", "eu,us", "--from", "baseline"], "extends nothing"),
     (["x.yaml", "--sides", "eu,us"], "--sides goes with --dispute"),
     ([], "give the new scenario's file"),
 ])

@@ -31,7 +31,7 @@ def register(sub) -> None:
                          "record/NAME.yaml beside it. Never overwrites a file.")
     new.add_argument("file", type=Path, nargs="?",
                      help="the new scenario file (with --dispute: default NAME.yaml)")
-    new.add_argument("--from", dest="base", default="baseline",
+    new.add_argument("--from", dest="base",
                      help="scenario to build on (default: baseline; a shipped name or a file)")
     new.add_argument("--dispute", metavar="NAME",
                      help="start a new dispute named NAME instead of a variant")

@@ -88,7 +88,7 @@ def new_command(args: argparse.Namespace,
                         "`--dispute NAME --sides A,B` for a new dispute")
     file = Path(args.file)
     _refuse_existing(file)
-    base_file = _find_base(str(args.base), file)
+    base_file = _find_base(args.base or "baseline", file)
     base = load_scenario(base_file)
     _write_checked({file: new_scenario_text(file, base_file, base)}, file, also)
     print(f"wrote {file}: extends {extends_reference(base_file, file)}; edit it, then "
@@ -110,7 +110,7 @@ def _new_dispute(args: argparse.Namespace, also) -> int:
     from sim.scenario.dispute import Dispute, parse_sides, record_text, scenario_text
     from sim.scenario.types import Slug
 
-    if args.base != "baseline":
+    if args.base is not None:
         raise UserError(None, "--dispute starts a dispute of its own: it extends nothing, so "
                         "--from does not go with it")
     if not args.sides:
