@@ -231,6 +231,13 @@ def test_sim_new_misuses_are_one_line_and_write_nothing(tmp_path, capsys, monkey
     assert list(tmp_path.iterdir()) == []
 
 
+def test_sim_new_into_a_folder_asks_for_a_file_name(tmp_path, capsys):
+    assert main(["new", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "this is a folder; give the new file's name" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sim_new_dispute_never_overwrites_a_record(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "record").mkdir()

@@ -97,6 +97,9 @@ def new_command(args: argparse.Namespace,
 
 
 def _refuse_existing(file: Path) -> None:
+    if file.is_dir():
+        raise UserError(file, f"this is a folder; give the new file's name, e.g. "
+                        f"{(file / 'my_scenario.yaml').as_posix()}")
     if file.exists() or file.is_symlink():
         raise UserError(file, "the file exists already; `sim new` never overwrites. Choose "
                         "another name or delete the file first")
