@@ -176,14 +176,14 @@ def uncomment_examples(text: str) -> str:
 def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, capsys,
                                                                     monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "--dispute", "steel", "--sides", "eu,us"]) == 0
+    assert main(["new", "--dispute", "steel", "--sides", "eu,us", "--start", "2018-03-01"]) == 0
     assert "record/steel.yaml" in capsys.readouterr().out
     scenario_file, record_file = tmp_path / "steel.yaml", tmp_path / "record" / "steel.yaml"
     text = scenario_file.read_text()
     assert "extends" not in text  # its own dispute, no shipped file under it
     assert "record: record/steel.yaml" in text and "ASSUMPTION" in text
     empty = load_scenario(scenario_file)
-    assert set(empty.actors) == {"eu", "us"}
+    assert set(empty.actors) == {"eu", "us"} and str(empty.start) == "2018-03-01"
     assert {lv.id for lv in empty.levers} == {"eu.tariff_on_us", "eu.export_controls",
                                               "us.tariff_on_eu", "us.export_controls"}
     assert main(["check", str(scenario_file)]) == 0  # the empty record passes as written
@@ -220,6 +220,8 @@ def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, ca
     (["--dispute", "steel", "--sides", "eu,us", "--from", "no_call"], "extends nothing"),
     (["--dispute", "steel", "--sides", "eu,us", "--from", "baseline"], "extends nothing"),
     (["x.yaml", "--sides", "eu,us"], "--sides goes with --dispute"),
+    (["x.yaml", "--start", "2018-03-01"], "--start goes with --dispute"),
+    (["--dispute", "steel", "--sides", "eu,us", "--start", "2018-13-01"], "expected a date"),
     ([], "give the new scenario's file"),
 ])
 def test_sim_new_misuses_are_one_line_and_write_nothing(tmp_path, capsys, monkeypatch, args,

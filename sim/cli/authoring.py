@@ -37,6 +37,9 @@ def register(sub) -> None:
                      help="start a new dispute named NAME instead of a variant")
     new.add_argument("--sides", metavar="A,B",
                      help="with --dispute: the two sides' ids, e.g. eu,us")
+    new.add_argument("--start", metavar="DATE",
+                     help="with --dispute: the first simulated day, YYYY-MM-DD (default: the "
+                     "first of this month); the period runs four months")
     new.set_defaults(handler=cmd_new)
 
 

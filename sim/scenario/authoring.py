@@ -80,9 +80,10 @@ def new_command(args: argparse.Namespace,
     (the CLI passes the check of its record)."""
     if getattr(args, "dispute", None):
         return _new_dispute(args, also)
-    if getattr(args, "sides", None):
-        raise UserError(None, "--sides goes with --dispute NAME (a new dispute); without it "
-                        "`sim new` makes a variant of --from")
+    for option in ("sides", "start"):
+        if getattr(args, option, None):
+            raise UserError(None, f"--{option} goes with --dispute NAME (a new dispute); "
+                            "without it `sim new` makes a variant of --from")
     if args.file is None:
         raise UserError(None, "give the new scenario's file (`sim new my.yaml`), or "
                         "`--dispute NAME --sides A,B` for a new dispute")
@@ -124,7 +125,7 @@ def _new_dispute(args: argparse.Namespace, also) -> int:
     except Exception:  # noqa: BLE001  (pydantic's error, said in our words)
         raise UserError(None, f"--dispute {args.dispute}: a dispute's name may hold letters, "
                         "digits, `_` and `-` only (e.g. steel_2018)") from None
-    dispute = Dispute(name, parse_sides(args.sides), dt.date.today().replace(day=1))
+    dispute = Dispute(name, parse_sides(args.sides), _start(getattr(args, "start", None)))
     file = Path(args.file) if args.file else Path(f"{name}.yaml")
     record = file.parent / "record" / f"{name}.yaml"
     _refuse_existing(file)
@@ -143,6 +144,16 @@ def _new_dispute(args: argparse.Namespace, also) -> int:
     print(f"wrote {file} (sides {', '.join(dispute.sides)}) and its empty record {record}; fill "
           f"in the record from your sources, then `sim check {file}` and `sim run {file}`")
     return 0
+
+
+def _start(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today().replace(day=1)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(None, f"--start {text}: expected a date written YYYY-MM-DD, e.g. "
+                        "--start 2018-03-01") from None
 
 
 def _write_checked(texts: dict[Path, str], scenario: Path, also) -> None:
