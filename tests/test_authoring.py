@@ -332,3 +332,10 @@ def test_the_record_language_documents_the_scoring_rules_the_scorecard_applies()
     assert set(CONFLICT_KINDS) == set(lang.CONFLICT_KINDS)
     readme = (ROOT / "scenarios" / "README.md").read_text()
     assert all(f"`{kind}`" in readme for kind in CONFLICT_KINDS)
+
+
+def test_a_record_with_empty_sections_reads_as_empty(tmp_path):
+    from sim.record.reader import load_record
+
+    rec = load_record(write(tmp_path, "e.yaml", "title:\ndocuments:\nobservations:\nmoves:\n"))
+    assert rec.title == "" and rec.documents == {} and rec.observations == () == rec.moves

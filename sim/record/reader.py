@@ -201,8 +201,8 @@ class _Reader:
     def record(self) -> Record:
         raw = self.mapping((), self.doc.data, _TOP_KEYS)
         # a section left empty (`documents:` over commented examples) is an empty section
-        raw = {k: ({} if k in ("documents", "quantities") else []) if v is None else v
-               for k, v in raw.items()}
+        empty = {"documents": {}, "observations": [], "moves": [], "conflicts": [], "notes": []}
+        raw = {k: empty[k] if v is None and k in empty else v for k, v in raw.items()}
         if not isinstance(raw["documents"], dict):
             raise self.fail(("documents",), "expected a mapping of document ids to documents")
         for key, value in raw["documents"].items():
@@ -217,9 +217,9 @@ class _Reader:
                      for i, c in enumerate(self.items(("conflicts",), raw.get("conflicts", [])))]
         notes = [self.text(("notes", i), n)
                  for i, n in enumerate(self.items(("notes",), raw.get("notes", [])))]
-        return Record(self.doc.file, str(raw.get("title", "")).strip(), self.documents, tuple(obs),
-                      tuple(moves), tuple(conflicts), tuple(notes),
-                      str(raw.get("description", "")).strip(), quantities)
+        return Record(self.doc.file, str(raw.get("title") or "").strip(), self.documents,
+                      tuple(obs), tuple(moves), tuple(conflicts), tuple(notes),
+                      str(raw.get("description") or "").strip(), quantities)
 
     def document(self, path: tuple, key: object, value: object) -> Document:
         if not isinstance(key, str):
