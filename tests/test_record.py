@@ -257,3 +257,14 @@ def test_the_seed_documents_default_to_shared_seeds_beside_the_repository():
     expected = REPO.parent / "shared" / "seeds"
     assert folder == (expected if expected.is_dir() else None)
     assert seeds_dir({"SIM_SEEDS_DIR": str(REPO)}) == (REPO, "")
+
+
+def test_a_skip_says_why_in_the_summary_without_rs(tmp_path):
+    env = {**os.environ, "CI": "", "SIM_SEEDS_DIR": str(tmp_path / "nowhere")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           f"{__file__}::test_real_headlines_are_the_documents_first_lines"],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stdout
+    assert "why tests were skipped" in done.stdout
+    assert f"1 skipped: the seed documents are not at {tmp_path / 'nowhere'}" in done.stdout
+    assert "SIM_SEEDS_DIR" in done.stdout

@@ -108,3 +108,36 @@ def test_the_readme_python_example_runs_against_the_wheel(installed):
     done = run(installed, installed["python"], "-c", readme_python_example())
     assert done.returncode == 0, done.stderr
     assert "patient_us" in done.stdout and (installed["cwd"] / "levers.png").exists()
+
+
+def test_extends_a_shipped_name_from_an_empty_folder(installed):
+    folder = installed["cwd"] / "author"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text("extends: baseline\nname: mine\nseed: 3\n")
+    check = run(installed, installed["sim"], "check", "author/mine.yaml")
+    assert check.returncode == 0 and "ok" in check.stdout, check.stderr
+    done = run(installed, installed["sim"], "run", "author/mine.yaml", "--no-plots", "--out",
+               "mine_run")
+    assert done.returncode == 0, done.stderr
+    assert "fit " in done.stdout  # the shipped record, inherited, found inside the install
+
+
+def test_sim_new_writes_a_portable_reference_in_a_wheel(installed):
+    new = run(installed, installed["sim"], "new", "portable.yaml")
+    assert new.returncode == 0, new.stderr
+    text = (installed["cwd"] / "portable.yaml").read_text()
+    assert "\nextends: baseline\n" in text and "site-packages" not in text
+
+
+def test_a_new_dispute_is_written_checked_and_run_from_the_wheel(installed):
+    folder = installed["cwd"] / "dispute"
+    folder.mkdir()
+    new = run(installed, installed["sim"], "new", "dispute/steel.yaml", "--dispute", "steel",
+              "--sides", "eu,us")
+    assert new.returncode == 0, new.stderr
+    assert (folder / "record" / "steel.yaml").is_file()
+    check = run(installed, installed["sim"], "check", "dispute/steel.yaml")
+    assert check.returncode == 0, check.stderr
+    done = run(installed, installed["sim"], "run", "dispute/steel.yaml", "--no-plots", "--out",
+               "steel_run")
+    assert done.returncode == 0, done.stderr

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sim.engine.spec import Scenario
 from sim.scenario import bundled
-from sim.scenario.language import apply_overrides, load_scenario
+from sim.scenario.language import apply_overrides, catalogue, load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,5 +52,5 @@ def scenarios() -> pd.DataFrame:
     """
     import pandas as pd
 
-    rows = [{"name": e.name, "title": e.title, "file": str(e.file)} for e in bundled.catalogue()]
+    rows = [{"name": e.name, "title": e.title, "file": str(e.file)} for e in catalogue()]
     return pd.DataFrame(rows, columns=["name", "title", "file"]).set_index("name")

@@ -14,7 +14,8 @@ def register(sub) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from sim.scenario.bundled import catalogue, scenarios_dir
+    from sim.scenario.bundled import scenarios_dir
+    from sim.scenario.language import catalogue
 
     entries = catalogue()
     if not entries:  # a broken installation: say where we looked
@@ -24,5 +25,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     for e in entries:
         print(f"{e.name:<{width}}  {e.title}")
     print(f"\n(in {scenarios_dir()}) run one with `sim run NAME`; start your own from one with "
-          "`sim new my.yaml --from NAME`")
+          "`sim new my.yaml --from NAME` (it writes `extends: NAME`), or a new dispute with "
+          "`sim new --dispute NAME --sides A,B`")
     return 0

@@ -39,8 +39,10 @@ def register(sub) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import api
     from sim.experiments.output import default_folder
+    from sim.record.against import check_record
 
     scenario = api.load(args.scenario)
+    check_record(scenario)  # refused as `sim check` refuses it, before anything is written
     out = args.out or default_folder(scenario.name, "run" if args.runs == 1 else "ensemble")
     if args.runs > 1:
         return ensemble_command(scenario, args, out)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sim.scenario.record_language as lang
 from sim.engine.model import STATUSES as ENGINE_STATUSES
 from sim.scenario.bundled import default_record_path
 
@@ -23,28 +24,26 @@ CONTEXT = "context"
 BUILT_IN_QUANTITIES = frozenset({STATUS, CONTEXT})  # every record may use these two
 # A record may use the talks-status words the engine produces (one list, kept by the engine).
 STATUSES: tuple[str, ...] = ENGINE_STATUSES
-CONFIDENCES = ("high", "medium", "low")
+CONFIDENCES = lang.CONFIDENCES
 DIRECTIONS = ("up", "down", "flat")
 MOVE_DIRECTIONS = ("up", "down")
-CONFLICT_KINDS = ("contradiction", "sequence", "spliced_text", "garbled", "wording", "scope",
-                  "boilerplate")
+CONFLICT_KINDS = tuple(lang.CONFLICT_KINDS)  # each with its meaning there
 KINDS = ("value", "level", "direction", "status")
-MAX_QUOTE = 240
+MAX_QUOTE = lang.MAX_QUOTE
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _QUANTITY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
-_DOC_KEYS = ({"headline"}, {"file", "url", "headline_is_description", "notes"})
-_QUANTITY_KEYS = ({"description"}, {"unit"})
-_OBS_KEYS = ({"id", "quantity", "doc", "quote", "confidence"},
-             {"date", "from", "to", *KINDS, "tolerance", "min_change", "unit", "weight", "note",
-              "also", "assumption"})
-_MOVE_KEYS = ({"id", "quantity", "direction", "window", "timing_tolerance_days", "doc", "quote",
-               "confidence"},
-              {"size", "size_tolerance", "min_change", "span_days", "search_days", "note",
-               "assumption"})
-_CONFLICT_KEYS = ({"id", "kind", "docs", "quotes", "what", "how_handled"}, set())
-_TOP_KEYS = ({"documents", "observations"},
-             {"title", "description", "quantities", "moves", "conflicts", "notes"})
+# (required, optional) keys of each part, from the models that document the language (and
+# generate its key table in scenarios/README.md), so the reader and the docs cannot differ
+_DOC_KEYS = lang.keys_of(lang.Document)
+_QUANTITY_KEYS = lang.keys_of(lang.Quantity)
+_OBS_KEYS = lang.keys_of(lang.Observation)
+_MOVE_KEYS = lang.keys_of(lang.Move)
+_CONFLICT_KEYS = lang.keys_of(lang.Conflict)
+_TOP_KEYS = lang.keys_of(lang.Record)
+_ALSO_KEYS = lang.keys_of(lang.Also)
+_WINDOW_KEYS = lang.keys_of(lang.Window)
+_LEVEL_KEYS = lang.keys_of(lang.Level)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sim.record import scorecard
 from sim.record.lookup import NO_RECORD_TITLE, record_for
+from sim.scenario.bundled import NO_RECORD
 from sim.scenario.language import Scenario
 
 
@@ -29,8 +30,8 @@ def score(columns: dict[str, list], scenario: Scenario, rec=None) -> Fit:
     moves = scorecard.score_moves(rec, columns)
     summary = scorecard.summarise(obs, moves)
     if not rec.observations and not rec.moves and rec.title == NO_RECORD_TITLE:
-        text = ("nothing to score against: this scenario names no record "
-                "(add `record: FILE` to compare its runs with a documented record)")
+        text = (f"nothing to score against: this scenario names no record ({NO_RECORD}; add "
+                "`record: FILE` to compare its runs with a documented record)")
         return Fit([], obs, moves, summary, text)
     text = scorecard.format_summary(summary)
     missing = [q for q in rec.scored_quantities() if q not in columns]

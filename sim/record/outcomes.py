@@ -20,6 +20,10 @@ compared run by run. Definitions:
 * ``measures``: number of new restrictive measures taken by either side.
 * ``final.<lever>``: the lever's value on the last day.
 * ``final_status.<status>``: 1 if the run ends in that talks status.
+
+Outcome ids never change; their names (``description``) come from the scenario: meetings, sides
+and levers by their labels, the dispute-wide outcomes and the status words from its `wording:`
+section (``sim.scenario.wording``), by default the words of the 2025 episode.
 * ``fit``: the run's fit to the documented record (``scorecard.summarise``).
 """
 
@@ -30,9 +34,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sim.engine.model import STATUSES, LogEntry
+from sim.engine.model import LogEntry
 from sim.record.lookup import has_record
 from sim.scenario.language import Scenario
+from sim.scenario.wording import outcome_names, status_words
 
 PROBABILITY = "probability"
 VALUE = "value"
@@ -60,23 +65,20 @@ def outcome_list(scenario: Scenario) -> list[Outcome]:
                                f"P({m.label} held, both sides attending)"))
         else:
             out.append(Outcome(f"call.{m.name}", PROBABILITY, f"P({m.label} takes place)"))
-    out += [
-        Outcome("any_agreement", PROBABILITY, "P(at least one agreement)"),
-        Outcome("collapse", PROBABILITY, "P(truce collapses before the end)"),
-        Outcome("collapse_given_truce", PROBABILITY, "P(truce collapses, given an agreement)"),
-        Outcome("days_to_first_agreement", VALUE, "days to the first agreement (runs with one)"),
-        Outcome("measures", VALUE, "new measures taken (both sides)"),
-    ]
+    names = outcome_names(scenario)  # the scenario's words, by default the 2025 episode's
+    out += [Outcome(name, kind, names[name]) for name, kind in (
+        ("any_agreement", PROBABILITY), ("collapse", PROBABILITY),
+        ("collapse_given_truce", PROBABILITY), ("days_to_first_agreement", VALUE),
+        ("measures", VALUE))]
     for actor in scenario.actors.values():
         out.append(Outcome(f"escalates.{actor.id}", PROBABILITY,
                            f"P({actor.label} takes a new measure)"))
     for lever in scenario.levers:
         out.append(Outcome(f"final.{lever.id}", VALUE, f"final {lever.label} ({lever.unit})"))
-    for status in STATUSES:
-        out.append(Outcome(f"final_status.{status}", PROBABILITY,
-                           f"P(final status {status.replace('_', ' ')})"))
+    for status, word in status_words(scenario).items():
+        out.append(Outcome(f"final_status.{status}", PROBABILITY, f"P(final status {word})"))
     if has_record(scenario):  # without a record there is nothing to fit (not a fit of 0)
-        out.append(Outcome("fit", VALUE, "fit to the documented record (0-1)"))
+        out.append(Outcome("fit", VALUE, names["fit"]))
     return out
 
 

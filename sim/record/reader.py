@@ -7,14 +7,17 @@ from pathlib import Path
 
 from sim.errors import RecordError, did_you_mean
 from sim.record.documents import (
+    _ALSO_KEYS,
     _CONFLICT_KEYS,
     _DOC_KEYS,
     _ID,
+    _LEVEL_KEYS,
     _MOVE_KEYS,
     _OBS_KEYS,
     _QUANTITY,
     _QUANTITY_KEYS,
     _TOP_KEYS,
+    _WINDOW_KEYS,
     BUILT_IN_QUANTITIES,
     CONFIDENCES,
     CONFLICT_KINDS,
@@ -47,6 +50,11 @@ def load_record(path: str | Path | None = None, *,
     ``RecordError`` with its line.
     """
     doc = load_yaml(DEFAULT_PATH if path is None else path, RecordError)
+    return record_from(doc, quantities)
+
+
+def record_from(doc: YamlDoc, quantities: set[str] | frozenset[str] | None = None) -> Record:
+    """``load_record`` for a file already read (its data and line marks)."""
     return _Reader(doc, quantities).record()
 
 
@@ -192,11 +200,15 @@ class _Reader:
     # -- sections -------------------------------------------------------------------------------
     def record(self) -> Record:
         raw = self.mapping((), self.doc.data, _TOP_KEYS)
-        if not isinstance(raw["documents"], dict) or not raw["documents"]:
+        # a section left empty (`documents:` over commented examples) is an empty section
+        empty = {"documents": {}, "observations": [], "moves": [], "conflicts": [], "notes": []}
+        raw = {k: empty[k] if v is None and k in empty else v for k, v in raw.items()}
+        if not isinstance(raw["documents"], dict):
             raise self.fail(("documents",), "expected a mapping of document ids to documents")
         for key, value in raw["documents"].items():
             self.documents[key] = self.document(("documents", key), key, value)
-        quantities = self.declared(raw["quantities"]) if "quantities" in raw else {}
+        written = self.doc.data.get("quantities")  # type: ignore[union-attr]
+        quantities = self.declared(written) if written is not None else {}
         obs = [self.observation(("observations", i), o)
                for i, o in enumerate(self.items(("observations",), raw["observations"]))]
         moves = [self.move(("moves", i), m)
@@ -205,9 +217,9 @@ class _Reader:
                      for i, c in enumerate(self.items(("conflicts",), raw.get("conflicts", [])))]
         notes = [self.text(("notes", i), n)
                  for i, n in enumerate(self.items(("notes",), raw.get("notes", [])))]
-        return Record(self.doc.file, str(raw.get("title", "")).strip(), self.documents, tuple(obs),
-                      tuple(moves), tuple(conflicts), tuple(notes),
-                      str(raw.get("description", "")).strip(), quantities)
+        return Record(self.doc.file, str(raw.get("title") or "").strip(), self.documents,
+                      tuple(obs), tuple(moves), tuple(conflicts), tuple(notes),
+                      str(raw.get("description") or "").strip(), quantities)
 
     def document(self, path: tuple, key: object, value: object) -> Document:
         if not isinstance(key, str):
@@ -250,7 +262,7 @@ class _Reader:
     def also(self, path: tuple, value: object) -> tuple[tuple[str, str], ...]:
         out = []
         for i, item in enumerate(self.items(path, value)):
-            raw = self.mapping((*path, i), item, ({"doc", "quote"}, set()))
+            raw = self.mapping((*path, i), item, _ALSO_KEYS)
             out.append((self.doc_id((*path, i, "doc"), raw["doc"]),
                         self.quote((*path, i, "quote"), raw["quote"])))
         return tuple(out)
@@ -282,7 +294,7 @@ class _Reader:
                 raise self.fail(path, "a `value` needs a `tolerance` (absolute, same unit)")
             return out
         if kind == "level":
-            level = self.mapping(here, raw["level"], (set(), {"above", "below"}))
+            level = self.mapping(here, raw["level"], _LEVEL_KEYS)
             if len(level) != 1:
                 raise self.fail(here, "give exactly one of `above:` or `below:`")
             (side, threshold), = level.items()
@@ -304,7 +316,7 @@ class _Reader:
         if quantity in (STATUS, CONTEXT):
             raise self.fail((*path, "quantity"),
                             f"a move needs a numeric quantity, not `{quantity}`")
-        window = self.mapping((*path, "window"), raw["window"], ({"from", "to"}, set()))
+        window = self.mapping((*path, "window"), raw["window"], _WINDOW_KEYS)
         start, end = self.span((*path, "window"), window, one=None)
         return Move(
             id=self.new_id((*path, "id"), raw["id"]), quantity=quantity,

@@ -1,4 +1,5 @@
-"""Writing scenarios: `sim check`, `sim schema` and `sim new`.
+"""Writing scenarios: `sim check`, `sim schema` and `sim new` (the texts it writes: `variant`
+for a variant of another scenario, `dispute` for a new dispute and its record).
 
 The JSON Schema comes from the same pydantic models `sim check` validates with
 (``sim.scenario.schema``), so editors and `sim check` agree on keys, types and ranges. Checks that
@@ -9,30 +10,40 @@ the validator's alone.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 import tempfile
-import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
-from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import UserError
 from sim.scenario import bundled
-from sim.scenario.language import DISTRIBUTIONS, Scenario, load_scenario
+from sim.scenario.language import Scenario, load_scenario
 from sim.scenario.schema import json_schema, schema_paths  # noqa: F401  (sim schema; tests)
+from sim.scenario.variant import extends_reference, new_scenario_text
 
 # --- sim check ----------------------------------------------------------------------------------
 
-def check_command(args: argparse.Namespace) -> int:
+def check_command(args: argparse.Namespace,
+                  also: Callable[[Scenario], list[str]] | None = None,
+                  record: Callable[[Path], list[str] | None] | None = None) -> int:
     """Validate each file: `ok  <file>` on stdout, or the error on stderr; exit 2 if any failed.
 
-    Every file of a batch is reported, whatever happens to one of them (even a bug in the
-    checker), and the exit code survives a reader that leaves (`sim check *.yaml | head -1`)."""
+    ``also``: a further check of each loaded scenario, returning notes for its `ok` line (the
+    CLI passes the check of the record it names, which lives in a higher layer). ``record``:
+    checks a file that is a record rather than a scenario (notes), or returns None for any
+    other file, which is then checked as a scenario. Every file of a
+    batch is reported, whatever happens to one of them (even a bug in the checker), and the exit
+    code survives a reader that leaves (`sim check *.yaml | head -1`)."""
     failed = 0
     for file in args.scenarios:
         try:
-            load_scenario(file)
+            notes = record(Path(file)) if record is not None else None
+            if notes is None:
+                scenario = load_scenario(file)
+                notes = also(scenario) if also is not None else []
         except UserError as exc:
             print(exc, file=sys.stderr)
             failed += 1
@@ -41,7 +52,7 @@ def check_command(args: argparse.Namespace) -> int:
                   "a bug in sim, please report it with the file", file=sys.stderr)
             failed += 1
         else:
-            _say(f"ok  {file}")
+            _say(f"ok  {file}" + "".join(f"  (note: {n})" for n in notes or []))
     return 2 if failed else 0
 
 
@@ -62,30 +73,122 @@ def schema_command(args: argparse.Namespace) -> int:
 
 # --- sim new ------------------------------------------------------------------------------------
 
-def new_command(args: argparse.Namespace) -> int:
-    """Write a commented scenario that extends ``args.base``; never overwrite a file."""
+def new_command(args: argparse.Namespace,
+                also: Callable[[Scenario], list[str]] | None = None) -> int:
+    """Write a commented scenario that extends ``args.base``, or with ``args.dispute`` a new
+    dispute and its empty record; never overwrite a file. ``also`` checks the scenario written
+    (the CLI passes the check of its record)."""
+    if getattr(args, "dispute", None):
+        return _new_dispute(args, also)
+    for option in ("sides", "start"):
+        if getattr(args, option, None):
+            raise UserError(None, f"--{option} goes with --dispute NAME (a new dispute); "
+                            "without it `sim new` makes a variant of --from")
+    if args.file is None:
+        raise UserError(None, "give the new scenario's file (`sim new my.yaml`), or "
+                        "`--dispute NAME --sides A,B` for a new dispute")
     file = Path(args.file)
-    if file.exists():
+    _refuse_existing(file)
+    base_file = _find_base(args.base or "baseline", file)
+    base = load_scenario(base_file)
+    _write_checked({file: new_scenario_text(file, base_file, base)}, file, also)
+    print(f"wrote {file}: extends {extends_reference(base_file, file)}; edit it, then "
+          f"`sim check {file}` and `sim run {file}`")
+    return 0
+
+
+def _refuse_existing(file: Path) -> None:
+    if file.is_dir():
+        raise UserError(file, f"this is a folder; give the new file's name, e.g. "
+                        f"{(file / 'my_scenario.yaml').as_posix()}")
+    if file.exists() or file.is_symlink():
         raise UserError(file, "the file exists already; `sim new` never overwrites. Choose "
                         "another name or delete the file first")
     if not file.parent.is_dir():
         raise UserError(file, f"the folder {file.parent} does not exist")
-    base_file = _find_base(str(args.base), file)
-    base = load_scenario(base_file)
-    text = new_scenario_text(file, base_file, base)
-    fd, scratch = tempfile.mkstemp(prefix=f".{file.stem}-", suffix=".yaml", dir=file.parent)
+
+
+def _new_dispute(args: argparse.Namespace, also) -> int:
+    """`sim new [FILE] --dispute NAME --sides A,B`: FILE (default NAME.yaml) and its empty record
+    record/NAME.yaml beside it, both checked before either appears."""
+    from sim.scenario.dispute import Dispute, parse_sides, record_text, scenario_text
+    from sim.scenario.types import Slug
+
+    if args.base is not None:
+        raise UserError(None, "--dispute starts a dispute of its own: it extends nothing, so "
+                        "--from does not go with it")
+    if not args.sides:
+        raise UserError(None, f"--dispute {args.dispute} needs its two sides: --sides A,B "
+                        "(e.g. --sides eu,us)")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        load_scenario(scratch)  # what we write must pass `sim check`
-        os.link(scratch, file)  # fails rather than overwrite a file made meanwhile
-    except FileExistsError:
-        raise UserError(file, "the file exists already; `sim new` never overwrites") from None
-    finally:
-        os.unlink(scratch)
-    print(f"wrote {file}: extends {base_file}; edit it, then `sim check {file}` and "
-          f"`sim run {file}`")
+        name = Slug().check(args.dispute)
+    except Exception:  # noqa: BLE001  (pydantic's error, said in our words)
+        raise UserError(None, f"--dispute {args.dispute}: a dispute's name may hold letters, "
+                        "digits, `_` and `-` only (e.g. steel_2018)") from None
+    dispute = Dispute(name, parse_sides(args.sides), _start(getattr(args, "start", None)))
+    file = Path(args.file) if args.file else Path(f"{name}.yaml")
+    record = file.parent / "record" / f"{name}.yaml"
+    _refuse_existing(file)
+    if record.exists() or record.is_symlink():
+        raise UserError(record, "the record file exists already; `sim new` never overwrites. "
+                        "Choose another dispute name or delete the file first")
+    made_folder = not record.parent.exists()
+    record.parent.mkdir(exist_ok=True)
+    try:
+        _write_checked({record: record_text(dispute),
+                        file: scenario_text(dispute, f"record/{name}.yaml")}, file, also)
+    except BaseException:
+        if made_folder and not any(record.parent.iterdir()):
+            record.parent.rmdir()  # ours, and empty: leave nothing half-made
+        raise
+    print(f"wrote {file} (sides {', '.join(dispute.sides)}) and its empty record {record}; fill "
+          f"in the record from your sources, then `sim check {file}` and `sim run {file}`")
     return 0
+
+
+def _start(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today().replace(day=1)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(None, f"--start {text}: expected a date written YYYY-MM-DD, e.g. "
+                        "--start 2018-03-01") from None
+
+
+def _write_checked(texts: dict[Path, str], scenario: Path, also) -> None:
+    """Write ``texts`` to scratch files beside their targets, check the scenario among them as
+    `sim check` would, then link each into place (never over a file made meanwhile); on any
+    failure nothing of ours is left."""
+    scratch: dict[Path, Path] = {}
+    linked: list[Path] = []
+    try:
+        for target, text in texts.items():
+            fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".yaml",
+                                        dir=target.parent)
+            scratch[target] = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+        for target in texts:  # link the others first: the scenario's `record:` names them
+            if target != scenario:
+                os.link(scratch[target], target)
+                linked.append(target)
+        checked = load_scenario(scratch[scenario])  # what we write must pass `sim check`
+        if also is not None:
+            also(checked)
+        os.link(scratch[scenario], scenario)
+    except FileExistsError as exc:
+        for target in linked:
+            target.unlink()
+        raise UserError(exc.filename2 or scenario, "the file exists already; `sim new` never "
+                        "overwrites") from None
+    except BaseException:
+        for target in linked:
+            target.unlink()
+        raise
+    finally:
+        for path in scratch.values():
+            path.unlink(missing_ok=True)
 
 
 def _find_base(base: str, new_file: Path) -> Path:
@@ -100,177 +203,3 @@ def _find_base(base: str, new_file: Path) -> Path:
     raise UserError(None, f"--from {base}: no such scenario (looked in "
                     f"{', '.join(dict.fromkeys(str(c.parent) for c in candidates))})"
                     f"{did_you_mean(base, known)}")
-
-
-def _slug_of(stem: str) -> str:
-    text = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_-") else "_" for ch in stem)
-    return text.strip("_") or "my_scenario"
-
-
-def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
-    """A scenario that extends ``base`` and changes nothing yet, with every override as a
-    commented example."""
-    rel = os.path.relpath(base_file.resolve(), file.resolve().parent)
-    name = _slug_of(file.stem)
-    bd = base.data
-    lines = [
-        f"# {file.name}: a counterfactual built on {base_file.name}.",
-        "# Question: <write here the question this scenario asks, e.g. 'What if the leaders",
-        "# never called?'>",
-        "#",
-        f"# It extends {base_file.name}: only what is written here changes. Uncomment and edit the",
-        "# examples below (each shows the parent's current value). A scenario may set WHEN",
-        "# meetings happen and HOW the sides behave, never what a meeting decides. Every key is",
-        "# documented in scenarios/README.md; `sim check` validates, `sim run` runs.",
-        f"extends: {rel}",
-        f"name: {name}",
-        f"title: \"{name}: a variant of {base.title.replace(chr(34), chr(39))}\"",
-        "description: >",
-        f"  What changes against {base.name}, and why.",
-        "",
-        f"# seed: {base.seed}                  # random seed of a single run",
-        f"# dates: {{start: {base.start}, end: {base.end}}}",
-        f"# record: {_record_text(base, file)}   # the record it is scored against",
-        "# version: 1                   # the version of the scenario language",
-        "",
-        "# --- behaviour: dispositions, drawn per run when given as a distribution -------------",
-        "# A preset fills in the parameters not given; values written here beat the parent's.",
-        "# Presets:",
-    ]
-    for preset in PRESETS.values():
-        lines += textwrap.wrap(f"{preset.name}: {preset.description}", 96,
-                               initial_indent="#   ", subsequent_indent="#       ")
-    lines.append("# Any parameter may be a distribution instead of a number:")
-    lines += [f"#   {text}" for text in DISTRIBUTIONS.values()]
-    lines.append("# actors:")
-    for actor_id, actor in base.actors.items():
-        raw = bd["actors"][actor_id]
-        lines.append(f"#   {actor_id}:")
-        lines.append(f"#     label: {actor.label}")
-        lines.append(f"#     colour: \"{actor.colour}\"")
-        lines.append("#     behaviour:")
-        behaviour = raw["behaviour"]
-        lines.append(f"#       preset: {behaviour.get('preset', 'linear')}")
-        for param, info in PARAMS.items():
-            now = behaviour.get(param)
-            if now is None:
-                preset = PRESETS.get(behaviour.get("preset", ""))
-                now = preset.values.get(param) if preset else None
-            value = _flow(now) if now is not None else _g(getattr(_defaults(), param))
-            doc = textwrap.shorten(info.doc, 52, placeholder="...")
-            lines.append(f"#       {param}: {value}".ljust(40)
-                         + f"# {_g(info.low)} to {_g(info.high)}: {doc}")
-        lines.append("#     priorities:        # the other side's levers it wants eased, 0 to 10")
-        for lever, weight in raw["priorities"].items():
-            lines.append(f"#       {lever}: {_g(weight)}")
-        lines.append("#     holds:             # its own levers it values keeping, 0 to 10")
-        for lever, weight in raw.get("holds", {}).items():
-            lines.append(f"#       {lever}: {_g(weight)}")
-        lines.append("#     levers:            # bounds, start (horizon_days: 365 = a commitment)")
-        for lever_name, spec in raw["levers"].items():
-            lines.append(f"#       {lever_name}:")
-            for k, v in spec.items():
-                lines.append(f"#         {k}: {_flow(v)}")
-        lines.append("#     constituencies:    # who presses this side at home")
-        for cname, spec in raw.get("constituencies", {}).items():
-            lines.append(f"#       {cname}:")
-            for k, v in spec.items():
-                lines.append(f"#         {k}: {_flow(v)}")
-    lines += [
-        "",
-        "# --- meetings: WHEN they happen; what they decide is up to the negotiators ----------",
-        "# Items are matched to the parent's by `name`: give a new `date` to move one,",
-        "# `remove: true` to delete one, a new name to add one (the list is re-sorted by date).",
-        "# meetings:",
-    ]
-    for m in base.meetings:
-        if m.date:
-            lines.append(f"#   - {{name: {m.name}, date: {m.date}}}".ljust(48)
-                         + f"# move it ({m.label})")
-    if base.meetings:
-        lines.append(f"#   - {{name: {base.meetings[-1].name}, remove: true}}".ljust(48)
-                     + "# delete it")
-        lines.append(f"#   - {{name: {base.meetings[0].name}, rounds: 6}}".ljust(48)
-                     + "# fewer offers")
-    actors = list(base.actors)
-    levers = [lv.id for lv in base.levers]
-    lines += [
-        "#   - name: extra_call                   # a new call whose timing is an outcome:",
-        "#     kind: call                         # talks | call | summit | decision",
-        "#     label: Leaders' call on a trigger",
-        f"#     initiator: {actors[0]}",
-        "#     freeze_days: 30                    # new measures wait this long for talks",
-        "#     trigger:",
-        f"#       actor: {actors[0]}",
-        "#       quantity: pressure               # pressure | trust",
-        "#       above: 0.5                       # or below:",
-        f"#       not_before: {base.start}        # not_after: {base.end}",
-        "#   - name: extra_talks",
-        "#     kind: talks",
-        f"#     date: {base.end}",
-        f"#     agenda: [{', '.join(levers[:2])}]",
-        "#     signing_days: 14                   # signed 14 days on; in_force_days: 7 later",
-        f"#   - {{name: review, kind: decision, initiator: {actors[0]}, date: {base.end}}}"
-        "  # a side weighs escalating",
-        "",
-        "# --- shocks: outside events hitting a constituency on a date ------------------------",
-        "# shocks:",
-    ]
-    targets = [k.id for a in base.actors.values() for k in a.constituencies]
-    if targets:
-        lines += ["#   - name: outside_shock",
-                  "#     label: An outside event",
-                  f"#     date: {base.start}",
-                  f"#     target: {targets[0]}          # one of {', '.join(targets)}",
-                  "#     change: -0.08                   # -1 to 1: relative change"]
-    for s in base.shocks:
-        lines.append(f"#   - {{name: {s.name}, remove: true}}")
-    return "\n".join(lines + _calibrate_text(base)) + "\n"
-
-
-def _calibrate_text(base: Scenario) -> list[str]:
-    """The commented `calibrate:` section: priors for `sim calibrate` (docs/calibration.md)."""
-    from sim.scenario.calibration import slots
-
-    free = [s for s in slots(base.data).values() if s.free]
-    if not free:
-        return []
-    first = free[0]
-    return [
-        "",
-        "# --- calibrate: priors for `sim calibrate` (default: every free value, uniform over its",
-        "# documented range; docs/calibration.md) --------------------------------------------",
-        "# calibrate:",
-        "#   priors:",
-        f"#     {first.key}: [{first.low:g}, {(first.low + first.high) / 2:g}]",
-        *([f"#     {free[1].key}: fixed"] if len(free) > 1 else []),
-        f"#   only: [{first.key}]          # estimate just these"]
-
-
-def _record_text(base: Scenario, file: Path) -> str:
-    if base.record_file is None:  # the base names none: a placeholder, nobody's record
-        return "record/FILE.yaml"
-    return Path(os.path.relpath(base.record_file.resolve(), file.resolve().parent)).as_posix()
-
-
-def _g(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
-def _defaults():
-    from sim.engine.behaviour import Behaviour
-    return Behaviour()
-
-
-def _flow(value: object) -> str:
-    """A value as YAML flow text for a comment."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if isinstance(value, float):
-        return _g(value)
-    if isinstance(value, str) and (not value or any(ch in value for ch in ":#'\"{}[],&*!|>%@`")
-                                   or value != value.strip()):
-        return json.dumps(value)
-    return str(value)

@@ -89,7 +89,8 @@ def _record_file(b: _Build, written: str | None, check: bool) -> Path | None:
     if check and not path.is_file():
         raise b.fail(("record",), f"the record file `{written}` does not exist (looked for "
                      f"{path}); `record:` is relative to the scenario file: correct the path, or "
-                     "leave the key out to score against the default record")
+                     "leave the key out (a scenario without a `record:` key runs as usual and is "
+                     "not scored: it has nothing to score against)")
     return path
 
 

@@ -13,7 +13,6 @@ import atexit
 import contextlib
 import functools
 import os
-from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -21,6 +20,10 @@ from sim.errors import ScenarioError, did_you_mean
 
 SHIPPED = "shipped"  # the package-data folder inside sim.scenario
 DEFAULT_RECORD = "us_china_2025.yaml"
+# What happens without `record:`, said in these words wherever it is said (the docs, `sim check`'s
+# message, the key table; tests/test_docs_paths.py holds them to it).
+NO_RECORD = ("a scenario without a `record:` key runs as usual and is not scored: it has nothing "
+             "to score against")
 _KEEP = contextlib.ExitStack()  # extracted copies (zip installs) live as long as the process
 atexit.register(_KEEP.close)
 
@@ -55,6 +58,14 @@ def find_scenario(name_or_path: str | os.PathLike) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if path.is_dir():  # `sim run scenarios/`: say so, and which files it could mean
+        inside = sorted(p.name for p in path.glob("*.yaml"))
+        held = (f"it holds {', '.join(inside[:3])}{', ...' if len(inside) > 3 else ''}"
+                if inside else "it holds no .yaml file")
+        example = (path / (inside[0] if inside else "FILE.yaml")).as_posix()
+        raise ScenarioError(None, f"`{name_or_path}` is a folder, not a scenario file ({held}): "
+                            f"give one of its files, e.g. `{example}`, or the name of a shipped "
+                            "scenario (`sim list`)")
     bare = len(path.parts) == 1 and path.suffix in ("", ".yaml", ".yml")
     if bare:
         shipped = scenarios_dir() / f"{path.stem if path.suffix else path.name}.yaml"
@@ -68,20 +79,3 @@ def find_scenario(name_or_path: str | os.PathLike) -> Path:
     raise ScenarioError(None, f"`{name_or_path}`: no such file, and no shipped scenario of that "
                         f"name{hint}. Shipped scenarios: {', '.join(known)} (`sim list` shows "
                         "their titles)")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One shipped scenario as `sim list` shows it: its name, title and file."""
-
-    name: str
-    title: str
-    file: Path
-
-
-def catalogue() -> list[Entry]:
-    """Every shipped scenario with its title, in name order."""
-    from sim.scenario.language import load_scenario  # the language is heavier than this module
-
-    return [Entry(name, load_scenario(scenarios_dir() / f"{name}.yaml").title,
-                  scenarios_dir() / f"{name}.yaml") for name in names()]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+import sim.scenario.bundled as bundled
 import sim.scenario.fields as f
 import sim.scenario.models as m
 from sim.engine.behaviour import PRESETS
@@ -134,17 +135,27 @@ def _fail(marks: dict, path: tuple, sub: tuple, message: str) -> ScenarioError:
 
 
 def _parent_file(src: Source, name: str) -> Path:
+    """The file ``extends: name`` means: a path relative to the extending file (a bare name may
+    leave out `.yaml`), else, for a bare name, the shipped scenario of that name (as `sim run
+    NAME` finds it), so `extends: baseline` works from any folder."""
     here = src.file.parent if src.file else Path.cwd()
     candidates = [here / name]
     if not Path(name).suffix:
         candidates.append(here / f"{name}.yaml")
+    bare = len(Path(name).parts) == 1 and Path(name).suffix in ("", ".yaml", ".yml")
+    if bare:
+        stem = Path(name).stem if Path(name).suffix else name
+        candidates.append(bundled.scenarios_dir() / f"{stem}.yaml")
     for candidate in candidates:
         if candidate.is_file():
             return candidate
     known = sorted(p.stem for p in here.glob("*.yaml")) if here.is_dir() else []
-    looked = " and ".join(str(p) for p in candidates)
+    known += bundled.names() if bare else []
+    looked = " and ".join(str(p) for p in candidates[:2])
+    shipped = (f"; a bare name may also be a shipped scenario: {', '.join(bundled.names())}"
+               if bare else "")
     raise src.error(("extends",), f"the scenario to extend, `{name}`, does not exist (looked "
-                    f"for {looked}){did_you_mean(Path(name).stem, known)}")
+                    f"for {looked}){did_you_mean(Path(name).stem, known)}{shipped}")
 
 
 def _rebase_record(parent: Source, child_file: Path | None) -> None:

@@ -34,6 +34,7 @@ from sim.scenario.types import (
     fail,
     kind,
 )
+from sim.scenario.wording_language import Wording
 
 LANGUAGE_VERSION = 1
 
@@ -374,9 +375,9 @@ class Scenario(Part):
     description: TextT = key("a paragraph on what the scenario asks", "description: >")
     seed: num(0, 2**63 - 1, integer=True) = key("random seed of a single run", "seed: 2025", 0)
     record: TextT = key(
-        "the documented record this scenario is scored against: a record YAML file, relative to "
-        "this file (inherited through `extends`); without it the runs are not scored",
-        "record: record/us_china_2025.yaml")
+        "the record it is scored against, a YAML file relative to this file (inherited through "
+        "`extends`); a scenario without a `record:` key runs as usual and is not scored: it "
+        "has nothing to score against", "record: record/us_china_2025.yaml")
     dates: Dates = key(Dates.__doc__, Dates.example, required=True)
     actors: dict[Annotated[str, Slug("<actor>")], Actor] = key(
         "the two sides, by id", "actors: {us: {...}, china: {...}}", required=True)
@@ -385,11 +386,12 @@ class Scenario(Part):
     shocks: Annotated[list[Shock], NullIsEmpty(list)] = key("outside events, in date order",
                                                            "shocks: [...]")
     calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
+    wording: Wording = key(Wording.__doc__, Wording.example)
 
 
-EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
-               "`baseline` means baseline.yaml next to it")
-EXTENDS_EXAMPLE = "extends: baseline.yaml"
+EXTENDS_DOC = ("scenario it builds on: a file relative to it, or a bare name (`baseline`): the "
+               "file of that name beside it, else the shipped one (`sim list`), from any folder")
+EXTENDS_EXAMPLE = "extends: baseline"
 REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 

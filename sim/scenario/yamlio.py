@@ -235,6 +235,20 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
+def _tab_indent(text: str, line: int | None) -> int | None:
+    """The line (1-based) whose indentation holds a tab, at or just before the line a parse
+    error points at (a tab there is the likeliest cause), or None."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    for n in (line, line - 1):
+        if 1 <= n <= len(lines):
+            body = lines[n - 1]
+            if "\t" in body[:len(body) - len(body.lstrip(" \t"))]:
+                return n
+    return None
+
+
 def load_yaml(file: str | Path, cls: type[UserError] = UserError,
               yaml11: bool = False) -> YamlDoc:
     """Read ``file`` safely, or raise ``cls`` with the file, line and column of the problem.
@@ -254,6 +268,11 @@ def load_yaml(file: str | Path, cls: type[UserError] = UserError,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        tab = _tab_indent(text, line)
+        if tab:
+            raise cls(file, f"line {tab} is indented with a tab; YAML indents with spaces only: "
+                      "replace the tab with spaces (an editor's \"convert indentation to "
+                      "spaces\" does it for the whole file)", tab, 1) from None
         raise cls(file, f"this is not valid YAML: {exc.problem or exc.context}", line,
                   col) from None
     except yaml.YAMLError as exc:

@@ -46,5 +46,7 @@ def summary(result: RunResult) -> str:
     for lever in s.levers:
         first, last = result.columns[lever.id][0], result.columns[lever.id][-1]
         lines.append(f"    {lever.label:<36} {lever.describe(first):>8} -> {lever.describe(last)}")
-    lines.append(f"  final status: {result.columns['status'][-1]}")
+    from sim.scenario.wording import status_word  # the scenario's word for it
+
+    lines.append(f"  final status: {status_word(s, result.columns['status'][-1])}")
     return "\n".join(lines)
