@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.engine.model import NegotiationModel
     from sim.engine.spec import ConstituencySpec
+    from sim.engine.world import World
 
 REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
 
@@ -21,7 +21,7 @@ class Firm(mesa.Agent):
     its pressure is how far the stock sits below the cover it is comfortable with.
     """
 
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
+    def __init__(self, model: World, spec: ConstituencySpec, stock: float):
         super().__init__(model)
         self.constituency = spec.id
         self.lever_id = spec.params["depends_on"]
@@ -66,7 +66,7 @@ class Market(mesa.Agent):
     Its pressure is the fall from its peak, as a share of a fall that leaders find painful.
     """
 
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec):
+    def __init__(self, model: World, spec: ConstituencySpec):
         super().__init__(model)
         self.constituency = spec.id
         p = spec.params

@@ -18,6 +18,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from sim.engine.control import Controller, TalksTurn
+
 OPENING_STEP = 0.01  # assumption: a mirroring side still concedes this much utility a round
 LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
 
@@ -77,7 +79,7 @@ class Side:
     offers: list[tuple[float, dict[str, float]] | None] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)
     now: dict[str, float] = field(default_factory=dict)
-    controller: object = None  # sim.engine.control.Controller deciding in place of the tactic
+    controller: Controller | None = None  # deciding in place of the tactic (engine.control)
     # per agenda lever, set by `frontier`: (lever, own?, holder's weight, wanter's weight, now)
     table: list[tuple[str, bool, float, float, float]] = field(default_factory=list, repr=False)
 
@@ -200,8 +202,7 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
 
 
 def _turn(side: Side, suggestion: dict[str, float], t: int, rounds: int, log: list[Round],
-          label: str, offer: dict[str, float] | None = None):
-    from sim.engine.control import TalksTurn  # only when a side is controlled
+          label: str, offer: dict[str, float] | None = None) -> TalksTurn:
     return TalksTurn(label, side.actor, t + 1, rounds, list(side.agenda), dict(side.now),
                      dict(suggestion), offer, list(log))
 
@@ -234,41 +235,3 @@ def _conceded(side: Side, other: Side, log: list[Round]) -> float:
     if len(theirs) < 2:
         return 0.0
     return max(0.0, theirs[-1] - theirs[0])
-
-
-@dataclass
-class Agreement:
-    """Accepted terms (target lever values), when they were agreed, and the clock they run on.
-
-    ``signed`` is the day of this text's signing; ``clock_start`` the day its term began to run
-    (an amendment keeps the clock of the agreement it amends); ``in_force`` the day its terms
-    start to bind. ``follows`` is the agreement it amends or replaces.
-    """
-
-    meeting: str
-    signed: int  # model day
-    days: int  # the term
-    terms: dict[str, float]  # lever id -> agreed value
-    at_signing: dict[str, float]  # lever id -> value when signed
-    follows: Agreement | None = None
-    clock_start: int | None = None
-    in_force: int | None = None
-    suspended: list = field(default_factory=list)  # threats it suspended (return on lapse)
-
-    def __post_init__(self) -> None:
-        if self.clock_start is None:
-            self.clock_start = self.signed
-        if self.in_force is None:
-            self.in_force = self.signed
-
-    @property
-    def expires(self) -> int:
-        return self.clock_start + self.days
-
-    @property
-    def first(self) -> Agreement:
-        """The agreement this chain of amendments began with."""
-        first = self
-        while first.follows is not None:
-            first = first.follows
-        return first
