@@ -132,7 +132,7 @@ def review_talks(model: World, agreement: Agreement, asking: str, rounds: int,
     agenda = tuple(dict.fromkeys([*agreement.terms, *n.utility.wants]))
     label = f"Review of the {model.meeting_label(agreement.first.meeting)} terms"
     spec = MeetingSpec(f"{agreement.first.meeting}_review", "talks", label, None, None, rounds,
-                       agenda, asking)
+                       agenda, asking, freeze_days=0, signing_days=0, in_force_days=0)
     outcome = bargain(model, spec, [n, n.other], fallback)
     if not outcome.agreed:
         model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}",

@@ -36,9 +36,6 @@ class Trigger:
     not_after: dt.date
 
 
-MEETING_KINDS = ("talks", "call", "summit", "decision")
-
-
 @dataclass(frozen=True)
 class MeetingSpec:
     """A dated or triggered occasion: talks (rounds of alternating offers), a leaders' call, a
@@ -50,16 +47,16 @@ class MeetingSpec:
     """
 
     name: str
-    kind: str  # one of MEETING_KINDS
+    kind: str  # a key of sim.engine.events.KINDS
     label: str
     date: dt.date | None
     trigger: Trigger | None
     rounds: int
     agenda: tuple[str, ...] | None  # lever ids on the table; None: every lever
     initiator: str | None  # opens talks, places a call, or decides at a decision point
-    freeze_days: int = 30  # call or summit: days new measures wait for the promised talks
-    signing_days: int = 0  # talks or summit: agreement in principle -> signing
-    in_force_days: int = 0  # signing -> entry into force (the clock starts then)
+    freeze_days: int  # call or summit: days new measures wait for the promised talks
+    signing_days: int  # talks or summit: agreement in principle -> signing
+    in_force_days: int  # signing -> entry into force (the clock starts then)
 
 
 @dataclass(frozen=True)

@@ -197,9 +197,11 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     elif kind_ == "decision":
         raise b.fail(path, f"decision point `{name}` needs `initiator`: the side that decides")
     rounds = spec.get("rounds", m.MEETING_MODELS[kind_].default_rounds)
+    fields = m.Meeting.model_fields  # each default stated once, in the language
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
-                       agenda, initiator, int(spec.get("freeze_days", 30)),
-                       int(spec.get("signing_days", 0)), int(spec.get("in_force_days", 0)))
+                       agenda, initiator,
+                       *(int(spec.get(k, fields[k].default))
+                         for k in ("freeze_days", "signing_days", "in_force_days")))
 
 
 def _trigger(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, model_validator
 
 from sim.engine.behaviour import PARAMS, PRESETS
+from sim.engine.events import KINDS
 from sim.errors import did_you_mean
 from sim.scenario.types import (
     REMOVE_OUTSIDE_EXTENDS,
@@ -257,7 +258,7 @@ class Meeting(Part):
 
     name: Name = key("identifier (letters, digits, `_`, `-`); `extends` matches by it",
                      "name: geneva", required=True)
-    kind: Literal["talks", "call", "summit", "decision"] = key(
+    kind: Literal[tuple(KINDS)] = key(  # type: ignore[valid-type]
         "`talks` (rounds of offers), `call` (leaders' call), `summit` (leaders who can agree "
         "terms themselves) or `decision` (a date on which `initiator` decides whether to "
         "escalate: a review, a statutory deadline)", "kind: call", required=True)
