@@ -63,8 +63,8 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
     s = copy.copy(baseline)
     us = baseline.actors["us"]
     s.actors = {**baseline.actors,
-                "us": replace(us, behaviour={**us.behaviour, "restraint": 0.0,
-                                             "reciprocity": 1.0})}
+                "us": replace(us, behaviour=us.behaviour.with_values(restraint=0.0,
+                                                                     reciprocity=1.0))}
     freeze = 30
     counts = {}
     # (days since the call, an agreement signed since): inside the freeze, on its last day,

@@ -23,7 +23,8 @@ def with_behaviour(scenario, actor: str, **params):
     """A copy of ``scenario`` whose ``actor`` has these behaviour parameters."""
     s = copy.copy(scenario)
     spec = scenario.actors[actor]
-    s.actors = {**scenario.actors, actor: replace(spec, behaviour={**spec.behaviour, **params})}
+    behaviour = spec.behaviour.with_values(**params)
+    s.actors = {**scenario.actors, actor: replace(spec, behaviour=behaviour)}
     return s
 
 

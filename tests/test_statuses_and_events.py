@@ -42,7 +42,7 @@ def scripted(base, behaviour: dict | None = None, meetings: list | None = None,
     actors = dict(base.actors)
     for actor, params in (behaviour or {}).items():
         spec = actors[actor]
-        actors[actor] = replace(spec, behaviour={**spec.behaviour, **params})
+        actors[actor] = replace(spec, behaviour=spec.behaviour.with_values(**params))
     s.actors = actors
     if meetings is not None:
         s.meetings = meetings

@@ -15,13 +15,13 @@ import mesa
 
 from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
-from sim.engine.behaviour import draw, make_behaviour
+from sim.engine.behaviour import make_behaviour
 from sim.engine.constituents import REFILL, Firm, Market, restock
 from sim.engine.control import Controller
 from sim.engine.levers import Lever
 from sim.engine.memory import MEASURE_MEMORY_DAYS, LeverMemory
 from sim.engine.negotiation import Outcome
-from sim.engine.spec import ConstituencySpec, MeetingSpec, Scenario, ShockSpec
+from sim.engine.spec import ConstituencySpec, MarketParams, MeetingSpec, Scenario, ShockSpec
 from sim.engine.timeline import LogEntry, Timeline
 from sim.engine.truce import Agreement, Signing, Truce
 
@@ -90,11 +90,11 @@ class NegotiationModel(Timeline, mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters=self.end_reporters())
 
     def _constituency(self, spec: ConstituencySpec) -> list[Firm | Market]:
-        if spec.kind == "market":
-            return [Market(self, spec)]
-        count = int(spec.params.get("count", 10))
-        cover = spec.params.get("stock_days", 60)
-        return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
+        p = spec.params
+        if isinstance(p, MarketParams):
+            return [Market(self, spec, p)]
+        return [Firm(self, spec, p, max(0.0, p.stock_days.sample(self.random)))
+                for _ in range(p.count)]
 
     def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float]:
         """A side's negotiator, its constituencies (id, weight) and their total weight: fixed

@@ -11,7 +11,18 @@ from pydantic_core import PydanticCustomError
 
 import sim.scenario.models as m
 from sim.engine.levers import LeverSpec
-from sim.engine.spec import ActorSpec, ConstituencySpec, MeetingSpec, Scenario, ShockSpec, Trigger
+from sim.engine.spec import (
+    ActorSpec,
+    BehaviourSpec,
+    ConstituencySpec,
+    Draw,
+    FirmsParams,
+    MarketParams,
+    MeetingSpec,
+    Scenario,
+    ShockSpec,
+    Trigger,
+)
 from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
@@ -121,7 +132,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         _constituency(b, actor, name, k, (*path, "constituencies", name), lever_ids)
         for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
-                     dict(spec["behaviour"]), priorities, holds, constituencies)
+                     BehaviourSpec.written(spec["behaviour"]), priorities, holds, constituencies)
 
 
 def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:
@@ -167,9 +178,20 @@ def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
     if spec["kind"] == "firms":  # the other side's lever, or its own (importers pay its tariff)
         b.reference(spec["depends_on"], (*path, "depends_on"), levers, "a lever")
     weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
-    params = {k: v for k, v in spec.items() if k not in {"kind", "label", "weight"}}
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
-                            float(weight), params)
+                            float(weight), _params(spec))
+
+
+def _params(spec: dict) -> FirmsParams | MarketParams:
+    """A constituency's own keys, typed, each default read from the language's model."""
+    if spec["kind"] == "firms":
+        f = m.Firms.model_fields
+        return FirmsParams(spec["depends_on"], int(spec.get("count", f["count"].default)),
+                           Draw.of(spec.get("stock_days", f["stock_days"].default)),
+                           float(spec.get("comfort_days", f["comfort_days"].default)))
+    f = m.Market.model_fields
+    return MarketParams(*(float(spec.get(k, f[k].default)) for k in (
+        "news_sensitivity", "volatility", "initial_drawdown", "pain_drawdown")))
 
 
 def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
