@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import ClassVar
 
 from sim.engine.spec import BehaviourSpec, Draw
+from sim.engine.tactics import Tactic
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,19 @@ BEHAVIOUR_FIELDS = tuple(f.name for f in fields(Behaviour))  # in the order draw
 
 
 class Preset:
-    """A named disposition: the parameter values a label like 'hawk' stands for."""
+    """A named disposition: the parameter values a label like 'hawk' stands for. In talks it is
+    a named composition of tactic parts (``tactic``): its concession, offering and acceptance."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     values: ClassVar[dict[str, float]]
+
+    @classmethod
+    def tactic(cls) -> Tactic:
+        """The parts it composes in talks, with its values (defaults for the rest)."""
+        defaults = Behaviour()
+        return Tactic.of(cls.values.get("concession", defaults.concession),
+                         cls.values.get("mirroring", defaults.mirroring))
 
 
 class Linear(Preset):

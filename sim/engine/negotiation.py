@@ -19,8 +19,8 @@ import random
 from dataclasses import dataclass, field
 
 from sim.engine.control import Controller, TalksTurn
+from sim.engine.tactics import Tactic
 
-OPENING_STEP = 0.01  # assumption: a mirroring side still concedes this much utility a round
 LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
 
 
@@ -80,8 +80,15 @@ class Side:
     agenda: list[str] = field(default_factory=list)
     now: dict[str, float] = field(default_factory=dict)
     controller: Controller | None = None  # deciding in place of the tactic (engine.control)
+    tactic: Tactic | None = None  # its parts (sim.engine.tactics); None: made from the numbers
     # per agenda lever, set by `frontier`: (lever, own?, holder's weight, wanter's weight, now)
     table: list[tuple[str, bool, float, float, float]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.tactic is None:
+            self.tactic = Tactic.of(self.concession, self.mirroring)
+
+    frontier_size = len(LAMBDAS)
 
     def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
         """Get ready to offer packages on ``agenda`` from the state ``now``.
@@ -117,27 +124,17 @@ class Side:
         return self.offer(0)[0]
 
     def target(self, t: int, rounds: int, conceded_by_other: float) -> float:
-        """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
-        frac = t / max(1, rounds - 1)
-        by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
-        mirrored = self.best - conceded_by_other - OPENING_STEP * t
-        aim = (1.0 - self.mirroring) * by_clock + self.mirroring * mirrored
-        return max(self.reservation, aim)
+        """Utility this side aims for in round ``t`` of ``rounds`` (its concession part)."""
+        return self.tactic.concession.aim(self.best, self.reservation, t, rounds,
+                                          conceded_by_other)
 
     def offer_at(self, aim: float) -> tuple[float, dict[str, float]]:
-        """The most generous package that still gives this side at least ``aim``.
+        """The package it offers for ``aim``, with its utility to it (its offering part)."""
+        return self.tactic.offering.offer(self, aim)
 
-        Utility falls monotonically along the frontier, so a bisection finds the last offer
-        worth at least ``aim`` (the first offer if none is).
-        """
-        lo, hi = 0, len(LAMBDAS)  # invariant: offers before lo are worth >= aim, from hi on less
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.offer(mid)[0] >= aim:
-                lo = mid + 1
-            else:
-                hi = mid
-        return self.offer(max(0, lo - 1))
+    def accepts(self, worth: float, next_aim: float) -> bool:
+        """Does it take an offer worth ``worth`` to it, when it would ask ``next_aim``?"""
+        return self.tactic.acceptance.accepts(worth, next_aim, self.reservation)
 
 
 @dataclass
@@ -188,7 +185,7 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
             own_u = proposer.utility.of(package)
         their_u = responder.utility.of(package)
         aim = responder.target(min(t + 1, rounds - 1), rounds, _conceded(responder, proposer, log))
-        accepted = their_u >= aim and their_u >= responder.reservation
+        accepted = responder.accepts(their_u, aim)
         if responder.controller is not None:  # hook: a controlled side answers (engine.control)
             answer = _controlled_answer(responder, package, t, rounds, log, label)
             if answer is None:
