@@ -11,7 +11,7 @@ SIM = Path(__file__).resolve().parent.parent / "sim"
 ENGINE = SIM / "engine"
 # class -> the classes whose bodies are its own (a part it inherits from)
 OWNERS = {"NegotiationModel": ("NegotiationModel", "Timeline"),
-          "Negotiator": ("Negotiator", "Delivery")}
+          "Negotiator": ("Negotiator", "Delivery", "Watching")}
 # attribute stores on something that is neither the model nor a negotiator, by module: the
 # firms of a constituency restocked in one loop (``constituents.restock``)
 NOT_OWNED_BASES = {("constituents.py", "firm")}

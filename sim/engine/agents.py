@@ -13,6 +13,7 @@ from sim.engine.delivery import Delivery
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Utility
 from sim.engine.truce import Agreement
+from sim.engine.watching import Watching
 
 if TYPE_CHECKING:
     from sim.engine.spec import ActorSpec
@@ -23,9 +24,6 @@ PRESSURE_PACE = 2.0  # assumption: at full pressure and sensitivity, concession 
 PRESSURE_RESERVE = 0.3  # assumption: full pressure x sensitivity lowers the reservation by 0.3
 HANDS_TIED = 0.1  # assumption: own pending threat x audience cost raises the reservation so
 RESOLVE_MAX = PARAMS["resolve"].high
-TRUST_RISE = 0.25  # assumption: trust rises at a quarter of the pace at which it falls
-DUE_DAYS = 7.0  # assumption: an agreed easing is due in a straight line over a week...
-PATIENCE_DAYS = 28.0  # ...plus up to four more weeks for a fully patient observer
 GRIEVANCE_FLOOR = 0.15  # assumption: grievance below this never becomes a measure...
 GRIEVANCE_SPAN = 0.7  # ...and full restraint raises that threshold to 0.85
 RESPONSE_DAYS = 14  # assumption: a counter-measure within two weeks counts as retaliation
@@ -33,7 +31,7 @@ AUDIENCE_DECAY = 0.97  # assumption: the domestic cost of a climb-down fades ove
 MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
 
 
-class Negotiator(Delivery, mesa.Agent):
+class Negotiator(Delivery, Watching, mesa.Agent):
     """The team that decides one side's measures, offers and acceptances.
 
     Each day it implements what was agreed (as fully and as fast as its compliance and its trust
@@ -47,14 +45,18 @@ class Negotiator(Delivery, mesa.Agent):
                  levers: dict[str, Lever]):
         mesa.Agent.__init__(self, model)
         Delivery.__init__(self)
+        Watching.__init__(self)
         self.actor = spec.id
-        self.other_actor = model.spec.other(spec.id)
+        # every other side: its counterparts (one in a two-sided dispute)
+        self.counterparts = tuple(a for a in model.spec.actors if a != spec.id)
+        self.other_actor = self.counterparts[0]
         self.label = spec.label
         self.spec = spec
         self.behaviour = behaviour
         self.levers = levers  # its own levers, by id
         self.utility = Utility(dict(spec.priorities), dict(spec.holds))
-        self.trust = behaviour.initial_trust
+        self.trust = behaviour.initial_trust  # its trust overall: the mean over its counterparts
+        self.trust_in = dict.fromkeys(self.counterparts, behaviour.initial_trust)  # per pair
         self.mandate = 0.0  # extra room to concede given by a leaders' call, used up by talks
         self.grievance = 0.0
         self.pressure = 0.0
@@ -79,13 +81,38 @@ class Negotiator(Delivery, mesa.Agent):
         # with its weight relative to its top weight
         top = max(self.utility.wants.values(), default=0.0) or 1.0
         self._watching = [(k, model.levers[k], w / top) for k, w in self.utility.wants.items()
-                          if model.levers[k].spec.actor == self.other_actor]
-        self._promised: list[tuple[Lever, float, float, float, int]] = []
-        self._promised_by: Agreement | None = None  # the agreement _promised was read from
+                          if model.levers[k].spec.actor != self.actor]
+        # the same, per counterpart that holds them: trust is learnt per pair
+        self._pairs = [(a, [w for w in self._watching if w[1].spec.actor == a])
+                       for a in self.counterparts]
 
     @property
     def other(self) -> Negotiator:
+        """Its counterpart in a two-sided dispute (with more sides: the first other side)."""
         return self.model.negotiators[self.other_actor]
+
+    @property
+    def others(self) -> list[Negotiator]:
+        """Every other side's negotiator."""
+        negotiators = self.model.negotiators
+        return [negotiators[a] for a in self.counterparts]
+
+    @property
+    def counterpart_label(self) -> str:
+        """The other sides' names, for the narrative ("China"; "the US, the Netherlands and
+        Japan")."""
+        labels = [n.label for n in self.others]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    def wanted(self) -> dict[str, float]:
+        """How much the other sides want each lever eased (the most any of them wants it)."""
+        if len(self.counterparts) == 1:
+            return self.other.utility.wants
+        out: dict[str, float] = {}
+        for n in self.others:
+            for k, w in n.utility.wants.items():
+                out[k] = max(out.get(k, 0.0), w)
+        return out
 
     def step(self) -> None:
         """One day of its own: learn from the other side, implement, observe, perhaps retaliate.
@@ -113,7 +140,7 @@ class Negotiator(Delivery, mesa.Agent):
 
     def learn(self) -> None:
         """Did the other side answer its last measure? Update its belief in retaliation."""
-        if self.other.last_measure_day > self.awaiting:
+        if max(n.last_measure_day for n in self.others) > self.awaiting:
             self.answered += 1
             self.awaiting = None
         elif self.model.day - self.awaiting > RESPONSE_DAYS:
@@ -179,65 +206,6 @@ class Negotiator(Delivery, mesa.Agent):
         b = self.behaviour
         return b.concession * (1.0 + PRESSURE_PACE * b.pressure_sensitivity * self.pressure)
 
-    def observe(self, agreement: Agreement | None) -> None:
-        """Compare the other side with its promises and its past; update grievance and trust.
-
-        Trust arrives on foot and leaves on horseback (assumption): it rises at a quarter of the
-        pace at which it falls. Without an agreement only new restrictions move it.
-        """
-        shortfall = self.shortfall(agreement) if agreement else 0.0
-        breach = self.model.new_restrictions(self._watching)
-        self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
-        signal = 1.0 - self.grievance if agreement else min(self.trust, 1.0 - self.grievance)
-        rate = self.behaviour.trust_learning * (TRUST_RISE if signal > self.trust else 1.0)
-        self.trust += rate * (signal - self.trust)
-
-    def shortfall(self, agreement: Agreement) -> float:
-        """The other side's worst delay on a promised easing, scaled by how much this side cares.
-
-        A promise counts as due in a straight line over 7 days plus up to four weeks of patience,
-        from the day the terms enter into force (nothing is owed between signing and entry into
-        force); the shortfall on a lever is the share of the promised move still missing.
-        """
-        days = self.model.day - agreement.in_force
-        grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
-        expected = min(1.0, days / grace)
-        worst = 0.0
-        for lever, scale, start, owed, horizon in self.promised(agreement):
-            share = (min(1.0, days / (horizon + grace)) if horizon
-                     else expected)  # a commitment is due over its horizon, plus patience
-            due = start - share * owed
-            behind = lever.restrictiveness - due
-            if behind > 0.0:  # on or ahead of the line adds nothing
-                worst = max(worst, scale * (behind / owed))
-        return worst
-
-    def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:
-        """The easings the other side promised in ``agreement`` that this side cares about, as
-        (lever, weight relative to its top weight, restrictiveness at signing, promised fall in
-        restrictiveness, commitment horizon in days or 0).
-
-        Pure in the agreement's terms, which never change once signed: worked out on the first
-        day it is observed, not every day.
-        """
-        if self._promised_by is not agreement:
-            wants = self.utility.wants
-            top = max(wants.values(), default=0.0) or 1.0
-            promised = []
-            for lever_id, target in agreement.terms.items():
-                weight = wants.get(lever_id, 0.0)
-                lever = self.other.levers.get(lever_id)
-                if not weight or lever is None:
-                    continue
-                start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
-                goal = lever.spec.restrictiveness(target)
-                if start - goal <= 1e-6:
-                    continue
-                horizon = lever.spec.horizon_days if lever.spec.commitment else 0
-                promised.append((lever, weight / top, start, start - goal, horizon))
-            self._promised, self._promised_by = promised, agreement
-        return self._promised
-
     def consider_measure(self, agreement: Agreement | None) -> None:
         """When aggrieved past its restraint, add a restriction the other side feels most; if the
         deal binds every lever it has, stop implementing one of its agreed easings instead."""
@@ -253,7 +221,7 @@ class Negotiator(Delivery, mesa.Agent):
         if model.random.random() >= b.reciprocity * (self.grievance - threshold):
             return
         lever = self.pick_measure(agreement)
-        why = f"trust in {self.other.label} fell to {self.trust:.2f}"
+        why = f"trust in {self.counterpart_label} fell to {self.trust:.2f}"
         if lever is None:
             if agreement is not None:
                 self.halt(agreement, why)
@@ -267,7 +235,7 @@ class Negotiator(Delivery, mesa.Agent):
         Levers bound by the agreement in force are never used (a side that wants to escalate
         picks instruments the deal does not cover), and a lever already tight weighs less.
         """
-        wants = self.other.utility.wants
+        wants = self.wanted()
         levers, odds = [], []
         for lever_id, lever in self.levers.items():
             if (agreement is not None and lever_id in agreement.terms) or lever.spec.commitment:
@@ -288,12 +256,13 @@ class Negotiator(Delivery, mesa.Agent):
         wants = self.utility.wants
         top = max(wants.values(), default=0.0) or 1.0
         levers = self.model.levers
+        negotiators = self.model.negotiators
         for t in self.model.truce.threats:
-            if t.actor == self.actor:
-                continue
+            if t.actor == self.actor or (t.target is not None and t.target != self.actor):
+                continue  # its own threats, and those aimed at another side
             lever = levers[t.lever_id]
             rise = max(0.0, lever.spec.restrictiveness(t.value) - lever.restrictiveness)
-            out += rise * wants.get(t.lever_id, 0.0) / top * self.other.credibility
+            out += rise * wants.get(t.lever_id, 0.0) / top * negotiators[t.actor].credibility
         return min(1.0, out)
 
     def took_measure(self, awaits_answer: bool = False) -> None:
@@ -334,11 +303,21 @@ class Negotiator(Delivery, mesa.Agent):
         """It dropped a public threat at its deadline: it pays at home (Fearon's audience cost)."""
         self.audience += self.behaviour.audience_cost
 
-    def reassured(self, goodwill_reach: float, mandate_reach: float) -> float:
-        """A leaders' call or summit: trust recovers by its goodwill and its team gets room to
-        settle in proportion to the pressure it feels. Returns its trust before."""
+    def reassured(self, goodwill_reach: float, mandate_reach: float,
+                  met: tuple[str, ...] = ()) -> float:
+        """A leaders' call or summit with the sides ``met`` (default: every other side): its
+        trust in them recovers by its goodwill and its team gets room to settle in proportion
+        to the pressure it feels. Returns its trust before."""
         before = self.trust
-        self.trust += self.behaviour.goodwill * (1.0 - self.trust) * goodwill_reach
+        goodwill = self.behaviour.goodwill
+        if len(self.counterparts) == 1:
+            self.trust += goodwill * (1.0 - self.trust) * goodwill_reach
+            self.trust_in[self.other_actor] = self.trust
+        else:
+            for actor in met or self.counterparts:
+                t = self.trust_in[actor]
+                self.trust_in[actor] = t + goodwill * (1.0 - t) * goodwill_reach
+            self.trust = sum(self.trust_in.values()) / len(self.trust_in)
         self.mandate = self.behaviour.pressure_sensitivity * self.pressure * mandate_reach
         return before
 

@@ -58,11 +58,25 @@ class Decision:
     due: int = 0  # POSTPONE: the new deadline
 
 
+def targets(model: World, n: Negotiator, lever: Lever) -> list[Negotiator]:
+    """The sides a restriction on ``lever`` is aimed at (its ``aimed_at``; else every other)."""
+    aimed = lever.spec.aimed_at
+    return [o for o in n.others if not aimed or o.actor in aimed]
+
+
+def minded(n: Negotiator, lever_id: str) -> float:
+    """How much ``n`` minds a lever, relative to what it minds most (0..1)."""
+    wants = n.utility.wants
+    top = max(wants.values(), default=0.0) or 1.0
+    return wants.get(lever_id, 0.0) / top
+
+
 def weigh(model: World, n: Negotiator, lever: Lever, new_h: float) -> tuple[float, str]:
     """The chance (0..1) that ``n`` escalates on ``lever`` to restrictiveness ``new_h``, and why."""
     b = n.behaviour
     gap = n.demand_gap()
-    wants = n.other.utility.wants
+    aimed = targets(model, n, lever)  # the one that minds the lever most
+    wants = max(aimed, key=lambda o: minded(o, lever.spec.id)).utility.wants if aimed else {}
     top = max(wants.values(), default=0.0) or 1.0
     gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
     own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
@@ -85,6 +99,9 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
         return hold(": the leaders promised talks")
     if model.truce.threatening(n.actor):
         return hold(": its threat is pending")
+    aligning = align(model, n, occasion, meeting)
+    if aligning is not None:
+        return aligning
     lever = n.pick_measure(model.truce.agreement)
     if lever is None or n.demand_gap() < DEMANDS_MET:
         return hold(": " + ("its demands are met" if n.demand_gap() < DEMANDS_MET
@@ -97,23 +114,68 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
     value = lever.spec.value_at(new_h)
     if b.threat_days >= 1:
         due = model.day + round(b.threat_days)
+        aimed = targets(model, n, lever)
         threat = Threat(n.actor, lever.spec.id, value, model.day, due, n.demand_gap(),
-                        target=n.other_actor)
+                        target=aimed[0].actor if len(aimed) == 1 else None)
         return Decision(n.actor, THREATEN, f"{occasion}: {n.label} announces {lever.spec.label} "
                         f"of {lever.spec.describe(value)} (now {lever.spec.describe(lever.value)}) "
-                        f"from {model.date_of(due)} unless {n.other.label} meets its demands "
+                        f"from {model.date_of(due)} unless {_names(aimed)} meets its demands "
                         f"({why})", meeting, -step / 2, lever.spec.id, value, threat)
-    return Decision(n.actor, IMPOSE, f"{occasion}: to press {n.other.label} ({why})", meeting,
-                    lever_id=lever.spec.id, value=value)
+    return Decision(n.actor, IMPOSE, f"{occasion}: to press {_names(targets(model, n, lever))} "
+                    f"({why})", meeting, lever_id=lever.spec.id, value=value)
+
+
+def _names(sides: list[Negotiator]) -> str:
+    labels = [s.label for s in sides] or ["no one"]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def align(model: World, n: Negotiator, occasion: str, meeting: str) -> Decision | None:
+    """A coalition: a side whose lever is aligned with a partner's (``aligns_with``) weighs
+    bringing it up to the partner's level. The chance is the gap times its reciprocity (how much
+    it follows what others do: an assumption), less the cost at home of the tighter lever
+    (its sensitivity times the share of its constituencies that depend on that lever). With
+    notice (``threat_days``) it announces the measure for a date; it then takes effect unless a
+    deal suspends it. None: no lever of its lags its partner's."""
+    b = n.behaviour
+    for lever in n.levers.values():
+        partner = lever.spec.aligns_with
+        if not partner:
+            continue
+        gap = model.levers[partner].restrictiveness - lever.restrictiveness
+        if gap <= DEMANDS_MET:
+            continue
+        own = b.pressure_sensitivity * n.exposure(lever.spec.id) * (lever.restrictiveness + gap)
+        chance = max(0.0, min(1.0, gap * b.reciprocity - own))
+        why = (f"aligning with {model.levers[partner].spec.label} ({100 * gap:.0f} points "
+               f"behind, cost at home {own:.2f})")
+        if model.random.random() >= chance:
+            return Decision(n.actor, HOLD, f"{occasion}: {n.label} holds ({why}, not now)",
+                            meeting)
+        value = lever.spec.value_at(lever.restrictiveness + gap)
+        if b.threat_days >= 1:
+            due = model.day + round(b.threat_days)
+            threat = Threat(n.actor, lever.spec.id, value, model.day, due, 0.0, target=None,
+                            aligning=True)
+            return Decision(n.actor, THREATEN, f"{occasion}: {n.label} announces "
+                            f"{lever.spec.label} of {lever.spec.describe(value)} from "
+                            f"{model.date_of(due)}, {why}", meeting, -gap / 2, lever.spec.id,
+                            value, threat)
+        return Decision(n.actor, IMPOSE, f"{occasion}: {why}", meeting, lever_id=lever.spec.id,
+                        value=value)
+    return None
 
 
 def at_deadline(model: World, n: Negotiator, threat: Threat) -> Decision:
     """A threat whose deadline is today: withdrawn, postponed, carried out or dropped."""
     lever = model.levers[threat.lever_id]
     what = f"the threatened {lever.spec.label} of {lever.spec.describe(threat.value)}"
+    if threat.aligning:  # an announced alignment takes effect on its date
+        return Decision(n.actor, CARRY_OUT, "the announced alignment takes effect",
+                        lever_id=threat.lever_id, value=threat.value, threat=threat)
     if n.demand_gap() <= threat.gap - CONCEDED:
-        return Decision(n.actor, WITHDRAW, f"{what} is withdrawn: {n.other.label} met enough of "
-                        f"its demands ({100 * n.demand_gap():.0f} % unmet, from "
+        return Decision(n.actor, WITHDRAW, f"{what} is withdrawn: {n.counterpart_label} met "
+                        f"enough of its demands ({100 * n.demand_gap():.0f} % unmet, from "
                         f"{100 * threat.gap:.0f} %)", news=0.1, threat=threat)
     soon = model.next_talks_day(POSTPONE_WINDOW)
     pending = model.talks_pending()

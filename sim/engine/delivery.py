@@ -52,7 +52,7 @@ class Delivery:
                     self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
                                    f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
                                    f"agreed {lever.spec.describe(target)}): trust in "
-                                   f"{self.other.label} at {self.trust:.2f}")
+                                   f"{self.counterpart_label} at {self.trust:.2f}")
             else:
                 lever.command(lever.value)
                 self.held_back[lever_id] = self.held_back.get(lever_id, 0) + 1
@@ -60,7 +60,7 @@ class Delivery:
                     self.model.log(self.actor, "slow-walk", f"{self.label} holds back on "
                                    f"{lever.spec.label} at {lever.spec.describe(lever.value)} "
                                    f"(agreed {lever.spec.describe(target)}): trust in "
-                                   f"{self.other.label}'s compliance is {self.trust:.2f}")
+                                   f"{self.counterpart_label}'s compliance is {self.trust:.2f}")
 
     def own_terms(self, agreement: Agreement) -> list[tuple[str, Lever, float]]:
         """(lever id, lever, agreed value) for the terms on its own levers, in the agreement's
@@ -85,7 +85,8 @@ class Delivery:
         """
         b = self.behaviour
         start = agreement.at_signing[lever.spec.id]
-        progress = self.other.verified_progress(agreement, round(b.verification_days))
+        lag = round(b.verification_days)
+        progress = min(n.verified_progress(agreement, lag) for n in self.others)
         share = (1.0 - b.linkage) + b.linkage * progress
         return start + share * (target - start)
 
@@ -115,7 +116,7 @@ class Delivery:
                       and abs(self.levers[k].value - target) > 1e-6]
         if not open_terms:
             return
-        wants = self.other.utility.wants
+        wants = self.wanted()
         lever_id = max(open_terms, key=lambda k: wants.get(k, 0.0))
         lever = self.levers[lever_id]
         self.halted.add(lever_id)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sim.engine import coercion
 from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
 from sim.engine.control import Controller
-from sim.engine.negotiation import Outcome, Side, alternate_offers
+from sim.engine.negotiation import Outcome, Side, Utility, alternate_offers, plurilateral_offers
 from sim.engine.spec import MeetingSpec, ShockSpec
 from sim.engine.truce import Agreement
 
@@ -66,7 +66,7 @@ class Talks(Occasion):
     def run(self, model: World) -> Held:
         """Hold the talks (not held if a side stays away)."""
         spec = self.spec
-        absent = [n for n in model.negotiators.values() if n.willingness() < ATTEND_THRESHOLD]
+        absent = [n for n in parties(model, spec) if n.willingness() < ATTEND_THRESHOLD]
         if absent:
             who = absent[0]
             model.log(who.actor, "talks not held", f"{spec.label}: {who.label} stays away "
@@ -81,41 +81,66 @@ class Talks(Occasion):
         return Held(True, outcome)
 
     def opening_order(self, model: World) -> list[Negotiator]:
-        names = list(model.negotiators)
+        names = list(self.spec.parties)
         if self.spec.initiator:
             first = self.spec.initiator
         else:
             first = model.random.choice(names)
-        return [model.negotiators[first], model.negotiators[model.spec.other(first)]]
+        return [model.negotiators[first], *(model.negotiators[a] for a in names if a != first)]
+
+
+def parties(model: World, spec: MeetingSpec) -> list[Negotiator]:
+    """The sides at a meeting (every side when the scenario names none)."""
+    return [model.negotiators[a] for a in spec.parties]
 
 
 def bargain(model: World, spec: MeetingSpec, order: list[Negotiator],
             fallback: dict[str, float] | None = None) -> Outcome:
     """The rounds of offers on the meeting's agenda, logged offer by offer. ``fallback`` (lever
     id -> value) is what happens without a deal when that differs from today (a lapse)."""
-    agenda = list(spec.agenda) if spec.agenda else list(model.levers)
+    at_table = {n.actor for n in order}
+    agenda = (list(spec.agenda) if spec.agenda else
+              [k for k, lever in model.levers.items() if lever.spec.actor in at_table])
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
     disagreement = dict(now)
     for lever_id, value in (fallback or {}).items():
         disagreement[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
-    sides = [side(model, n, now, disagreement) for n in order]
-    outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
+    sides = [side(model, n, [o for o in order if o is not n], now, disagreement) for n in order]
+    if len(sides) == 2:
+        outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
+    else:
+        outcome = plurilateral_offers(sides, agenda, now, spec.rounds, spec.label)
+    several = len(order) > 2
     for r in outcome.rounds:
-        responder = model.negotiators[r.proposer].other
+        responders = " and ".join(n.label for n in order if n.actor != r.proposer)
+        answer = ("accept" if r.accepted else "reject") + ("" if several else "s")
+        whom = "the least satisfied" if several else "it"
         model.log(r.proposer, "offer", f"{spec.label}, round {r.number}: "
                   f"{model.negotiators[r.proposer].label} proposes {model.describe(r.package)}"
-                  f"; {responder.label} {'accepts' if r.accepted else 'rejects'} (worth "
-                  f"{r.responder_utility:.3f} to it, it aims for {r.responder_aim:.3f})",
-                  meeting=spec.name)
-    for n in model.negotiators.values():
+                  f"; {responders} {answer} (worth {r.responder_utility:.3f} to {whom}, it aims "
+                  f"for {r.responder_aim:.3f})", meeting=spec.name)
+    for n in order:
         n.mandate_used()
     return outcome
 
 
-def side(model: World, n: Negotiator, now: dict[str, float],
+def side(model: World, n: Negotiator, others: list[Negotiator], now: dict[str, float],
          disagreement: dict[str, float]) -> Side:
+    """``n`` at the table with ``others``: its belief of what they want is its reading of their
+    utilities (added up when there are several), off by its misperception."""
     b = n.behaviour
-    belief = n.other.utility.noisy(model.random, b.misperception)
+    if len(others) == 1:
+        theirs = others[0].utility
+    else:
+        wants: dict[str, float] = {}
+        holds: dict[str, float] = {}
+        for o in others:
+            for k, w in o.utility.wants.items():
+                wants[k] = wants.get(k, 0.0) + w
+            for k, w in o.utility.holds.items():
+                holds[k] = holds.get(k, 0.0) + w
+        theirs = Utility(wants, holds)
+    belief = theirs.noisy(model.random, b.misperception)
     controller: Controller | None = model.controllers.get(n.actor)  # hook: engine.control
     return Side(n.actor, n.utility, belief, frozenset(n.levers),
                 n.reservation(n.utility.of(disagreement)), n.concession_pace(), b.mirroring,
@@ -132,8 +157,9 @@ def review_talks(model: World, agreement: Agreement, asking: str, rounds: int,
     agenda = tuple(dict.fromkeys([*agreement.terms, *n.utility.wants]))
     label = f"Review of the {model.meeting_label(agreement.first.meeting)} terms"
     spec = MeetingSpec(f"{agreement.first.meeting}_review", "talks", label, None, None, rounds,
-                       agenda, asking, freeze_days=0, signing_days=0, in_force_days=0)
-    outcome = bargain(model, spec, [n, n.other], fallback)
+                       agenda, asking, tuple(model.negotiators), freeze_days=0, signing_days=0,
+                       in_force_days=0)
+    outcome = bargain(model, spec, [n, *n.others], fallback)
     if not outcome.agreed:
         model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}",
                   meeting=spec.name, news=-0.3)
@@ -155,23 +181,25 @@ class LeadersCall(Occasion):
 
     def reassure(self, model: World) -> bool:
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
-        callee = caller.other
-        if callee.willingness() < ANSWER_THRESHOLD:
-            model.log(callee.actor, f"{self.kind} declined", f"{callee.label}'s leader does not "
-                      f"take part (trust {callee.trust:.2f}, pressure {callee.pressure:.2f})",
-                      meeting=self.spec.name, news=-0.2)
-            return False
-        for n in (caller, callee):
-            before = n.reassured(GOODWILL_REACH, MANDATE_REACH)
+        callees = [n for n in parties(model, self.spec) if n is not caller]
+        for callee in callees:
+            if callee.willingness() < ANSWER_THRESHOLD:
+                model.log(callee.actor, f"{self.kind} declined", f"{callee.label}'s leader does "
+                          f"not take part (trust {callee.trust:.2f}, pressure "
+                          f"{callee.pressure:.2f})", meeting=self.spec.name, news=-0.2)
+                return False
+        met = tuple(self.spec.parties)
+        for n in (caller, *callees):
+            before = n.reassured(GOODWILL_REACH, MANDATE_REACH,
+                                 tuple(a for a in met if a != n.actor))
             model.log(n.actor, self.kind, f"{self.spec.label} ({caller.label} "
                       f"{'called' if self.kind == 'call' else 'invited'}): {n.label}'s trust "
                       f"rises from {before:.2f} to {n.trust:.2f}; its team gets room to settle "
                       f"({n.mandate:.3f})", meeting=self.spec.name)
         return True
 
-    @staticmethod
-    def most_pressed(model: World) -> str:
-        return max(model.negotiators.values(), key=lambda n: n.pressure).actor
+    def most_pressed(self, model: World) -> str:
+        return max(parties(model, self.spec), key=lambda n: n.pressure).actor
 
 
 class Summit(LeadersCall):
@@ -184,7 +212,8 @@ class Summit(LeadersCall):
         if not self.reassure(model):
             return NOT_HELD
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
-        outcome = bargain(model, self.spec, [caller, caller.other])
+        others = [n for n in parties(model, self.spec) if n is not caller]
+        outcome = bargain(model, self.spec, [caller, *others])
         if outcome.agreed:
             return Held(True, outcome)
         model.log(None, "no agreement", f"{self.spec.label} ends without terms: "

@@ -198,6 +198,48 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
     return Outcome(False, {}, log, f"no offer was accepted in {rounds} rounds")
 
 
+def plurilateral_offers(sides: list[Side], agenda: list[str], now: dict[str, float],
+                        rounds: int, label: str = "") -> Outcome:
+    """Talks among three or more sides: the sides propose in turn; an offer is agreed when every
+    other side accepts it (each by its own acceptance part, against its own next aim). A round's
+    ``responder_utility`` and ``responder_aim`` are those of the side least satisfied with it.
+    A controlled side answers or proposes as in two-sided talks."""
+    for side in sides:
+        side.frontier(agenda, now)
+    for side in sides:
+        if side.best < side.reservation:
+            return Outcome(False, {}, [], f"{side.actor} sees no package on this agenda better "
+                           "than no deal")
+    log: list[Round] = []
+    for t in range(rounds):
+        proposer = sides[t % len(sides)]
+        others = [s for s in sides if s is not proposer]
+        conceded = max(_conceded(proposer, o, log) for o in others)
+        own_u, package = proposer.offer_at(proposer.target(t, rounds, conceded))
+        if proposer.controller is not None:
+            package = _controlled_offer(proposer, package, t, rounds, log, label)
+            if package is None:
+                return Outcome(False, {}, log, f"{proposer.actor} walks away in round {t + 1}")
+            own_u = proposer.utility.of(package)
+        answers = []
+        for responder in others:
+            worth = responder.utility.of(package)
+            aim = responder.target(min(t + 1, rounds - 1), rounds,
+                                   max(_conceded(responder, o, log) for o in sides
+                                       if o is not responder))
+            accepted = responder.accepts(worth, aim)
+            if responder.controller is not None:
+                answer = _controlled_answer(responder, package, t, rounds, log, label)
+                accepted = bool(answer)
+            answers.append((worth - aim, worth, aim, accepted))
+        _, worth, aim, _ = min(answers)
+        agreed = all(a[3] for a in answers)
+        log.append(Round(t + 1, proposer.actor, package, own_u, worth, aim, agreed))
+        if agreed:
+            return Outcome(True, package, log, f"every side accepts in round {t + 1}")
+    return Outcome(False, {}, log, f"no offer was accepted by every side in {rounds} rounds")
+
+
 def _turn(side: Side, suggestion: dict[str, float], t: int, rounds: int, log: list[Round],
           label: str, offer: dict[str, float] | None = None) -> TalksTurn:
     return TalksTurn(label, side.actor, t + 1, rounds, list(side.agenda), dict(side.now),

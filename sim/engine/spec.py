@@ -152,6 +152,7 @@ class MeetingSpec:
     rounds: int
     agenda: tuple[str, ...] | None  # lever ids on the table; None: every lever
     initiator: str | None  # opens talks, places a call, or decides at a decision point
+    parties: tuple[str, ...]  # the sides that meet (every side: the whole dispute)
     freeze_days: int  # call or summit: days new measures wait for the promised talks
     signing_days: int  # talks or summit: agreement in principle -> signing
     in_force_days: int  # signing -> entry into force (the clock starts then)

@@ -85,6 +85,7 @@ class Threat:
     gap: float  # the threatener's unmet demands when announced
     postponed: int = 0
     target: str | None = None  # the side it is aimed at (None: every other side)
+    aligning: bool = False  # a coalition's alignment announced for a date, not a demand
 
     def put_off(self, due: int) -> None:
         self.postponed += 1

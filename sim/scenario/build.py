@@ -72,8 +72,8 @@ def build(src: Source, check_record: bool = False) -> Scenario:
         raise b.fail(("dates", "end"), f"a scenario may span at most ten years, found {start} "
                      f"to {end}")
     actors_raw = data["actors"]
-    if len(actors_raw) != 2:
-        raise b.fail(("actors",), f"a scenario has exactly two actors, found {len(actors_raw)}"
+    if len(actors_raw) < 2:
+        raise b.fail(("actors",), f"a scenario has two actors or more, found {len(actors_raw)}"
                      f" ({', '.join(actors_raw) or 'none'})")
     lever_ids = {f"{a}.{name}" for a, spec in actors_raw.items() for name in spec["levers"]}
     actors = {a: _actor(b, a, spec, lever_ids) for a, spec in actors_raw.items()}
@@ -123,8 +123,16 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
     levers = tuple(_lever(b, actor, name, lv, (*path, "levers", name))
                    for name, lv in spec["levers"].items())
     own = {lv.id for lv in levers}
+    for lv in levers:
+        lever_path = (*path, "levers", lv.name)
+        for i, side in enumerate(lv.aimed_at):
+            b.reference(side, (*lever_path, "aimed_at", i),
+                        {a for a in b.src.data["actors"] if a != actor}, "another side")
+        if lv.aligns_with:
+            b.reference(lv.aligns_with, (*lever_path, "aligns_with"), lever_ids - own,
+                        "a lever of another side")
     priorities = _weights(b, spec["priorities"], (*path, "priorities"), lever_ids - own,
-                          "a lever of the other side")
+                          "a lever of another side")
     holds = _weights(b, spec.get("holds", {}), (*path, "holds"), own, "one of its own levers")
     if not any(priorities.values()):
         raise b.fail((*path, "priorities"), "at least one priority must be above zero")
@@ -164,7 +172,8 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
         unit=spec["unit"], min=low, max=high, initial=initial,
         restrictive=spec.get("restrictive", fields["restrictive"].default),
         speed=spec.get("speed", fields["speed"].default), source=origin,
-        horizon_days=int(spec.get("horizon_days", 0)))
+        horizon_days=int(spec.get("horizon_days", 0)),
+        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""))
 
 
 def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:
@@ -220,8 +229,16 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
         raise b.fail(path, f"decision point `{name}` needs `initiator`: the side that decides")
     rounds = spec.get("rounds", m.MEETING_MODELS[kind_].default_rounds)
     fields = m.Meeting.model_fields  # each default stated once, in the language
+    party_ids = tuple(spec.get("parties") or actors)
+    for i, party in enumerate(party_ids):
+        b.one_of(party, (*path, "parties", i), tuple(actors))
+    if len(set(party_ids)) < 2:
+        raise b.fail((*path, "parties"), f"meeting `{name}` needs two sides or more")
+    if initiator is not None and initiator not in party_ids:
+        raise b.fail((*path, "initiator"), f"`{initiator}` is not one of the meeting's parties "
+                     f"({', '.join(party_ids)})")
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
-                       agenda, initiator,
+                       agenda, initiator, party_ids,
                        *(int(spec.get(k, fields[k].default))
                          for k in ("freeze_days", "signing_days", "in_force_days")))
 
