@@ -32,28 +32,40 @@ def _is_type_checking(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _imports(path: Path) -> set[str]:
-    """Every sim module this file imports at run time, at the top or inside functions.
+def _string_import(node: ast.Call) -> str | None:
+    """``importlib.import_module("sim.x")`` or ``__import__("sim.x")``: the module named."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in ("import_module", "__import__") and node.args:
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
 
-    Imports under ``if TYPE_CHECKING:`` are for annotations only and never run."""
+
+def _imports(path: Path) -> set[str]:
+    """Every sim module this file names in an import: at the top or inside functions, under
+    ``if TYPE_CHECKING:`` (an annotation's dependency is a dependency for its reader), and by
+    string (``importlib.import_module("sim.views.plots")`` is an arrow too)."""
     tree = ast.parse(path.read_text())
-    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and _is_type_checking(node)
-            for n in ast.walk(node) if n is not node}
     found = set()
     for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Call) and (named := _string_import(node)):
+            found.add(named)
     return {m for m in found if m == "sim" or m.startswith("sim.")}
 
 
 MODULES = {_module_name(p): p for p in sorted(SIM.rglob("*.py"))}
 GRAPH = {name: {m for m in _imports(path) if m in MODULES and m != name}
          for name, path in MODULES.items()}
+# arrows up the layers by string import, being removed by the work on figures drawn by views
+# from data that experiments return (issue 23, item 5); strict: each entry must go once fixed
+KNOWN_UPWARD = {"sim.experiments.executors", "sim.experiments.tasks"}
 
 
 def _layer(module: str) -> int | None:
@@ -68,13 +80,21 @@ def test_every_module_belongs_to_a_layer():
     assert not loose, f"modules outside the architecture's layers: {loose}"
 
 
-@pytest.mark.parametrize("module", sorted(MODULES))
+@pytest.mark.parametrize("module", [
+    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="string import up the layers"))
+    if m in KNOWN_UPWARD else m for m in sorted(MODULES)])
 def test_imports_flow_one_way(module):
     rank = _layer(module)
     if rank is None:
         return
     upward = sorted(m for m in GRAPH[module] if (_layer(m) or 0) > rank)
     assert not upward, f"{module} (layer {LAYERS[rank]}) imports higher layers: {upward}"
+
+
+def test_type_checking_and_string_imports_are_counted():
+    """The import graph sees what a reader follows: annotations' imports and string imports."""
+    assert "sim.engine.world" in GRAPH["sim.engine.agents"]  # under TYPE_CHECKING there
+    assert "sim.views.plots" in GRAPH["sim.experiments.tasks"]  # by string there
 
 
 def test_no_import_cycles():

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import clock, coercion
-from sim.engine.coercion import Threat
+from sim.engine import clock
 from sim.engine.model import NegotiationModel
+from sim.engine.truce import Threat
 from sim.experiments.runs import run_once
 from sim.scenario.language import load_scenario, scenario_from_data
 
@@ -112,12 +112,12 @@ def test_a_deal_suspends_a_pending_threat_and_a_lapse_brings_it_back():
     while model.day < geneva - 1:
         model.step()
     threat = Threat("us", "us.chip_controls", 0.9, model.day, model.day + 30, 0.8)
-    model.threats.append(threat)
+    model.truce.announce(threat)
     model.step()  # Geneva: the agreement suspends the threat
     kinds = [e.kind for e in model.entries]
     assert kinds.index("suspension") > kinds.index("agreement")
-    assert not model.threats and model.agreement.suspended == [threat]
-    clock.do_lapse(model, model.agreement, clock.snapback(model, model.agreement), "test", "us")
+    assert not model.truce.threats and model.agreement.suspended == [threat]
+    model.lapse(model.agreement, clock.snapback(model, model.agreement), "test", "us")
     assert model.levers["us.chip_controls"].order == 0.9  # the threatened measure returns
     assert model.talks_status() == "escalating"
 
@@ -204,8 +204,8 @@ def test_a_threat_at_its_deadline_is_carried_out_or_costs_at_home(cost):
         model = NegotiationModel(_variant("escalation_from_peace", change), seed=seed)
         model.step()
         n = model.negotiators["demander"]
-        model.threats.append(Threat("demander", "demander.tariff", 50.0, 1, 2, n.demand_gap()))
-        n.threats_issued += 1
+        model.truce.announce(Threat("demander", "demander.tariff", 50.0, 1, 2, n.demand_gap()))
+        n.threatened()
         model.step()
         kinds = [e.kind for e in model.entries]
         if "measure" in kinds:
@@ -244,7 +244,7 @@ def test_belief_in_retaliation_is_learnt_from_answers_to_past_measures():
         tariff = model.levers["demander.tariff"]
         for _ in range(4):  # four measures, a month apart
             model.step()
-            coercion.impose(model, n, tariff, tariff.value + 10, "test")
+            n.impose(tariff, tariff.value + 10, "test")
             for _ in range(30):
                 model.step()
         beliefs[restraint] = n.expected_retaliation()

@@ -31,7 +31,7 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
     model.sign("first", {"china.rare_earth_licensing": 0.3})
     first = model.agreement
     assert {lv.spec.id for lv, *_ in us.promised(first)} == _expected_promises(model, "us")
-    assert model.at_signing(first) == {"china.rare_earth_licensing": 0.8}
+    assert model.memory.at_signing(first) == {"china.rare_earth_licensing": 0.8}
 
     rare_earths = model.levers["china.rare_earth_licensing"]
     rare_earths.value = 0.5  # delivered in part before the next text is signed
@@ -42,7 +42,7 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
     promised = {lv.spec.id for lv, *_ in us.promised(second)}
     assert promised == _expected_promises(model, "us") == {"china.rare_earth_licensing",
                                                            "china.tariff_on_us"}
-    levels = model.at_signing(second)
+    levels = model.memory.at_signing(second)
     assert levels["china.rare_earth_licensing"] == rare_earths.spec.restrictiveness(0.5)
     assert set(levels) == set(second.at_signing)
 
@@ -56,7 +56,7 @@ def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline)
     first = model.agreement
     assert [k for k, _, _ in china.own_terms(first)] == ["china.rare_earth_licensing"]
     model.day = first.signed + 1
-    refs = model.since_signing(first, us._watching)
+    refs = model.memory.since_signing(first, us._watching)
     assert {lever.spec.id: ref for lever, _, ref in refs}["china.rare_earth_licensing"] == 0.8
 
     model.levers["china.rare_earth_licensing"].value = 0.5
@@ -65,7 +65,7 @@ def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline)
     second = model.agreement
     assert {k for k, _, _ in china.own_terms(second)} == {"china.rare_earth_licensing",
                                                           "china.tariff_on_us"}
-    assert {lever.spec.id: ref for lever, _, ref in model.since_signing(second, us._watching)
+    assert {lever.spec.id: ref for lever, _, ref in model.memory.since_signing(second, us._watching)
             }["china.rare_earth_licensing"] == model.levers["china.rare_earth_licensing"].spec \
         .restrictiveness(0.5)
 

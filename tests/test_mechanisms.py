@@ -63,8 +63,8 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
     s = copy.copy(baseline)
     us = baseline.actors["us"]
     s.actors = {**baseline.actors,
-                "us": replace(us, behaviour={**us.behaviour, "restraint": 0.0,
-                                             "reciprocity": 1.0})}
+                "us": replace(us, behaviour=us.behaviour.with_values(restraint=0.0,
+                                                                     reciprocity=1.0))}
     freeze = 30
     counts = {}
     # (days since the call, an agreement signed since): inside the freeze, on its last day,
@@ -78,9 +78,9 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
             model.day = 40
             if since is not None:
                 model.day = 40 + since
-                model.last_call_day, model.freeze_until = 40, 40 + freeze
+                model.truce.promise_talks(40, 40 + freeze)
             if signed:
-                model.last_sign_day = 42
+                model.truce.last_sign_day = 42
             us_n = model.negotiators["us"]
             for _ in range(20):
                 us_n.grievance = 1.0
@@ -99,7 +99,7 @@ def test_a_call_sets_its_freeze_from_the_meetings_freeze_days(baseline):
     model = NegotiationModel(baseline, seed=1)
     model.day = 20
     model.call_held("leaders_call", "Leaders' call", 12)
-    assert (model.last_call_day, model.freeze_until) == (20, 32)
+    assert (model.truce.last_call_day, model.truce.freeze_until) == (20, 32)
     model.day = 32
     assert model.talks_pending()
     model.day = 33

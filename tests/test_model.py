@@ -13,7 +13,7 @@ import pytest
 from code_scan import code_words
 
 from sim.engine.model import STATUSES, NegotiationModel
-from sim.engine.negotiation import Agreement
+from sim.engine.truce import Agreement
 from sim.experiments import runs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,8 @@ def with_behaviour(scenario, actor: str, **params):
     """A copy of ``scenario`` whose ``actor`` has these behaviour parameters."""
     s = copy.copy(scenario)
     spec = scenario.actors[actor]
-    s.actors = {**scenario.actors, actor: replace(spec, behaviour={**spec.behaviour, **params})}
+    behaviour = spec.behaviour.with_values(**params)
+    s.actors = {**scenario.actors, actor: replace(spec, behaviour=behaviour)}
     return s
 
 
@@ -71,8 +72,8 @@ def test_more_compliant_side_implements_faster(baseline):
             model = NegotiationModel(with_behaviour(baseline, "china", compliance=compliance),
                                      seed=seed)
             lever = model.levers["china.rare_earth_licensing"]
-            model.agreement = Agreement("test", 0, 90, {lever.spec.id: 0.9},
-                                        {lever.spec.id: lever.value})
+            model.truce.sign(Agreement("test", 0, 90, {lever.spec.id: 0.9},
+                                       {lever.spec.id: lever.value}))
             for _ in range(20):
                 model.negotiators["china"].implement(model.agreement)
                 lever.advance()
@@ -86,7 +87,7 @@ def test_a_breach_lowers_trust(baseline):
     """A new restriction during an agreement lowers the other side's trust."""
     model = NegotiationModel(baseline, seed=3)
     chips = model.levers["us.chip_controls"]
-    model.agreement = Agreement("test", 0, 90, {}, {})
+    model.truce.sign(Agreement("test", 0, 90, {}, {}))
     china = model.negotiators["china"]
     china.observe(model.agreement)
     before = china.trust
@@ -100,7 +101,7 @@ def test_delivered_promises_raise_trust(baseline):
     model = NegotiationModel(baseline, seed=3)
     us = model.negotiators["us"]
     lever = model.levers["china.rare_earth_licensing"]
-    model.agreement = Agreement("test", 0, 90, {lever.spec.id: 0.8}, {lever.spec.id: 0.2})
+    model.truce.sign(Agreement("test", 0, 90, {lever.spec.id: 0.8}, {lever.spec.id: 0.2}))
     lever.value = 0.8
     before = us.trust
     for _ in range(10):

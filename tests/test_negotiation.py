@@ -8,6 +8,7 @@ import pytest
 
 from sim.engine.behaviour import PARAMS, PRESETS, Behaviour, make_behaviour
 from sim.engine.negotiation import Side, Utility, alternate_offers, best_h
+from sim.engine.spec import BehaviourSpec
 
 AGENDA = ["a.x", "b.y"]
 NOW = {"a.x": 0.8, "b.y": 0.8}
@@ -102,7 +103,7 @@ def test_every_preset_is_named_described_and_within_ranges(name):
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_targets_fall_by_the_clock_and_stay_above_reservation(name):
-    b = make_behaviour({"preset": name}, random.Random(0))
+    b = make_behaviour(BehaviourSpec.written({"preset": name}), random.Random(0))
     s = side("a", 0.35, concession=b.concession)
     s.frontier(AGENDA, NOW)
     targets = [s.target(t, 10, 0.0) for t in range(10)]
@@ -121,17 +122,20 @@ def test_every_preset_targets_fall_by_the_clock_and_stay_above_reservation(name)
     ("tit_for_tat", "reciprocity", ">", Behaviour().reciprocity),
 ])
 def test_preset_character_table(name, field, relation, default):
-    value = getattr(make_behaviour({"preset": name}, random.Random(0)), field)
+    b = make_behaviour(BehaviourSpec.written({"preset": name}), random.Random(0))
+    value = getattr(b, field)
     assert value < default if relation == "<" else value > default
 
 
 def test_scenario_values_override_the_preset():
-    b = make_behaviour({"preset": "hawk", "resolve": 0.01}, random.Random(0))
+    b = make_behaviour(BehaviourSpec.written({"preset": "hawk", "resolve": 0.01}),
+                       random.Random(0))
     assert b.resolve == 0.01 and b.concession == PRESETS["hawk"].values["concession"]
 
 
 def test_distributions_are_drawn_within_bounds_and_fixed_by_the_seed():
-    spec = {"patience": {"uniform": [0.2, 0.4]}, "compliance": {"normal": [0.9, 0.5]}}
+    spec = BehaviourSpec.written({"patience": {"uniform": [0.2, 0.4]},
+                                  "compliance": {"normal": [0.9, 0.5]}})
     draws = [make_behaviour(spec, random.Random(seed)) for seed in range(50)]
     assert all(0.2 <= b.patience <= 0.4 and 0.0 <= b.compliance <= 1.0 for b in draws)
     assert make_behaviour(spec, random.Random(7)) == make_behaviour(spec, random.Random(7))

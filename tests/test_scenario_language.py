@@ -18,6 +18,7 @@ import yaml
 
 from sim.cli import main
 from sim.engine.behaviour import PRESETS, make_behaviour
+from sim.engine.spec import Draw
 from sim.errors import ScenarioError
 from sim.scenario.authoring import json_schema, schema_paths
 from sim.scenario.language import (
@@ -118,7 +119,7 @@ def test_distribution_is_replaced_not_merged(tmp_path):
                             "    constituencies:\n      manufacturers:\n"
                             "        stock_days: {normal: [50, 5]}\n"))
     spec = next(k for k in s.actors["us"].constituencies if k.id == "us.manufacturers")
-    assert spec.params["stock_days"] == {"normal": [50, 5]}
+    assert spec.params.stock_days == Draw("normal", (50, 5))
 
 
 def test_extends_chain_and_hash(tmp_path):

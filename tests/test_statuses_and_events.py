@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import agents, clock, coercion, events
+from sim.engine import agents, clock, coercion, delivery, events
 from sim.engine import model as model_mod
 from sim.engine.model import MEASURE_MEMORY_DAYS, STALL_TRUST, STATUSES, NegotiationModel
-from sim.engine.negotiation import Agreement
 from sim.engine.spec import ShockSpec, Trigger
+from sim.engine.truce import Agreement, Threat
 
 EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",
@@ -42,7 +42,7 @@ def scripted(base, behaviour: dict | None = None, meetings: list | None = None,
     actors = dict(base.actors)
     for actor, params in (behaviour or {}).items():
         spec = actors[actor]
-        actors[actor] = replace(spec, behaviour={**spec.behaviour, **params})
+        actors[actor] = replace(spec, behaviour=spec.behaviour.with_values(**params))
     s.actors = actors
     if meetings is not None:
         s.meetings = meetings
@@ -164,17 +164,22 @@ def test_the_call_restarts_talks_until_london_signs_a_framework(baseline):
 
 def _model_with_agreement(baseline, signed: int, follows: Agreement | None = None):
     m = NegotiationModel(baseline, seed=1)
-    m.agreement = Agreement("geneva", signed, 90, {}, {}, follows)
-    m.last_sign_day = signed
+    m.truce.sign(Agreement("geneva", signed, 90, {}, {}, follows))
     for n in m.negotiators.values():
         n.trust = 0.5
     return m
 
 
+def _measure(m: NegotiationModel, why: str) -> None:
+    """The US tightens its chip controls today (a new measure)."""
+    chips = m.levers["us.chip_controls"]
+    m.negotiators["us"].impose(chips, chips.spec.value_at(chips.restrictiveness + 0.1), why)
+
+
 def test_a_measure_stalls_a_truce_for_exactly_fourteen_days(baseline):
     m = _model_with_agreement(baseline, signed=10)
     m.day = 20
-    m.log("us", "measure", "a new restriction")
+    _measure(m, "a new restriction")
     stalled = []
     for day in range(20, 40):
         m.day = day
@@ -186,7 +191,7 @@ def test_a_measure_stalls_a_truce_for_exactly_fourteen_days(baseline):
 def test_a_measure_before_the_signing_does_not_stall_it(baseline):
     m = _model_with_agreement(baseline, signed=10)
     m.day = 9
-    m.log("us", "measure", "a restriction before the deal")
+    _measure(m, "a restriction before the deal")
     m.day = 12
     assert m.talks_status() == "truce"
 
@@ -206,9 +211,9 @@ def test_a_later_agreement_is_a_framework_and_a_call_after_it_restarts_talks(bas
     m = _model_with_agreement(baseline, signed=30, follows=first)
     m.day = 40
     assert m.talks_status() == "framework_agreed"
-    m.last_call_day, m.freeze_until = 30, 60  # a call on the signing day does not restart talks
+    m.truce.promise_talks(30, 60)  # a call on the signing day does not restart talks
     assert m.talks_status() == "framework_agreed"
-    m.last_call_day = 31  # ... one the day after does, while its freeze runs ...
+    m.truce.promise_talks(31, 60)  # ... one the day after does, while its freeze runs ...
     assert m.talks_status() == "talks_restarted"
     m.day = 60
     assert m.talks_status() == "talks_restarted"
@@ -227,7 +232,7 @@ def test_without_an_agreement_a_call_restarts_talks_until_one_is_signed(baseline
     m.day = 34  # ... after it, without an agreement, escalating again
     assert not m.talks_pending() and m.talks_status() == "escalating"
     m.day = 10
-    m.last_sign_day = 3  # an agreement signed the same day, since lapsed
+    m.truce.last_sign_day = 3  # an agreement signed the same day, since lapsed
     assert not m.talks_pending() and m.talks_status() == "escalating"
 
 
@@ -413,7 +418,7 @@ def test_a_side_that_never_complies_slow_walks_from_its_third_day(baseline):
     signed = entries(m, "agreement")[0].day
     walks = entries(m, "slow-walk")
     assert walks and all(e.actor == "china" for e in walks)
-    assert {e.day for e in walks} == {signed + agents.SLOW_WALK_DAYS - 1}
+    assert {e.day for e in walks} == {signed + delivery.SLOW_WALK_DAYS - 1}
     assert not entries(m, "implement")
     assert all("China holds back on" in e.why for e in walks)
 
@@ -530,23 +535,25 @@ def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_val
     second = Agreement("london", 20, 15, {tariff: 40, licences: 0.6},
                        {tariff: 60, licences: 0.4}, follows=first)
     m = NegotiationModel(baseline, seed=1)
-    m.agreement, m.day = second, 35
+    m.truce.sign(second)
+    m.day = 35
     for n in m.negotiators.values():
         n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
-    clock.check_expiry(m)
+    m.clock_runs()
     assert entries(m, "lapse") and m.agreement is None
     assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
 
 
 def test_an_agreement_runs_until_its_last_day(baseline):
     m = NegotiationModel(baseline, seed=1)
-    m.agreement, m.day = Agreement("geneva", 0, 15, {}, {}), 14
+    m.truce.sign(Agreement("geneva", 0, 15, {}, {}))
+    m.day = 14
     for n in m.negotiators.values():
         n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
-    clock.check_expiry(m)
+    m.clock_runs()
     assert m.agreement is not None and not m.entries
     m.day = 15
-    clock.check_expiry(m)
+    m.clock_runs()
     assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
 
 
@@ -561,15 +568,15 @@ def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline
     m.day = 10
     for n, pressure in zip(m.negotiators.values(), (0.2, 0.9), strict=True):
         n.pressure = pressure  # China more pressed, but the US is the caller
-    assert call.run(m) is True
+    assert m.hold(call).held is True
     assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
         ("call", "us", "leaders_call"), ("call", "china", "leaders_call"),
         ("talks restart", "", "leaders_call")]
     assert all("(US called)" in e.why for e in m.entries[:2])
     assert m.entries[2].why == ("after the Leaders' call, both teams are to meet again; new "
                                 "measures wait until 2025-05-24")  # day 10 + freeze_days 30
-    assert m.freeze_until == 10 + meeting(baseline, "leaders_call").freeze_days
-    assert m.news == pytest.approx(0.3) and m.last_call_day == 10
+    assert m.truce.freeze_until == 10 + meeting(baseline, "leaders_call").freeze_days
+    assert m.news == pytest.approx(0.3) and m.truce.last_call_day == 10
     for n in m.negotiators.values():
         assert n.mandate == pytest.approx(n.behaviour.pressure_sensitivity * n.pressure * 0.1)
 
@@ -577,7 +584,7 @@ def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline
 def test_without_an_initiator_the_most_pressed_side_calls(baseline):
     m, call = _call_model(baseline, None)
     m.negotiators["us"].pressure, m.negotiators["china"].pressure = 0.1, 0.7
-    assert call.run(m) is True
+    assert m.hold(call).held is True
     assert "(China called)" in m.entries[0].why
 
 
@@ -586,7 +593,7 @@ def test_a_callee_exactly_at_the_answer_threshold_takes_the_call_and_below_decli
         m, call = _call_model(baseline, "us")
         china = m.negotiators["china"]
         china.trust, china.pressure, china.mandate = trust, 0.0, 0.0
-        assert call.run(m) is taken
+        assert m.hold(call).held is taken
         if not taken:
             assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
                 ("call declined", "china", "leaders_call")]
@@ -622,7 +629,7 @@ def test_a_side_exactly_at_the_attendance_threshold_attends_and_below_stays_away
         m = NegotiationModel(baseline, seed=1)
         for n in m.negotiators.values():
             n.trust, n.pressure, n.mandate = trust, 0.0, 0.0
-        assert events.Talks(meeting(baseline, "geneva")).run(m) is held
+        assert m.hold(events.Talks(meeting(baseline, "geneva"))).held is held
         if not held:
             assert [e.kind for e in m.entries] == ["talks not held"]
             assert m.news == pytest.approx(-0.3)
@@ -682,7 +689,7 @@ def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(basel
     m = NegotiationModel(baseline, seed=1)
     m.day = 20
     before = {a: n.trust for a, n in m.negotiators.items()}
-    assert _summit(baseline, m).run(m) is True
+    assert m.hold(_summit(baseline, m)).held is True
     summit = entries(m, "summit")
     assert [(e.actor, e.meeting) for e in summit] == [("us", "summit"), ("china", "summit")]
     for e in summit:
@@ -700,17 +707,17 @@ def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
     m.day = 20
     for n in m.negotiators.values():
         n.behaviour = replace(n.behaviour, resolve=0.5)  # no package beats no deal
-    assert _summit(baseline, m).run(m) is True
+    assert m.hold(_summit(baseline, m)).held is True
     assert [e.kind for e in m.entries][-2:] == ["no agreement", "talks restart"]
     assert entries(m, "no agreement")[0].why.startswith("Summit ends without terms: ")
-    assert m.freeze_until == 20 + 30 and m.talks_status() == "talks_restarted"
+    assert m.truce.freeze_until == 20 + 30 and m.talks_status() == "talks_restarted"
 
 
 def test_a_summit_the_other_leader_will_not_attend_is_declined(baseline):
     m = NegotiationModel(baseline, seed=1)
     china = m.negotiators["china"]
     china.trust, china.pressure, china.mandate = events.ANSWER_THRESHOLD - 0.01, 0.0, 0.0
-    assert _summit(baseline, m).run(m) is False
+    assert m.hold(_summit(baseline, m)).held is False
     declined = entries(m, "summit declined")
     assert [(e.actor, e.meeting) for e in m.entries] == [("china", "summit")] == \
         [(e.actor, e.meeting) for e in declined]
@@ -739,12 +746,12 @@ def test_a_decision_point_logs_why_a_side_holds(baseline):
     balance of gain, cost at home and expected retaliation (the draw above the chance)."""
     m, us = _coercer(baseline)
     m.random = _Draw(0.999999)
-    _decision(baseline, m).run(m)
+    m.hold(_decision(baseline, m))
     m.call_held("leaders_call", "Leaders' call", 30)
-    _decision(baseline, m).run(m)
-    m.freeze_until = m.day - 1
-    m.threats.append(coercion.Threat("us", "us.chip_controls", 1.0, 20, 30, 0.7))
-    _decision(baseline, m).run(m)
+    m.hold(_decision(baseline, m))
+    m.truce.promise_talks(m.day, m.day - 1)  # the freeze is over
+    m.truce.announce(Threat("us", "us.chip_controls", 1.0, 20, 30, 0.7))
+    m.hold(_decision(baseline, m))
     why = [e.why for e in entries(m, "decision")]
     assert re.fullmatch(r"Review: US holds \(\d+ % of its demands unmet, expected gain [\d.]+, "
                         r"cost at home [\d.]+, expected retaliation [\d.]+\)", why[0])
@@ -760,14 +767,14 @@ def test_a_side_whose_demands_are_met_holds_at_a_decision_point(baseline):
         m.levers[lever_id].command(m.levers[lever_id].spec.value_at(0.0))
         m.levers[lever_id].value = m.levers[lever_id].order
     assert us.demand_gap() < coercion.DEMANDS_MET
-    _decision(baseline, m).run(m)
+    m.hold(_decision(baseline, m))
     assert [e.why for e in entries(m, "decision")] == ["Review: US holds: its demands are met"]
 
 
 def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
     m, us = _coercer(baseline)
     m.random = _Draw(0.0)
-    _decision(baseline, m).run(m)
+    m.hold(_decision(baseline, m))
     assert not entries(m, "decision") and not entries(m, "threat")
     [measure] = entries(m, "measure")
     assert measure.actor == "us" and measure.meeting == "review"
@@ -778,12 +785,12 @@ def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
 def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
     m, us = _coercer(baseline, threat_days=10)
     m.random = _Draw(0.0)
-    _decision(baseline, m).run(m)
+    m.hold(_decision(baseline, m))
     [threat] = entries(m, "threat")
     assert threat.actor == "us" and not entries(m, "measure")
     assert re.search(r"^Review: US announces .* \(now .*\) from 2025-05-14 unless China meets "
                      r"its demands \(\d+ % of its demands unmet", threat.why)  # day 20 + 10
-    [pending] = m.threats
+    [pending] = m.truce.threats
     assert (pending.actor, pending.announced, pending.due) == ("us", 20, 30)
     assert us.threats_issued == 1 and m.news < 0
 
@@ -791,20 +798,20 @@ def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
 def _due_threat(baseline, threat_days=10):
     m, us = _coercer(baseline, threat_days)
     m.random = _Draw(0.0)
-    _decision(baseline, m).run(m)
-    m.day = m.threats[0].due
-    return m, us, m.threats[0]
+    m.hold(_decision(baseline, m))
+    m.day = m.truce.threats[0].due
+    return m, us, m.truce.threats[0]
 
 
 def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_at_most(baseline):
     m, us, threat = _due_threat(baseline)
     m.call_held("leaders_call", "Leaders' call", 5)  # talks promised: to the freeze's end + 1
-    coercion.check_threats(m)
+    m.threats_fall_due()
     assert threat.due == m.day + 6 and threat.postponed == 1
     # later, the freeze over: dated London talks (9 June) are within 14 days of 1 June
     m.day = day_of(baseline, dt.date(2025, 6, 1))
     threat.due = m.day
-    coercion.check_threats(m)
+    m.threats_fall_due()
     london = day_of(baseline, dt.date(2025, 6, 9))
     assert threat.due == london + 1 and threat.postponed == 2
     postponed = entries(m, "threat postponed")
@@ -812,8 +819,8 @@ def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_a
                                                              "talks are scheduled"]
     m.day = threat.due - 7
     threat.due = m.day
-    coercion.check_threats(m)  # a third time it is decided, talks or not
-    assert len(entries(m, "threat postponed")) == 2 and threat not in m.threats
+    m.threats_fall_due()  # a third time it is decided, talks or not
+    assert len(entries(m, "threat postponed")) == 2 and threat not in m.truce.threats
 
 
 def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baseline):
@@ -822,22 +829,22 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
     for lever_id, _ in us._wants:
         m.levers[lever_id].value = m.levers[lever_id].order = \
             m.levers[lever_id].spec.value_at(0.0)
-    coercion.check_threats(m)
+    m.threats_fall_due()
     [withdrawn] = entries(m, "threat withdrawn")
     assert "is withdrawn: China met enough of its demands (0 % unmet, from" in withdrawn.why
-    assert not m.threats and us.audience == 0.0 and not entries(m, "measure")
+    assert not m.truce.threats and us.audience == 0.0 and not entries(m, "measure")
     # dropped: the draw above the chance (the threatener's gain and audience cost)
     m, us, threat = _due_threat(baseline)
     us.behaviour = replace(us.behaviour, resolve=0.0, audience_cost=0.2)
     m.random = _Draw(0.999999)
-    coercion.check_threats(m)
+    m.threats_fall_due()
     [dropped] = entries(m, "threat withdrawn")
     assert "is dropped at its deadline: US backs down" in dropped.why
     assert dropped.why.endswith("and pays at home (0.20 of pressure)")
     assert us.audience == pytest.approx(0.2) and us.credibility == pytest.approx(1 / 3)
     # carried out: a measure, and credibility rises
     m, us, threat = _due_threat(baseline)
-    coercion.check_threats(m)
+    m.threats_fall_due()
     assert not entries(m, "threat withdrawn") and [e.actor for e in entries(m, "measure")] == \
         ["us"]
     assert "the deadline passed" in entries(m, "measure")[0].why
@@ -853,7 +860,7 @@ def test_a_deal_suspends_pending_threats_and_they_return_if_its_terms_lapse(base
     assert suspension.why.startswith("Geneva talks suspends the threatened ")
     assert suspension.why.endswith(f"(due {m.date_of(threat.due)}): it returns if the terms "
                                    "lapse")
-    assert not m.threats and m.agreement.suspended == [threat]
+    assert not m.truce.threats and m.agreement.suspended == [threat]
     lever = m.levers[threat.lever_id]
     assert clock.snapback(m, m.agreement)[threat.lever_id] == threat.value != lever.value
 

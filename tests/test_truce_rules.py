@@ -14,11 +14,11 @@ import datetime as dt
 
 import pytest
 
-from sim.engine import clock, coercion, events
-from sim.engine.coercion import Threat
+from sim.engine import clock, events
 from sim.engine.model import NegotiationModel
-from sim.engine.negotiation import Agreement, Utility
+from sim.engine.negotiation import Utility
 from sim.engine.spec import ShockSpec, Trigger
+from sim.engine.truce import Agreement, Signing, Threat
 
 
 def _meeting(base, name: str, **changes):
@@ -48,13 +48,16 @@ def test_threats_press_their_target_by_rise_times_its_weight_times_credibility(b
     chips, visas = m.levers["us.chip_controls"], m.levers["us.visa_restrictions"]
     tariff = m.levers["us.tariff_on_china"]
     assert chips.restrictiveness == pytest.approx(0.4)
-    m.threats = [Threat("china", "china.tariff_on_us", 200.0, 0, 9, 0.5),  # its own
-                 Threat("us", chips.spec.id, chips.spec.value_at(0.9), 0, 9, 0.5),
-                 Threat("us", visas.spec.id, visas.spec.value_at(0.9), 0, 9, 0.5),
-                 Threat("us", tariff.spec.id, tariff.spec.value_at(0.1), 0, 9, 0.5)]  # easing
-    assert coercion.threat_pressure(m, "china") == pytest.approx(0.5 * 1.4 / 2.0 * 0.75)
-    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)] * 4
-    assert coercion.threat_pressure(m, "china") == 1.0  # 4 x 0.6 x 0.7 x 0.75 = 1.26, capped
+    for threat in [Threat("china", "china.tariff_on_us", 200.0, 0, 9, 0.5),  # its own
+                   Threat("us", chips.spec.id, chips.spec.value_at(0.9), 0, 9, 0.5),
+                   Threat("us", visas.spec.id, visas.spec.value_at(0.9), 0, 9, 0.5),
+                   Threat("us", tariff.spec.id, tariff.spec.value_at(0.1), 0, 9, 0.5)]:  # easing
+        m.truce.announce(threat)
+    assert m.negotiators["china"].threat_pressure() == pytest.approx(0.5 * 1.4 / 2.0 * 0.75)
+    m.truce.sign(Agreement("geneva", 0, 90, {}, {}))  # clears the threats
+    for _ in range(4):
+        m.truce.announce(Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5))
+    assert m.negotiators["china"].threat_pressure() == 1.0  # 4 x 0.6 x 0.7 x 0.75 = 1.26, capped
 
 
 def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
@@ -62,8 +65,8 @@ def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
     china = m.negotiators["china"]
     china.utility = Utility({}, china.utility.holds)
     chips = m.levers["us.chip_controls"]
-    m.threats = [Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5)]
-    assert coercion.threat_pressure(m, "china") == 0.0
+    m.truce.announce(Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5))
+    assert m.negotiators["china"].threat_pressure() == 0.0
 
 
 # -- talks that fail, summits, signings ------------------------------------------------------------
@@ -74,7 +77,7 @@ def test_talks_that_end_without_agreement_took_place_and_are_bad_news(baseline):
     _stubborn(m)
     for n in m.negotiators.values():
         n.trust = 0.9  # both attend
-    assert events.Talks(_meeting(baseline, "geneva")).run(m) is True
+    assert m.hold(events.Talks(_meeting(baseline, "geneva"))).held is True
     [failed] = _entries(m, "no agreement")
     assert failed.meeting == "geneva" and failed.why.startswith("Geneva talks ends without "
                                                                 "agreement: ")
@@ -97,7 +100,7 @@ def test_the_summits_host_or_else_the_most_pressed_leader_makes_the_first_offer(
     m = NegotiationModel(baseline, seed=1)
     m.day = 20
     m.negotiators["us"].pressure, m.negotiators["china"].pressure = pressures
-    assert _summit(baseline, initiator).run(m) is True
+    assert m.hold(_summit(baseline, initiator)).held is True
     assert _entries(m, "offer")[0].actor == first
 
 
@@ -105,7 +108,7 @@ def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(base
     m = NegotiationModel(baseline, seed=1)
     m.day = 20
     _stubborn(m)
-    assert _summit(baseline, "us").run(m) is True
+    assert m.hold(_summit(baseline, "us")).held is True
     failed, restart = _entries(m, "no agreement"), _entries(m, "talks restart")
     assert [(e.meeting, e.day) for e in failed + restart] == [("summit", 20), ("summit", 20)]
     assert restart[0].why == ("after the Summit, both teams are to meet again; new measures "
@@ -115,9 +118,10 @@ def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(base
 
 def test_an_agreement_signed_later_is_filed_under_its_talks(baseline):
     m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m.day = 25
     spec = _meeting(baseline, "geneva", signing_days=5)
-    events.Signing(25, spec, {"us.tariff_on_china": 0.2}).run(m)
+    m.truce.schedule(Signing(25, spec, {"us.tariff_on_china": 0.2}))
+    m.hold_meetings()
     assert m.agreement.meeting == "geneva" and _entries(m, "agreement")[0].meeting == "geneva"
     assert _entries(m, "agreement")[0].why.startswith("Geneva talks (signed): agreement for ")
 
@@ -125,7 +129,7 @@ def test_an_agreement_signed_later_is_filed_under_its_talks(baseline):
 def test_a_shock_logs_its_change_in_percent(baseline):
     m = NegotiationModel(baseline, seed=1)
     spec = ShockSpec("selloff", "Sell-off", baseline.start, "us.stock_market", -0.125)
-    events.Shock(spec).run(m)
+    m.shock(spec)
     assert [(e.kind, e.meeting, e.why) for e in m.entries] == [
         ("shock", "selloff", "Sell-off: us.stock_market changes by -12 %")]
 
@@ -151,13 +155,13 @@ def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(base
         return original(first, second, agenda, now, rounds, label)
 
     monkeypatch.setattr(events, "alternate_offers", spy)
-    outcome = events.review_talks(m, agreement, "china", 6, {})
+    monkeypatch.setattr(clock, "REVIEW_ROUNDS", 6)
+    m.review(agreement, clock.Expiry(clock.RENEGOTIATE, "china", "China wants more", {}))
     assert seen == {"first": "china", "rounds": 6, "agenda": [
         "us.tariff_on_china", "us.chip_controls", "us.visa_restrictions"]}
     offers = [e for e in m.entries if e.kind == "offer"]
     assert offers and all(e.meeting == "geneva_review" for e in offers)
     assert offers[0].why.startswith("Review of the Geneva talks terms, round 1: China proposes")
-    assert outcome is not None and outcome.agreed
     assert m.agreement.meeting == "geneva_review" and m.agreement.follows is agreement
 
 
@@ -165,7 +169,8 @@ def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(basel
     m, agreement = _expiring(baseline)
     _stubborn(m)
     m.news = 0.0
-    assert events.review_talks(m, agreement, "us", 6, {}) is None
+    spec, outcome = events.review_talks(m, agreement, "us", 6, {})
+    assert outcome is None and spec.name == "geneva_review"
     [failed] = _entries(m, "no agreement")
     assert failed.meeting == "geneva_review"
     assert failed.why.startswith("Review of the Geneva talks terms ends without new terms: ")
@@ -178,7 +183,7 @@ def _at_expiry(baseline, terms: dict[str, float]):
     """Day 30, an agreement with ``terms`` (lever id -> value) in force, the US willing."""
     m = NegotiationModel(baseline, seed=1)
     m.day = 30
-    m.agreement = Agreement("geneva", 15, 15, dict(terms), {k: m.levers[k].value for k in terms})
+    m.truce.sign(Agreement("geneva", 15, 15, dict(terms), {k: m.levers[k].value for k in terms}))
     us = m.negotiators["us"]
     us.trust, us.pressure, us.mandate = 0.9, 0.0, 0.0
     return m, us
@@ -228,7 +233,7 @@ def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(
 def test_a_lapse_is_bad_news_for_the_markets(baseline):
     m, _ = _at_expiry(baseline, {"us.tariff_on_china": 30.0})
     m.news = 0.0
-    clock.do_lapse(m, m.agreement, {}, "a test", "us")
+    m.lapse(m.agreement, {}, "a test", "us")
     assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [("lapse", "us", "geneva")]
     assert m.news == pytest.approx(-0.5) and m.agreement is None
 
@@ -248,7 +253,7 @@ def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_a
     m, us = _at_expiry(baseline, {})
     m.negotiators["china"].trust = 0.9
     _stubborn(m)
-    clock.check_expiry(m)
+    m.clock_runs()
     [lapse] = _entries(m, "lapse")
     assert lapse.actor == "us" and m.agreement is None
     assert lapse.why == ("the Geneva talks terms lapse: US wants more: the terms leave 73 % of "
@@ -301,7 +306,7 @@ def test_an_extension_or_renegotiation_is_good_news_filed_under_the_agreement(
     for n in m.negotiators.values():
         n.behaviour = dataclasses.replace(n.behaviour, resolve=0.0)  # any new terms will do
     seen = _news_by_kind(m)
-    clock.check_expiry(m)
+    m.clock_runs()
     assert [s for s in seen if s[0] == "extension"] == [("extension", "geneva", 0.2)]
     assert ("review" in m.agreement.meeting) == (renegotiate_at < 0)
 
@@ -311,10 +316,10 @@ def test_an_agreement_in_principle_is_good_news_filed_under_its_talks(baseline):
     m.day = 20
     spec = _meeting(baseline, "geneva", signing_days=5)
     outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
-    events.conclude(m, spec, outcome)
+    m.conclude(spec, outcome)
     [principle] = _entries(m, "agreement in principle")
     assert principle.meeting == "geneva" and m.news == pytest.approx(0.2)
-    assert m.agreement is None and [s.day for s in m.signings] == [25]
+    assert m.agreement is None and [s.day for s in m.truce.signings] == [25]
 
 
 def test_a_meeting_the_scenario_does_not_list_is_labelled_by_its_name(baseline):
@@ -328,7 +333,7 @@ def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_lat
     m.day = 20
     spec = _meeting(baseline, "geneva", in_force_days=3)
     outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
-    events.conclude(m, spec, outcome)
+    m.conclude(spec, outcome)
     [signed] = _entries(m, "agreement")
     assert signed.why.startswith("Geneva talks: agreement for ")
     assert f"in force from {m.date_of(23)}" in signed.why
@@ -341,18 +346,19 @@ def test_a_measure_on_the_signing_day_stalls_the_new_truce(baseline):
     m = NegotiationModel(baseline, seed=1)
     for n in m.negotiators.values():
         n.trust = 0.9
-    m.agreement, m.day = Agreement("geneva", 20, 60, {}, {}), 25
-    m.last_measure_day = 20
+    m.truce.sign(Agreement("geneva", 20, 60, {}, {}))
+    m.day = 25
+    m.truce.measure_taken(20)
     assert m.talks_status() == "stalled"
-    m.last_measure_day = 19
+    m.truce.measure_taken(19)
     assert m.talks_status() == "truce"
 
 
 def test_each_threat_a_deal_suspends_is_mild_good_news(baseline):
     m = NegotiationModel(baseline, seed=1)
     m.day = 20
-    m.threats = [Threat("us", "us.chip_controls", 0.9, 10, 30, 0.5),
-                 Threat("china", "china.tariff_on_us", 150.0, 12, 32, 0.5)]
+    m.truce.announce(Threat("us", "us.chip_controls", 0.9, 10, 30, 0.5))
+    m.truce.announce(Threat("china", "china.tariff_on_us", 150.0, 12, 32, 0.5))
     seen = _news_by_kind(m)
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     assert [s for s in seen if s[0] == "suspension"] == [("suspension", "geneva", 0.1)] * 2

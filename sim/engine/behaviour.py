@@ -11,6 +11,9 @@ import random
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
+from sim.engine.spec import BehaviourSpec, Draw
+from sim.engine.tactics import Tactic
+
 
 @dataclass(frozen=True)
 class ParamInfo:
@@ -95,11 +98,19 @@ BEHAVIOUR_FIELDS = tuple(f.name for f in fields(Behaviour))  # in the order draw
 
 
 class Preset:
-    """A named disposition: the parameter values a label like 'hawk' stands for."""
+    """A named disposition: the parameter values a label like 'hawk' stands for. In talks it is
+    a named composition of tactic parts (``tactic``): its concession, offering and acceptance."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     values: ClassVar[dict[str, float]]
+
+    @classmethod
+    def tactic(cls) -> Tactic:
+        """The parts it composes in talks, with its values (defaults for the rest)."""
+        defaults = Behaviour()
+        return Tactic.of(cls.values.get("concession", defaults.concession),
+                         cls.values.get("mirroring", defaults.mirroring))
 
 
 class Linear(Preset):
@@ -145,33 +156,18 @@ PRESETS: dict[str, type[Preset]] = {p.name: p for p in (Linear, Boulware, Conced
                                                          Hawk, Dove)}
 
 
-def draw(spec: object, rng: random.Random) -> float:
-    """A number, or one draw from ``{uniform: [a, b]}``, ``{normal: [mean, sd]}`` or
-    ``{choice: [...]}``."""
-    if isinstance(spec, dict):
-        (kind, args), = spec.items()
-        if kind == "uniform":
-            return rng.uniform(args[0], args[1])
-        if kind == "normal":
-            return rng.gauss(args[0], args[1])
-        if kind == "choice":
-            return rng.choice(args)
-        raise ValueError(f"unknown distribution {kind}")
-    return float(spec)
-
-
-def make_behaviour(spec: dict, rng: random.Random) -> Behaviour:
+def make_behaviour(spec: BehaviourSpec, rng: random.Random) -> Behaviour:
     """Preset values overlaid with the scenario's own values, distributions drawn once per run.
 
     Draws go in the fixed order of ``PARAMS`` so a run's seed fixes every value.
     """
-    values: dict[str, object] = {}
-    if spec.get("preset"):
-        values.update(PRESETS[spec["preset"]].values)
-    values.update({k: v for k, v in spec.items() if k != "preset"})
+    values: dict[str, Draw] = {}
+    if spec.preset:
+        values.update((k, Draw.of(v)) for k, v in PRESETS[spec.preset].values.items())
+    values.update(spec.values)
     drawn = {}
     for name in BEHAVIOUR_FIELDS:
         if name in values:
             info = PARAMS[name]
-            drawn[name] = min(info.high, max(info.low, draw(values[name], rng)))
+            drawn[name] = min(info.high, max(info.low, values[name].sample(rng)))
     return Behaviour(**drawn)  # the defaults for the rest

@@ -10,18 +10,21 @@ from its state whether to extend, renegotiate or let the terms lapse, and the lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.engine.agents import ATTEND_THRESHOLD
-from sim.engine.negotiation import Agreement
+from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
+from sim.engine.truce import Agreement
 
 if TYPE_CHECKING:
-    from sim.engine.agents import Negotiator
-    from sim.engine.model import NegotiationModel
+    from sim.engine.world import World
 
 TERM_ROUNDING = 15  # convention: terms are agreed in whole half-months (15, 30, ..., 90 days)
 RENEGOTIATE_AT = 0.25  # assumption: unmet demands x resolve share above this ask for new terms
 REVIEW_ROUNDS = 10  # assumption: rounds of the review talks held at an expiry
+
+EXTEND, RENEGOTIATE, LAPSE = "extend", "renegotiate", "lapse"
 
 
 def proposed_term(n: Negotiator) -> float:
@@ -29,63 +32,34 @@ def proposed_term(n: Negotiator) -> float:
     return n.behaviour.commitment_days * n.trust
 
 
-def agreed_term(model: NegotiationModel) -> int:
-    """The shorter of the two proposals, in whole half-months (at least one)."""
-    days = min(proposed_term(n) for n in model.negotiators.values())
+def agreed_term(negotiators: Iterable[Negotiator]) -> int:
+    """The shortest of the sides' proposals, in whole half-months (at least one)."""
+    days = min(proposed_term(n) for n in negotiators)
     return max(TERM_ROUNDING, round(days / TERM_ROUNDING) * TERM_ROUNDING)
 
 
-def sign(model: NegotiationModel, meeting: str, package: dict[str, float], label: str = "",
-         in_force_days: int = 0, renewal: bool = False) -> Agreement:
-    """Turn an accepted package into an agreement; amend the one in force if there is one."""
+def draft(model: World, meeting: str, package: dict[str, float], in_force_days: int = 0,
+          renewal: bool = False) -> Agreement:
+    """The agreement an accepted package makes: its terms (the levers it moves), its term, its
+    clock. A package agreed while an agreement is in force amends it (same clock) unless it is
+    that agreement's ``renewal`` (a new clock)."""
     terms = {}
     for lever_id, h in package.items():
         lever = model.levers[lever_id]
         if abs(h - lever.restrictiveness) > 0.005:
             terms[lever_id] = lever.spec.value_at(h)
-    previous = model.agreement
+    previous = model.truce.agreement
     day = model.day
     in_force = day + in_force_days
     amends = previous is not None and not renewal
-    days = previous.days if amends else agreed_term(model)
+    days = previous.days if amends else agreed_term(model.negotiators.values())
     clock = previous.clock_start if amends else in_force
-    agreement = Agreement(meeting, day, days, dict(terms),
-                          {k: model.levers[k].value for k in terms}, previous, clock, in_force)
-    if previous is not None:
-        for lever_id, value in previous.terms.items():
-            agreement.terms.setdefault(lever_id, value)
-            agreement.at_signing.setdefault(lever_id, previous.at_signing[lever_id])
-    model.agreement = agreement
-    for n in model.negotiators.values():
-        n.halted.clear()  # a new text resets deliberate slow-downs
-    what = model.describe(package, only=terms)
-    if amends:
-        first = previous.first
-        how = (f"amends the {model.meeting_label(first.meeting)} agreement, whose clock still "
-               f"runs to {model.date_of(agreement.expires)}")
-    else:
-        how = f"agreement for {days} days (to {model.date_of(agreement.expires)})"
-    if in_force_days:
-        how += f", in force from {model.date_of(in_force)}"
-    model.log(None, "agreement", f"{label or meeting}: {how}: {what}", meeting=meeting,
-              news=sum(abs(package[k] - model.levers[k].restrictiveness) for k in terms))
-    suspend_threats(model, agreement, label or meeting)
-    return agreement
+    return Agreement.amending(meeting, day, days, terms,
+                              {k: model.levers[k].value for k in terms}, previous, clock,
+                              in_force)
 
 
-def suspend_threats(model: NegotiationModel, agreement: Agreement, label: str) -> None:
-    """A deal suspends the measures threatened against either side; they return if it lapses."""
-    for threat in list(model.threats):
-        model.threats.remove(threat)
-        agreement.suspended.append(threat)
-        lever = model.levers[threat.lever_id]
-        model.log(threat.actor, "suspension", f"{label} suspends the threatened "
-                  f"{lever.spec.label} of {lever.spec.describe(threat.value)} (due "
-                  f"{model.date_of(threat.due)}): it returns if the terms lapse",
-                  meeting=agreement.meeting, news=0.1)
-
-
-def snapback(model: NegotiationModel, agreement: Agreement) -> dict[str, float]:
+def snapback(model: World, agreement: Agreement) -> dict[str, float]:
     """Lever values if the terms lapse: suspended measures return to their pre-deal level."""
     first = agreement.first
     out = {}
@@ -104,7 +78,7 @@ def snapback(model: NegotiationModel, agreement: Agreement) -> dict[str, float]:
     return out
 
 
-def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float]
+def expiry_choice(model: World, n: Negotiator, lapse: dict[str, float]
                   ) -> tuple[str, str]:
     """What this side wants when the clock runs out: extend, renegotiate or lapse, and why.
 
@@ -114,7 +88,7 @@ def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float
     measures back."""
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
     kept, after = dict(now), dict(now)
-    for lever_id, value in model.agreement.terms.items():
+    for lever_id, value in model.truce.agreement.terms.items():
         spec = model.levers[lever_id].spec
         if spec.commitment:
             kept[lever_id] = min(now[lever_id], spec.restrictiveness(value))
@@ -127,7 +101,7 @@ def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float
     if u_lapse > u_now:
         return "lapse", (f"{n.label} is better off with the measures back (worth {u_lapse:.3f} "
                          f"to it, against {u_now:.3f} with the terms)")
-    gap = n.demand_gap(model.agreement.terms)  # what the terms leave unmet once delivered
+    gap = n.demand_gap(model.truce.agreement.terms)  # what the terms leave unmet once delivered
     if n.resolve_share() * gap > RENEGOTIATE_AT:
         return "renegotiate", (f"{n.label} wants more: the terms leave {100 * gap:.0f} % of its "
                                "demands unmet")
@@ -135,42 +109,25 @@ def expiry_choice(model: NegotiationModel, n: Negotiator, lapse: dict[str, float
                       f"({u_lapse:.3f})")
 
 
-def check_expiry(model: NegotiationModel) -> None:
-    """When the clock runs out, the sides extend, renegotiate or let the terms lapse."""
-    a = model.agreement
-    if a is None or model.day < a.expires:
-        return
-    lapse = snapback(model, a)
+@dataclass(frozen=True)
+class Expiry:
+    """What the sides decided when an agreement's clock ran out: ``action`` (extend,
+    renegotiate or lapse), the side whose choice decided it (none: both extend), why, and the
+    lever values a lapse restores."""
+
+    action: str
+    actor: str | None
+    why: str
+    lapse: dict[str, float]
+
+
+def at_expiry(model: World) -> Expiry:
+    """When the clock runs out, the sides extend, renegotiate or let the terms lapse: one side
+    that wants a lapse decides it; else one that wants more asks for review talks."""
+    lapse = snapback(model, model.truce.agreement)
     choices = {n.actor: expiry_choice(model, n, lapse) for n in model.negotiators.values()}
-    label = model.meeting_label(a.first.meeting)
-    lapsing = [a_ for a_, (c, _) in choices.items() if c == "lapse"]
-    if lapsing:
-        return do_lapse(model, a, lapse, choices[lapsing[0]][1], lapsing[0])
-    asking = [a_ for a_, (c, _) in choices.items() if c == "renegotiate"]
-    if asking:
-        outcome = model.review(a, asking[0], REVIEW_ROUNDS, lapse)
-        if outcome is None:
-            return do_lapse(model, a, lapse, f"{choices[asking[0]][1]}, and the review talks "
-                            "end without new terms", asking[0])
-        new = model.agreement
-        model.log(None, "extension", f"the {label} terms are renegotiated and run "
-                  f"{new.days} more days, to {model.date_of(new.expires)}: "
-                  f"{choices[asking[0]][1]}", meeting=a.meeting, news=0.2)
-        return None
-    a.clock_start, a.days = model.day, agreed_term(model)
-    reasons = "; ".join(why for _, why in choices.values())
-    model.log(None, "extension", f"the {label} terms are extended for {a.days} days, to "
-              f"{model.date_of(a.expires)}: {reasons}", meeting=a.meeting, news=0.2)
-    return None
-
-
-def do_lapse(model: NegotiationModel, a: Agreement, lapse: dict[str, float], why: str,
-             actor: str) -> None:
-    """The terms lapse: suspended measures and tariffs return."""
-    label = model.meeting_label(a.first.meeting)
-    model.log(actor, "lapse", f"the {label} terms lapse: {why}; suspended measures return",
-              meeting=a.meeting, news=-0.5)
-    for lever_id, value in lapse.items():
-        model.levers[lever_id].command(value)
-    model.agreement = None
-    model.lapsed_day = model.day
+    for wanted in (LAPSE, RENEGOTIATE):
+        asking = [actor for actor, (c, _) in choices.items() if c == wanted]
+        if asking:
+            return Expiry(wanted, asking[0], choices[asking[0]][1], lapse)
+    return Expiry(EXTEND, None, "; ".join(why for _, why in choices.values()), lapse)

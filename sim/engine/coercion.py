@@ -19,145 +19,176 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.engine.agents import Negotiator
+from sim.engine.levers import Lever
+from sim.engine.truce import Threat
+
 if TYPE_CHECKING:
-    from sim.engine.agents import Negotiator
-    from sim.engine.levers import Lever
-    from sim.engine.model import NegotiationModel
+    from sim.engine.world import World
 
 RETALIATION_WEIGHT = 0.25  # assumption: expected retaliation counts a quarter of its reach
 CONCEDED = 0.1  # assumption: a fall of this much in unmet demands meets a threat's conditions
 POSTPONE_WINDOW = 14  # assumption: talks this close to a deadline postpone it until after them
 MAX_POSTPONEMENTS = 2  # assumption: a deadline is put off at most twice, then decided
 DEMANDS_MET = 0.02  # definition: unmet demands below this leave nothing to press for
-AUDIENCE_DECAY = 0.97  # assumption: the domestic cost of a climb-down fades over about a month
+
+# what a side decides at a decision point or a threat's deadline
+HOLD = "hold"  # do nothing new (logged with the reason)
+THREATEN = "threaten"  # announce a measure with a deadline
+IMPOSE = "impose"  # order a new measure now
+WITHDRAW = "withdraw"  # a threat's conditions were met
+POSTPONE = "postpone"  # talks are near: the deadline moves after them
+CARRY_OUT = "carry out"  # the deadline passed: the measure is imposed
+BACK_DOWN = "back down"  # the deadline passed: the threat is dropped, at a cost at home
 
 
-@dataclass
-class Threat:
-    """A measure announced to take effect on a date unless the other side meets demands."""
+@dataclass(frozen=True)
+class Decision:
+    """What a side decided at a decision point or at a threat's deadline, and the sentence that
+    says why. Deciding changes nothing: ``NegotiationModel.apply`` carries it out."""
 
     actor: str
-    lever_id: str
-    value: float  # the lever value threatened
-    announced: int  # model day
-    due: int  # model day
-    gap: float  # the threatener's unmet demands when announced
-    postponed: int = 0
+    action: str  # one of the actions above
+    why: str
+    meeting: str = ""
+    news: float = 0.0
+    lever_id: str = ""
+    value: float = 0.0  # the lever value ordered or threatened
+    threat: Threat | None = None  # the threat announced, or the one whose deadline it is
+    due: int = 0  # POSTPONE: the new deadline
 
 
-def weigh(model: NegotiationModel, n: Negotiator, lever: Lever, new_h: float
-          ) -> tuple[float, str]:
+def targets(model: World, n: Negotiator, lever: Lever) -> list[Negotiator]:
+    """The sides a restriction on ``lever`` is aimed at (its ``aimed_at``; else every other)."""
+    aimed = lever.spec.aimed_at
+    return [o for o in n.others if not aimed or o.actor in aimed]
+
+
+def minded(n: Negotiator, lever_id: str) -> float:
+    """How much ``n`` minds a lever, relative to what it minds most (0..1)."""
+    wants = n.utility.wants
+    top = max(wants.values(), default=0.0) or 1.0
+    return wants.get(lever_id, 0.0) / top
+
+
+def weigh(model: World, n: Negotiator, lever: Lever, new_h: float) -> tuple[float, str]:
     """The chance (0..1) that ``n`` escalates on ``lever`` to restrictiveness ``new_h``, and why."""
     b = n.behaviour
     gap = n.demand_gap()
-    wants = n.other.utility.wants
+    aimed = targets(model, n, lever)  # the one that minds the lever most
+    wants = max(aimed, key=lambda o: minded(o, lever.spec.id)).utility.wants if aimed else {}
     top = max(wants.values(), default=0.0) or 1.0
     gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
     own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
     retaliation = (RETALIATION_WEIGHT * n.expected_retaliation()
-                   * n.retaliation_exposure(model.agreement))
+                   * n.retaliation_exposure(model.truce.agreement))
     score = max(0.0, min(1.0, gain - own - retaliation))
     why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}, cost at home "
            f"{own:.2f}, expected retaliation {retaliation:.2f}")
     return score, why
 
 
-def consider(model: NegotiationModel, n: Negotiator, occasion: str, meeting: str = "") -> None:
-    """At a decision point: escalate to press the other side, or hold (logged either way)."""
+def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> Decision:
+    """At a decision point: escalate to press the other side, or hold."""
     b = n.behaviour
+
+    def hold(reason: str) -> Decision:
+        return Decision(n.actor, HOLD, f"{occasion}: {n.label} holds{reason}", meeting)
+
     if model.talks_pending():
-        model.log(n.actor, "decision", f"{occasion}: {n.label} holds: the leaders promised "
-                  "talks", meeting=meeting)
-        return
-    if any(t.actor == n.actor for t in model.threats):
-        model.log(n.actor, "decision", f"{occasion}: {n.label} holds: its threat is pending",
-                  meeting=meeting)
-        return
-    lever = n.pick_measure(model.agreement)
+        return hold(": the leaders promised talks")
+    if model.truce.threatening(n.actor):
+        return hold(": its threat is pending")
+    aligning = align(model, n, occasion, meeting)
+    if aligning is not None:
+        return aligning
+    lever = n.pick_measure(model.truce.agreement)
     if lever is None or n.demand_gap() < DEMANDS_MET:
-        model.log(n.actor, "decision", f"{occasion}: {n.label} holds: "
-                  + ("its demands are met" if n.demand_gap() < DEMANDS_MET
-                     else "no instrument left to press with"), meeting=meeting)
-        return
+        return hold(": " + ("its demands are met" if n.demand_gap() < DEMANDS_MET
+                            else "no instrument left to press with"))
     step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
     new_h = lever.restrictiveness + step
     chance, why = weigh(model, n, lever, new_h)
     if step <= 0.005 or model.random.random() >= chance:
-        model.log(n.actor, "decision", f"{occasion}: {n.label} holds ({why})", meeting=meeting)
-        return
+        return hold(f" ({why})")
     value = lever.spec.value_at(new_h)
     if b.threat_days >= 1:
         due = model.day + round(b.threat_days)
-        model.threats.append(Threat(n.actor, lever.spec.id, value, model.day, due,
-                                    n.demand_gap()))
-        n.threats_issued += 1
-        model.log(n.actor, "threat", f"{occasion}: {n.label} announces {lever.spec.label} of "
-                  f"{lever.spec.describe(value)} (now {lever.spec.describe(lever.value)}) from "
-                  f"{model.date_of(due)} unless {n.other.label} meets its demands ({why})",
-                  meeting=meeting, news=-step / 2)
-        return
-    impose(model, n, lever, value, f"{occasion}: to press {n.other.label} ({why})", meeting)
+        aimed = targets(model, n, lever)
+        threat = Threat(n.actor, lever.spec.id, value, model.day, due, n.demand_gap(),
+                        target=aimed[0].actor if len(aimed) == 1 else None)
+        return Decision(n.actor, THREATEN, f"{occasion}: {n.label} announces {lever.spec.label} "
+                        f"of {lever.spec.describe(value)} (now {lever.spec.describe(lever.value)}) "
+                        f"from {model.date_of(due)} unless {_names(aimed)} meets its demands "
+                        f"({why})", meeting, -step / 2, lever.spec.id, value, threat)
+    return Decision(n.actor, IMPOSE, f"{occasion}: to press {_names(targets(model, n, lever))} "
+                    f"({why})", meeting, lever_id=lever.spec.id, value=value)
 
 
-def impose(model: NegotiationModel, n: Negotiator, lever: Lever, value: float, why: str,
-           meeting: str = "") -> None:
-    """Order a new restriction and log it as a measure."""
-    old = lever.value
-    step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
-    lever.command(value)
-    n.last_measure_day = model.day
-    if n.awaiting is None:
-        n.awaiting = model.day
-    model.log(n.actor, "measure", f"{n.label} tightens {lever.spec.label} from "
-              f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
-              meeting=meeting, news=-step)
+def _names(sides: list[Negotiator]) -> str:
+    labels = [s.label for s in sides] or ["no one"]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def threat_pressure(model: NegotiationModel, target: str) -> float:
-    """How much the threats pending against ``target`` press it: each threatened tightening,
-    weighted by how much the target minds the lever and by the threatener's credibility."""
-    out = 0.0
-    n = model.negotiators[target]
-    wants = n.utility.wants
-    top = max(wants.values(), default=0.0) or 1.0
-    for t in model.threats:
-        if t.actor == target:
+def align(model: World, n: Negotiator, occasion: str, meeting: str) -> Decision | None:
+    """A coalition: a side whose lever is aligned with a partner's (``aligns_with``) weighs
+    bringing it up to the partner's level. The chance is the gap times its reciprocity (how much
+    it follows what others do: an assumption), less the cost at home of the tighter lever
+    (its sensitivity times the share of its constituencies that depend on that lever). With
+    notice (``threat_days``) it announces the measure for a date; it then takes effect unless a
+    deal suspends it. None: no lever of its lags its partner's."""
+    b = n.behaviour
+    for lever in n.levers.values():
+        partner = lever.spec.aligns_with
+        if not partner:
             continue
-        lever = model.levers[t.lever_id]
-        rise = max(0.0, lever.spec.restrictiveness(t.value) - lever.restrictiveness)
-        out += rise * wants.get(t.lever_id, 0.0) / top * n.other.credibility
-    return min(1.0, out)
+        gap = model.levers[partner].restrictiveness - lever.restrictiveness
+        if gap <= DEMANDS_MET:
+            continue
+        own = b.pressure_sensitivity * n.exposure(lever.spec.id) * (lever.restrictiveness + gap)
+        chance = max(0.0, min(1.0, gap * b.reciprocity - own))
+        why = (f"aligning with {model.levers[partner].spec.label} ({100 * gap:.0f} points "
+               f"behind, cost at home {own:.2f})")
+        if model.random.random() >= chance:
+            return Decision(n.actor, HOLD, f"{occasion}: {n.label} holds ({why}, not now)",
+                            meeting)
+        value = lever.spec.value_at(lever.restrictiveness + gap)
+        if b.threat_days >= 1:
+            due = model.day + round(b.threat_days)
+            threat = Threat(n.actor, lever.spec.id, value, model.day, due, 0.0, target=None,
+                            aligning=True)
+            return Decision(n.actor, THREATEN, f"{occasion}: {n.label} announces "
+                            f"{lever.spec.label} of {lever.spec.describe(value)} from "
+                            f"{model.date_of(due)}, {why}", meeting, -gap / 2, lever.spec.id,
+                            value, threat)
+        return Decision(n.actor, IMPOSE, f"{occasion}: {why}", meeting, lever_id=lever.spec.id,
+                        value=value)
+    return None
 
 
-def check_threats(model: NegotiationModel) -> None:
-    """Threats whose deadline is today: withdrawn, postponed, carried out or dropped."""
-    for threat in [t for t in model.threats if t.due <= model.day]:
-        n = model.negotiators[threat.actor]
-        lever = model.levers[threat.lever_id]
-        what = f"the threatened {lever.spec.label} of {lever.spec.describe(threat.value)}"
-        if n.demand_gap() <= threat.gap - CONCEDED:
-            model.threats.remove(threat)
-            model.log(n.actor, "threat withdrawn", f"{what} is withdrawn: {n.other.label} met "
-                      f"enough of its demands ({100 * n.demand_gap():.0f} % unmet, from "
-                      f"{100 * threat.gap:.0f} %)", news=0.1)
-            continue
-        soon = model.next_talks_day(POSTPONE_WINDOW)
-        if (model.talks_pending() or soon is not None) and threat.postponed < MAX_POSTPONEMENTS:
-            threat.postponed += 1
-            threat.due = (model.freeze_until if model.talks_pending() else soon) + 1
-            model.log(n.actor, "threat postponed", f"{what} is put off to "
-                      f"{model.date_of(threat.due)}: talks are "
-                      + ("promised" if model.talks_pending() else "scheduled"))
-            continue
-        model.threats.remove(threat)
-        new_h = lever.spec.restrictiveness(threat.value)
-        chance, why = weigh(model, n, lever, new_h)
-        chance = min(1.0, chance + n.behaviour.audience_cost)
-        if model.random.random() < chance:
-            n.threats_carried += 1
-            impose(model, n, lever, threat.value, f"the deadline passed ({why})")
-        else:
-            n.audience += n.behaviour.audience_cost
-            model.log(n.actor, "threat withdrawn", f"{what} is dropped at its deadline: "
-                      f"{n.label} backs down ({why}) and pays at home "
-                      f"({n.behaviour.audience_cost:.2f} of pressure)", news=0.1)
+def at_deadline(model: World, n: Negotiator, threat: Threat) -> Decision:
+    """A threat whose deadline is today: withdrawn, postponed, carried out or dropped."""
+    lever = model.levers[threat.lever_id]
+    what = f"the threatened {lever.spec.label} of {lever.spec.describe(threat.value)}"
+    if threat.aligning:  # an announced alignment takes effect on its date
+        return Decision(n.actor, CARRY_OUT, "the announced alignment takes effect",
+                        lever_id=threat.lever_id, value=threat.value, threat=threat)
+    if n.demand_gap() <= threat.gap - CONCEDED:
+        return Decision(n.actor, WITHDRAW, f"{what} is withdrawn: {n.counterpart_label} met "
+                        f"enough of its demands ({100 * n.demand_gap():.0f} % unmet, from "
+                        f"{100 * threat.gap:.0f} %)", news=0.1, threat=threat)
+    soon = model.next_talks_day(POSTPONE_WINDOW)
+    pending = model.talks_pending()
+    if (pending or soon is not None) and threat.postponed < MAX_POSTPONEMENTS:
+        due = (model.truce.freeze_until if pending else soon) + 1
+        return Decision(n.actor, POSTPONE, f"{what} is put off to {model.date_of(due)}: talks "
+                        "are " + ("promised" if pending else "scheduled"), threat=threat, due=due)
+    new_h = lever.spec.restrictiveness(threat.value)
+    chance, why = weigh(model, n, lever, new_h)
+    chance = min(1.0, chance + n.behaviour.audience_cost)
+    if model.random.random() < chance:
+        return Decision(n.actor, CARRY_OUT, f"the deadline passed ({why})",
+                        lever_id=threat.lever_id, value=threat.value, threat=threat)
+    return Decision(n.actor, BACK_DOWN, f"{what} is dropped at its deadline: {n.label} backs "
+                    f"down ({why}) and pays at home ({n.behaviour.audience_cost:.2f} of "
+                    "pressure)", news=0.1, threat=threat)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.engine.model import NegotiationModel
-    from sim.engine.spec import ConstituencySpec
+    from sim.engine.spec import ConstituencySpec, FirmsParams, MarketParams
+    from sim.engine.world import World
 
 REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
 
@@ -21,11 +21,11 @@ class Firm(mesa.Agent):
     its pressure is how far the stock sits below the cover it is comfortable with.
     """
 
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec, stock: float):
+    def __init__(self, model: World, spec: ConstituencySpec, params: FirmsParams, stock: float):
         super().__init__(model)
         self.constituency = spec.id
-        self.lever_id = spec.params["depends_on"]
-        self.comfort = float(spec.params.get("comfort_days", 60))
+        self.lever_id = params.depends_on
+        self.comfort = float(params.comfort_days)
         self.stock = stock
         self.pressure = 0.0
 
@@ -66,15 +66,14 @@ class Market(mesa.Agent):
     Its pressure is the fall from its peak, as a share of a fall that leaders find painful.
     """
 
-    def __init__(self, model: NegotiationModel, spec: ConstituencySpec):
+    def __init__(self, model: World, spec: ConstituencySpec, params: MarketParams):
         super().__init__(model)
         self.constituency = spec.id
-        p = spec.params
-        self.sensitivity = float(p.get("news_sensitivity", 0.01))
-        self.volatility = float(p.get("volatility", 0.005))
-        self.pain = float(p.get("pain_drawdown", 0.2))
+        self.sensitivity = float(params.news_sensitivity)
+        self.volatility = float(params.volatility)
+        self.pain = float(params.pain_drawdown)
         self.peak = 100.0
-        self.index = 100.0 * (1.0 - float(p.get("initial_drawdown", 0.0)))
+        self.index = 100.0 * (1.0 - float(params.initial_drawdown))
         self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
 
     def step(self) -> None:

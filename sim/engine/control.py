@@ -6,12 +6,12 @@ side's behaviour at exactly three points, and nowhere else:
 
 * talks, when the side proposes  ``Controller.propose`` (``negotiation.alternate_offers``)
 * talks, when the side answers   ``Controller.accepts``  (same loop)
-* each day between meetings      ``Controller.daily``    (``Negotiator.implement`` and
-  ``Negotiator.consider_measure`` in ``sim.engine.agents``)
+* each day between meetings      ``Controller.daily``    (in place of ``Negotiator.step``;
+  the model carries the choice out with ``Negotiator.follow``)
 
 Everything else (the other side, constituencies, trust, pressure, the calendar) runs as usual, so
 a controlled side lives with the consequences of its choices. A controller may block (a terminal
-prompt, a web page waiting for a click): the model simply waits inside ``step()``.
+prompt): the model simply waits inside ``step()``.
 """
 
 from __future__ import annotations
@@ -65,32 +65,6 @@ class Controller(Protocol):
         """Today's choice between meetings: implement, hold back, or take a measure."""
 
 
-class WalkAway(Exception):  # noqa: N818  (a decision, not a failure)
-    """Raised inside the talks loop when a controlled side leaves the table."""
-
-
 def measure_target(restrictiveness: float) -> float:
     """Restrictiveness after a student's measure on a lever now at ``restrictiveness``."""
     return min(1.0, restrictiveness + MEASURE_STEP)
-
-
-MEASURE_NEWS = 0.25  # assumption: the news weight of a player's measure (a quarter-range step)
-
-
-def carry_out(side, choice: Choice, agreement) -> None:
-    """Carry out a controller's choice for ``side`` (a Negotiator): implement fully, hold back,
-    or tighten one of its levers (a measure, logged with its reason)."""
-    if agreement and choice.action in (IMPLEMENT, HOLD):
-        for lever_id, target in agreement.terms.items():
-            lever = side.levers.get(lever_id)
-            if lever is not None and lever.value != target:
-                lever.command(target if choice.action == IMPLEMENT else lever.value)
-    lever = side.levers.get(choice.lever or "")
-    if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
-        old = lever.value
-        lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
-        side.last_measure_day = side.model.day
-        side.model.log(side.actor, "measure", f"{side.label} tightens {lever.spec.label} "
-                       f"from {lever.spec.describe(old)} to "
-                       f"{lever.spec.describe(lever.order)} (the player's decision)",
-                       news=-MEASURE_NEWS)

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.engine import coercion
-from sim.engine.agents import ATTEND_THRESHOLD
-from sim.engine.negotiation import Agreement, Outcome, Side, alternate_offers
-from sim.engine.spec import MeetingSpec
+from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
+from sim.engine.control import Controller
+from sim.engine.negotiation import Outcome, Side, Utility, alternate_offers, plurilateral_offers
+from sim.engine.spec import MeetingSpec, ShockSpec
+from sim.engine.truce import Agreement
 
 if TYPE_CHECKING:
-    from sim.engine.agents import Negotiator
-    from sim.engine.model import NegotiationModel
-    from sim.engine.spec import ShockSpec
+    from sim.engine.world import World
 
 ANSWER_THRESHOLD = 0.25  # assumption: below this a leader does not take the other's call
 RETRY_DAYS = 7  # assumption: a triggered meeting that did not take place is tried again a week on
@@ -25,143 +25,181 @@ GOODWILL_REACH = 0.6  # assumption: full goodwill closes 60 % of the gap to full
 MANDATE_REACH = 0.1  # assumption: full pressure x sensitivity gives the team 0.1 utility of room
 
 
-class Talks:
-    """Negotiating rounds between the two teams: alternating package offers until a deadline."""
+@dataclass(frozen=True)
+class Held:
+    """What a meeting came to, for the model to apply: whether it took place, the package agreed
+    (if any), whether leaders promised talks (a freeze on new measures), and a side's decision
+    (a decision point)."""
+
+    held: bool
+    agreed: Outcome | None = None
+    talks_promised: bool = False
+    decision: coercion.Decision | None = None
+
+
+NOT_HELD = Held(False)
+
+
+class Occasion:
+    """A meeting of some kind on its date or trigger; a triggered one that did not take place is
+    tried again after ``not_before``."""
 
     def __init__(self, spec: MeetingSpec):
         self.spec = spec
+        self.initiator = spec.initiator
         self.not_before = 0  # model day before which a triggered retry may not happen
 
-    def run(self, model: NegotiationModel) -> bool:
-        """Hold the talks; False if a side stayed away (they did not take place)."""
+    def retry_after(self, day: int) -> None:
+        self.not_before = day
+
+    def called_by(self, actor: str) -> None:
+        """A trigger watching ``actor`` fired: that side places the call (unless one is named)."""
+        self.initiator = self.initiator or actor
+
+    def run(self, model: World) -> Held:
+        raise NotImplementedError
+
+
+class Talks(Occasion):
+    """Negotiating rounds between the two teams: alternating package offers until a deadline."""
+
+    def run(self, model: World) -> Held:
+        """Hold the talks (not held if a side stays away)."""
         spec = self.spec
-        absent = [n for n in model.negotiators.values() if n.willingness() < ATTEND_THRESHOLD]
+        absent = [n for n in parties(model, spec) if n.willingness() < ATTEND_THRESHOLD]
         if absent:
             who = absent[0]
             model.log(who.actor, "talks not held", f"{spec.label}: {who.label} stays away "
                       f"(trust {who.trust:.2f}, pressure {who.pressure:.2f})", meeting=spec.name,
                       news=-0.3)
-            return False
+            return NOT_HELD
         outcome = bargain(model, spec, self.opening_order(model))
         if not outcome.agreed:
             model.log(None, "no agreement", f"{spec.label} ends without agreement: "
                       f"{outcome.reason}", meeting=spec.name, news=-0.3)
-            return True
-        conclude(model, spec, outcome)
-        return True
+            return Held(True)
+        return Held(True, outcome)
 
-    def opening_order(self, model: NegotiationModel) -> list[Negotiator]:
-        names = list(model.negotiators)
+    def opening_order(self, model: World) -> list[Negotiator]:
+        names = list(self.spec.parties)
         if self.spec.initiator:
             first = self.spec.initiator
         else:
             first = model.random.choice(names)
-        return [model.negotiators[first], model.negotiators[model.spec.other(first)]]
+        return [model.negotiators[first], *(model.negotiators[a] for a in names if a != first)]
 
 
-def conclude(model: NegotiationModel, spec: MeetingSpec, outcome: Outcome) -> None:
-    """Sign agreed terms at the table, or agree them in principle and sign them later."""
-    if spec.signing_days:
-        day = model.day + spec.signing_days
-        model.signings.append(Signing(day, spec, outcome.package))
-        model.last_call_day, model.freeze_until = model.day, day  # measures wait for the signing
-        model.log(None, "agreement in principle", f"{spec.label}: agreed in principle, to be "
-                  f"signed on {model.date_of(day)}: {model.describe(outcome.package)}",
-                  meeting=spec.name, news=0.2)
-        return
-    model.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
+def parties(model: World, spec: MeetingSpec) -> list[Negotiator]:
+    """The sides at a meeting (every side when the scenario names none)."""
+    return [model.negotiators[a] for a in spec.parties]
 
 
-def bargain(model: NegotiationModel, spec: MeetingSpec, order: list[Negotiator],
+def bargain(model: World, spec: MeetingSpec, order: list[Negotiator],
             fallback: dict[str, float] | None = None) -> Outcome:
     """The rounds of offers on the meeting's agenda, logged offer by offer. ``fallback`` (lever
     id -> value) is what happens without a deal when that differs from today (a lapse)."""
-    agenda = list(spec.agenda) if spec.agenda else list(model.levers)
+    at_table = {n.actor for n in order}
+    agenda = (list(spec.agenda) if spec.agenda else
+              [k for k, lever in model.levers.items() if lever.spec.actor in at_table])
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
     disagreement = dict(now)
     for lever_id, value in (fallback or {}).items():
         disagreement[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
-    sides = [side(model, n, now, disagreement) for n in order]
-    outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
+    sides = [side(model, n, [o for o in order if o is not n], now, disagreement) for n in order]
+    if len(sides) == 2:
+        outcome = alternate_offers(sides[0], sides[1], agenda, now, spec.rounds, spec.label)
+    else:
+        outcome = plurilateral_offers(sides, agenda, now, spec.rounds, spec.label)
+    several = len(order) > 2
     for r in outcome.rounds:
-        responder = model.negotiators[r.proposer].other
+        responders = " and ".join(n.label for n in order if n.actor != r.proposer)
+        answer = ("accept" if r.accepted else "reject") + ("" if several else "s")
+        whom = "the least satisfied" if several else "it"
         model.log(r.proposer, "offer", f"{spec.label}, round {r.number}: "
                   f"{model.negotiators[r.proposer].label} proposes {model.describe(r.package)}"
-                  f"; {responder.label} {'accepts' if r.accepted else 'rejects'} (worth "
-                  f"{r.responder_utility:.3f} to it, it aims for {r.responder_aim:.3f})",
-                  meeting=spec.name)
-    for n in model.negotiators.values():
-        n.mandate = 0.0
+                  f"; {responders} {answer} (worth {r.responder_utility:.3f} to {whom}, it aims "
+                  f"for {r.responder_aim:.3f})", meeting=spec.name)
+    for n in order:
+        n.mandate_used()
     return outcome
 
 
-def side(model: NegotiationModel, n: Negotiator, now: dict[str, float],
+def side(model: World, n: Negotiator, others: list[Negotiator], now: dict[str, float],
          disagreement: dict[str, float]) -> Side:
+    """``n`` at the table with ``others``: its belief of what they want is its reading of their
+    utilities (added up when there are several), off by its misperception."""
     b = n.behaviour
-    belief = n.other.utility.noisy(model.random, b.misperception)
+    if len(others) == 1:
+        theirs = others[0].utility
+    else:
+        wants: dict[str, float] = {}
+        holds: dict[str, float] = {}
+        for o in others:
+            for k, w in o.utility.wants.items():
+                wants[k] = wants.get(k, 0.0) + w
+            for k, w in o.utility.holds.items():
+                holds[k] = holds.get(k, 0.0) + w
+        theirs = Utility(wants, holds)
+    belief = theirs.noisy(model.random, b.misperception)
+    controller: Controller | None = model.controllers.get(n.actor)  # hook: engine.control
     return Side(n.actor, n.utility, belief, frozenset(n.levers),
                 n.reservation(n.utility.of(disagreement)), n.concession_pace(), b.mirroring,
-                controller=model.controllers.get(n.actor))  # hook: engine.control
+                controller=controller)
 
 
-def review_talks(model: NegotiationModel, agreement: Agreement, asking: str, rounds: int,
-                 fallback: dict[str, float]) -> Outcome | None:
+def review_talks(model: World, agreement: Agreement, asking: str, rounds: int,
+                 fallback: dict[str, float]) -> tuple[MeetingSpec, Outcome | None]:
     """Talks held at an agreement's expiry because a side asked for new terms: on the levers
     the agreement covers and those the asking side wants eased, with the lapse (``fallback``)
-    as what happens without a deal. New terms, if any, run on a new clock; None if none."""
+    as what happens without a deal. Returns the talks and the package agreed (None if none):
+    new terms, if any, run on a new clock."""
     n = model.negotiators[asking]
     agenda = tuple(dict.fromkeys([*agreement.terms, *n.utility.wants]))
     label = f"Review of the {model.meeting_label(agreement.first.meeting)} terms"
     spec = MeetingSpec(f"{agreement.first.meeting}_review", "talks", label, None, None, rounds,
-                       agenda, asking)
-    outcome = bargain(model, spec, [n, n.other], fallback)
+                       agenda, asking, tuple(model.negotiators), freeze_days=0, signing_days=0,
+                       in_force_days=0)
+    outcome = bargain(model, spec, [n, *n.others], fallback)
     if not outcome.agreed:
         model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}",
                   meeting=spec.name, news=-0.3)
-        return None
-    model.sign(spec.name, outcome.package, label, renewal=True)
-    return outcome
+        return spec, None
+    return spec, outcome
 
 
-class LeadersCall:
+class LeadersCall(Occasion):
     """A call between the leaders: it restores trust and gives the teams a mandate to settle;
     new measures wait for the talks it promises, for at most ``freeze_days``."""
 
     kind = "call"
 
-    def __init__(self, spec: MeetingSpec, initiator: str | None = None):
-        self.spec = spec
-        self.initiator = initiator or spec.initiator
-        self.not_before = 0
-
-    def run(self, model: NegotiationModel) -> bool:
-        """Hold the call; False if the other leader does not take it."""
+    def run(self, model: World) -> Held:
+        """Hold the call (not held if the other leader does not take it)."""
         if not self.reassure(model):
-            return False
-        model.call_held(self.spec.name, self.spec.label, self.spec.freeze_days)
-        return True
+            return NOT_HELD
+        return Held(True, talks_promised=True)
 
-    def reassure(self, model: NegotiationModel) -> bool:
+    def reassure(self, model: World) -> bool:
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
-        callee = caller.other
-        if callee.willingness() < ANSWER_THRESHOLD:
-            model.log(callee.actor, f"{self.kind} declined", f"{callee.label}'s leader does not "
-                      f"take part (trust {callee.trust:.2f}, pressure {callee.pressure:.2f})",
-                      meeting=self.spec.name, news=-0.2)
-            return False
-        for n in (caller, callee):
-            before = n.trust
-            n.trust += n.behaviour.goodwill * (1.0 - n.trust) * GOODWILL_REACH
-            n.mandate = n.behaviour.pressure_sensitivity * n.pressure * MANDATE_REACH
+        callees = [n for n in parties(model, self.spec) if n is not caller]
+        for callee in callees:
+            if callee.willingness() < ANSWER_THRESHOLD:
+                model.log(callee.actor, f"{self.kind} declined", f"{callee.label}'s leader does "
+                          f"not take part (trust {callee.trust:.2f}, pressure "
+                          f"{callee.pressure:.2f})", meeting=self.spec.name, news=-0.2)
+                return False
+        met = tuple(self.spec.parties)
+        for n in (caller, *callees):
+            before = n.reassured(GOODWILL_REACH, MANDATE_REACH,
+                                 tuple(a for a in met if a != n.actor))
             model.log(n.actor, self.kind, f"{self.spec.label} ({caller.label} "
                       f"{'called' if self.kind == 'call' else 'invited'}): {n.label}'s trust "
                       f"rises from {before:.2f} to {n.trust:.2f}; its team gets room to settle "
                       f"({n.mandate:.3f})", meeting=self.spec.name)
         return True
 
-    @staticmethod
-    def most_pressed(model: NegotiationModel) -> str:
-        return max(model.negotiators.values(), key=lambda n: n.pressure).actor
+    def most_pressed(self, model: World) -> str:
+        return max(parties(model, self.spec), key=lambda n: n.pressure).actor
 
 
 class Summit(LeadersCall):
@@ -170,66 +208,38 @@ class Summit(LeadersCall):
 
     kind = "summit"
 
-    def run(self, model: NegotiationModel) -> bool:
+    def run(self, model: World) -> Held:
         if not self.reassure(model):
-            return False
+            return NOT_HELD
         caller = model.negotiators[self.initiator or self.most_pressed(model)]
-        outcome = bargain(model, self.spec, [caller, caller.other])
+        others = [n for n in parties(model, self.spec) if n is not caller]
+        outcome = bargain(model, self.spec, [caller, *others])
         if outcome.agreed:
-            conclude(model, self.spec, outcome)
-        else:
-            model.log(None, "no agreement", f"{self.spec.label} ends without terms: "
-                      f"{outcome.reason}", meeting=self.spec.name, news=-0.1)
-            model.call_held(self.spec.name, self.spec.label, self.spec.freeze_days)
-        return True
+            return Held(True, outcome)
+        model.log(None, "no agreement", f"{self.spec.label} ends without terms: "
+                  f"{outcome.reason}", meeting=self.spec.name, news=-0.1)
+        return Held(True, talks_promised=True)
 
 
-class DecisionPoint:
+class DecisionPoint(Occasion):
     """A date on which one side decides whether to escalate to press the other (a review, a
     statutory deadline): the scenario gives the date, never the decision."""
 
-    def __init__(self, spec: MeetingSpec):
-        self.spec = spec
-        self.not_before = 0
-
-    def run(self, model: NegotiationModel) -> bool:
+    def run(self, model: World) -> Held:
         n = model.negotiators[self.spec.initiator]
-        n.last_review_day = model.day
-        coercion.consider(model, n, self.spec.label, self.spec.name)
-        return True
+        n.reviewed(model.day)
+        return Held(True, decision=coercion.consider(model, n, self.spec.label, self.spec.name))
 
 
-@dataclass
-class Signing:
-    """An agreement reached in principle, to be signed on a later day."""
-
-    day: int
-    spec: MeetingSpec
-    package: dict[str, float]
-
-    def run(self, model: NegotiationModel) -> bool:
-        model.sign(self.spec.name, self.package, f"{self.spec.label} (signed)",
-                   self.spec.in_force_days)
-        return True
+def shock_line(spec: ShockSpec) -> str:
+    """The narrative line of an outside event hitting a constituency."""
+    return f"{spec.label}: {spec.target} changes by {100 * spec.change:+.0f} %"
 
 
-class Shock:
-    """An outside event hitting a constituency: a market fall, a supply disruption."""
-
-    def __init__(self, spec: ShockSpec):
-        self.spec = spec
-
-    def run(self, model: NegotiationModel) -> bool:
-        for agent in model.constituents[self.spec.target]:
-            agent.shock(self.spec.change)
-        model.log(None, "shock", f"{self.spec.label}: {self.spec.target} changes by "
-                  f"{100 * self.spec.change:+.0f} %", meeting=self.spec.name)
-        return True
+# every kind of meeting a scenario may write, by its `kind:` (the language reads its kinds here)
+KINDS: dict[str, type[Occasion]] = {"talks": Talks, "call": LeadersCall, "summit": Summit,
+                                    "decision": DecisionPoint}
 
 
-Meeting = Talks | LeadersCall | Summit | DecisionPoint
-KINDS = {"talks": Talks, "call": LeadersCall, "summit": Summit, "decision": DecisionPoint}
-
-
-def build(spec: MeetingSpec) -> Meeting:
+def build(spec: MeetingSpec) -> Occasion:
     return KINDS[spec.kind](spec)

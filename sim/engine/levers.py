@@ -28,6 +28,8 @@ class LeverSpec:
     speed: float = 1.0
     source: str = ""  # "doc 004: 'quote'" or "assumption: why"
     horizon_days: int = 0  # > 0: a commitment (an amount delivered over this many days)
+    aimed_at: tuple[str, ...] = ()  # the sides its restriction is aimed at (empty: every other)
+    aligns_with: str = ""  # a coalition partner's lever this one is aligned with, if any
 
     @property
     def commitment(self) -> bool:

@@ -1,23 +1,31 @@
-"""NegotiationModel: two negotiators, their levers and constituencies, day by day."""
+"""NegotiationModel: the sides' negotiators, their levers and constituencies, day by day.
+
+The model owns the calendar, the levers' history and the narrative; ``Truce`` owns the
+agreements, signings, threats and freezes; each negotiator owns its own state. Meetings, the clock
+and coercion decide and return their decisions; ``step`` applies them, in named phases that read
+as the day's story.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import mesa
 
 from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
-from sim.engine.behaviour import draw, make_behaviour
+from sim.engine.behaviour import make_behaviour
 from sim.engine.constituents import REFILL, Firm, Market, restock
+from sim.engine.control import Controller
 from sim.engine.levers import Lever
-from sim.engine.negotiation import Agreement
-from sim.engine.spec import Scenario
+from sim.engine.memory import MEASURE_MEMORY_DAYS, LeverMemory
+from sim.engine.negotiation import Outcome
+from sim.engine.spec import ConstituencySpec, MarketParams, MeetingSpec, Scenario, ShockSpec
+from sim.engine.timeline import LogEntry, Timeline
+from sim.engine.truce import Agreement, Signing, Truce
 
 STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
-MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
 STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
 
 
@@ -28,28 +36,18 @@ def calendar(start: dt.date, days: int) -> tuple[dt.date, ...]:
     return tuple(start + dt.timedelta(days=d) for d in range(days + 1))
 
 
-@dataclass
-class LogEntry:
-    """One line of events.csv: a decision, an offer, a meeting's end, with its plain reason."""
+class NegotiationModel(Timeline, mesa.Model):
+    """The sides' negotiators, their levers and constituencies, stepped one calendar day at a time.
 
-    day: int
-    actor: str
-    kind: str
-    meeting: str
-    why: str
-
-
-class NegotiationModel(mesa.Model):
-    """Two sides' negotiators, their levers and constituencies, stepped one calendar day at a time.
-
-    Each day: scheduled meetings and shocks happen; each negotiator implements, observes and may
-    retaliate; ordered lever changes take effect; firms and markets respond and press their side.
+    Each day (``step``): shocks, signings and meetings happen; threats reach their deadlines; each
+    side implements, observes and may retaliate or review; ordered lever changes take effect;
+    firms and markets respond and press their side; an agreement's clock may run out.
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0,
-                 controllers: dict | None = None):
+                 controllers: dict[str, Controller] | None = None):
         super().__init__(rng=scenario.seed if seed is None else seed)
-        # actor id -> sim.engine.control.Controller deciding for that side (none: behaviour)
+        # actor id -> the controller deciding for that side (none: its behaviour)
         self.controllers = dict(controllers or {})
         # kept as `spec`: Mesa 3.5 reserves `Model.scenario` for its own experiment Scenario
         self.spec = scenario
@@ -58,21 +56,10 @@ class NegotiationModel(mesa.Model):
         self.day = 0
         self.news = 0.0
         self.entries: list[LogEntry] = []
-        self.agreement: Agreement | None = None
-        self.last_call_day = -1
-        self.last_sign_day = -1
-        self.last_measure_day = -10**6
-        self.freeze_until = -1  # last day of the freeze on new measures a call or summit set
-        self.lapsed_day = -1  # day the last agreement lapsed
-        self.threats: list[coercion.Threat] = []
-        self.signings: list[events.Signing] = []  # agreements in principle awaiting signature
-        self._at_signing_of: Agreement | None = None  # the agreement _at_signing_h is for
-        self._at_signing_h: dict[str, float] = {}
-        # id of an observer's watched levers -> (agreement, its references: ``since_signing``)
-        self._since_signing: dict[int, tuple[Agreement, list]] = {}
+        self.truce = Truce()
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
-        self.history: dict[str, list[float]] = {k: [] for k in self.levers}
-        self._history_columns = [(self.history[k], lever) for k, lever in self.levers.items()]
+        self.memory = LeverMemory(self.levers)
+        self.history = self.memory.history  # read by the sides (their verification)
         self.negotiators: dict[str, Negotiator] = {}
         self.constituents: dict[str, list[Firm | Market]] = {}
         for actor in scenario.actors.values():
@@ -84,7 +71,6 @@ class NegotiationModel(mesa.Model):
             for spec in actor.constituencies:
                 self.constituents[spec.id] = self._constituency(spec)
         self.pending = [events.build(m) for m in scenario.meetings]
-        self.shocks = [events.Shock(s) for s in scenario.shocks]
         # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
         # a constituency's firms share one lever, so its supply is worked out once for them all
         self.firm_groups = [(self.levers[g[0].lever_id], cid, g)
@@ -103,12 +89,12 @@ class NegotiationModel(mesa.Model):
         # For mesa.batch_run: the end state, collected once when the run ends (cheap, pure).
         self.datacollector = mesa.DataCollector(model_reporters=self.end_reporters())
 
-    def _constituency(self, spec) -> list[Firm | Market]:
-        if spec.kind == "market":
-            return [Market(self, spec)]
-        count = int(spec.params.get("count", 10))
-        cover = spec.params.get("stock_days", 60)
-        return [Firm(self, spec, max(0.0, draw(cover, self.random))) for _ in range(count)]
+    def _constituency(self, spec: ConstituencySpec) -> list[Firm | Market]:
+        p = spec.params
+        if isinstance(p, MarketParams):
+            return [Market(self, spec, p)]
+        return [Firm(self, spec, p, max(0.0, p.stock_days.sample(self.random)))
+                for _ in range(p.count)]
 
     def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float]:
         """A side's negotiator, its constituencies (id, weight) and their total weight: fixed
@@ -123,28 +109,76 @@ class NegotiationModel(mesa.Model):
     def date(self) -> dt.date:
         return self._dates[self.day]
 
+    @property
+    def agreement(self) -> Agreement | None:
+        """The agreement in force (``truce.agreement``)."""
+        return self.truce.agreement
+
     # --- the day -----------------------------------------------------------------------------
     def step(self) -> None:
         """One calendar day of the story."""
+        self.begin_day()
+        self.hold_meetings()
+        self.threats_fall_due()
+        self.sides_act()
+        for lever in self.levers.values():  # ordered changes take effect
+            lever.advance()
+        self.constituencies_respond()
+        self.update_pressure()
+        self.clock_runs()
+        self.end_day()
+
+    def begin_day(self) -> None:
         self.day += 1
         self.news = 0.0
-        for history, lever in self._history_columns:
-            history.append(lever.restrictiveness)
-        self.hold_meetings()
-        if self.threats:
-            coercion.check_threats(self)
-        for negotiator in self.shuffled_negotiators():
-            negotiator.step()
-        for lever in self.levers.values():
-            lever.advance()
+        self.memory.record()
+
+    def threats_fall_due(self) -> None:
+        """Each threat whose deadline is today: its author decides, the model applies."""
+        if not self.truce.threats:
+            return
+        for threat in self.truce.due_threats(self.day):
+            self.apply(coercion.at_deadline(self, self.negotiators[threat.actor], threat))
+
+    def sides_act(self) -> None:
+        """Each side in a fresh random order: its own day (or its controller's choice), then,
+        on its review days, whether to escalate for leverage."""
+        agreement = self.truce.agreement
+        for n in self.shuffled_negotiators():
+            controller = self.controllers.get(n.actor)
+            if controller is not None:  # hook: a controlled side decides today (engine.control)
+                n.follow(controller.daily(self, n.actor), agreement)
+                n.observe(agreement)
+                continue
+            n.step()
+            if n.review_due():
+                self.apply(coercion.consider(self, n, f"{n.label}'s periodic review"))
+
+    def constituencies_respond(self) -> None:
+        """Firms restock at their lever's supply, then markets move on the day's news."""
         for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
             self.group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
         for cid, market in self.markets:
             market.step()
             self.group_pressure[cid] = market.pressure  # a market is its constituency
-        self.update_pressure()
-        if self.agreement is not None and self.day >= self.agreement.expires:
-            clock.check_expiry(self)
+
+    def clock_runs(self) -> None:
+        """The agreement's clock: at expiry the sides extend, renegotiate or let it lapse."""
+        a = self.truce.agreement
+        if a is None or self.day < a.expires:
+            return
+        expiry = clock.at_expiry(self)
+        if expiry.action == clock.LAPSE:
+            self.lapse(a, expiry.lapse, expiry.why, expiry.actor)
+        elif expiry.action == clock.RENEGOTIATE:
+            self.review(a, expiry)
+        else:
+            a.extend(self.day, clock.agreed_term(self._negotiator_list))
+            self.log(None, "extension", f"the {self.meeting_label(a.first.meeting)} terms are "
+                     f"extended for {a.days} days, to {self.date_of(a.expires)}: {expiry.why}",
+                     meeting=a.meeting, news=0.2)
+
+    def end_day(self) -> None:
         self.status = self.talks_status()
         self.collect()
         if self.date >= self.spec.end:
@@ -159,24 +193,45 @@ class NegotiationModel(mesa.Model):
         return order
 
     def hold_meetings(self) -> None:
-        """Run today's shocks and meetings: those dated today and those whose trigger fires."""
-        for shock in self.shocks:
-            if shock.spec.date == self.date:
-                shock.run(self)
-        if self.signings:
-            for signing in [s for s in self.signings if s.day == self.day]:
-                self.signings.remove(signing)
-                signing.run(self)
+        """Today's shocks, signings and meetings (those dated today and those whose trigger
+        fires), each applied as it ends."""
+        for shock in self.spec.shocks:
+            if shock.date == self.date:
+                self.shock(shock)
+        if self.truce.signings:
+            for signing in self.truce.signings_due(self.day):
+                spec = signing.spec
+                self.sign(spec.name, signing.package, f"{spec.label} (signed)",
+                          spec.in_force_days)
         due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
-            if meeting.spec.trigger and meeting.spec.kind == "call":
-                meeting.initiator = meeting.initiator or meeting.spec.trigger.actor
-            if not meeting.run(self) and meeting.spec.trigger:
-                meeting.not_before = self.day + events.RETRY_DAYS
+            spec = meeting.spec
+            if spec.trigger and spec.kind == "call":
+                meeting.called_by(spec.trigger.actor)
+            if not self.hold(meeting).held and spec.trigger:
+                meeting.retry_after(self.day + events.RETRY_DAYS)
                 self.pending.append(meeting)
 
-    def is_due(self, meeting: events.Meeting) -> bool:
+    def hold(self, meeting: events.Occasion) -> events.Held:
+        """Hold one meeting today and apply what it came to."""
+        held = meeting.run(self)
+        spec = meeting.spec
+        if held.agreed is not None:
+            self.conclude(spec, held.agreed)
+        if held.talks_promised:
+            self.call_held(spec.name, spec.label, spec.freeze_days)
+        if held.decision is not None:
+            self.apply(held.decision)
+        return held
+
+    def shock(self, shock: ShockSpec) -> None:
+        """An outside event hits a constituency (a market fall, a supply disruption)."""
+        for agent in self.constituents[shock.target]:
+            agent.shock(shock.change)
+        self.log(None, "shock", events.shock_line(shock), meeting=shock.name)
+
+    def is_due(self, meeting: events.Occasion) -> bool:
         spec = meeting.spec
         if spec.date is not None:
             return spec.date == self.date
@@ -189,35 +244,105 @@ class NegotiationModel(mesa.Model):
         return value > t.above if t.above is not None else value < t.below
 
     def update_pressure(self) -> None:
-        """Each side's pressure: the weighted mean of its constituencies' pressure (as they left
-        it today: ``group_pressure``), plus the fading domestic cost of any threat it backed
-        down from (capped at 1)."""
+        """Each side feels the weighted mean of its constituencies' pressure (as they left it
+        today: ``group_pressure``)."""
         group_pressure = self.group_pressure
         for n, groups, weight in self.pressure_sources:
             total = 0.0
             for cid, group_weight in groups:
                 total += group_weight * group_pressure[cid]
-            n.pressure = total / weight if weight else 0.0
-            if n.audience:
-                n.audience *= coercion.AUDIENCE_DECAY
-                n.pressure = min(1.0, n.pressure + n.audience)
+            n.feel(total / weight if weight else 0.0)
 
-    # --- agreements and calendar ------------------------------------------------------------
+    # --- applying decisions --------------------------------------------------------------------
+    def apply(self, decision: coercion.Decision) -> None:
+        """Carry out what a side decided at a decision point or a threat's deadline."""
+        d = decision
+        n = self.negotiators[d.actor]
+        if d.action == coercion.HOLD:
+            self.log(d.actor, "decision", d.why, meeting=d.meeting)
+        elif d.action == coercion.THREATEN:
+            self.truce.announce(d.threat)
+            n.threatened()
+            self.log(d.actor, "threat", d.why, meeting=d.meeting, news=d.news)
+        elif d.action == coercion.IMPOSE:
+            n.impose(self.levers[d.lever_id], d.value, d.why, d.meeting)
+        elif d.action == coercion.POSTPONE:
+            d.threat.put_off(d.due)
+            self.log(d.actor, "threat postponed", d.why)
+        else:  # a threat's deadline settled it
+            self.truce.close(d.threat)
+            if d.action == coercion.CARRY_OUT:
+                n.carried_out()
+                n.impose(self.levers[d.lever_id], d.value, d.why)
+                return
+            if d.action == coercion.BACK_DOWN:
+                n.backed_down()
+            self.log(d.actor, "threat withdrawn", d.why, news=d.news)
+
+    def conclude(self, spec: MeetingSpec, outcome: Outcome) -> None:
+        """Sign terms agreed at the table, or agree them in principle and sign them later."""
+        if spec.signing_days:
+            day = self.day + spec.signing_days
+            self.truce.schedule(Signing(day, spec, outcome.package))
+            self.truce.promise_talks(self.day, day)  # measures wait for the signing
+            self.log(None, "agreement in principle", f"{spec.label}: agreed in principle, to be "
+                     f"signed on {self.date_of(day)}: {self.describe(outcome.package)}",
+                     meeting=spec.name, news=0.2)
+            return
+        self.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
+
     def sign(self, meeting: str, package: dict[str, float], label: str = "",
-             in_force_days: int = 0, renewal: bool = False) -> None:
-        """Turn an accepted package into an agreement (see ``clock.sign``)."""
-        clock.sign(self, meeting, package, label, in_force_days, renewal)
+             in_force_days: int = 0, renewal: bool = False) -> Agreement:
+        """Turn an accepted package into the agreement in force (``clock.draft``); it suspends
+        the pending threats."""
+        agreement = clock.draft(self, meeting, package, in_force_days, renewal)
+        previous = agreement.follows
+        suspended = self.truce.sign(agreement)
+        for n in self._negotiator_list:
+            n.new_text()  # a new text resets deliberate slow-downs
+        levers = self.levers  # the levers the package moves (its own new terms)
+        terms = {k for k, h in package.items() if abs(h - levers[k].restrictiveness) > 0.005}
+        what = self.describe(package, only=dict.fromkeys(terms))
+        if previous is not None and not renewal:
+            how = (f"amends the {self.meeting_label(previous.first.meeting)} agreement, whose "
+                   f"clock still runs to {self.date_of(agreement.expires)}")
+        else:
+            how = f"agreement for {agreement.days} days (to {self.date_of(agreement.expires)})"
+        if in_force_days:
+            how += f", in force from {self.date_of(agreement.in_force)}"
+        self.log(None, "agreement", f"{label or meeting}: {how}: {what}", meeting=meeting,
+                 news=sum(abs(package[k] - self.levers[k].restrictiveness) for k in terms))
+        for threat in suspended:
+            lever = self.levers[threat.lever_id]
+            self.log(threat.actor, "suspension", f"{label or meeting} suspends the threatened "
+                     f"{lever.spec.label} of {lever.spec.describe(threat.value)} (due "
+                     f"{self.date_of(threat.due)}): it returns if the terms lapse",
+                     meeting=agreement.meeting, news=0.1)
+        return agreement
 
-    def review(self, agreement: Agreement, asking: str, rounds: int,
-               fallback: dict[str, float]) -> object:
-        """Talks at an agreement's expiry (see ``events.review_talks``)."""
-        return events.review_talks(self, agreement, asking, rounds, fallback)
+    def review(self, a: Agreement, expiry: clock.Expiry) -> None:
+        """Review talks at an expiry a side asked for: new terms on a new clock, or a lapse."""
+        spec, outcome = events.review_talks(self, a, expiry.actor, clock.REVIEW_ROUNDS,
+                                            expiry.lapse)
+        if outcome is None:
+            self.lapse(a, expiry.lapse, f"{expiry.why}, and the review talks end without new "
+                       "terms", expiry.actor)
+            return
+        new = self.sign(spec.name, outcome.package, spec.label, renewal=True)
+        self.log(None, "extension", f"the {self.meeting_label(a.first.meeting)} terms are "
+                 f"renegotiated and run {new.days} more days, to {self.date_of(new.expires)}: "
+                 f"{expiry.why}", meeting=a.meeting, news=0.2)
+
+    def lapse(self, a: Agreement, lapse: dict[str, float], why: str, actor: str | None) -> None:
+        """The terms lapse: suspended measures and tariffs return."""
+        self.log(actor, "lapse", f"the {self.meeting_label(a.first.meeting)} terms lapse: {why}; "
+                 "suspended measures return", meeting=a.meeting, news=-0.5)
+        for lever_id, value in lapse.items():
+            self.levers[lever_id].command(value)
+        self.truce.lapse()
 
     def meeting_label(self, meeting: str) -> str:
         return next((m.label for m in self.spec.meetings if m.name == meeting), meeting)
-
-    def date_of(self, day: int) -> str:
-        return (self.spec.start + dt.timedelta(days=day)).isoformat()
 
     def next_talks_day(self, within: int) -> int | None:
         """The model day of the next dated talks or summit within ``within`` days, if any."""
@@ -227,154 +352,36 @@ class NegotiationModel(mesa.Model):
         return min(days, default=None)
 
     def call_held(self, meeting: str, label: str, freeze_days: int) -> None:
-        self.last_call_day = self.day
-        self.freeze_until = self.day + freeze_days
+        """Leaders promised talks: new measures wait for them, ``freeze_days`` at most."""
+        self.truce.promise_talks(self.day, self.day + freeze_days)
         self.log(None, "talks restart", f"after the {label}, both teams are to meet again; new "
-                 f"measures wait until {self.date_of(self.freeze_until)}", meeting=meeting,
+                 f"measures wait until {self.date_of(self.truce.freeze_until)}", meeting=meeting,
                  news=0.3)
 
     def talks_pending(self) -> bool:
         """Leaders have promised talks that have not yet produced an agreement, and the freeze
         they set on new measures still runs."""
-        return self.last_call_day > self.last_sign_day and self.day <= self.freeze_until
+        return self.truce.talks_pending(self.day)
 
     def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float:
-        """Tightening of the watched levers since the agreement (or in the last 14 days).
-
-        ``watching`` lists (lever id, lever, observer's weight relative to its top weight) for
-        the other side's levers an observer wants eased; the result is the largest tightening
-        over them, each scaled by that relative weight.
-        """
-        agreement = self.agreement
-        if agreement is not None and self.day > agreement.signed:
-            references = self.since_signing(agreement, watching)
-        else:
-            references = [(lever, scale, self.reference(lever_id, lever, agreement))
-                          for lever_id, lever, scale in watching]
-        out = 0.0
-        for lever, scale, ref in references:
-            rise = lever.restrictiveness - ref
-            if rise > 0.0:  # a lever eased or unchanged adds nothing
-                out = max(out, scale * rise)
-        return out
-
-    def reference(self, lever_id: str, lever: Lever, agreement: Agreement | None) -> float:
-        """The restrictiveness a new restriction on a lever is measured from: its level at the
-        agreement's signing, or 14 days ago without an agreement."""
-        if agreement is not None:
-            signed = self.at_signing(agreement)
-            if lever_id in signed:
-                return signed[lever_id]
-            hist = self.history[lever_id]
-            return hist[min(len(hist) - 1, agreement.signed)] if hist else lever.restrictiveness
-        hist = self.history[lever_id]
-        return hist[max(0, len(hist) - MEASURE_MEMORY_DAYS)] if hist else lever.restrictiveness
-
-    def since_signing(self, agreement: Agreement, watching: list[tuple[str, Lever, float]],
-                      ) -> list[tuple[Lever, float, float]]:
-        """(lever, weight, reference) for an observer's watched levers under ``agreement``.
-
-        Pure in the agreement once the history holds its signing day (from the day after it):
-        worked out then for each observer, not every day.
-        """
-        key = id(watching)
-        cached = self._since_signing.get(key)
-        if cached is None or cached[0] is not agreement:
-            cached = agreement, [(lever, scale, self.reference(lever_id, lever, agreement))
-                                 for lever_id, lever, scale in watching]
-            self._since_signing[key] = cached
-        return cached[1]
-
-    def at_signing(self, agreement: Agreement) -> dict[str, float]:
-        """Restrictiveness of each lever in ``agreement.at_signing`` (its value at signing).
-
-        Pure in the agreement, whose values at signing never change once signed: worked out the
-        first day it is read, not every day.
-        """
-        if self._at_signing_of is not agreement:
-            self._at_signing_h = {k: self.levers[k].spec.restrictiveness(v)
-                                  for k, v in agreement.at_signing.items()}
-            self._at_signing_of = agreement
-        return self._at_signing_h
+        """Tightening of the watched levers since the agreement in force was signed (or in the
+        last 14 days): ``LeverMemory.new_restrictions``."""
+        return self.memory.new_restrictions(watching, self.truce.agreement, self.day)
 
     # --- reading the state --------------------------------------------------------------------
     def talks_status(self) -> str:
         """Derived each day from state: never set by the scenario."""
-        a = self.agreement
+        truce = self.truce
+        a = truce.agreement
         if a is None:  # before any deal, or after one lapsed
             return "talks_restarted" if self.talks_pending() else "escalating"
-        if self.last_call_day > a.signed and self.day <= self.freeze_until:
+        if truce.last_call_day > a.signed and self.day <= truce.freeze_until:
             return "talks_restarted"
-        recent = (self.last_measure_day >= a.signed
-                  and self.day - self.last_measure_day <= MEASURE_MEMORY_DAYS)
+        recent = (truce.last_measure_day >= a.signed
+                  and self.day - truce.last_measure_day <= MEASURE_MEMORY_DAYS)
         if recent or min([n.trust for n in self._negotiator_list]) < STALL_TRUST:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
-
-    def log(self, actor: str | None, kind: str, why: str, meeting: str = "",
-            news: float = 0.0) -> None:
-        self.entries.append(LogEntry(self.day, actor or "", kind, meeting, why))
-        self.news += news
-        if kind == "measure":
-            self.last_measure_day = self.day
-        elif kind == "agreement":
-            self.last_sign_day = self.day
-
-    def describe(self, package: dict[str, float], only: dict | None = None) -> str:
-        """'US tariff on Chinese goods 145 % -> 30 %, ...' for the levers a package moves."""
-        parts = []
-        for lever_id, h in package.items():
-            if only is not None and lever_id not in only:
-                continue
-            lever = self.levers[lever_id]
-            if abs(h - lever.restrictiveness) > 0.005:
-                parts.append(f"{lever.spec.label} {lever.spec.describe(lever.value)} -> "
-                             f"{lever.spec.describe(lever.spec.value_at(h))}")
-        return "; ".join(parts) or "no change"
-
-    def column_names(self) -> list[str]:
-        names = ["date", "run", *self.levers]
-        for actor in self.spec.actors:
-            names += [f"{actor}.trust", f"{actor}.pressure"]
-        for cid, agents in self.constituents.items():
-            names.append(cid if isinstance(agents[0], Market) else f"{cid}.pressure")
-        return [*names, "status"]
-
-    def collect(self) -> None:
-        """Append today's row to the timeline (plain lists: cheap, and pure)."""
-        c = self.columns
-        c["date"].append(self.date)
-        c["run"].append(self.run_id)
-        for column, lever in self._lever_columns:
-            column.append(lever.value)
-        for trust, pressure, n in self._side_columns:
-            trust.append(n.trust)
-            pressure.append(n.pressure)
-        for column, market in self._market_columns:
-            column.append(market.index)
-        for column, cid in self._group_columns:
-            column.append(self.group_pressure[cid])
-        c["status"].append(self.status)
-
-    def _column_sources(self) -> None:
-        """Pair each timeline column with what it reads, once, so ``collect`` formats no names."""
-        c = self.columns
-        self._lever_columns = [(c[k], lever) for k, lever in self.levers.items()]
-        self._side_columns = [(c[f"{a}.trust"], c[f"{a}.pressure"], n)
-                              for a, n in self.negotiators.items()]
-        self._market_columns = [(c[cid], agents[0]) for cid, agents in self.constituents.items()
-                                if isinstance(agents[0], Market)]
-        self._group_columns = [(c[f"{cid}.pressure"], cid)
-                               for cid, agents in self.constituents.items()
-                               if not isinstance(agents[0], Market)]
-
-    def end_reporters(self) -> dict:
-        """Model reporters for a run's end state: each lever, each side's trust, the status."""
-        reporters: dict = {k: partial(_lever_value, lever_id=k) for k in self.levers}
-        reporters.update({f"{a}.trust": partial(_trust, actor=a) for a in self.negotiators})
-        reporters["status"] = _status
-        reporters["agreements"] = _agreements
-        return reporters
 
     def run_to_end(self) -> NegotiationModel:
         while self.running:
@@ -382,19 +389,3 @@ class NegotiationModel(mesa.Model):
         return self
 
 
-# DataCollector reporters: module-level functions (picklable for batch_run), bound by partial,
-# since Mesa calls other callables without the model.
-def _lever_value(model: NegotiationModel, lever_id: str) -> float:
-    return model.levers[lever_id].value
-
-
-def _trust(model: NegotiationModel, actor: str) -> float:
-    return model.negotiators[actor].trust
-
-
-def _status(model: NegotiationModel) -> str:
-    return model.status
-
-
-def _agreements(model: NegotiationModel) -> int:
-    return sum(1 for e in model.entries if e.kind == "agreement")

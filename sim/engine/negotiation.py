@@ -18,7 +18,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-OPENING_STEP = 0.01  # assumption: a mirroring side still concedes this much utility a round
+from sim.engine.control import Controller, TalksTurn
+from sim.engine.tactics import Tactic
+
 LAMBDAS = [10 ** (-3 + 6 * i / 80) for i in range(81)]  # weight put on the other side's utility
 
 
@@ -77,9 +79,16 @@ class Side:
     offers: list[tuple[float, dict[str, float]] | None] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)
     now: dict[str, float] = field(default_factory=dict)
-    controller: object = None  # sim.engine.control.Controller deciding in place of the tactic
+    controller: Controller | None = None  # deciding in place of the tactic (engine.control)
+    tactic: Tactic | None = None  # its parts (sim.engine.tactics); None: made from the numbers
     # per agenda lever, set by `frontier`: (lever, own?, holder's weight, wanter's weight, now)
     table: list[tuple[str, bool, float, float, float]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.tactic is None:
+            self.tactic = Tactic.of(self.concession, self.mirroring)
+
+    frontier_size = len(LAMBDAS)
 
     def frontier(self, agenda: list[str], now: dict[str, float]) -> None:
         """Get ready to offer packages on ``agenda`` from the state ``now``.
@@ -115,27 +124,17 @@ class Side:
         return self.offer(0)[0]
 
     def target(self, t: int, rounds: int, conceded_by_other: float) -> float:
-        """Utility this side aims for in round ``t`` of ``rounds`` (never below reservation)."""
-        frac = t / max(1, rounds - 1)
-        by_clock = self.best - (self.best - self.reservation) * frac ** (1.0 / self.concession)
-        mirrored = self.best - conceded_by_other - OPENING_STEP * t
-        aim = (1.0 - self.mirroring) * by_clock + self.mirroring * mirrored
-        return max(self.reservation, aim)
+        """Utility this side aims for in round ``t`` of ``rounds`` (its concession part)."""
+        return self.tactic.concession.aim(self.best, self.reservation, t, rounds,
+                                          conceded_by_other)
 
     def offer_at(self, aim: float) -> tuple[float, dict[str, float]]:
-        """The most generous package that still gives this side at least ``aim``.
+        """The package it offers for ``aim``, with its utility to it (its offering part)."""
+        return self.tactic.offering.offer(self, aim)
 
-        Utility falls monotonically along the frontier, so a bisection finds the last offer
-        worth at least ``aim`` (the first offer if none is).
-        """
-        lo, hi = 0, len(LAMBDAS)  # invariant: offers before lo are worth >= aim, from hi on less
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.offer(mid)[0] >= aim:
-                lo = mid + 1
-            else:
-                hi = mid
-        return self.offer(max(0, lo - 1))
+    def accepts(self, worth: float, next_aim: float) -> bool:
+        """Does it take an offer worth ``worth`` to it, when it would ask ``next_aim``?"""
+        return self.tactic.acceptance.accepts(worth, next_aim, self.reservation)
 
 
 @dataclass
@@ -186,7 +185,7 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
             own_u = proposer.utility.of(package)
         their_u = responder.utility.of(package)
         aim = responder.target(min(t + 1, rounds - 1), rounds, _conceded(responder, proposer, log))
-        accepted = their_u >= aim and their_u >= responder.reservation
+        accepted = responder.accepts(their_u, aim)
         if responder.controller is not None:  # hook: a controlled side answers (engine.control)
             answer = _controlled_answer(responder, package, t, rounds, log, label)
             if answer is None:
@@ -199,9 +198,50 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
     return Outcome(False, {}, log, f"no offer was accepted in {rounds} rounds")
 
 
+def plurilateral_offers(sides: list[Side], agenda: list[str], now: dict[str, float],
+                        rounds: int, label: str = "") -> Outcome:
+    """Talks among three or more sides: the sides propose in turn; an offer is agreed when every
+    other side accepts it (each by its own acceptance part, against its own next aim). A round's
+    ``responder_utility`` and ``responder_aim`` are those of the side least satisfied with it.
+    A controlled side answers or proposes as in two-sided talks."""
+    for side in sides:
+        side.frontier(agenda, now)
+    for side in sides:
+        if side.best < side.reservation:
+            return Outcome(False, {}, [], f"{side.actor} sees no package on this agenda better "
+                           "than no deal")
+    log: list[Round] = []
+    for t in range(rounds):
+        proposer = sides[t % len(sides)]
+        others = [s for s in sides if s is not proposer]
+        conceded = max(_conceded(proposer, o, log) for o in others)
+        own_u, package = proposer.offer_at(proposer.target(t, rounds, conceded))
+        if proposer.controller is not None:
+            package = _controlled_offer(proposer, package, t, rounds, log, label)
+            if package is None:
+                return Outcome(False, {}, log, f"{proposer.actor} walks away in round {t + 1}")
+            own_u = proposer.utility.of(package)
+        answers = []
+        for responder in others:
+            worth = responder.utility.of(package)
+            aim = responder.target(min(t + 1, rounds - 1), rounds,
+                                   max(_conceded(responder, o, log) for o in sides
+                                       if o is not responder))
+            accepted = responder.accepts(worth, aim)
+            if responder.controller is not None:
+                answer = _controlled_answer(responder, package, t, rounds, log, label)
+                accepted = bool(answer)
+            answers.append((worth - aim, worth, aim, accepted))
+        _, worth, aim, _ = min(answers)
+        agreed = all(a[3] for a in answers)
+        log.append(Round(t + 1, proposer.actor, package, own_u, worth, aim, agreed))
+        if agreed:
+            return Outcome(True, package, log, f"every side accepts in round {t + 1}")
+    return Outcome(False, {}, log, f"no offer was accepted by every side in {rounds} rounds")
+
+
 def _turn(side: Side, suggestion: dict[str, float], t: int, rounds: int, log: list[Round],
-          label: str, offer: dict[str, float] | None = None):
-    from sim.engine.control import TalksTurn  # only when a side is controlled
+          label: str, offer: dict[str, float] | None = None) -> TalksTurn:
     return TalksTurn(label, side.actor, t + 1, rounds, list(side.agenda), dict(side.now),
                      dict(suggestion), offer, list(log))
 
@@ -234,41 +274,3 @@ def _conceded(side: Side, other: Side, log: list[Round]) -> float:
     if len(theirs) < 2:
         return 0.0
     return max(0.0, theirs[-1] - theirs[0])
-
-
-@dataclass
-class Agreement:
-    """Accepted terms (target lever values), when they were agreed, and the clock they run on.
-
-    ``signed`` is the day of this text's signing; ``clock_start`` the day its term began to run
-    (an amendment keeps the clock of the agreement it amends); ``in_force`` the day its terms
-    start to bind. ``follows`` is the agreement it amends or replaces.
-    """
-
-    meeting: str
-    signed: int  # model day
-    days: int  # the term
-    terms: dict[str, float]  # lever id -> agreed value
-    at_signing: dict[str, float]  # lever id -> value when signed
-    follows: Agreement | None = None
-    clock_start: int | None = None
-    in_force: int | None = None
-    suspended: list = field(default_factory=list)  # threats it suspended (return on lapse)
-
-    def __post_init__(self) -> None:
-        if self.clock_start is None:
-            self.clock_start = self.signed
-        if self.in_force is None:
-            self.in_force = self.signed
-
-    @property
-    def expires(self) -> int:
-        return self.clock_start + self.days
-
-    @property
-    def first(self) -> Agreement:
-        """The agreement this chain of amendments began with."""
-        first = self
-        while first.follows is not None:
-            first = first.follows
-        return first

@@ -6,10 +6,103 @@ The scenario language (``sim.scenario``) reads YAML and builds these; the engine
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.engine.levers import LeverSpec
+
+DISTRIBUTIONS = ("uniform", "normal", "choice")
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A number as written (``kind`` "fixed"), or a distribution drawn once per run:
+    ``uniform`` [low, high], ``normal`` [mean, sd] or ``choice`` [values]."""
+
+    kind: str
+    args: tuple[float, ...]
+
+    @classmethod
+    def of(cls, written: float | Mapping[str, list[float]]) -> Draw:
+        """From the scenario's form: ``0.3`` or ``{uniform: [0.2, 0.4]}``."""
+        if isinstance(written, Mapping):
+            (kind, args), = written.items()
+            if kind not in DISTRIBUTIONS:
+                raise ValueError(f"unknown distribution {kind}")
+            return cls(kind, tuple(args))
+        return cls("fixed", (written,))
+
+    @property
+    def written(self) -> float | dict[str, list[float]]:
+        """Back in the scenario's form."""
+        return self.args[0] if self.kind == "fixed" else {self.kind: list(self.args)}
+
+    def sample(self, rng: random.Random) -> float:
+        """One value (a fixed number uses no draw)."""
+        if self.kind == "uniform":
+            return rng.uniform(self.args[0], self.args[1])
+        if self.kind == "normal":
+            return rng.gauss(self.args[0], self.args[1])
+        if self.kind == "choice":
+            return rng.choice(list(self.args))
+        return float(self.args[0])
+
+
+@dataclass(frozen=True)
+class BehaviourSpec(Mapping[str, object]):
+    """A side's behaviour as the scenario writes it: a named preset (or none) and the parameters
+    it sets itself, each a number or a distribution. Read as a mapping it gives the written
+    form (``behaviour["patience"]`` is ``0.3`` or ``{"uniform": [0.2, 0.4]}``)."""
+
+    preset: str | None
+    values: tuple[tuple[str, Draw], ...]
+
+    @classmethod
+    def written(cls, data: Mapping[str, object]) -> BehaviourSpec:
+        preset = data.get("preset")
+        return cls(None if preset is None else str(preset),
+                   tuple((k, Draw.of(v)) for k, v in data.items() if k != "preset"))
+
+    def with_values(self, **values: float | Mapping[str, list[float]]) -> BehaviourSpec:
+        """The same with some parameters set (or replaced)."""
+        kept = tuple((k, d) for k, d in self.values if k not in values)
+        return BehaviourSpec(self.preset, kept + tuple((k, Draw.of(v)) for k, v in values.items()))
+
+    def _form(self) -> dict[str, object]:
+        form: dict[str, object] = {} if self.preset is None else {"preset": self.preset}
+        form.update((k, d.written) for k, d in self.values)
+        return form
+
+    def __getitem__(self, key: str) -> object:
+        return self._form()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._form())
+
+    def __len__(self) -> int:
+        return len(self.values) + (self.preset is not None)
+
+
+@dataclass(frozen=True)
+class FirmsParams:
+    """Firms that run down a stock while a lever they need is restricted."""
+
+    depends_on: str  # the lever id they need open
+    count: int
+    stock_days: Draw  # days of supply each holds at the start (drawn per firm)
+    comfort_days: float
+
+
+@dataclass(frozen=True)
+class MarketParams:
+    """A stock market that moves on the day's news."""
+
+    news_sensitivity: float
+    volatility: float
+    initial_drawdown: float
+    pain_drawdown: float
 
 
 @dataclass(frozen=True)
@@ -21,7 +114,12 @@ class ConstituencySpec:
     kind: str  # "firms" or "market"
     label: str
     weight: float
-    params: dict
+    params: FirmsParams | MarketParams
+
+    @property
+    def depends_on(self) -> str | None:
+        """The lever its firms need open (None: a market)."""
+        return self.params.depends_on if isinstance(self.params, FirmsParams) else None
 
 
 @dataclass(frozen=True)
@@ -36,9 +134,6 @@ class Trigger:
     not_after: dt.date
 
 
-MEETING_KINDS = ("talks", "call", "summit", "decision")
-
-
 @dataclass(frozen=True)
 class MeetingSpec:
     """A dated or triggered occasion: talks (rounds of alternating offers), a leaders' call, a
@@ -50,16 +145,17 @@ class MeetingSpec:
     """
 
     name: str
-    kind: str  # one of MEETING_KINDS
+    kind: str  # a key of sim.engine.events.KINDS
     label: str
     date: dt.date | None
     trigger: Trigger | None
     rounds: int
     agenda: tuple[str, ...] | None  # lever ids on the table; None: every lever
     initiator: str | None  # opens talks, places a call, or decides at a decision point
-    freeze_days: int = 30  # call or summit: days new measures wait for the promised talks
-    signing_days: int = 0  # talks or summit: agreement in principle -> signing
-    in_force_days: int = 0  # signing -> entry into force (the clock starts then)
+    parties: tuple[str, ...]  # the sides that meet (every side: the whole dispute)
+    freeze_days: int  # call or summit: days new measures wait for the promised talks
+    signing_days: int  # talks or summit: agreement in principle -> signing
+    in_force_days: int  # signing -> entry into force (the clock starts then)
 
 
 @dataclass(frozen=True)
@@ -81,7 +177,7 @@ class ActorSpec:
     label: str
     colour: str
     levers: tuple[LeverSpec, ...]
-    behaviour: dict  # preset + parameters, distributions drawn per run
+    behaviour: BehaviourSpec  # preset + parameters, distributions drawn per run
     priorities: dict[str, float]  # other side's lever id -> how much it wants it eased
     holds: dict[str, float]  # own lever id -> how much it values keeping it
     constituencies: tuple[ConstituencySpec, ...]
@@ -102,7 +198,7 @@ class Scenario:
     shocks: list[ShockSpec]
     file: Path | None = None
     sha256: str = ""
-    data: dict = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)  # the checked YAML, as written
     # the record YAML this scenario is scored against (its `record:` key); None: it names none.
     # Never read by the engine: the record is an input of scoring only.
     record_file: Path | None = None

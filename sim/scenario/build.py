@@ -11,7 +11,18 @@ from pydantic_core import PydanticCustomError
 
 import sim.scenario.models as m
 from sim.engine.levers import LeverSpec
-from sim.engine.spec import ActorSpec, ConstituencySpec, MeetingSpec, Scenario, ShockSpec, Trigger
+from sim.engine.spec import (
+    ActorSpec,
+    BehaviourSpec,
+    ConstituencySpec,
+    Draw,
+    FirmsParams,
+    MarketParams,
+    MeetingSpec,
+    Scenario,
+    ShockSpec,
+    Trigger,
+)
 from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
@@ -61,8 +72,8 @@ def build(src: Source, check_record: bool = False) -> Scenario:
         raise b.fail(("dates", "end"), f"a scenario may span at most ten years, found {start} "
                      f"to {end}")
     actors_raw = data["actors"]
-    if len(actors_raw) != 2:
-        raise b.fail(("actors",), f"a scenario has exactly two actors, found {len(actors_raw)}"
+    if len(actors_raw) < 2:
+        raise b.fail(("actors",), f"a scenario has two actors or more, found {len(actors_raw)}"
                      f" ({', '.join(actors_raw) or 'none'})")
     lever_ids = {f"{a}.{name}" for a, spec in actors_raw.items() for name in spec["levers"]}
     actors = {a: _actor(b, a, spec, lever_ids) for a, spec in actors_raw.items()}
@@ -113,8 +124,16 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
     levers = tuple(_lever(b, actor, name, lv, (*path, "levers", name))
                    for name, lv in spec["levers"].items())
     own = {lv.id for lv in levers}
+    for lv in levers:
+        lever_path = (*path, "levers", lv.name)
+        for i, side in enumerate(lv.aimed_at):
+            b.reference(side, (*lever_path, "aimed_at", i),
+                        {a for a in b.src.data["actors"] if a != actor}, "another side")
+        if lv.aligns_with:
+            b.reference(lv.aligns_with, (*lever_path, "aligns_with"), lever_ids - own,
+                        "a lever of another side")
     priorities = _weights(b, spec["priorities"], (*path, "priorities"), lever_ids - own,
-                          "a lever of the other side")
+                          "a lever of another side")
     holds = _weights(b, spec.get("holds", {}), (*path, "holds"), own, "one of its own levers")
     if not any(priorities.values()):
         raise b.fail((*path, "priorities"), "at least one priority must be above zero")
@@ -122,7 +141,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         _constituency(b, actor, name, k, (*path, "constituencies", name), lever_ids)
         for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
-                     dict(spec["behaviour"]), priorities, holds, constituencies)
+                     BehaviourSpec.written(spec["behaviour"]), priorities, holds, constituencies)
 
 
 def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:
@@ -154,7 +173,8 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
         unit=spec["unit"], min=low, max=high, initial=initial,
         restrictive=spec.get("restrictive", fields["restrictive"].default),
         speed=spec.get("speed", fields["speed"].default), source=origin,
-        horizon_days=int(spec.get("horizon_days", 0)))
+        horizon_days=int(spec.get("horizon_days", 0)),
+        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""))
 
 
 def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:
@@ -168,9 +188,20 @@ def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
     if spec["kind"] == "firms":  # the other side's lever, or its own (importers pay its tariff)
         b.reference(spec["depends_on"], (*path, "depends_on"), levers, "a lever")
     weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
-    params = {k: v for k, v in spec.items() if k not in {"kind", "label", "weight"}}
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
-                            float(weight), params)
+                            float(weight), _params(spec))
+
+
+def _params(spec: dict) -> FirmsParams | MarketParams:
+    """A constituency's own keys, typed, each default read from the language's model."""
+    if spec["kind"] == "firms":
+        f = m.Firms.model_fields
+        return FirmsParams(spec["depends_on"], int(spec.get("count", f["count"].default)),
+                           Draw.of(spec.get("stock_days", f["stock_days"].default)),
+                           float(spec.get("comfort_days", f["comfort_days"].default)))
+    f = m.Market.model_fields
+    return MarketParams(*(float(spec.get(k, f[k].default)) for k in (
+        "news_sensitivity", "volatility", "initial_drawdown", "pain_drawdown")))
 
 
 def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
@@ -198,9 +229,19 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     elif kind_ == "decision":
         raise b.fail(path, f"decision point `{name}` needs `initiator`: the side that decides")
     rounds = spec.get("rounds", m.MEETING_MODELS[kind_].default_rounds)
+    fields = m.Meeting.model_fields  # each default stated once, in the language
+    party_ids = tuple(spec.get("parties") or actors)
+    for i, party in enumerate(party_ids):
+        b.one_of(party, (*path, "parties", i), tuple(actors))
+    if len(set(party_ids)) < 2:
+        raise b.fail((*path, "parties"), f"meeting `{name}` needs two sides or more")
+    if initiator is not None and initiator not in party_ids:
+        raise b.fail((*path, "initiator"), f"`{initiator}` is not one of the meeting's parties "
+                     f"({', '.join(party_ids)})")
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
-                       agenda, initiator, int(spec.get("freeze_days", 30)),
-                       int(spec.get("signing_days", 0)), int(spec.get("in_force_days", 0)))
+                       agenda, initiator, party_ids,
+                       *(int(spec.get(k, fields[k].default))
+                         for k in ("freeze_days", "signing_days", "in_force_days")))
 
 
 def _trigger(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, model_validator
+from pydantic import Discriminator, Field, create_model
 
 from sim.engine.behaviour import PARAMS, PRESETS
-from sim.errors import did_you_mean
+from sim.engine.events import KINDS
+from sim.scenario.parts import Name, Part, TextT, key, num
 from sim.scenario.types import (
-    REMOVE_OUTSIDE_EXTENDS,
     Colour,
     Date,
     Dist,
@@ -30,67 +30,11 @@ from sim.scenario.types import (
     PriorSpec,
     ScenarioKey,
     Slug,
-    Text,
-    fail,
     kind,
 )
 from sim.scenario.wording_language import Wording
 
 LANGUAGE_VERSION = 1
-
-
-def key(doc: str, example: str, default: Any = None, *, required: bool = False) -> Any:
-    """A field of the language: what it means (one phrase) and how one writes it."""
-    if required:
-        return Field(description=doc, examples=[example])
-    return Field(default, description=doc, examples=[example])
-
-
-def _extra_schema(schema: dict, cls: type) -> None:
-    schema.pop("title", None)
-    for group in getattr(cls, "alternatives", {}):
-        schema.setdefault("allOf", []).append({"not": {"required": list(group)}})
-
-
-class Part(BaseModel):
-    """A mapping in a scenario file: unknown keys are refused (with a did-you-mean), values are
-    checked by their types, and keys listed in ``alternatives`` replace each other."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_extra_schema,
-                              allow_inf_nan=False, validate_default=False)
-    # keys of which at most one may be given, with the message when both are
-    alternatives: ClassVar[dict[tuple[str, ...], str]] = {}
-    # items of a list matched by `name` under `extends` (meetings, shocks)
-    named: ClassVar[bool] = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _known_keys(cls, data: object) -> object:
-        if not isinstance(data, dict):
-            return data
-        allowed = cls.model_fields
-        for k in data:
-            if k in allowed:
-                continue
-            if k == "remove" and cls.named:
-                raise fail(REMOVE_OUTSIDE_EXTENDS, at=(k,))
-            raise fail(f"unknown key `{k}`{did_you_mean(k, allowed)}; allowed here: "
-                       f"{', '.join(sorted(allowed))}", at=(k,))
-        for group, message in cls.alternatives.items():
-            if all(k in data for k in group):
-                name = data.get("name")
-                raise fail(message.format(name=name if isinstance(name, str) else "?"))
-        return data
-
-
-# --- leaf types, named -------------------------------------------------------------------------
-
-TextT = Annotated[str, Text()]
-Name = Annotated[str, Slug()]
-
-
-def num(low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
-    return Annotated[float, Number(low, high, integer)]
 
 
 # --- behaviour: built from the engine's parameter table (one source for ranges and meanings) ----
@@ -148,6 +92,12 @@ class Lever(Part):
         "makes it a commitment (an amount to deliver, such as purchases): the days over which "
         "an agreed amount is due. Its value is the amount delivered so far, which never falls; "
         "give `restrictive: low` (0: an ordinary lever)", "horizon_days: 365", 0)
+    aimed_at: list[TextT] = key(
+        "the sides (actor ids) its restrictions are aimed at, with three sides or more "
+        "(default: every other side)", "aimed_at: [china]")
+    aligns_with: TextT = key(
+        "a coalition partner's lever (its id) this one is aligned with: at its decision points "
+        "the side weighs bringing it up to that lever's level", "aligns_with: us.chip_controls")
     source: TextT = key("document and quote the initial value comes from (give this or "
                         "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\"")
     assumption: TextT = key("why the initial value was chosen, when no document gives it",
@@ -258,7 +208,7 @@ class Meeting(Part):
 
     name: Name = key("identifier (letters, digits, `_`, `-`); `extends` matches by it",
                      "name: geneva", required=True)
-    kind: Literal["talks", "call", "summit", "decision"] = key(
+    kind: Literal[tuple(KINDS)] = key(  # type: ignore[valid-type]
         "`talks` (rounds of offers), `call` (leaders' call), `summit` (leaders who can agree "
         "terms themselves) or `decision` (a date on which `initiator` decides whether to "
         "escalate: a review, a statutory deadline)", "kind: call", required=True)
@@ -271,6 +221,9 @@ class Meeting(Part):
         "rounds: 12")
     agenda: list[TextT] = key("lever ids on the table (default: every lever)",
                               "agenda: [us.tariff_on_china, china.tariff_on_us]")
+    parties: list[TextT] = key(
+        "the sides that meet (actor ids, two or more; default: every side): bilateral talks "
+        "inside a dispute of more sides, or plurilateral ones", "parties: [us, china]")
     initiator: TextT = key("actor who opens (talks), places the call or hosts the summit, or "
                            "who decides (decision, required there); default: drawn (talks) or "
                            "the more pressed side (call, summit)", "initiator: us")

@@ -82,6 +82,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         for lever, weight in raw.get("holds", {}).items():
             lines.append(f"#       {lever}: {_g(weight)}")
         lines.append("#     levers:            # bounds, start (horizon_days: 365 = a commitment)")
+        lines.append("#                        # more sides: aimed_at: [side], aligns_with: lever")
         for lever_name, spec in raw["levers"].items():
             lines.append(f"#       {lever_name}:")
             for k, v in spec.items():
@@ -124,6 +125,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         "#     kind: talks",
         f"#     date: {base.end}",
         f"#     agenda: [{', '.join(levers[:2])}]",
+        f"#     parties: [{', '.join(actors[:2])}]".ljust(43) + "# who meets (default: every side)",
         "#     signing_days: 14                   # signed 14 days on; in_force_days: 7 later",
         f"#   - {{name: review, kind: decision, initiator: {actors[0]}, date: {base.end}}}"
         "  # a side weighs escalating",

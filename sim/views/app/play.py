@@ -1,8 +1,8 @@
 """The student's side of the page: their turn at the talks, their weekly choice, the end screen.
 
-The model waits inside its step for the answer (``app.runner.WebController``); these panels show
-the question and send the answer back. At the talks: the other side's offer, Accept / Walk away,
-or sliders (each showing the value it sets) and Propose. Between meetings: implement what was
+A question stops the step until the student answers (``app.runner.WebController``); these panels
+show the question and send the answer back. At the talks: the other side's offer, Accept / Walk
+away, or sliders (each showing the value it sets) and Propose. Between meetings: implement what was
 agreed, hold back, or take a measure. At the end: the student's outcome against the record and
 against the model-vs-model ensemble (``sim.experiments.play``).
 """

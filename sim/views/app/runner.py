@@ -1,31 +1,27 @@
-"""One browser session's run: its model, a worker thread that steps it, and the student's turn.
+"""One browser session's run: its model, the student's turn, and Play's pace.
 
-Each session owns one ``Runner``; nothing in it is shared with other sessions. Steps run on the
-runner's own worker thread, never on the thread that handles the page's events, because a
-student's side (``WebController``) blocks inside ``model.step()`` until the student answers, and
-the page must stay responsive meanwhile. The worker exits after a minute idle and whenever the
-session closes (``close``), so closed sessions leave no thread behind (issue 18).
+Each session owns one ``Runner``; nothing in it is shared with other sessions. A student's side
+is one more policy that answers when asked (``WebController``): when the model asks and the
+student has not answered yet, it raises ``Pending`` and the step stops there; the page shows the
+question. The answer is kept, and the run is made again from its start, every earlier answer
+given in order, up to where it was going: a seed fixes everything else, so the replay is the run
+the student is playing, now with the answer known (a replay of a scenario's few hundred days
+takes milliseconds). So no thread waits for a student: steps run on the thread that handles the
+click, and Play advances one day per short timer, which ends with the session (``close``).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.engine.control import HOLD, IMPLEMENT, MEASURE, Choice, TalksTurn
 
 LOG = logging.getLogger("sim.app")
-IDLE_EXIT_S = 60.0
 PLAY_DAYS_PER_S = 8.0  # Play's pace: about two months in eight seconds
-
-
-class Closed(Exception):  # noqa: N818  (a state, not a failure)
-    """Raised inside the worker when the session closed while the model waited for a student."""
 
 
 @dataclass
@@ -39,8 +35,16 @@ class Question:
     seq: int = 0  # numbered by the runner: the page keys each turn by it (an id() is reused)
 
 
+class Pending(Exception):  # noqa: N818  (a state, not a failure)
+    """Raised inside ``model.step()`` when a student's answer is not known yet."""
+
+    def __init__(self, question: Question):
+        super().__init__(question.kind)
+        self.question = question
+
+
 class WebController:
-    """A side played from the page: asks the student through the runner and waits for the answer.
+    """A side played from the page: answers from the student's answers so far, or asks.
 
     Between meetings it asks once a week, and on the day after anything happened to this side
     (an agreement, a measure by the other side); on other days it repeats the standing choice.
@@ -78,124 +82,118 @@ class WebController:
 
 
 class Runner:
-    """The session's model and the thread that advances it; ``on_change`` redraws the page."""
+    """The session's model, the student's answers so far, and Play; ``on_change`` redraws."""
 
     def __init__(self, make_model: Callable[[Runner], object], on_change: Callable[[], None]):
         self.make_model, self.on_change = make_model, on_change
-        self.model = make_model(self)
+        self.answers: list[object] = []  # every answer the students gave, in the order asked
+        self._given = 0  # answers handed to the model being run
+        self._asked = itertools.count(1)
+        self._lock = threading.RLock()  # a click and Play's timer never step at once
+        self._timer: threading.Timer | None = None
+        self._closed = False
         self.playing = False
         self.error: str | None = None
         self.question: Question | None = None
-        self._answers: queue.Queue = queue.Queue()
-        self._jobs: queue.Queue = queue.Queue()
-        self._worker: threading.Thread | None = None
-        self._closed = False
-        self._lock = threading.Lock()
-        self.working = False  # the worker is running a job
-        self._asked = itertools.count(1)
+        self.working = False  # kept for the page: steps finish before a click returns
+        self.target = 0  # the day the run is going to
+        self.model = make_model(self)
 
     # --- asked from the page ------------------------------------------------------------------
     def step(self, days: int = 1) -> None:
-        self.working = True  # the buttons grey out at once, before the worker picks it up
-        self._submit(("step", days))
+        with self._lock:
+            self.target = self.model.day + days
+            self._advance()
         self.on_change()
 
     def play(self) -> None:
         self.playing = True
-        self._submit(("play", 0))
         self.on_change()
+        self._tick()
 
     def pause(self) -> None:
         self.playing = False
+        self._cancel()
         self.on_change()
 
     def reset(self, make_model: Callable[[Runner], object] | None = None) -> None:
-        """A fresh model (from ``make_model`` if given); a pending question is abandoned."""
+        """A fresh model (from ``make_model`` if given); answers and a pending question go."""
         self.playing = False
-        self._abandon()
-        self._submit(("reset", make_model))
-
-    def answer(self, value: object) -> None:
-        """The student's answer to the pending question."""
-        self.question = None
-        self._answers.put(value)
+        self._cancel()
+        with self._lock:
+            if make_model is not None:
+                self.make_model = make_model
+            self.answers, self.question, self.error, self.target = [], None, None, 0
+            self._given = 0
+            self.model = self.make_model(self)
         self.on_change()
 
+    def answer(self, value: object) -> None:
+        """The student's answer to the pending question: the run is made again with it."""
+        with self._lock:
+            if self.question is None:
+                return
+            self.question = None
+            self.answers.append(value)
+            self._given = 0
+            self.model = self.make_model(self)
+            self._advance()
+        self.on_change()
+        if self.playing:
+            self._schedule()
+
     def close(self) -> None:
-        """The session closed: stop playing, release a waiting model, end the worker."""
+        """The session closed: stop playing."""
         self._closed = True
         self.playing = False
-        self._answers.put(Closed)
-        self._jobs.put(None)
+        self._cancel()
 
     @property
     def busy(self) -> bool:
-        return self.working or not self._jobs.empty() or self.question is not None
+        return self.question is not None
 
-    # --- called from the model, on the worker -------------------------------------------------
+    # --- called from the model ----------------------------------------------------------------
     def ask(self, question: Question) -> object:
-        if self._closed:
-            raise Closed
+        """The student's answer, if given already (a replay); else the step stops here."""
+        if self._given < len(self.answers):
+            self._given += 1
+            return self.answers[self._given - 1]
         question.seq = next(self._asked)
-        self.question = question  # Play waits here too, and carries on after the answer
-        self.on_change()
-        answer = self._answers.get()
-        if answer is Closed:
-            raise Closed
-        return answer
+        raise Pending(question)
 
-    # --- the worker ---------------------------------------------------------------------------
-    def _abandon(self) -> None:
-        if self.question is not None:
-            self.question = None
-            self._answers.put(Closed)
-
-    def _submit(self, job: tuple) -> None:
-        if self._closed:
-            return
-        self._jobs.put(job)
-        with self._lock:
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, daemon=True,
-                                                name="sim-session-worker")
-                self._worker.start()
-
-    def _work(self) -> None:
-        while not self._closed:
-            try:
-                job = self._jobs.get(timeout=IDLE_EXIT_S)
-            except queue.Empty:
-                return
-            if job is None:
-                return
-            try:
-                self._do(*job)
-            except Closed:
-                if self._closed:
-                    return
-                self._answers = queue.Queue()  # a reset abandoned the question
-            except Exception as exc:  # isolate: this session shows it, the server carries on
-                self.playing = False
-                self.error = f"{type(exc).__name__}: {exc}"
-                LOG.exception("session %s: the model failed", getattr(self, "session", "?"))
-            self.working = not self._jobs.empty()
-            self.on_change()
-
-    def _do(self, kind: str, arg) -> None:
-        if kind == "reset":
-            self._answers = queue.Queue()
-            self.error = None
-            if arg is not None:
-                self.make_model = arg
-            self.model = self.make_model(self)
-        elif kind == "step":
-            for _ in range(arg):
-                if self.model.running:
-                    self.model.step()
-        elif kind == "play":
-            while self.playing and self.model.running and not self._closed:
-                t0 = time.monotonic()
+    # --- running ------------------------------------------------------------------------------
+    def _advance(self) -> None:
+        """Step until the target day, a question, the end, or an error."""
+        try:
+            while self.model.running and self.model.day < self.target:
                 self.model.step()
-                self.on_change()
-                time.sleep(max(0.0, 1.0 / PLAY_DAYS_PER_S - (time.monotonic() - t0)))
+        except Pending as pending:
+            self.question = pending.question
+        except Exception as exc:  # isolate: this session shows it, the server carries on
             self.playing = False
+            self.error = f"{type(exc).__name__}: {exc}"
+            LOG.exception("session %s: the model failed", getattr(self, "session", "?"))
+
+    def _tick(self) -> None:
+        if not self.playing or self._closed:
+            return
+        with self._lock:
+            if self.question is None and self.model.running:
+                self.target = self.model.day + 1
+                self._advance()
+            if not self.model.running:
+                self.playing = False
+        self.on_change()
+        if self.question is None:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self.playing and not self._closed:
+            self._timer = threading.Timer(1.0 / PLAY_DAYS_PER_S, self._tick)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None

@@ -1,0 +1,131 @@
+"""How a side delivers on an agreement: each day it works towards the agreed values of its own
+levers (as fully and as fast as its compliance and its trust allow), paces a commitment over its
+horizon, ties its easing to the other side's verified delivery (linkage), or deliberately halts
+one easing (a measure the deal's letter does not forbid).
+
+``Delivery`` is a part of ``sim.engine.agents.Negotiator`` (a base class of it): the fields it
+writes (``held_back``, ``halted``) are the negotiator's own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.engine.levers import Lever
+from sim.engine.truce import Agreement
+
+if TYPE_CHECKING:
+    from sim.engine.behaviour import Behaviour
+    from sim.engine.world import World
+
+SLOW_WALK_DAYS = 3  # days in a row held back before the narrative calls it slow-walking
+
+
+class Delivery:
+    """A negotiator's implementation of the agreement in force (see the module doc)."""
+
+    model: World
+    actor: str
+    label: str
+    behaviour: Behaviour
+    levers: dict[str, Lever]
+    trust: float
+
+    def __init__(self) -> None:
+        self.held_back: dict[str, int] = {}  # lever id -> days in a row not worked on
+        self.halted: set[str] = set()  # own agreed easings deliberately stopped (a measure)
+        self._own_terms: list[tuple[str, Lever, float]] = []
+        self._own_terms_of: Agreement | None = None  # the agreement _own_terms was read from
+
+    def implement(self, agreement: Agreement) -> None:
+        """Work towards each agreed value of its own levers, or hold back today."""
+        b = self.behaviour
+        willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+        for lever_id, lever, target in self.own_terms(agreement):
+            if lever.value == target or lever_id in self.halted:
+                continue
+            if self.model.random.random() < willing:
+                goal = self.linked(agreement, lever, target) if b.linkage else target
+                lever.command(self.deliver(agreement, lever, goal) if lever.commitment
+                              else goal)
+                if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
+                    self.model.log(self.actor, "implement", f"{self.label} resumes implementing "
+                                   f"{lever.spec.label} (now {lever.spec.describe(lever.value)}, "
+                                   f"agreed {lever.spec.describe(target)}): trust in "
+                                   f"{self.counterpart_label} at {self.trust:.2f}")
+            else:
+                lever.command(lever.value)
+                self.held_back[lever_id] = self.held_back.get(lever_id, 0) + 1
+                if self.held_back[lever_id] == SLOW_WALK_DAYS:
+                    self.model.log(self.actor, "slow-walk", f"{self.label} holds back on "
+                                   f"{lever.spec.label} at {lever.spec.describe(lever.value)} "
+                                   f"(agreed {lever.spec.describe(target)}): trust in "
+                                   f"{self.counterpart_label}'s compliance is {self.trust:.2f}")
+
+    def own_terms(self, agreement: Agreement) -> list[tuple[str, Lever, float]]:
+        """(lever id, lever, agreed value) for the terms on its own levers, in the agreement's
+        order: pure in the agreement, so read once, not every day it implements."""
+        if self._own_terms_of is not agreement:
+            self._own_terms = [(k, self.levers[k], target) for k, target in agreement.terms.items()
+                               if k in self.levers]
+            self._own_terms_of = agreement
+        return self._own_terms
+
+    def deliver(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of
+        ``compliance`` times the agreed amount (a side that half complies delivers half)."""
+        start = agreement.at_signing[lever.spec.id]
+        ceiling = start + self.behaviour.compliance * (target - start)
+        pace = (target - start) / lever.spec.horizon_days
+        return max(lever.value, min(ceiling, lever.value + pace))
+
+    def linked(self, agreement: Agreement, lever: Lever, target: float) -> float:
+        """How far it eases a lever when its easing waits on the other side's delivery, as
+        verified ``verification_days`` ago (linkage: "controls ease as licences are approved").
+        """
+        b = self.behaviour
+        start = agreement.at_signing[lever.spec.id]
+        lag = round(b.verification_days)
+        progress = min(n.verified_progress(agreement, lag) for n in self.others)
+        share = (1.0 - b.linkage) + b.linkage * progress
+        return start + share * (target - start)
+
+    def verified_progress(self, agreement: Agreement, lag: int) -> float:
+        """Share of its own promised easing delivered ``lag`` days ago (1 if it promised none)."""
+        model = self.model
+        done = owed = 0.0
+        for lever_id, target in agreement.terms.items():
+            lever = self.levers.get(lever_id)
+            if lever is None:
+                continue
+            start = lever.spec.restrictiveness(agreement.at_signing[lever_id])
+            goal = lever.spec.restrictiveness(target)
+            if start - goal <= 1e-6:
+                continue
+            hist = model.history[lever_id]
+            then = hist[max(0, len(hist) - 1 - lag)] if hist else lever.restrictiveness
+            owed += start - goal
+            done += max(0.0, min(start - goal, start - then))
+        return done / owed if owed else 1.0
+
+    def halt(self, agreement: Agreement, why: str) -> None:
+        """Stop implementing an agreed easing not yet complete: escalation the deal's letter
+        does not forbid (it lasts until the next agreement)."""
+        open_terms = [k for k, target in agreement.terms.items()
+                      if k in self.levers and k not in self.halted
+                      and abs(self.levers[k].value - target) > 1e-6]
+        if not open_terms:
+            return
+        wants = self.wanted()
+        lever_id = max(open_terms, key=lambda k: wants.get(k, 0.0))
+        lever = self.levers[lever_id]
+        self.halted.add(lever_id)
+        lever.command(lever.value)
+        self.took_measure()
+        self.model.log(self.actor, "measure", f"{self.label} halts its implementation of "
+                       f"{lever.spec.label} at {lever.spec.describe(lever.value)} (agreed "
+                       f"{lever.spec.describe(agreement.terms[lever_id])}): {why}", news=-0.2)
+
+    def new_text(self) -> None:
+        """A new agreement was signed: its deliberate slow-downs end."""
+        self.halted.clear()
