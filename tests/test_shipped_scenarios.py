@@ -30,8 +30,8 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 TRADE_WAR = ROOT / "scenarios" / "trade_war_2018.yaml"
 # What a meeting may say: when, who, what is on the table, how long things take. None of these
 # sets a lever or a result; a key that did (terms, package, value, ...) would fail this list.
-MEETING_KEYS = {"name", "kind", "label", "date", "trigger", "initiator", "rounds", "agenda",
-                "freeze_days", "signing_days", "in_force_days"}
+MEETING_KEYS = {"name", "kind", "label", "date", "trigger", "initiator", "parties", "rounds",
+                "agenda", "freeze_days", "signing_days", "in_force_days"}
 SHOCK_KEYS = {"name", "label", "date", "target", "change"}
 
 
