@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import os
@@ -50,17 +49,18 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
         with start([s], runs, jobs=jobs, dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
         return result
-    # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
-    # not leave half a folder); the ExitStack holds them through the folder's final swap too
-    with contextlib.ExitStack() as hold, staged_output(Path(out), "ensemble") as folder:
+    # signals are held back from the start: the runs' loop raises one between results (the
+    # finished runs are kept); after the runs it waits until the folder is complete (a second
+    # Ctrl-C must not leave half a folder), through the folder's final swap
+    with interrupts.polled(), staged_output(Path(out), "ensemble") as folder:
         every = folder / "timelines" if timelines else None
         if every:
             every.mkdir()
         with start([s], runs, jobs=jobs, timelines=[every], plots=figures,
                    dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
-            hold.enter_context(interrupts.held())
-            result._write(folder, figures, workers, timelines)
+            with interrupts.held():
+                result._write(folder, figures, workers, timelines)
     result.folder = Path(out)
     return result
 

@@ -1,0 +1,223 @@
+"""Local worker processes that cannot hang: the standard library's ``ProcessPoolExecutor``, whose
+workers ignore the stop signals and are stopped by their parent.
+
+Why. ``multiprocessing.Pool`` hung for ever (about one SIGTERM in 24) when a worker died holding
+its task queue's lock: ``Pool.terminate`` then waits on that lock. Here no signal from outside
+ends a worker: Ctrl-C, SIGTERM and SIGHUP sent to the whole process group (a terminal, a job
+scheduler, a container stop) are ignored in the workers and handled by the parent alone, which
+then stops the workers itself: pending tasks cancelled, the few in flight (a run or a chunk of
+runs, milliseconds) finished, a bounded wait (``GRACE_SECONDS``) and then SIGKILL for any worker
+still there. Signals are blocked while workers start, so none can reach a worker before it
+ignores them. A worker that dies on its own (``kill -9``, out of memory) breaks the executor
+(``BrokenProcessPool``), reported as ``interrupts.WorkerLost``: callers keep what finished.
+On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of `sim`
+leaves no orphan running.
+
+Start method: fork (children inherit the loaded modules, start in milliseconds) only when this
+process runs no other thread, for which fork is unsafe (the interpreter warns "multi-threaded
+process, fork()"); else forkserver with `sim`'s modules preloaded, or spawn.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from sim.experiments import interrupts
+
+GRACE_SECONDS = 5.0  # for the tasks in flight to finish after a stop, before SIGKILL
+POLL_SECONDS = 0.2  # how often a waiting parent looks for a signal held back
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy
+PRELOAD = ["sim.experiments.ensemble", "sim.experiments.sweep", "sim.experiments.validation"]
+
+_CONTEXT: Any = None  # in a worker: the context its pool was started with
+
+
+def threads_running() -> int:
+    """Threads of this process as the kernel counts them (numpy's BLAS threads included)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        import threading
+
+        return threading.active_count()
+
+
+def default_start_method() -> str:
+    """fork when this process has a single thread, else forkserver (or spawn)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threads_running() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (once a process) with the stop signals ignored: ignored signals stay
+    ignored across exec, so the forkserver and every worker it forks ignore them from birth
+    (a group's SIGTERM can neither end the forkserver nor a worker before its initializer).
+    Signals that arrive meanwhile stay pending (they are blocked) and are delivered after."""
+    from multiprocessing import forkserver
+
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:
+        return
+    with interrupts.blocked():
+        waiting = signal.sigpending() & set(interrupts.SIGNALS)  # SIG_IGN would drop these
+        try:
+            old = {s: signal.signal(s, signal.SIG_IGN) for s in interrupts.SIGNALS}
+        except ValueError:  # not the main thread: start it as it comes
+            old = {}
+        try:
+            forkserver.ensure_running()
+        finally:
+            for s, handler in old.items():
+                signal.signal(s, handler)
+            for s in waiting:
+                signal.raise_signal(s)  # pending again: delivered when the block ends
+
+
+def _init(context: Any) -> None:
+    global _CONTEXT
+    _CONTEXT = context
+    interrupts.ignore_in_worker()
+    _die_with_parent()
+
+
+def _chunk(fn: Callable[[Any, Any], Any], tasks: list) -> list:
+    return [fn(_CONTEXT, task) for task in tasks]
+
+
+def _apply(fn: Callable, args: tuple) -> Any:
+    return fn(*args)
+
+
+class ProcessPool:
+    """``jobs`` worker processes, each given ``context`` once; a context manager."""
+
+    def __init__(self, context: Any, jobs: int, method: str | None = None,
+                 preload: Sequence[str] = ()):
+        self.context, self.jobs = context, jobs
+        self.method = method or default_start_method()
+        self.preload = [*PRELOAD, *preload]
+        self.executor: ProcessPoolExecutor | None = None
+        self.processes: list = []
+
+    def __enter__(self) -> ProcessPool:
+        ctx = multiprocessing.get_context(self.method)
+        if self.method == "forkserver":
+            ctx.set_forkserver_preload(self.preload)
+            _start_forkserver()
+        failed = None
+        try:
+            with interrupts.blocked():  # no signal reaches a worker before it ignores them
+                try:
+                    self.executor = ProcessPoolExecutor(
+                        self.jobs, mp_context=ctx, initializer=_init, initargs=(self.context,))
+                    # every worker starts now (submit starts them), signals blocked
+                    for _ in range(self.jobs):
+                        self.executor.submit(_apply, os.getpid, ())
+                    self.processes = list(self.executor._processes.values())
+                except Exception as exc:  # e.g. the forkserver killed from outside
+                    failed = exc
+        except BaseException:  # a signal, delivered when the block ended
+            self.stop()
+            raise
+        if failed is not None:
+            self.stop()
+            interrupts.check()
+            if interrupts.received():
+                raise interrupts.Interrupted(interrupts.received()) from None
+            raise failed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Cancel what has not started, let what runs finish for up to ``GRACE_SECONDS``, then
+        kill what is left. Returns within about ``GRACE_SECONDS`` + 1 s, whatever state the
+        workers are in."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        processes = list(executor._processes.values()) if executor._processes else []
+        processes += [p for p in self.processes if p not in processes]
+        with interrupts.blocked():
+            executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + GRACE_SECONDS
+        for p in processes:
+            p.join(max(0.0, deadline - time.monotonic()))
+        killed = [p for p in processes if p.exitcode is None]
+        for p in killed:
+            p.kill()
+        for p in killed:
+            p.join(1.0)
+        thread = getattr(executor, "_executor_manager_thread", None)
+        if killed and thread is not None:
+            thread.join(1.0)
+            if thread.is_alive():  # stuck reading half a result: end its read
+                executor._result_queue._writer.close()
+                thread.join(1.0)
+
+    def lost(self) -> str:
+        """What ended a worker that died on its own, for the message."""
+        for p in self.processes:
+            code = p.exitcode
+            if code is not None and code < 0:
+                return f"a worker process was killed by {signal.Signals(-code).name}"
+            if code:
+                return f"a worker process exited with status {code}"
+        return "a worker process ended unexpectedly"
+
+    def submit(self, fn: Callable, *args) -> Future:
+        return self.executor.submit(_apply, fn, args)
+
+    def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable, chunk: int = 1) -> Iterator:
+        """``fn(context, task)`` for every task, in the order chunks finish. Only a bounded
+        number of chunks is in flight, so ``tasks`` may be a long generator."""
+        tasks = iter(tasks)
+        window = self.jobs * IN_FLIGHT_PER_WORKER
+        pending: set[Future] = set()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < window:
+                part = [t for _, t in zip(range(chunk), tasks, strict=False)]
+                if not part:
+                    exhausted = True
+                    break
+                pending.add(self.executor.submit(_chunk, fn, part))
+            if not pending:
+                return
+            done, pending = wait(pending, POLL_SECONDS, FIRST_COMPLETED)
+            for future in done:
+                yield from self.result(future)
+            interrupts.check()
+
+    def result(self, future: Future, check: bool = True) -> Any:
+        """A future's result; a lost worker raises ``interrupts.WorkerLost``. ``check``: raise a
+        signal held back while waiting (``interrupts.check``)."""
+        while True:
+            try:
+                return future.result(POLL_SECONDS)
+            except TimeoutError:
+                if check:
+                    interrupts.check()
+            except BrokenProcessPool:
+                if interrupts.received():  # a signal that arrived with the breakage wins
+                    raise interrupts.Interrupted(interrupts.received()) from None
+                raise interrupts.WorkerLost(self.lost()) from None
