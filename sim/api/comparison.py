@@ -17,7 +17,7 @@ from sim.api.loading import ScenarioLike, as_scenario
 from sim.api.many import Ensemble
 from sim.engine.spec import Scenario
 from sim.errors import UserError
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 from sim.experiments.compare import COMPARE_FIELDS, _names, compare_csv, compare_table
 from sim.experiments.ensemble import SEED_RULE, Progress
 from sim.experiments.executors import Workers, run_ensembles, start
@@ -64,7 +64,8 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
     # Ctrl-C must not leave half a folder), through the folder's final swap
     with interrupts.polled(), \
             start(loaded, runs, jobs=jobs, plots=True, dask=dask) as workers, \
-            staged_output(Path(out), "compare") as folder:
+            staged_output(Path(out), "compare", space.ensemble_bytes(
+                runs, max(s.days for s in loaded), True, scenarios=len(loaded))) as folder:
         result = _run(loaded, runs, seed, callback, bar, workers)
         with interrupts.held():
             result._write(folder, workers)

@@ -12,7 +12,7 @@ import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
 from sim.experiments import ensemble_files as files
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 from sim.experiments.ensemble import QUANTILE_NAMES, Progress
 from sim.experiments.ensemble import Ensemble as _Runs
 from sim.experiments.executors import Workers, run_ensembles, start
@@ -52,7 +52,8 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
     # signals are held back from the start: the runs' loop raises one between results (the
     # finished runs are kept); after the runs it waits until the folder is complete (a second
     # Ctrl-C must not leave half a folder), through the folder's final swap
-    with interrupts.polled(), staged_output(Path(out), "ensemble") as folder:
+    needs = space.ensemble_bytes(runs, s.days, figures, timelines)
+    with interrupts.polled(), staged_output(Path(out), "ensemble", needs) as folder:
         every = folder / "timelines" if timelines else None
         if every:
             every.mkdir()
@@ -181,7 +182,8 @@ class Ensemble:
         folder."""
         out = Path(folder) if folder is not None else default_folder(self.scenario.name,
                                                                      "ensemble")
-        with interrupts.held(), staged_output(out, "ensemble") as scratch:
+        needs = space.ensemble_bytes(self.finished, self.scenario.days, figures)
+        with interrupts.held(), staged_output(out, "ensemble", needs) as scratch:
             self._write(scratch, figures, None, False)
         self.folder = out
         return out

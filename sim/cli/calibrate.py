@@ -47,7 +47,7 @@ def calibrate_command(args) -> int:
     which the samplers catch to keep the finished generations), 3 after a lost worker. Stopped
     before the first generation finished, it leaves no folder it created."""
     from sim.errors import UserError
-    from sim.experiments import abc_smc, priors
+    from sim.experiments import abc_smc, interrupts, priors
     from sim.experiments.output import check_replaceable, write_marker
     from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
@@ -73,9 +73,10 @@ def calibrate_command(args) -> int:
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     kept: list = []  # the finished generations, once the sampler has returned
-    try:
-        return _sample_and_write(args, scenario, problem, record, held, population, method,
-                                 out, bar, kept)
+    try:  # a signal stops the sampler between runs (polled), and waits for the files
+        with interrupts.polled():
+            return _sample_and_write(args, scenario, problem, record, held, population,
+                                     method, out, bar, kept)
     except KeyboardInterrupt:
         if created and not kept:  # stopped before a generation finished: leave nothing
             shutil.rmtree(out, ignore_errors=True)

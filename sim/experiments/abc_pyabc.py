@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.experiments import interrupts
 from sim.experiments.abc_smc import Generation, Problem, distance
 from sim.experiments.pool import ProcessPool
 
@@ -111,7 +112,9 @@ def _map(pool, blob: bytes, base: int, t: int, ids: list[int]):
     """Every evaluation of ``ids``, in chunks (the pickled ``simulate_one`` travels once per
     chunk), in the order they finish."""
     if pool is None:
-        yield from _evaluate((blob, base, t, ids))
+        for i in ids:
+            interrupts.check()  # a signal held back (interrupts.polled) stops here
+            yield from _evaluate((blob, base, t, [i]))
         return
     size = max(1, min(8, len(ids) // (pool.jobs * 4)))
     chunks = [(blob, base, t, ids[k:k + size]) for k in range(0, len(ids), size)]

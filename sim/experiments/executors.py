@@ -64,13 +64,14 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        self.stop(kill=exc[0] is not None)
 
-    def stop(self) -> None:
-        """Stop the worker processes (bounded: see ``sim.experiments.pool``)."""
+    def stop(self, kill: bool = True) -> None:
+        """Stop the worker processes (bounded: see ``sim.experiments.pool``); ``kill``: at once,
+        throwing away what they were doing."""
         pool, self.pool = self.pool, None
         if pool is not None:
-            pool.stop()
+            pool.stop(kill)
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable) -> Iterator:
         """``fn(context, task)`` for every task, in the order they finish (``fn`` must be a

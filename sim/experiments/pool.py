@@ -98,6 +98,23 @@ def _init(context: Any) -> None:
     _die_with_parent()
 
 
+def _unblock_manager(executor: ProcessPoolExecutor) -> None:
+    """After workers were killed: the executor's manager thread notices and ends; if one was
+    killed half-way through sending a result, the thread waits for the rest of it, which
+    closing this process's end of the result pipe ends (all its writers are then gone)."""
+    thread = getattr(executor, "_executor_manager_thread", None)
+    if thread is None:
+        return
+    thread.join(1.0)
+    if thread.is_alive():
+        executor._result_queue._writer.close()
+        thread.join(1.0)
+    if thread.is_alive():  # never seen; do not let the interpreter wait for it at exit
+        from concurrent.futures import process
+
+        process._threads_wakeups.pop(thread, None)
+
+
 def _chunk(fn: Callable[[Any, Any], Any], tasks: list) -> list:
     return [fn(_CONTEXT, task) for task in tasks]
 
@@ -146,12 +163,13 @@ class ProcessPool:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop()
+        self.stop(kill=exc[0] is not None)
 
-    def stop(self) -> None:
-        """Cancel what has not started, let what runs finish for up to ``GRACE_SECONDS``, then
-        kill what is left. Returns within about ``GRACE_SECONDS`` + 1 s, whatever state the
-        workers are in."""
+    def stop(self, kill: bool = True) -> None:
+        """Stop the workers, returning within about ``GRACE_SECONDS`` + 3 s whatever state they
+        are in. ``kill`` (after an interruption or an error: what runs now would be thrown
+        away): SIGKILL at once; else the tasks in flight finish first (for up to
+        ``GRACE_SECONDS``)."""
         executor, self.executor = self.executor, None
         if executor is None:
             return
@@ -159,7 +177,7 @@ class ProcessPool:
         processes += [p for p in self.processes if p not in processes]
         with interrupts.blocked():
             executor.shutdown(wait=False, cancel_futures=True)
-        deadline = time.monotonic() + GRACE_SECONDS
+        deadline = time.monotonic() + (0.0 if kill else GRACE_SECONDS)
         for p in processes:
             p.join(max(0.0, deadline - time.monotonic()))
         killed = [p for p in processes if p.exitcode is None]
@@ -167,12 +185,8 @@ class ProcessPool:
             p.kill()
         for p in killed:
             p.join(1.0)
-        thread = getattr(executor, "_executor_manager_thread", None)
-        if killed and thread is not None:
-            thread.join(1.0)
-            if thread.is_alive():  # stuck reading half a result: end its read
-                executor._result_queue._writer.close()
-                thread.join(1.0)
+        if killed:
+            _unblock_manager(executor)
 
     def lost(self) -> str:
         """What ended a worker that died on its own, for the message."""

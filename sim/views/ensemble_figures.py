@@ -88,9 +88,11 @@ def write_ensemble(ens: Ensemble, folder: Path, plots: bool = True, extra: dict 
     Figures are drawn by ``workers`` (in parallel) when given, else here."""
     folder.mkdir(parents=True, exist_ok=True)
     table = ens.outcome_stats()
-    files = {"ensemble.csv": ensemble_csv(ens), "status.csv": status_csv(ens),
+    # the runs' own data first: if the disk fills up, what was written first is kept
+    files = {"runs.csv": runs_csv(ens), "ensemble.csv": ensemble_csv(ens),
+             "status.csv": status_csv(ens),
              "outcomes.csv": outcomes_csv(table), "outcomes.json": outcomes_json(ens, table),
-             "runs.csv": runs_csv(ens), "scorecard.csv": scorecard_csv(ens),
+             "scorecard.csv": scorecard_csv(ens),
              "manifest.json": json.dumps(ensemble_manifest(ens, extra), indent=2) + "\n"}
     jobs = figure_jobs(ens, folder) if plots and ens.finished else []
     for name, text in files.items():
