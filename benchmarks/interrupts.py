@@ -89,12 +89,14 @@ def one_try(delay: float, args, tmp: Path) -> dict:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     scratch = [p.name for p in tmp.iterdir() if p.name.startswith(".out-")]
-    lines = (tmp / "stderr.txt").read_text().strip().splitlines()
+    text = (tmp / "stderr.txt").read_text()
+    lines = text.strip().splitlines()
     return {"delay": round(delay, 3), "hang": hang, "seconds": round(ended, 2),
             "group_gone": round(gone, 2), "stray_commands": stray,
             "code": proc.returncode, "stray": len(stray), "scratch": len(scratch),
             "out": folder_state(out), "last": lines[-1] if lines else "",
-            "traceback": any("Traceback" in x for x in lines)}
+            "traceback": any("Traceback" in x for x in lines),
+            "stderr": text[-4000:] if hang or stray or scratch or "Traceback" in text else ""}
 
 
 def main() -> int:

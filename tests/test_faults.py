@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -254,3 +255,100 @@ def test_a_kill_9_leaves_a_folder_the_next_run_recognises_and_replaces(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "removed an unfinished out left by an earlier `sim`" in done.stderr
     assert not _scratch(folder) and folder_problem("ensemble", folder / "out") is None
+
+
+# -- the disk: full, read-only, gone --------------------------------------------------------
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs (needs root and a kernel that lets this process mount)."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if made.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here (root and mount rights needed): "
+                    f"{made.stderr.strip() or made.returncode}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def _one_paragraph_error(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = [x for x in err.strip().splitlines() if x.startswith("error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_too_little_space_is_refused_before_anything_runs(small_disk):
+    (small_disk / "filler").write_bytes(b"x" * 3_800_000)
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "40",
+                           "--out", str(small_disk / "ens")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2
+    line = _one_paragraph_error(done.stderr)
+    assert "needs about" in line and "Nothing was written" in line, line
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
+def test_a_disk_that_fills_up_anyway_keeps_the_finished_runs_csv(small_disk):
+    """Enough space at the start (the estimate passes), then another program fills the disk
+    while the runs go: the CSVs that fit are kept as a folder, figures dropped, exit 2."""
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "300",
+                             "--out", str(small_disk / "ens")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(small_disk.glob(".ens-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.02)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"x" * (free - 250_000))  # room for the CSVs only
+    err = proc.communicate(timeout=300)[1]
+    assert proc.returncode == 2, err
+    line = _one_paragraph_error(err)
+    assert "filled up" in line and "runs.csv" in line, line
+    out = small_disk / "ens"
+    rows = (out / "runs.csv").read_text(encoding="utf-8").strip().splitlines()
+    assert len(rows) == 301  # every finished run, one row each
+    assert not list(out.glob("*.png")) and not list(small_disk.glob(".ens-*"))
+    marker = json.loads((out / ".sim-output.json").read_text(encoding="utf-8"))
+    assert set(marker["files"]) == {p.name for p in out.iterdir()} - {".sim-output.json"}
+
+
+def test_a_read_only_out_is_one_sentence(tmp_path):
+    where = tmp_path / "ro"
+    where.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=8m", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if made.returncode:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {made.stderr.strip()}")
+    try:
+        done = subprocess.run([sys.executable, "-m", "sim", "run", str(BASELINE), "--runs",
+                               "5", "--out", str(where / "ens")], capture_output=True,
+                              text=True, timeout=300)
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+    assert done.returncode == 2
+    assert "Read-only file system" in _one_paragraph_error(done.stderr)
+
+
+def test_an_out_parent_removed_while_running_is_made_again_and_said(tmp_path):
+    """The ensemble's writer makes its folder (and parents) as it writes: the results are kept
+    in the folder made again, with a note; where it cannot, exit 2 and one sentence
+    (`_write_failed` in sim/experiments/output.py)."""
+    parent = tmp_path / "a"
+    parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "200",
+                             "--no-plots", "--out", str(parent / "ens")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(parent.glob(".ens-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.02)
+    shutil.rmtree(parent)
+    err = proc.communicate(timeout=300)[1]
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "was removed while `sim` ran" in err
+    assert folder_problem("ensemble", parent / "ens") is None
+    assert not list(parent.glob(".ens-*"))

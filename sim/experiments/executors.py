@@ -64,14 +64,13 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop(kill=exc[0] is not None)
+        self.stop()
 
-    def stop(self, kill: bool = True) -> None:
-        """Stop the worker processes (bounded: see ``sim.experiments.pool``); ``kill``: at once,
-        throwing away what they were doing."""
+    def stop(self) -> None:
+        """Stop the worker processes (at once, bounded: see ``sim.experiments.pool``)."""
         pool, self.pool = self.pool, None
         if pool is not None:
-            pool.stop(kill)
+            pool.stop()
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable) -> Iterator:
         """``fn(context, task)`` for every task, in the order they finish (``fn`` must be a

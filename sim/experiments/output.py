@@ -232,7 +232,10 @@ def staged_output(final: Path, kind: str = "run", needs: int = 0) -> Iterator[Pa
     try:
         yield scratch
         with interrupts.held():
-            (scratch / WRITING).unlink()
+            if not (scratch / WRITING).is_file():  # the folder was removed, then made again
+                print(f"note: the folder holding {shown} was removed while `sim` ran; it was "
+                      "made again to keep the results", file=sys.stderr)
+            (scratch / WRITING).unlink(missing_ok=True)
             write_marker(scratch, kind)
             _swap(scratch, final)
     except OSError as exc:
@@ -265,8 +268,9 @@ def _write_failed(exc: OSError, scratch: Path, final: Path, shown: Path, kind: s
                          f"written; kept the complete files ({listed}) in {shown}/, without "
                          "the figures or files that did not fit. Free some space and run again, "
                          "or choose a folder on another disk with --out")
+    cannot = exc.errno in _CANNOT_WRITE and not _writable(scratch)
     shutil.rmtree(scratch, ignore_errors=True)
-    if exc.errno in _CANNOT_WRITE and not _writable(scratch):
+    if cannot:
         return UserError("--out", f"cannot write {shown} any more ({exc.strerror}: its folder "
                          "was removed or made read-only while `sim` ran); nothing was kept. "
                          "Choose a folder you can write to with --out")
@@ -294,7 +298,9 @@ def _complete(path: Path) -> bool:
             json.loads(path.read_text(encoding="utf-8"))
         if path.suffix == ".html":
             return path.read_text(encoding="utf-8").rstrip().endswith("</html>")
-        return path.stat().st_size > 0
+        with path.open("rb") as f:  # text files end with a line break
+            f.seek(max(0, path.stat().st_size - 1))
+            return f.read() == b"\n"
     except (OSError, ValueError):
         return False
 
@@ -305,8 +311,9 @@ def _keep_complete(scratch: Path, final: Path, kind: str) -> list[str]:
     until the marker fits). Returns what was kept (none: nothing is swapped in)."""
     (scratch / WRITING).unlink(missing_ok=True)
     files = [p for p in scratch.rglob("*") if p.is_file()]
-    if files:
-        max(files, key=lambda p: p.stat().st_mtime_ns).unlink()
+    newest = max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+    if newest is not None and newest.suffix not in (".png", ".json", ".html"):
+        newest.unlink()  # being written when the disk filled (its kind cannot be checked)
     for p in files:
         if p.exists() and not _complete(p):
             p.unlink()

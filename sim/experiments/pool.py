@@ -5,9 +5,9 @@ Why. ``multiprocessing.Pool`` hung for ever (about one SIGTERM in 24) when a wor
 its task queue's lock: ``Pool.terminate`` then waits on that lock. Here no signal from outside
 ends a worker: Ctrl-C, SIGTERM and SIGHUP sent to the whole process group (a terminal, a job
 scheduler, a container stop) are ignored in the workers and handled by the parent alone, which
-then stops the workers itself: pending tasks cancelled, the few in flight (a run or a chunk of
-runs, milliseconds) finished, a bounded wait (``GRACE_SECONDS``) and then SIGKILL for any worker
-still there. Signals are blocked while workers start, so none can reach a worker before it
+then stops the workers itself with SIGKILL and a bounded join (what they were running is thrown
+away; the executor's own shutdown, which can wait for ever on a worker after another died, is
+not used). Signals are blocked while workers start, so none can reach a worker before it
 ignores them. A worker that dies on its own (``kill -9``, out of memory) breaks the executor
 (``BrokenProcessPool``), reported as ``interrupts.WorkerLost``: callers keep what finished.
 On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of `sim`
@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -33,7 +32,6 @@ from typing import Any
 
 from sim.experiments import interrupts
 
-GRACE_SECONDS = 5.0  # for the tasks in flight to finish after a stop, before SIGKILL
 POLL_SECONDS = 0.2  # how often a waiting parent looks for a signal held back
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy
 PRELOAD = ["sim.experiments.ensemble", "sim.experiments.sweep", "sim.experiments.validation"]
@@ -99,8 +97,8 @@ def _init(context: Any) -> None:
 
 
 def _unblock_manager(executor: ProcessPoolExecutor) -> None:
-    """After workers were killed: the executor's manager thread notices and ends; if one was
-    killed half-way through sending a result, the thread waits for the rest of it, which
+    """After the workers were killed: the executor's manager thread notices and ends; if one
+    was killed half-way through sending a result, the thread waits for the rest of it, which
     closing this process's end of the result pipe ends (all its writers are then gone)."""
     thread = getattr(executor, "_executor_manager_thread", None)
     if thread is None:
@@ -163,30 +161,26 @@ class ProcessPool:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.stop(kill=exc[0] is not None)
+        self.stop()
 
-    def stop(self, kill: bool = True) -> None:
-        """Stop the workers, returning within about ``GRACE_SECONDS`` + 3 s whatever state they
-        are in. ``kill`` (after an interruption or an error: what runs now would be thrown
-        away): SIGKILL at once; else the tasks in flight finish first (for up to
-        ``GRACE_SECONDS``)."""
+    def stop(self) -> None:
+        """Stop the workers: SIGKILL, then a bounded join. Called when every result wanted is
+        in (the workers are idle) or after an interruption (what they run would be thrown
+        away), so killing loses nothing, and it cannot wait on anything a worker holds: the
+        executor's own shutdown is not called, as it takes a lock that its manager thread keeps
+        while it waits for the workers after one died (they ignore its SIGTERM). The manager
+        thread then sees the workers gone and ends. Returns within about 3 s."""
         executor, self.executor = self.executor, None
         if executor is None:
             return
         processes = list(executor._processes.values()) if executor._processes else []
         processes += [p for p in self.processes if p not in processes]
-        with interrupts.blocked():
-            executor.shutdown(wait=False, cancel_futures=True)
-        deadline = time.monotonic() + (0.0 if kill else GRACE_SECONDS)
         for p in processes:
-            p.join(max(0.0, deadline - time.monotonic()))
-        killed = [p for p in processes if p.exitcode is None]
-        for p in killed:
-            p.kill()
-        for p in killed:
+            if p.exitcode is None:
+                p.kill()
+        for p in processes:
             p.join(1.0)
-        if killed:
-            _unblock_manager(executor)
+        _unblock_manager(executor)
 
     def lost(self) -> str:
         """What ended a worker that died on its own, for the message."""
