@@ -132,10 +132,10 @@ def main() -> int:
         if args.log:
             with args.log.open("a") as f:
                 f.write(json.dumps(r) + "\n")
+        flags = ", ".join(key for key, flag in problems.items() if flag)
         print(f"{k + 1:4d}/{args.tries} after {r['delay']:.2f} s: exit {r['code']} in "
-              f"{r['seconds']:.2f} s, group gone in {r['group_gone']:.2f} s, out {r['out']}" + ("  <-- " + ", ".join(
-                  key for key, flag in problems.items() if flag) if any(problems.values())
-                  else ""), flush=True)
+              f"{r['seconds']:.2f} s, group gone in {r['group_gone']:.2f} s, out {r['out']}"
+              + (f"  <-- {flags}" if flags else ""), flush=True)
     print(json.dumps(bad[:5], indent=1) if bad else "")
     print(f"{args.tries} tries (SIG{args.signal}) in "
           f"{time.monotonic() - started:.0f} s: {counts['hang']} hangs, {counts['stray']} with "
