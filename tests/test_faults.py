@@ -63,9 +63,11 @@ def group_members(pgid: int) -> list[int]:
 def start(folder: Path, args: list[str]) -> subprocess.Popen:
     folder.mkdir()
     err = (folder / "stderr.txt").open("w", encoding="utf-8")
+    # PYTHONFAULTHANDLER: a command still there at the deadline gets SIGABRT first, so its
+    # threads' stacks land in stderr.txt, for the failure message
     return subprocess.Popen([sys.executable, "-m", "sim", *args, "--out", str(folder / "out")],
                             cwd=folder, stdout=subprocess.DEVNULL, stderr=err,
-                            start_new_session=True)
+                            start_new_session=True, env=dict(os.environ, PYTHONFAULTHANDLER="1"))
 
 
 def wait_gone(proc: subprocess.Popen, since: float) -> float:
@@ -79,6 +81,9 @@ def wait_gone(proc: subprocess.Popen, since: float) -> float:
         time.sleep(0.05)
     gone = time.monotonic() - since
     if proc.poll() is None or group_members(proc.pid):
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGABRT)  # its stacks, for the message
+            time.sleep(1.0)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         gone = max(gone, GONE_SECONDS + 1)
@@ -146,7 +151,8 @@ def one_try(kind: str, signum: int, delay: float, folder: Path) -> str | None:
     out = folder / "out"
     what = f"{kind}, {signal.Signals(signum).name} after {delay:.2f} s: "
     if gone > GONE_SECONDS:
-        return what + f"the process group was still there {GONE_SECONDS:.0f} s later"
+        return what + f"the process group was still there {GONE_SECONDS:.0f} s later:\n" + \
+            err[-3000:]
     if "Traceback" in err:
         return what + "a traceback:\n" + err[-2000:]
     if proc.returncode not in (0, 128 + signum, -signum):  # -signum: ended by it, before

@@ -118,8 +118,8 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
     The base seed is ``seed`` or the first scenario's. ``progress(done, total)`` is called after
     every finished run (total = runs x scenarios). Ctrl-C (KeyboardInterrupt, also when raised by
     ``progress``) or a lost worker stops the work: the ensembles keep the runs already finished
-    and are marked partial, and the worker processes are stopped; if no run had finished, the
-    KeyboardInterrupt goes on to the caller (there is nothing to keep). ``workers`` (from
+    and are marked partial, and the worker processes are stopped; if a scenario had no finished
+    run, the KeyboardInterrupt goes on to the caller (there is nothing to keep). ``workers`` (from
     ``start``) keeps the processes for drawing figures afterwards; by default they are stopped
     at the end.
     """
@@ -142,8 +142,8 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
                 progress(count, total)
     except KeyboardInterrupt:
         workers.stop()  # unfinished runs are dropped
-        if not count:  # nothing to keep: the caller writes nothing and says so
-            raise
+        if not min(e.finished for e in ensembles):  # a scenario without runs: nothing to
+            raise  # keep (or compare); the caller writes nothing and says so
         for e in ensembles:
             e.partial = True
     seconds = time.perf_counter() - started
