@@ -60,6 +60,13 @@ def group_members(pgid: int) -> list[int]:
     return found
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:100].decode()
+    except OSError:
+        return f"{pid} (gone)"
+
+
 def start(folder: Path, args: list[str]) -> subprocess.Popen:
     folder.mkdir()
     err = (folder / "stderr.txt").open("w", encoding="utf-8")
@@ -80,6 +87,9 @@ def wait_gone(proc: subprocess.Popen, since: float) -> float:
     while group_members(proc.pid) and time.monotonic() - since < GONE_SECONDS:
         time.sleep(0.05)
     gone = time.monotonic() - since
+    left = [_command(pid) for pid in group_members(proc.pid)]
+    if left:
+        print(f"left after {gone:.1f} s: {left}", file=sys.stderr)
     if proc.poll() is None or group_members(proc.pid):
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGABRT)  # its stacks, for the message

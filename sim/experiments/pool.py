@@ -7,8 +7,11 @@ ends a worker: Ctrl-C, SIGTERM and SIGHUP sent to the whole process group (a ter
 scheduler, a container stop) are ignored in the workers and handled by the parent alone, which
 then stops the workers itself with SIGKILL and a bounded join (what they were running is thrown
 away; the executor's own shutdown, which can wait for ever on a worker after another died, is
-not used). Signals are blocked while workers start, so none can reach a worker before it
-ignores them. A worker that dies on its own (``kill -9``, out of memory) breaks the executor
+not used). Workers ignore the signals from birth: a forked worker starts with them blocked
+(blocked in the parent while it forks) and ignores them in its initializer; the forkserver loads
+``worker_signals`` first, so it and every worker it forks ignore them (the forkserver is ended
+when this process exits). The parent never sets them to "ignored" itself: a signal sent to the
+process group may be delivered to any of its threads, and would be lost. A worker that dies on its own (``kill -9``, out of memory) breaks the executor
 (``BrokenProcessPool``), reported as ``interrupts.WorkerLost``: callers keep what finished.
 On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of `sim`
 leaves no orphan running.
@@ -20,6 +23,7 @@ process, fork()"); else forkserver with `sim`'s modules preloaded, or spawn.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import multiprocessing
 import os
@@ -34,7 +38,9 @@ from sim.experiments import interrupts
 
 POLL_SECONDS = 0.2  # how often a waiting parent looks for a signal held back
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy
-PRELOAD = ["sim.experiments.ensemble", "sim.experiments.sweep", "sim.experiments.validation"]
+# loaded once in the forkserver; worker_signals first: it makes the forkserver and its workers
+# ignore the stop signals from birth
+PRELOAD = ["sim.experiments.worker_signals", "sim.experiments.tasks"]
 
 _CONTEXT: Any = None  # in a worker: the context its pool was started with
 
@@ -65,28 +71,28 @@ def _die_with_parent() -> None:
             pass
 
 
-def _start_forkserver() -> None:
-    """Start the forkserver (once a process) with the stop signals ignored: ignored signals stay
-    ignored across exec, so the forkserver and every worker it forks ignore them from birth
-    (a group's SIGTERM can neither end the forkserver nor a worker before its initializer).
-    Signals that arrive meanwhile stay pending (they are blocked) and are delivered after."""
+def _watch_forkserver() -> None:
+    """Once the forkserver runs: make sure it ends when this process does (see below)."""
     from multiprocessing import forkserver
 
-    if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:
-        return
-    with interrupts.blocked():
-        waiting = signal.sigpending() & set(interrupts.SIGNALS)  # SIG_IGN would drop these
-        try:
-            old = {s: signal.signal(s, signal.SIG_IGN) for s in interrupts.SIGNALS}
-        except ValueError:  # not the main thread: start it as it comes
-            old = {}
-        try:
-            forkserver.ensure_running()
-        finally:
-            for s, handler in old.items():
-                signal.signal(s, handler)
-            for s in waiting:
-                signal.raise_signal(s)  # pending again: delivered when the block ends
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is not None and pid not in _WATCHED:
+        _WATCHED.add(pid)
+        atexit.register(_end_forkserver, pid)
+
+
+_WATCHED: set[int] = set()
+
+
+def _end_forkserver(pid: int) -> None:
+    """At exit: end the forkserver this process started. It ignores the stop signals and would
+    otherwise leave only when it notices this process has gone, after it has finished loading
+    ``PRELOAD`` (seconds on a busy machine)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _init(context: Any) -> None:
@@ -136,7 +142,6 @@ class ProcessPool:
         ctx = multiprocessing.get_context(self.method)
         if self.method == "forkserver":
             ctx.set_forkserver_preload(self.preload)
-            _start_forkserver()
         failed = None
         try:
             with interrupts.blocked():  # no signal reaches a worker before it ignores them
@@ -147,6 +152,8 @@ class ProcessPool:
                     for _ in range(self.jobs):
                         self.executor.submit(_apply, os.getpid, ())
                     self.processes = list(self.executor._processes.values())
+                    if self.method == "forkserver":
+                        _watch_forkserver()
                 except Exception as exc:  # e.g. the forkserver killed from outside
                     failed = exc
         except BaseException:  # a signal, delivered when the block ended
