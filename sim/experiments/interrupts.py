@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator
 
 SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
@@ -51,6 +52,7 @@ _writing = 0  # depth of nested held() blocks (files being written: check() rais
 _pending: int | None = None  # a signal that arrived while held, not yet acted on
 _received: int | None = None  # the first signal received, for the exit code
 _lost: str | None = None  # how a worker process was lost, if one was
+_previous_hook = sys.unraisablehook
 
 
 def _handler(signum: int, frame) -> None:
@@ -72,11 +74,27 @@ def installed() -> Iterator[None]:
         old = {s: signal.signal(s, _handler) for s in SIGNALS}
     except ValueError:  # not the main thread
         old = {}
+    global _previous_hook
+    _previous_hook = hook = sys.unraisablehook
+    if old:
+        sys.unraisablehook = _unraisable
     try:
         yield
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+        sys.unraisablehook = hook
+
+
+def _unraisable(info) -> None:
+    """A signal's exception raised where Python cannot pass it on (a weak reference's callback,
+    a ``__del__``, which happen at any moment) would be printed and lost: keep it as a signal
+    held back instead, raised by the next ``check()`` (between results), said at the end."""
+    global _pending
+    if isinstance(info.exc_value, Interrupted):
+        _pending = _pending or info.exc_value.signum
+        return
+    _previous_hook(info)
 
 
 def ignore_in_worker() -> None:

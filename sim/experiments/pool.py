@@ -1,20 +1,20 @@
 """Local worker processes that cannot hang: the standard library's ``ProcessPoolExecutor``, whose
 workers ignore the stop signals and are stopped by their parent.
 
-Why. ``multiprocessing.Pool`` hung for ever (about one SIGTERM in 24) when a worker died holding
-its task queue's lock: ``Pool.terminate`` then waits on that lock. Here no signal from outside
-ends a worker: Ctrl-C, SIGTERM and SIGHUP sent to the whole process group (a terminal, a job
-scheduler, a container stop) are ignored in the workers and handled by the parent alone, which
-then stops the workers itself with SIGKILL and a bounded join (what they were running is thrown
-away; the executor's own shutdown, which can wait for ever on a worker after another died, is
-not used). Workers ignore the signals from birth: a forked worker starts with them blocked
-(blocked in the parent while it forks) and ignores them in its initializer; the forkserver loads
-``worker_signals`` first, so it and every worker it forks ignore them (the forkserver is ended
-when this process exits). The parent never sets them to "ignored" itself: a signal sent to the
-process group may be delivered to any of its threads, and would be lost. A worker that dies on its own (``kill -9``, out of memory) breaks the executor
-(``BrokenProcessPool``), reported as ``interrupts.WorkerLost``: callers keep what finished.
-On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of `sim`
-leaves no orphan running.
+Why. ``multiprocessing.Pool`` hung for ever (about one SIGTERM in 24) when a worker died holding its
+task queue's lock: ``Pool.terminate`` then waits on that lock. Here no signal from outside ends a
+worker: Ctrl-C, SIGTERM and SIGHUP sent to the whole process group (a terminal, a job scheduler, a
+container stop) are ignored in the workers and handled by the parent alone, which then stops the
+workers itself with SIGKILL and a bounded join (what they were running is thrown away; the
+executor's own shutdown, which can wait for ever on a worker after another died, is not used).
+Workers ignore the signals from birth: a forked worker starts with them blocked (blocked in the
+parent while it forks) and ignores them in its initializer; the forkserver loads ``worker_signals``
+first, so it and every worker it forks ignore them (the forkserver is ended when this process
+exits). The parent never sets them to "ignored" itself: a signal sent to the process group may be
+delivered to any of its threads, and would be lost. A worker that dies on its own (``kill -9``, out
+of memory) breaks the executor (``BrokenProcessPool``), reported as ``interrupts.WorkerLost``:
+callers keep what finished. On Linux a worker also dies with its parent (``PR_SET_PDEATHSIG``), so a
+``kill -9`` of `sim` leaves no orphan running.
 
 Start method: fork (children inherit the loaded modules, start in milliseconds) only when this
 process runs no other thread, for which fork is unsafe (the interpreter warns "multi-threaded
