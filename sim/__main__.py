@@ -1,5 +1,22 @@
+import signal
 import sys
 
-from sim.cli import main
 
-sys.exit(main())
+def _early_stop(signum: int, frame) -> None:
+    # a signal before `sim` has loaded (and installed its own handling): nothing has started
+    print(f"stopped by {signal.Signals(signum).name} before anything finished; nothing was "
+          "written.", file=sys.stderr)
+    raise SystemExit(128 + signum)
+
+
+for _s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    if _s is not None:
+        signal.signal(_s, _early_stop)
+
+from sim.cli import main  # noqa: E402  (after the handlers: loading takes a while)
+
+code = main()
+for _s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    if _s is not None:  # the work is over: a signal now only ends the process sooner
+        signal.signal(_s, signal.SIG_DFL)
+sys.exit(code)

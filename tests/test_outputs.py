@@ -20,6 +20,7 @@ from sim.cli import main
 from sim.errors import UserError
 from sim.experiments import output
 from sim.experiments.output import MARKER, staged_output
+from sim.experiments.pool import default_start_method
 from sim.scenario.language import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +152,8 @@ def test_two_runs_replacing_the_same_folder_take_turns(tmp_path):
     """Without the lock, one process renames the folder away while the other checks or swaps it
     (FileNotFoundError, Directory not empty) and the survivor may hold a mix of both."""
     out = str(tmp_path / "r")
-    ctx = multiprocessing.get_context("fork")
+    # fork only where no thread runs (numpy's do): else Python warns "multi-threaded process"
+    ctx = multiprocessing.get_context(default_start_method())
     procs = [ctx.Process(target=_replace_many, args=(out, tag, 150)) for tag in (1, 2)]
     for p in procs:
         p.start()

@@ -150,3 +150,38 @@ def test_sim_app_takes_its_server_down(tmp_path, signum):
             proc.kill()
         for s in _children(proc.pid):
             os.kill(s, signal.SIGKILL)
+
+
+def test_sim_app_with_three_open_sessions_stops_within_5_s_on_sigterm(tmp_path):
+    """Three browsers on the page (three live sessions, websockets open): SIGTERM to `sim app`
+    (as a service manager sends it) must take the server down within 5 s, nothing left."""
+    pytest.importorskip("solara")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browser_kit import CHROMIUM, CHROMIUM_ARGS, Server
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (.ci/run installs it)")
+    server = Server(tmp_path / "app.txt")
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=CHROMIUM_ARGS)
+            for _ in range(3):
+                page = browser.new_context().new_page()
+                page.goto(server.url + "/")
+                sync_api.expect(page.locator(".sim-date")).to_have_text("2025-04-14",
+                                                                        timeout=120_000)
+            tree = server.tree()
+            assert len(tree) >= 2, "sim app and its page server"
+            os.kill(server.proc.pid, signal.SIGTERM)
+            sent = time.monotonic()
+            server.proc.wait(60)
+            while any(_alive(pid) for pid in tree) and time.monotonic() - sent < 60:
+                time.sleep(0.05)
+            took = time.monotonic() - sent
+            left = [pid for pid in tree if _alive(pid)]
+            browser.close()
+    finally:
+        server.stop()
+    assert not left, f"processes left: {left}"
+    assert took <= 5.0, f"sim app took {took:.1f} s to stop with three sessions open"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -18,7 +17,7 @@ from sim.api.loading import ScenarioLike, as_scenario
 from sim.api.many import Ensemble
 from sim.engine.spec import Scenario
 from sim.errors import UserError
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 from sim.experiments.compare import COMPARE_FIELDS, _names, compare_csv, compare_table
 from sim.experiments.ensemble import SEED_RULE, Progress
 from sim.experiments.executors import Workers, run_ensembles, start
@@ -60,14 +59,16 @@ def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemb
     if out is None:
         with start(loaded, runs, jobs=jobs, dask=dask) as workers:
             return _run(loaded, runs, seed, callback, bar, workers)
-    # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
-    # not leave half a folder); the ExitStack holds them through the folder's final swap too
-    with contextlib.ExitStack() as hold, \
+    # signals are held back from the start: the runs' loop raises one between results (the
+    # finished runs are kept); after the runs it waits until the folder is complete (a second
+    # Ctrl-C must not leave half a folder), through the folder's final swap
+    with interrupts.polled(), \
             start(loaded, runs, jobs=jobs, plots=True, dask=dask) as workers, \
-            staged_output(Path(out), "compare") as folder:
+            staged_output(Path(out), "compare", space.ensemble_bytes(
+                runs, max(s.days for s in loaded), True, scenarios=len(loaded))) as folder:
         result = _run(loaded, runs, seed, callback, bar, workers)
-        hold.enter_context(interrupts.held())
-        result._write(folder, workers)
+        with interrupts.held():
+            result._write(folder, workers)
     result.folder = Path(out)
     return result
 
@@ -167,14 +168,14 @@ class Comparison:
         return out
 
     def _write(self, folder: Path, workers: Workers | None) -> list[str]:
-        from sim.views.ensemble_figures import compare_figure_jobs, write_ensemble
+        from sim.views.ensemble_figures import compare_figure_jobs, draw_file, write_ensemble
 
         ensembles, names, first = self._ensembles, self.names, self._ensembles[0]
         (folder / "compare.csv").write_text(compare_csv(self._rows), encoding="utf-8")
         (folder / "compare.md").write_text(f"# {' vs '.join(names)}\n\n" + self.markdown,
                                            encoding="utf-8")
         figures = compare_figure_jobs(ensembles, names, folder) if self.common else []
-        (workers or Workers([], 1)).render(figures)
+        (workers or Workers([], 1)).render([(draw_file, job) for job in figures])
         self.files = ["compare.csv", "compare.md", *(path.name for _, _, path in figures)]
         for e, name in zip(ensembles, names, strict=True):
             write_ensemble(e, folder / name, plots=False)

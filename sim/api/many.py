@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import os
@@ -13,7 +12,7 @@ import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
 from sim.experiments import ensemble_files as files
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 from sim.experiments.ensemble import QUANTILE_NAMES, Progress
 from sim.experiments.ensemble import Ensemble as _Runs
 from sim.experiments.executors import Workers, run_ensembles, start
@@ -50,17 +49,19 @@ def ensemble(scenario: ScenarioLike, runs: int = 100, *, seed: int | None = None
         with start([s], runs, jobs=jobs, dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
         return result
-    # after the runs, signals are held back until the folder is complete (a second Ctrl-C must
-    # not leave half a folder); the ExitStack holds them through the folder's final swap too
-    with contextlib.ExitStack() as hold, staged_output(Path(out), "ensemble") as folder:
+    # signals are held back from the start: the runs' loop raises one between results (the
+    # finished runs are kept); after the runs it waits until the folder is complete (a second
+    # Ctrl-C must not leave half a folder), through the folder's final swap
+    needs = space.ensemble_bytes(runs, s.days, figures, timelines)
+    with interrupts.polled(), staged_output(Path(out), "ensemble", needs) as folder:
         every = folder / "timelines" if timelines else None
         if every:
             every.mkdir()
         with start([s], runs, jobs=jobs, timelines=[every], plots=figures,
                    dask=dask) as workers:
             result = _run(s, runs, seed, callback, bar, workers)
-            hold.enter_context(interrupts.held())
-            result._write(folder, figures, workers, timelines)
+            with interrupts.held():
+                result._write(folder, figures, workers, timelines)
     result.folder = Path(out)
     return result
 
@@ -181,7 +182,8 @@ class Ensemble:
         folder."""
         out = Path(folder) if folder is not None else default_folder(self.scenario.name,
                                                                      "ensemble")
-        with interrupts.held(), staged_output(out, "ensemble") as scratch:
+        needs = space.ensemble_bytes(self.finished, self.scenario.days, figures)
+        with interrupts.held(), staged_output(out, "ensemble", needs) as scratch:
             self._write(scratch, figures, None, False)
         self.folder = out
         return out

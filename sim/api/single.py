@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sim.api.frames as frames
 from sim.api.loading import ScenarioLike, as_scenario
 from sim.engine.spec import Scenario
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 from sim.experiments.output import default_folder, staged_output
 from sim.experiments.runs import RunResult, run_once
 from sim.record import outcomes as oc
@@ -108,7 +108,8 @@ class Run:
 
         out = Path(folder) if folder is not None else default_folder(self.scenario.name, "run")
         # interruptions wait until the folder is complete: it is small and quick to write
-        with interrupts.held(), staged_output(out, "run") as scratch:
+        needs = space.run_bytes(self.scenario.days, figures)
+        with interrupts.held(), staged_output(out, "run", needs) as scratch:
             write_run_folder(self._result, self.scored, scratch, figures)
         return out
 

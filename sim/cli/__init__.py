@@ -120,11 +120,10 @@ def _run(args: argparse.Namespace) -> int:
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", 2)
-        print(f"stopped by {interrupts.name(signum)} before anything finished; nothing was "
-              "written.", file=sys.stderr)
-        return interrupts.exit_code(signum)
+    except KeyboardInterrupt:  # a signal, or a lost worker (interrupts.WorkerLost)
+        why, code = interrupts.stop_status()
+        print(f"{why} before anything finished; nothing was written.", file=sys.stderr)
+        return code
     signum = interrupts.pending()
     if signum and code == 0:  # arrived while the files were written: they were completed first
         print(f"stopped by {interrupts.name(signum)} while writing; the files were completed "

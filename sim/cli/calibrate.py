@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from .arguments import add_executor_options
@@ -41,11 +42,12 @@ def register(sub) -> None:
 
 
 def calibrate_command(args) -> int:
-    """Run (or resume) the calibration and write what it found; 130 after Ctrl-C or SIGTERM
-    (both reach it as a KeyboardInterrupt through `sim`'s signal handling, which the samplers
-    catch to keep the finished generations)."""
+    """Run (or resume) the calibration and write what it found; 128 + the signal's number after
+    Ctrl-C or SIGTERM (both reach it as a KeyboardInterrupt through `sim`'s signal handling,
+    which the samplers catch to keep the finished generations), 3 after a lost worker. Stopped
+    before the first generation finished, it leaves no folder it created."""
     from sim.errors import UserError
-    from sim.experiments import abc_smc, priors
+    from sim.experiments import abc_smc, interrupts, priors
     from sim.experiments.output import check_replaceable, write_marker
     from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
@@ -68,17 +70,26 @@ def calibrate_command(args) -> int:
     fitted, held = split_record(record, args.until)
     problem = abc_smc.Problem(scenario, free, fitted)
     bar = ProgressBar(f"calibrate {scenario.name} ({method})")
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        return _sample_and_write(args, scenario, problem, record, held, population, method,
-                                 out, bar)
+    kept: list = []  # the finished generations, once the sampler has returned
+    try:  # a signal stops the sampler between runs (polled), and waits for the files
+        with interrupts.polled():
+            return _sample_and_write(args, scenario, problem, record, held, population,
+                                     method, out, bar, kept)
+    except KeyboardInterrupt:
+        if created and not kept:  # stopped before a generation finished: leave nothing
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     finally:  # even after Ctrl-C: the folder says it is sim's, listing what it holds
-        write_marker(out, "calibration")
+        if out.is_dir():
+            write_marker(out, "calibration")
 
 
 def _sample_and_write(args, scenario, problem, record, held, population: int, method: str,
-                      out: Path, bar) -> int:
-    from sim.experiments import abc_smc
+                      out: Path, bar, kept: list) -> int:
+    from sim.cli.run import partial_exit
+    from sim.experiments import abc_smc, interrupts
     from sim.experiments.task_map import mapper
     from sim.views.calibration_outputs import write_outputs
 
@@ -92,16 +103,21 @@ def _sample_and_write(args, scenario, problem, record, held, population: int, me
         gens, stopped = abc_smc.run(problem, budget=args.budget, population=population,
                                     mapper=mapper(args.jobs, args.dask), folder=out,
                                     progress=bar)
+    kept += gens
     done = gens[-1].runs_used if gens else 0
     bar.finish(done, args.budget, stopped)
     if not gens:
+        if stopped:
+            raise KeyboardInterrupt  # nothing finished: nothing is kept, and `sim` says so
         print(f"no generation finished ({done} runs); nothing written besides {out}/")
-        return 130 if stopped else 0
+        return 0
     args.method = method
-    text = write_outputs(args, scenario, problem, record, held, gens, out,
-                         mapper(args.jobs, args.dask))
+    with interrupts.held():  # the files are completed first
+        text = write_outputs(args, scenario, problem, record, held, gens, out,
+                             mapper(args.jobs, args.dask))
     print(("PARTIAL (interrupted; --resume continues it): " if stopped else "") + text)
-    return 130 if stopped else 0
+    return partial_exit(stopped, f"kept the {len(gens)} finished generations in {out}/ "
+                        "(--resume continues it)")
 
 
 def choose_method(asked: str, dask: str | None = None) -> str:

@@ -83,6 +83,6 @@ def partial_exit(partial: bool, kept: str) -> int:
 
     if not partial:
         return 0
-    signum = interrupts.received() or 2
-    print(f"stopped by {interrupts.name(signum)}: {kept}.", file=sys.stderr)
-    return interrupts.exit_code(signum)
+    why, code = interrupts.stop_status()  # a signal (128 + its number) or a lost worker (3)
+    print(f"{why}: {kept}.", file=sys.stderr)
+    return code

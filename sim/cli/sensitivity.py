@@ -46,6 +46,8 @@ def register(sub) -> None:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     # imported here, not at the top: `sim --help` and `sim --version` stay fast
     from sim import api
+    from sim.cli.run import partial_exit
+    from sim.experiments import interrupts
     from sim.experiments import sensitivity as sa
     from sim.experiments.ensemble import SEED_RULE
     from sim.experiments.executors import open_workers
@@ -65,35 +67,38 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     drawn = pick_outcomes(plan.outcomes, args.outcome, ("agreement", "final"))
     out = args.out or Path("results") / f"{base.name}-sensitivity"
     bar = ProgressBar(f"{base.name} {args.method}, {len(cells)} points")
-    with staged_output(out) as folder:
+    # signals wait for the loop over points (finished points are kept), then for the folder
+    with interrupts.polled(), staged_output(out) as folder:
         with (folder / "samples.csv").open("w", encoding="utf-8", newline="") as stream, \
                 open_workers(plan, args.jobs, dask=args.dask) as w:
             result = run_sweep(base, factors, cells, args.runs, stream, w, seed=args.seed,
                                progress=bar)
         bar.finish(result.written * args.runs, len(cells) * args.runs, result.partial)
-        names = ["samples.csv"]
-        results = []
-        if not result.partial:
-            results = [sa.analyse(args.method, factors, points, result.means[:, k], o, seed)
-                       for k, o in enumerate(plan.outcomes)]
-            with (folder / "sensitivity.csv").open("w", encoding="utf-8", newline="") as fh:
-                csv.writer(fh, lineterminator="\n").writerows(sa.rows(args.method, factors,
-                                                                       results))
-            names.append("sensitivity.csv")
-            shown = [r for r in results if r.outcome in drawn]
-            if not args.no_plots:
-                names += write_tornados(args.method, factors, shown, base, folder, args.runs,
-                                        len(cells))
-        info = {"method": args.method, "samples": samples, "points": len(cells),
-                "runs_per_point": args.runs, "base_seed": result.base_seed,
-                "seeds": SEED_RULE + "; every point uses the same seeds (common random numbers)",
-                "factors": {f.key: [f.low, f.high] if f.numeric else list(f.values)
-                            for f in factors},
-                "executor": result.executor, "jobs": args.jobs, "partial": result.partial}
-        (folder / "manifest.json").write_text(json.dumps(
-            manifest(base, result.base_seed, result.seconds, {"sensitivity": info}), indent=2,
-            default=str) + "\n", encoding="utf-8")
-        names.append("manifest.json")
+        with interrupts.held():  # the folder is completed first
+            names = ["samples.csv"]
+            results = []
+            if not result.partial:
+                results = [sa.analyse(args.method, factors, points, result.means[:, k], o, seed)
+                           for k, o in enumerate(plan.outcomes)]
+                with (folder / "sensitivity.csv").open("w", encoding="utf-8", newline="") as fh:
+                    csv.writer(fh, lineterminator="\n").writerows(sa.rows(args.method, factors,
+                                                                           results))
+                names.append("sensitivity.csv")
+                shown = [r for r in results if r.outcome in drawn]
+                if not args.no_plots:
+                    names += write_tornados(args.method, factors, shown, base, folder, args.runs,
+                                            len(cells))
+            info = {"method": args.method, "samples": samples, "points": len(cells),
+                    "runs_per_point": args.runs, "base_seed": result.base_seed,
+                    "seeds": SEED_RULE + "; every point uses the same seeds (common random "
+                    "numbers)",
+                    "factors": {f.key: [f.low, f.high] if f.numeric else list(f.values)
+                                for f in factors},
+                    "executor": result.executor, "jobs": args.jobs, "partial": result.partial}
+            (folder / "manifest.json").write_text(json.dumps(
+                manifest(base, result.base_seed, result.seconds, {"sensitivity": info}), indent=2,
+                default=str) + "\n", encoding="utf-8")
+            names.append("manifest.json")
     print(f"{base.title}: {args.method}, {len(factors)} values, {result.written} of "
           f"{len(cells)} points x {args.runs} runs ({result.executor}, {result.seconds:.1f} s)")
     if result.partial:
@@ -102,4 +107,5 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     else:
         print(reading(args.method, factors, [r for r in results if r.outcome in drawn], base))
     print(f"  wrote {out}/: {', '.join(names)}")
-    return 130 if result.partial else 0
+    return partial_exit(result.partial, f"kept the {result.written} finished points of "
+                        f"{len(cells)} in {out}/ (marked partial)")

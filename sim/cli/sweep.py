@@ -38,7 +38,9 @@ def register(sub) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     # imported here, not at the top: `sim --help` and `sim --version` stay fast
     from sim import api
+    from sim.cli.run import partial_exit
     from sim.experiments import design as dz
+    from sim.experiments import interrupts
     from sim.experiments.ensemble import SEED_RULE
     from sim.experiments.executors import open_workers
     from sim.experiments.runs import manifest, staged_output
@@ -59,28 +61,32 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     drawn = pick_outcomes(plan.outcomes, args.outcome)
     out = args.out or Path("results") / f"{base.name}-sweep"
     bar = ProgressBar(f"{base.name} sweep, {len(cells)} cells")
-    with staged_output(out) as folder:
+    # signals wait for the loop over cells (finished cells are kept), then for the folder
+    with interrupts.polled(), staged_output(out) as folder:
         with (folder / "sweep.csv").open("w", encoding="utf-8", newline="") as stream, \
                 open_workers(plan, args.jobs, dask=args.dask, plots=not args.no_plots) as w:
             result = run_sweep(base, factors, cells, args.runs, stream, w, seed=args.seed,
                                keep=[o.id for o in drawn], progress=bar)
         bar.finish(result.written * args.runs, len(cells) * args.runs, result.partial)
-        names = ["sweep.csv"]
-        if not args.no_plots and result.written:
-            for o in drawn:
-                name = f"sweep-{o.id}.png"
-                plots.save(sweep_figure(result, base, o, args.design), folder / name)
-                names.append(name)
-        info = {"design": args.design, "cells": len(cells), "cells_written": result.written,
-                "runs_per_cell": args.runs, "base_seed": result.base_seed, "seeds": SEED_RULE
-                + "; every cell uses the same seeds (common random numbers)",
-                "factors": {f.key: list(f.values) if args.design == "full" else
-                            ([f.low, f.high] if f.numeric else list(f.values)) for f in factors},
-                "executor": result.executor, "jobs": args.jobs, "partial": result.partial}
-        (folder / "manifest.json").write_text(json.dumps(
-            manifest(base, result.base_seed, result.seconds, {"sweep": info}), indent=2,
-            default=str) + "\n", encoding="utf-8")
-        names.append("manifest.json")
+        with interrupts.held():  # the folder is completed first
+            names = ["sweep.csv"]
+            if not args.no_plots and result.written:
+                for o in drawn:
+                    name = f"sweep-{o.id}.png"
+                    plots.save(sweep_figure(result, base, o, args.design), folder / name)
+                    names.append(name)
+            info = {"design": args.design, "cells": len(cells), "cells_written": result.written,
+                    "runs_per_cell": args.runs, "base_seed": result.base_seed, "seeds": SEED_RULE
+                    + "; every cell uses the same seeds (common random numbers)",
+                    "factors": {f.key: list(f.values) if args.design == "full" else
+                                ([f.low, f.high] if f.numeric else list(f.values))
+                                for f in factors},
+                    "executor": result.executor, "jobs": args.jobs, "partial": result.partial}
+            (folder / "manifest.json").write_text(json.dumps(
+                manifest(base, result.base_seed, result.seconds, {"sweep": info}), indent=2,
+                default=str) + "\n", encoding="utf-8")
+            names.append("manifest.json")
     print(sweep_summary(result, base, drawn))
     print(f"  wrote {out}/: {', '.join(names)}")
-    return 130 if result.partial else 0
+    return partial_exit(result.partial, f"kept the {result.written} finished cells of "
+                        f"{len(cells)} in {out}/ (marked partial)")

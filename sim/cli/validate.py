@@ -26,7 +26,8 @@ def register(sub) -> None:
 
 def validate_command(args) -> int:
     """Score every world, print the table, write validate.csv/.md/.png; 130 after Ctrl-C."""
-    from sim.experiments import validation
+    from sim.cli.run import partial_exit
+    from sim.experiments import interrupts, validation
     from sim.experiments.runs import manifest, staged_output
     from sim.experiments.task_map import mapper
     from sim.record.lookup import record_to_fit
@@ -40,12 +41,15 @@ def validate_command(args) -> int:
     record = record_to_fit(scenario, args.record)
     out = args.out or Path("results") / f"validate-{scenario.name}"
     bar = ProgressBar(f"validate {scenario.name}")
-    report = validation.validate(scenario, record, args.runs, seed=args.seed,
-                                 mapper=mapper(args.jobs, args.dask), progress=bar)
+    with interrupts.polled():  # a signal stops the loop over seeds between results
+        report = validation.validate(scenario, record, args.runs, seed=args.seed,
+                                     mapper=mapper(args.jobs, args.dask), progress=bar)
     rows = report.rows()
     bar.finish(rows[0]["runs"] * len(rows), args.runs * len(rows), report.partial)
+    if report.partial and not rows[0]["runs"]:  # no seed finished in every world: nothing
+        raise KeyboardInterrupt
     md = validation.report_markdown(report)
-    with staged_output(out) as folder:
+    with interrupts.held(), staged_output(out) as folder:
         (folder / "validate.csv").write_text(validation.report_csv(report),
                                              encoding="utf-8")
         (folder / "validate.md").write_text(f"# {scenario.name}: discrimination\n\n{md}\n",
@@ -58,4 +62,5 @@ def validate_command(args) -> int:
             indent=2, default=str) + "\n", encoding="utf-8")
     print(("PARTIAL (interrupted) " if report.partial else "") + md)
     print(f"wrote {out}/: validate.csv, validate.md, validate.png, manifest.json")
-    return 130 if report.partial else 0
+    return partial_exit(report.partial, f"kept the {rows[0]['runs']} seeds every world "
+                        f"finished of {args.runs} in {out}/ (marked partial)")

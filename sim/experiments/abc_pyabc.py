@@ -38,7 +38,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import math
-import multiprocessing
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +46,7 @@ import numpy as np
 
 from sim.experiments import interrupts
 from sim.experiments.abc_smc import Generation, Problem, distance
-from sim.experiments.executors import default_start_method
+from sim.experiments.pool import ProcessPool
 
 DB_NAME = "pyabc.db"
 CORRELATED = 4  # particles per free value needed to use pyabc's joint (correlated) kernel
@@ -97,23 +96,29 @@ def _evaluate(job: tuple[bytes, int, int, list[int]]) -> list[tuple[int, object]
     return out
 
 
-def _pool(jobs: int):
-    """One process pool for the whole calibration (started before pyabc starts anything)."""
+def _evaluate_chunk(context: None, job: tuple[bytes, int, int, list[int]]) -> list:
+    return _evaluate(job)
+
+
+def _pool(jobs: int) -> ProcessPool | None:
+    """One process pool for the whole calibration (started before pyabc starts anything; its
+    workers ignore signals and are stopped by this process: ``sim.experiments.pool``)."""
     if jobs <= 1:
         return None
-    ctx = multiprocessing.get_context(default_start_method())
-    return ctx.Pool(jobs, initializer=interrupts.ignore_in_worker)  # parent decides
+    return ProcessPool(None, jobs).__enter__()
 
 
 def _map(pool, blob: bytes, base: int, t: int, ids: list[int]):
     """Every evaluation of ``ids``, in chunks (the pickled ``simulate_one`` travels once per
     chunk), in the order they finish."""
     if pool is None:
-        yield from _evaluate((blob, base, t, ids))
+        for i in ids:
+            interrupts.check()  # a signal held back (interrupts.polled) stops here
+            yield from _evaluate((blob, base, t, [i]))
         return
-    size = max(1, min(8, len(ids) // (pool._processes * 4)))
+    size = max(1, min(8, len(ids) // (pool.jobs * 4)))
     chunks = [(blob, base, t, ids[k:k + size]) for k in range(0, len(ids), size)]
-    for part in pool.imap_unordered(_evaluate, chunks):
+    for part in pool.map(_evaluate_chunk, chunks):
         yield from part
 
 
@@ -204,8 +209,7 @@ def run(problem: Problem, *, budget: int, population: int, jobs: int, folder: Pa
         stopped = True
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            pool.stop()
     return generations(pyabc.History(url), problem), stopped
 
 

@@ -8,7 +8,11 @@ runs never load Dask.
 
 Same results as local processes. Each task carries its run index and its seed, and the caller
 stores each result at its index, so neither the order in which results arrive nor the number of
-workers changes a byte of the output. Tasks are sent in batches (a Dask task costs about a
+workers changes a byte of the output. A worker lost mid-task (killed, out of memory, its machine
+gone) is retried by the scheduler on another worker (Dask's ``allowed-failures``, 3 by default);
+a task that keeps killing workers (``KilledWorker``), or a cluster left with no workers for
+``NO_WORKERS_SECONDS``, stops the work as a lost worker (``interrupts.WorkerLost``: the finished
+runs are kept). Nothing is waited on for ever. Tasks are sent in batches (a Dask task costs about a
 millisecond of scheduling, a run a few), and only a bounded number of batches is in flight, so
 the scheduler's memory stays flat however large the design. Figures are drawn on this machine:
 workers elsewhere cannot write into its folders.
@@ -21,11 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sim.errors import UserError
-from sim.experiments.tasks import render_figure, simulate_task
+from sim.experiments import interrupts
+from sim.experiments.tasks import simulate_task
 
 BATCH_SECONDS = 0.25  # aim: each Dask task runs about this long (scheduling overhead < 1 %)
 IN_FLIGHT_PER_WORKER = 4  # batches queued per worker thread: enough to keep it busy
 CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler at an address
+POLL_SECONDS = 0.2  # how often a waiting client looks for a signal held back
+NO_WORKERS_SECONDS = 30.0  # a cluster without workers this long is reported, not waited on
 
 
 def _run_batch(fn: Callable[[Any, Any], Any], context: Any, tasks: list) -> list:
@@ -86,8 +93,6 @@ class DaskWorkers:
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable) -> Iterator:
         """``fn(context, task)`` for every task, in the order batches finish."""
-        from distributed import as_completed
-
         tasks = iter(tasks)
         first = _take(tasks, 1)
         if not first:
@@ -98,15 +103,47 @@ class DaskWorkers:
         size = max(1, int(BATCH_SECONDS / max(time.perf_counter() - started, 1e-4)))
         window = self.threads() * IN_FLIGHT_PER_WORKER
         pending = iter(lambda: _take(tasks, size), [])  # batches, read from tasks as needed
-        queue = as_completed([self._submit(fn, b) for b in _take(pending, window)])
+        running = {self._submit(fn, b) for b in _take(pending, window)}
         try:
-            for future in queue:
-                for more in _take(pending, 1):
-                    queue.add(self._submit(fn, more))
-                yield from future.result()
+            while running:
+                done, running = self._wait(running)
+                for future in done:
+                    for more in _take(pending, 1):
+                        running.add(self._submit(fn, more))
+                    yield from self._result(future)
         finally:
-            for future in list(getattr(queue, "futures", ())):
+            for future in running:
                 future.cancel()
+
+    def _wait(self, running: set) -> tuple[set, set]:
+        """(finished, still running), looking for held-back signals and for workers."""
+        from distributed import wait
+
+        alone_since = None
+        while True:
+            interrupts.check()
+            try:
+                done, rest = wait(running, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+                return set(done), set(rest)
+            except TimeoutError:
+                pass
+            if self.client.scheduler_info().get("workers"):
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > NO_WORKERS_SECONDS:
+                raise interrupts.WorkerLost(f"the Dask cluster at {self.address} has had no "
+                                            f"workers for {NO_WORKERS_SECONDS:.0f} s")
+
+    @staticmethod
+    def _result(future) -> list:
+        from distributed import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            raise interrupts.WorkerLost(f"Dask workers kept dying while running a task "
+                                        f"({exc})") from None
 
     def _submit(self, fn: Callable, batch: list):
         return self.client.submit(_run_batch, fn, self._context, batch, pure=False)
@@ -115,8 +152,9 @@ class DaskWorkers:
         return self.map(simulate_task, tasks)
 
     def render(self, figures: list[tuple]) -> None:
-        for job in figures:
-            render_figure(*job)
+        """Figures are drawn here (workers elsewhere cannot write into this machine's folders)."""
+        for fn, args in figures:
+            fn(*args)
 
 
 def _take(it: Iterator, n: int) -> list:

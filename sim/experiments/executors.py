@@ -1,11 +1,13 @@
 """Executors: where an ensemble's runs happen, one process or a pool of them.
 
-Parallelism. ``--jobs J`` runs a multiprocessing pool of J processes (fork where available and
-the process has no other threads: the children inherit the loaded modules and start in
-milliseconds; else forkserver or spawn); runs are handed out in chunks of at most 4 and each result
-is stored at its own index. The same processes then draw the figures in parallel. Children ignore
-Ctrl-C; the parent stops them, keeps the finished runs and writes aggregates marked
-``"partial": true`` (exit code 130).
+Parallelism. ``--jobs J`` runs J worker processes (``sim.experiments.pool``: the standard
+library's ``ProcessPoolExecutor``, workers that ignore Ctrl-C, SIGTERM and SIGHUP and are stopped
+by the parent, so a stop cannot hang); runs are handed out in chunks of at most 4 and each result
+is stored at its own index. The same processes then draw the figures in parallel. After a signal
+the parent stops the workers, keeps the finished runs and writes aggregates marked
+``"partial": true`` (exit code 128 + the signal's number); a signal before any run finished
+writes nothing. A worker that dies on its own (``kill -9``, out of memory) stops the ensemble the
+same way, with exit code 3 (``interrupts.LOST_WORKER_EXIT``).
 
 Executors share one shape (after EMA Workbench's evaluators): a context manager holding a
 *context* shipped once to every worker (an ensemble's plans, a sweep's plan), whose ``map(fn,
@@ -17,9 +19,6 @@ Dask cluster. ``open_workers`` picks one.
 
 from __future__ import annotations
 
-import importlib
-import multiprocessing
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
@@ -28,101 +27,85 @@ from typing import Any
 from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.experiments import interrupts
-from sim.experiments.ensemble import Ensemble, Plan, Progress, make_plan
+from sim.experiments.ensemble import Ensemble, Progress, make_plan
 from sim.experiments.limits import MAX_RUNS
-from sim.experiments.tasks import render_figure, simulate_task
+from sim.experiments.pool import ProcessPool, default_start_method
+from sim.experiments.tasks import simulate_task
 from sim.record.lookup import record_for
 
+__all__ = ["Workers", "default_start_method", "open_workers", "run_ensembles", "start"]
+
+# matplotlib's modules, loaded once in the forkserver when workers will draw figures
+FIGURE_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg")
+Job = tuple[Callable[..., Any], tuple]  # a figure to draw: a module-level function and its args
+
+
 # -- running --------------------------------------------------------------------------------------
-_CONTEXT: Any = None
-
-
-def _init_worker(context: Any) -> None:
-    global _CONTEXT
-    _CONTEXT = context
-    # The parent handles Ctrl-C and SIGHUP, which reach the whole process group. SIGTERM keeps
-    # its default (the pool stops its workers with it); if one reaches a worker drawing a figure,
-    # ``render`` notices and draws the rest in the parent.
-    interrupts.ignore_in_worker()
-
-
-def _call(job: tuple[Callable, Any]) -> Any:
-    fn, task = job
-    return fn(_CONTEXT, task)
-
-
-def default_start_method() -> str:
-    """fork (fast: children inherit the loaded modules) unless this process runs threads, for
-    which fork is unsafe (e.g. inside the web app): then forkserver, or spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+def draw_all(jobs: Iterable[Job]) -> None:
+    for fn, args in jobs:
+        fn(*args)
 
 
 class Workers:
     """The local processes that run an ensemble or a sweep (none for one job), kept for drawing
-    its figures too. ``plans`` is the context every worker gets once (any picklable object).
+    its figures too. ``plans`` is the context every worker gets once (any picklable object)."""
 
-    With the fork start method the children inherit every module the parent has loaded, so the
-    parent loads matplotlib first when figures will be drawn.
-    """
-
-    def __init__(self, plans: list[Plan], jobs: int, start_method: str | None = None,
+    def __init__(self, plans: Any, jobs: int, start_method: str | None = None,
                  plots: bool = False):
         self.plans, self.jobs = plans, jobs
         self.method = "none" if jobs == 1 else (start_method or default_start_method())
-        self.pool = None
-        if plots and self.method == "fork":  # loaded once here, inherited by the children
-            importlib.import_module("sim.views.plots")
+        self.preload = FIGURE_MODULES if plots else ()
+        self.pool: ProcessPool | None = None
 
     def __enter__(self) -> Workers:
         if self.jobs > 1:
-            ctx = multiprocessing.get_context(self.method)
-            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.plans,))
+            pool = ProcessPool(self.plans, self.jobs, self.method, self.preload)
+            self.pool = pool.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
     def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        """Stop the worker processes (at once, bounded: see ``sim.experiments.pool``)."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.stop()
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable) -> Iterator:
         """``fn(context, task)`` for every task, in the order they finish (``fn`` must be a
-        module-level function: it is sent to the workers by name). ``tasks`` may be a generator:
-        the pool reads it only as fast as its pipe to the workers drains."""
+        module-level function: it is sent to the workers by reference). ``tasks`` may be a
+        generator: only a bounded number of tasks is in flight. A signal held back
+        (``interrupts.held``) is raised between results."""
         if self.pool is None:
             for task in tasks:
+                interrupts.check()
                 yield fn(self.plans, task)
             return
         size = len(tasks) if isinstance(tasks, Sized) else 0
         chunk = max(1, min(4, size // (self.jobs * 16)))  # small: short idle tail
-        yield from self.pool.imap_unordered(_call, ((fn, t) for t in tasks), chunksize=chunk)
+        yield from self.pool.map(fn, tasks, chunk)
 
     def results(self, tasks: list[tuple[int, int, int]]) -> Iterator:
         """(scenario number, run summary) for every task, in the order they finish."""
         return self.map(simulate_task, tasks)
 
-    def render(self, figures: list[tuple]) -> None:
-        """Draw and save figures ``(function name in sim.plots, args, path)``, in parallel."""
+    def render(self, figures: Sequence[Job]) -> None:
+        """Draw and save figures, each ``(function, args)`` with ``function`` a module-level
+        callable (sent by reference) that draws and saves one file, in parallel. Signals are not
+        looked at (the folder is being completed); figures a lost worker did not draw are drawn
+        here."""
         if self.pool is None:
-            for job in figures:
-                render_figure(*job)
+            draw_all(figures)
             return
-        pending = [self.pool.apply_async(render_figure, job) for job in figures]
-        for k, result in enumerate(pending):
-            while not result.ready():
-                result.wait(0.2)
-                if interrupts.pending():  # workers may have been signalled too
-                    self.stop()
-                    for job in figures[k:]:
-                        render_figure(*job)
-                    return
-            result.get()
+        futures = [self.pool.submit(fn, *args) for fn, args in figures]
+        for k, future in enumerate(futures):
+            try:
+                self.pool.result(future, check=False)
+            except interrupts.WorkerLost:
+                self.stop()
+                draw_all(figures[k:])
+                return
 
 
 def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None = None,
@@ -134,9 +117,11 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
 
     The base seed is ``seed`` or the first scenario's. ``progress(done, total)`` is called after
     every finished run (total = runs x scenarios). Ctrl-C (KeyboardInterrupt, also when raised by
-    ``progress``) stops the work: the ensembles keep the runs already finished and are marked
-    partial, and the worker processes are stopped. ``workers`` (from ``start``) keeps the
-    processes for drawing figures afterwards; by default they are stopped at the end.
+    ``progress``) or a lost worker stops the work: the ensembles keep the runs already finished
+    and are marked partial, and the worker processes are stopped; if a scenario had no finished
+    run, the KeyboardInterrupt goes on to the caller (there is nothing to keep). ``workers`` (from
+    ``start``) keeps the processes for drawing figures afterwards; by default they are stopped
+    at the end.
     """
     if workers is None:
         with start(scenarios, runs, jobs=jobs, timelines=timelines,
@@ -156,7 +141,9 @@ def run_ensembles(scenarios: Sequence[Scenario], runs: int, *, seed: int | None 
             if progress:
                 progress(count, total)
     except KeyboardInterrupt:
-        workers.stop()  # unfinished runs are dropped; figures are then drawn here
+        workers.stop()  # unfinished runs are dropped
+        if not min(e.finished for e in ensembles):  # a scenario without runs: nothing to
+            raise  # keep (or compare); the caller writes nothing and says so
         for e in ensembles:
             e.partial = True
     seconds = time.perf_counter() - started

@@ -8,6 +8,11 @@ target (``.NAME-xxxxxxxx``) that takes the target's place only when everything i
 the swap happens under a lock on the parent folder (two runs replacing the same folder take turns)
 with interruptions held back, so the target is always either the old output or the new one.
 Folders follow the umask (``os.mkdir``, unlike ``tempfile.mkdtemp``, which makes them 0700).
+
+A scratch folder holds ``WRITING`` (the writing process's id) until it takes the target's place.
+A `sim` killed outright (``kill -9``, a power cut) leaves its scratch folder behind; the next
+command writing the same ``--out`` recognises it as unfinished (its process is gone), removes it
+and says so in one line.
 """
 
 from __future__ import annotations
@@ -15,17 +20,20 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import json
 import os
 import secrets
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from sim.errors import UserError
-from sim.experiments import interrupts
+from sim.experiments import interrupts, space
 
 MARKER = ".sim-output.json"
+WRITING = ".sim-writing"  # in a scratch folder while it is written: the writer's process id
 WRITTEN_BY = "negotiation-sim"
 # longest folder name accepted: the scratch and old-copy names add a prefix and a suffix, and most
 # file systems stop at 255 bytes
@@ -140,6 +148,38 @@ def _mkdir_scratch(parent: Path, name: str, tag: str = "") -> Path:
     raise FileExistsError(errno.EEXIST, "could not make a scratch folder", str(parent))
 
 
+def _writer_alive(scratch: Path) -> bool:
+    try:
+        pid = int((scratch / WRITING).read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return True  # not ours to judge (no id, or unreadable): leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_unfinished(final: Path) -> list[Path]:
+    """Remove the scratch folders an earlier `sim` writing ``final`` left when it was killed
+    outright (its process is gone); returns them."""
+    removed = []
+    try:
+        candidates = list(final.parent.glob(f".{glob.escape(final.name)}-*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        tail = path.name[len(final.name) + 2:]
+        if len(tail) == 8 and all(c in "0123456789abcdef" for c in tail) and \
+                path.is_dir() and not path.is_symlink() and (path / WRITING).is_file() and \
+                not _writer_alive(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 @contextlib.contextmanager
 def _locked(parent: Path) -> Iterator[None]:
     """An exclusive lock on ``parent`` (flock on the folder itself: nothing left behind)."""
@@ -161,10 +201,15 @@ def write_marker(folder: Path, kind: str) -> None:
 
 
 @contextlib.contextmanager
-def staged_output(final: Path, kind: str = "run") -> Iterator[Path]:
+def staged_output(final: Path, kind: str = "run", needs: int = 0) -> Iterator[Path]:
     """A scratch folder that replaces ``final`` only if everything in it was written.
 
-    ``final`` is checked before anything runs and again, under the lock, before the swap."""
+    ``final`` is checked before anything runs and again, under the lock, before the swap;
+    ``needs`` (bytes, ``sim.experiments.space``) is checked against the free space first. If
+    the disk fills up while the folder is written, the files that were complete (the CSV data
+    first written) still take ``final``'s place, and a ``UserError`` (exit 2) says what was
+    kept; if the folder cannot be written at all (its parent made read-only or removed
+    meanwhile), nothing is left and a ``UserError`` says so."""
     shown = Path(final)
     final = _resolve(shown)
     try:  # under the lock: another run may be swapping the folder right now
@@ -175,18 +220,122 @@ def staged_output(final: Path, kind: str = "run") -> Iterator[Path]:
         check_replaceable(final, shown)
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        space.check_space(final.parent, needs, shown)
+        if remove_unfinished(final):
+            print(f"note: removed an unfinished {shown.name} left by an earlier `sim` that was "
+                  "stopped outright (kill -9 or a crash)", file=sys.stderr)
         scratch = _mkdir_scratch(final.parent, final.name)
+        (scratch / WRITING).write_text(f"{os.getpid()}\n", encoding="utf-8")
     except OSError as exc:
         raise UserError("--out", f"cannot create the folder {shown} ({exc.strerror or exc}). "
                         "Choose a folder you can write to with --out") from None
     try:
         yield scratch
         with interrupts.held():
+            if not (scratch / WRITING).is_file():  # the folder was removed, then made again
+                print(f"note: the folder holding {shown} was removed while `sim` ran; it was "
+                      "made again to keep the results", file=sys.stderr)
+            (scratch / WRITING).unlink(missing_ok=True)
             write_marker(scratch, kind)
             _swap(scratch, final)
+    except OSError as exc:
+        with interrupts.held():
+            raise _write_failed(exc, scratch, final, shown, kind) from None
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
+
+
+_CANNOT_WRITE = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR}
+
+
+def _write_failed(exc: OSError, scratch: Path, final: Path, shown: Path, kind: str
+                  ) -> BaseException:
+    """What to raise when writing the folder failed: the disk filled up (keep the complete
+    files), the folder cannot be written (keep nothing), or anything else (as it was)."""
+    if space.disk_full(exc):
+        try:
+            kept = _keep_complete(scratch, final, kind)
+        except OSError:
+            kept = []
+        if not kept:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return UserError("--out", f"the disk holding {shown} filled up while the results "
+                             "were written, before any of them was complete; nothing was kept. "
+                             "Free some space, or choose a folder on another disk with --out")
+        listed = ", ".join(kept[:6]) + (f" and {len(kept) - 6} more" if len(kept) > 6 else "")
+        return UserError("--out", f"the disk holding {shown} filled up while the results were "
+                         f"written; kept the complete files ({listed}) in {shown}/, without "
+                         "the figures or files that did not fit. Free some space and run again, "
+                         "or choose a folder on another disk with --out")
+    cannot = exc.errno in _CANNOT_WRITE and not _writable(scratch)
+    shutil.rmtree(scratch, ignore_errors=True)
+    if cannot:
+        return UserError("--out", f"cannot write {shown} any more ({exc.strerror}: its folder "
+                         "was removed or made read-only while `sim` ran); nothing was kept. "
+                         "Choose a folder you can write to with --out")
+    return exc
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        probe = folder / ".sim-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def _complete(path: Path) -> bool:
+    """Whether a file that may have been cut short by a full disk is whole (by its kind)."""
+    try:
+        if path.suffix == ".png":
+            with path.open("rb") as f:
+                f.seek(max(0, path.stat().st_size - 12))
+                return b"IEND" in f.read()
+        if path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        if path.suffix == ".html":
+            return path.read_text(encoding="utf-8").rstrip().endswith("</html>")
+        with path.open("rb") as f:  # text files end with a line break
+            f.seek(max(0, path.stat().st_size - 1))
+            return f.read() == b"\n"
+    except (OSError, ValueError):
+        return False
+
+
+def _keep_complete(scratch: Path, final: Path, kind: str) -> list[str]:
+    """After a full disk: drop the file being written (the newest) and every file cut short,
+    then, if a CSV of data is left, make the rest ``final`` (dropping figures, largest first,
+    until the marker fits). Returns what was kept (none: nothing is swapped in)."""
+    (scratch / WRITING).unlink(missing_ok=True)
+    files = [p for p in scratch.rglob("*") if p.is_file()]
+    newest = max(files, key=lambda p: p.stat().st_mtime_ns) if files else None
+    if newest is not None and newest.suffix not in (".png", ".json", ".html"):
+        newest.unlink()  # being written when the disk filled (its kind cannot be checked)
+    for p in files:
+        if p.exists() and not _complete(p):
+            p.unlink()
+    kept = lambda: sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*")  # noqa: E731
+                          if p.is_file())
+    if not any(name.endswith(".csv") for name in kept()):
+        return []
+    while True:
+        try:
+            write_marker(scratch, kind)
+            break
+        except OSError as exc:
+            if not space.disk_full(exc):
+                raise
+            spare = sorted((p for p in scratch.rglob("*") if p.is_file() and p.suffix
+                            not in (".csv", ".json")), key=lambda p: -p.stat().st_size)
+            if not spare:
+                return []
+            spare[0].unlink()
+    names = [name for name in kept() if name != MARKER]
+    _swap(scratch, final)
+    return names
 
 
 def _swap(scratch: Path, final: Path) -> None:

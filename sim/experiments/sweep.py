@@ -186,7 +186,8 @@ def run_sweep(base: Scenario, factors: list[Factor], cells: list[tuple], runs: i
               progress: Callable[[int, int], None] | None = None,
               plan: CellPlan | None = None) -> SweepResult:
     """Run every cell ``runs`` times on common seeds with ``workers`` (an executor whose context
-    is ``plan``), streaming ``sweep.csv`` rows to ``stream``. Ctrl-C keeps the rows written."""
+    is ``plan``), streaming ``sweep.csv`` rows to ``stream``. Ctrl-C keeps the rows written;
+    before the first row it goes on to the caller (nothing to keep)."""
     if runs < 1:
         raise UserError("--runs", f"must be at least 1, found {runs}")
     plan = plan or workers.plans
@@ -203,8 +204,10 @@ def run_sweep(base: Scenario, factors: list[Factor], cells: list[tuple], runs: i
             done += len(block)
             if progress:
                 progress(done, total)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a signal or a lost worker
         workers.stop()
+        if not result.written:  # nothing to keep: the caller writes nothing and says so
+            raise
         result.partial = True
     result.seconds = time.perf_counter() - started
     return result

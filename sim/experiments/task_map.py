@@ -2,31 +2,18 @@
 
 The shape of the sweeps executors (``Workers.map``): a context shipped once to every worker, a
 module-level function named by reference, results in the order they finish (callers store each at
-its own index, so nothing depends on arrival order). Children ignore Ctrl-C; the parent's
-KeyboardInterrupt stops the pool and keeps what finished.
+its own index, so nothing depends on arrival order). The pool is ``sim.experiments.pool``'s
+(workers that ignore signals, stopped by the parent within a bounded time); the parent's
+KeyboardInterrupt stops it and keeps what finished.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from sim.experiments import interrupts
-from sim.experiments.executors import default_start_method
-
-_CONTEXT: Any = None
-
-
-def _init(context: Any) -> None:
-    global _CONTEXT
-    _CONTEXT = context
-    interrupts.ignore_in_worker()  # the parent handles Ctrl-C; SIGTERM ends a worker quietly
-
-
-def _call(job: tuple[Callable, Any]) -> Any:
-    fn, task = job
-    return fn(_CONTEXT, task)
+from sim.experiments.pool import ProcessPool
 
 
 def mapper(jobs: int, dask: str | None = None) -> Callable[[Callable, Any, list], Iterator]:
@@ -38,16 +25,11 @@ def mapper(jobs: int, dask: str | None = None) -> Callable[[Callable, Any, list]
     def run(fn: Callable, context: Any, tasks: list) -> Iterator:
         if jobs <= 1:
             for task in tasks:
+                interrupts.check()
                 yield fn(context, task)
             return
-        ctx = multiprocessing.get_context(default_start_method())
-        pool = ctx.Pool(jobs, initializer=_init, initargs=(context,))
-        try:
-            chunk = max(1, min(4, len(tasks) // (jobs * 16)))
-            yield from pool.imap_unordered(_call, [(fn, t) for t in tasks], chunksize=chunk)
-        finally:
-            pool.terminate()
-            pool.join()
+        with ProcessPool(context, jobs) as pool:
+            yield from pool.map(fn, tasks, chunk=max(1, min(4, len(tasks) // (jobs * 16))))
 
     return run
 

@@ -1,10 +1,7 @@
-"""The work executors hand to their workers, as module-level functions (sent by name): one
-ensemble run, and one figure."""
+"""The work executors hand to their workers, as module-level functions (sent by reference): one
+ensemble run. Figures are drawn by functions the views hand to ``Workers.render``."""
 
 from __future__ import annotations
-
-import importlib
-from pathlib import Path
 
 from sim.experiments.ensemble import Plan, RunSummary, simulate
 
@@ -18,12 +15,3 @@ def simulate_task(plans: list[Plan], task: tuple[int, int, int]) -> tuple[int, R
     except Exception as exc:  # the traceback stays in the worker: say how to replay the run
         raise RuntimeError(f"run {index} of {plan.scenario.name} failed ({exc!r}); replay it "
                            f"with: sim run {plan.scenario.file} --seed {seed}") from exc
-
-
-def render_figure(function: str, args: tuple, path: Path) -> None:
-    """Draw ``function`` ("module:name", a figure maker) with ``args`` and save it to ``path``.
-
-    Named by string so that experiments never import the views: the worker imports them."""
-    module, name = function.split(":")
-    plots = importlib.import_module("sim.views.plots")
-    plots.save(getattr(importlib.import_module(module), name)(*args), path)

@@ -232,7 +232,9 @@ def validate(scenario: Scenario, record: Record, runs: int, *, seed: int | None 
             results.setdefault(r.world, []).append(r)
             if progress:
                 progress(count, len(tasks))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a signal or a lost worker
+        if not results:  # nothing to keep: the caller writes nothing and says so
+            raise
         report.partial = True
     names = [w.name for w in context.worlds]
     report.fixed = fixed_observations(record, results, [names.index("levers_frozen"),

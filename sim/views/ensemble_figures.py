@@ -3,6 +3,7 @@ files it leaves; the same for a comparison of scenarios."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +24,13 @@ from sim.views import plots
 
 FAN = "sim.views.plots:fan_figure"
 STATUS_SHARES = "sim.views.plots:status_share_figure"
+
+
+def draw_file(function: str, args: tuple, path: Path) -> None:
+    """Draw one figure job (``"module:function"``, args, path) and save it: module level, so that
+    ``Workers.render`` sends it to a worker process by reference."""
+    module, name = function.split(":")
+    plots.save(getattr(importlib.import_module(module), name)(*args), path)
 
 
 def _series(ens: Ensemble, q: int, label: str, colour: str, ls: str = "-") -> dict:
@@ -80,14 +88,16 @@ def write_ensemble(ens: Ensemble, folder: Path, plots: bool = True, extra: dict 
     Figures are drawn by ``workers`` (in parallel) when given, else here."""
     folder.mkdir(parents=True, exist_ok=True)
     table = ens.outcome_stats()
-    files = {"ensemble.csv": ensemble_csv(ens), "status.csv": status_csv(ens),
+    # the runs' own data first: if the disk fills up, what was written first is kept
+    files = {"runs.csv": runs_csv(ens), "ensemble.csv": ensemble_csv(ens),
+             "status.csv": status_csv(ens),
              "outcomes.csv": outcomes_csv(table), "outcomes.json": outcomes_json(ens, table),
-             "runs.csv": runs_csv(ens), "scorecard.csv": scorecard_csv(ens),
+             "scorecard.csv": scorecard_csv(ens),
              "manifest.json": json.dumps(ensemble_manifest(ens, extra), indent=2) + "\n"}
     jobs = figure_jobs(ens, folder) if plots and ens.finished else []
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    (workers or Workers([], 1)).render(jobs)
+    (workers or Workers([], 1)).render([(draw_file, job) for job in jobs])
     return list(files) + [path.name for _, _, path in jobs]
 
 

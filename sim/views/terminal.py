@@ -12,33 +12,32 @@ from sim.record import outcomes as oc
 
 
 class ProgressBar:
-    """A plain-text progress bar on stderr, redrawn at most ten times a second on a terminal;
-    silent elsewhere, except for the final line written by ``finish``."""
+    """A progress bar on stderr (tqdm's: rate and time left, redrawn at most ten times a second)
+    on a terminal; silent elsewhere, except for the final line written by ``finish``.
+    Called as ``bar(done, total)`` after each finished run."""
 
-    def __init__(self, label: str, stream=None, width: int = 30):
-        self.label, self.width = label, width
+    def __init__(self, label: str, stream=None):
+        self.label = label
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.started = time.perf_counter()
-        self.last = 0.0
+        self.bar = None
 
     def __call__(self, done: int, total: int) -> None:
         if not self.tty:
             return
-        now = time.perf_counter()
-        if now - self.last < 0.1 and done < total:
-            return
-        self.last = now
-        elapsed = now - self.started
-        filled = int(self.width * done / total) if total else self.width
-        eta = elapsed / done * (total - done) if done else 0.0
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{done}/{total} {elapsed:5.1f} s, {eta:5.1f} s left ")
-        self.stream.flush()
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.label, file=self.stream, unit="run",
+                            mininterval=0.1, dynamic_ncols=True, leave=False)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
 
     def finish(self, done: int, total: int, partial: bool) -> None:
-        if self.tty:
-            self.stream.write("\r" + " " * (self.width + len(self.label) + 40) + "\r")
+        if self.bar is not None:
+            self.bar.close()  # leave=False: the bar's line is cleared
+            self.bar = None
         elapsed = time.perf_counter() - self.started
         note = f" - interrupted: partial result from {done} of {total}" if partial else ""
         self.stream.write(f"{self.label}: {done} runs in {elapsed:.1f} s{note}\n")
