@@ -74,6 +74,7 @@ class Row:
     model_median: str
     below: float = 0.0  # share of model runs strictly below the student's value, 0-1
     same: float = 0.0  # share of model runs equal to it, 0-1
+    value: float = float("nan")  # the student's value, as the model holds it
 
     def placement(self) -> str:
         """Where the student's value sits among the model runs, in words that are true at the
@@ -136,13 +137,18 @@ def observations_of(scenario: Scenario) -> tuple:
     return tuple(record_for(scenario).observations) if has_record(scenario) else ()
 
 
-def _record(scenario: Scenario, key: str, observations) -> str:
-    """The latest documented value or level of ``key`` within the scenario's dates."""
+def latest_observation(scenario: Scenario, key: str, observations):
+    """The latest documented value or level of ``key`` within the scenario's dates, or None."""
     found = [o for o in observations if o.quantity == key and o.start <= scenario.end
              and (o.value is not None or o.level is not None)]
-    if not found:
+    return max(found, key=lambda o: o.end) if found else None
+
+
+def _record(scenario: Scenario, key: str, observations) -> str:
+    """The latest documented value or level of ``key``, in words with its date and document."""
+    obs = latest_observation(scenario, key, observations)
+    if obs is None:
         return ""
-    obs = max(found, key=lambda o: o.end)
     lever = next((lv for lv in scenario.levers if lv.id == key), None)
     show = lever.describe if lever else (lambda v: f"{v:.2f}")
     what = show(obs.value) if obs.value is not None else f"{obs.level[0]} {show(obs.level[1])}"
@@ -159,7 +165,8 @@ def compare(model: NegotiationModel, runs: dict[str, np.ndarray], observations=(
         label, yours = describe(model.spec, key, value)
         rows.append(Row(key, label, yours, _record(model.spec, key, observations),
                         100.0 * (below + 0.5 * same),
-                        describe(model.spec, key, float(np.median(values)))[1], below, same))
+                        describe(model.spec, key, float(np.median(values)))[1], below, same,
+                        value))
     return rows
 
 
