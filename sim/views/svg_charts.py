@@ -162,6 +162,7 @@ class Strip:
     yours: float
     record: float | None
     colour: str
+    ends: tuple[str, str] = ("", "")  # the scale's two ends in words ("0 %", "200 %")
 
 
 def strip(s: Strip) -> str:
@@ -172,14 +173,16 @@ def strip(s: Strip) -> str:
     def x(v: float) -> str:
         return _pct(0.02 + 0.96 * (min(s.high, max(s.low, v)) - s.low) / span)
 
-    parts = ["<line class='axis' x1='2%' x2='98%' y1='50%' y2='50%'/>"]
-    parts += [f"<line class='run' x1='{x(v)}' x2='{x(v)}' y1='25%' y2='75%'/>" for v in s.model]
-    parts += [f"<circle class='mate' cx='{x(v)}' cy='50%' r='6'/>" for v in s.classmates]
+    parts = ["<line class='axis' x1='2%' x2='98%' y1='40%' y2='40%'/>",
+             f"<text class='end' x='2%' y='98%'>{html.escape(s.ends[0])}</text>",
+             f"<text class='end' x='98%' y='98%' text-anchor='end'>{html.escape(s.ends[1])}</text>"]
+    parts += [f"<line class='run' x1='{x(v)}' x2='{x(v)}' y1='18%' y2='62%'/>" for v in s.model]
+    parts += [f"<circle class='mate' cx='{x(v)}' cy='40%' r='6'/>" for v in s.classmates]
     if s.record is not None:
-        parts.append(f"<rect class='rec-pt' x='{x(s.record)}' y='50%' width='11' height='11'/>")
-    parts.append(f"<circle class='you' cx='{x(s.yours)}' cy='50%' r='9' "
+        parts.append(f"<rect class='rec-pt' x='{x(s.record)}' y='40%' width='11' height='11'/>")
+    parts.append(f"<circle class='you' cx='{x(s.yours)}' cy='40%' r='9' "
                  f"style='fill:{s.colour}'/>")
-    return (f"<svg class='sim-strip-chart' width='100%' height='34' role='img'>{''.join(parts)}"
+    return (f"<svg class='sim-strip-chart' width='100%' height='50' role='img'>{''.join(parts)}"
             "</svg>")
 
 

@@ -51,7 +51,7 @@ def _scale(model, key: str, values: list[float]) -> tuple[float, float]:
     return 0.0, 1.0  # trust and fit
 
 
-def _median(model, key: str, values: list[float], describe) -> str:
+def _median(values: list[float], describe) -> str:
     return describe(float(np.median(values))) if values else "-"
 
 
@@ -82,7 +82,7 @@ def end_html(model, actor: str, rows: list[Row], runs: dict, mates: list[dict]) 
                     else (lambda v: f"{v:.2f}"))
         words = [f"model median {html.escape(row.model_median)}"]
         if class_values:
-            words.append(f"class median {_median(model, row.key, class_values, describe)}")
+            words.append(f"class median {_median(class_values, describe)}")
         if row.record:
             words.append(f"record {html.escape(row.record)}")
         parts.append(
@@ -90,6 +90,7 @@ def end_html(model, actor: str, rows: list[Row], runs: dict, mates: list[dict]) 
             f"{html.escape(row.yours)}</b> &ndash; {row.placement()}"
             f"<span class='sim-hint'> &middot; {' &middot; '.join(words)}</span></div>"
             + svg.strip(svg.Strip(low, high, model_values, class_values, row.value,
-                                  obs.value if obs is not None else None, colour))
+                                  obs.value if obs is not None else None, colour,
+                                  (describe(low), describe(high))))
             + "</div>")
     return "".join(parts)

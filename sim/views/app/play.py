@@ -72,14 +72,33 @@ def decisions_of(runner: Runner, actor: str) -> list[tuple[int, str]]:
     return [(day, words) for who, day, words in getattr(runner, "decisions", []) if who == actor]
 
 
+def grouped(decisions: list[tuple[int, str]]) -> list[tuple[int, int, str, int]]:
+    """Runs of the same decision as (first day, last day, words, times): "carried on" for ten
+    weeks is one line, not ten."""
+    out: list[tuple[int, int, str, int]] = []
+    for day, words in decisions:
+        if out and out[-1][2] == words:
+            first, _, _, times = out[-1]
+            out[-1] = (first, day, words, times + 1)
+        else:
+            out.append((day, day, words, 1))
+    return out
+
+
 def decisions_html(runner: Runner, actor: str, last: int | None = RECENT_DECISIONS) -> str:
-    mine = decisions_of(runner, actor)
+    """The student's decisions, newest first (the latest ``last``; all of them if None)."""
+    mine = grouped(decisions_of(runner, actor))
     if not mine:
         return ""
     start = runner.model.spec.start
+
+    def when(first: int, end: int) -> str:
+        a, b = start + dt.timedelta(days=first), start + dt.timedelta(days=end)
+        return f"{a:%d %b}" if first == end else f"{a:%d %b}&ndash;{b:%d %b}"
+
     shown_ = mine if last is None else mine[-last:]
-    items = "".join(f"<li><span class='when'>{start + dt.timedelta(days=d):%d %b}</span> "
-                    f"{html.escape(w)}</li>" for d, w in reversed(shown_))
+    items = "".join(f"<li><span class='when'>{when(a, b)}</span> {html.escape(w)}"
+                    f"{f' ({n} times)' if n > 1 else ''}</li>" for a, b, w, n in reversed(shown_))
     more = f" (the latest {last} of {len(mine)})" if last is not None and len(mine) > last else ""
     return f"<div class='sim-decisions'><b>Your decisions{more}</b><ul>{items}</ul></div>"
 

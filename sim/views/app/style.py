@@ -89,6 +89,7 @@ CSS = """
 .sim-fit { font-size: 18px; margin: 2px 0 6px; }
 .sim-outcome { margin: 6px 0 2px; font-size: 16px; }
 .sim-strip-chart { display: block; overflow: visible; }
+.sim-strip-chart .end { font-size: 14px; fill: #444; }
 .sim-strip-chart .axis { stroke: #bbb; stroke-width: 2; }
 .sim-strip-chart .run { stroke: #777; stroke-opacity: 0.35; stroke-width: 2; }
 .sim-strip-chart .mate { fill: #fff; stroke: #333; stroke-width: 1.5; fill-opacity: 0.6; }
