@@ -7,8 +7,9 @@
     solara run sim.views.app                  # the same page, solara's own launcher
 
 The page is built in ``app.page`` (layout), ``app.panels`` and ``svg_charts`` (what it shows),
-``app.runner`` (each session's model and worker), ``app.play`` (the student's side) and
-``app.model`` (scenarios, the classroom model, the band). This module is the launcher.
+``app.runner`` (each session's model and worker), ``app.play`` (the student's side),
+``app.classroom`` (the class's games and the end screen) and ``app.model`` (scenarios, the
+classroom model, the band). This module is the launcher.
 
 Offline rules (see docs/solara-notes.md): no solara.Markdown (it fetches KaTeX); the launcher
 points solara's CDN at a closed loopback port and turns telemetry and the version check off.

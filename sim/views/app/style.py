@@ -1,7 +1,9 @@
 """The classroom page's look: one CSS grid, a projector layout and a phone layout.
 
 Wide screens (> 760 CSS px, e.g. 1280x720 at 150 % zoom = 853 px): the strip across the top,
-charts on the left, the student's turn and the why panel on the right, all on the first screen.
+charts on the left, the student's turn and the why panel on the right, all on the first screen;
+the page is at least the window's height and the charts (three columns) share it, so they fill a
+projector; titles wrap, never cut. A played game's end screen spans the page under the strip.
 Narrow screens (a phone, 390 px): one column - strip, the student's turn, the newest "why" line,
 then the charts (the first on the first screen), the full why panel, the settings.
 Tick labels are 16 px or more everywhere; buttons are at least 44 px high (touch targets).
