@@ -27,6 +27,7 @@ from sim.experiments.play import shown_range, typed_value
 
 WORDS = {IMPLEMENT: "implement", HOLD: "hold back", MEASURE: "measure"}
 SKIPPED_NEWS = ("offer",)  # the rounds of talks: the player saw them at the prompt
+CARRY_ON = Choice("carry on")  # Enter each week: last week's choice again, nothing new
 LISTED = ("accepted", "walked away", "measure")  # decisions listed one by one at the end
 
 
@@ -198,7 +199,7 @@ class TerminalController:
             word = answer.split()
             first = word[0].lower() if word else ""
             if first == "":
-                return self.standing
+                return CARRY_ON
             if first in ("i", "implement"):
                 return Choice(IMPLEMENT)
             if first in ("h", "hold"):
@@ -213,6 +214,9 @@ class TerminalController:
 
         choice = self._ask(f"  i implement, h hold back, m LEVER measure ({', '.join(own)}), "
                            f"[Enter] carry on ({WORDS[self.standing.action]}) > ", parse)
+        if choice is CARRY_ON:
+            self._decided(f"carried on ({WORDS[self.standing.action]})", "carried on")
+            return self.standing
         if choice.action == MEASURE:
             self._decided(f"took a measure on {choice.lever}", "measure")
         else:
