@@ -120,3 +120,22 @@ def test_shares_are_drawn_in_percent_like_everywhere_else():
     panel = svg.Panel("Licences", "#000", 0.0, 1.0, "share", [svg.Series([0.2, 0.3], "#000")])
     html = svg.render(panel, __import__("datetime").date(2025, 4, 14), 10, 1, [])
     assert ">50 %<" in html and ">100 %<" in html and ">0.5<" not in html
+
+
+def test_the_students_decisions_belong_to_the_run_and_go_with_a_reset():
+    class FakeRunner:
+        def __init__(self):
+            self.model, self.answers = ClassroomModel(scenario_file=str(BASELINE)), []
+
+        def answer(self, value):
+            self.answers.append(value)
+
+    runner = FakeRunner()
+    app_play.decide(runner, "china", "carried on", "carry on")
+    app_play.decide(runner, "china", "carried on", "carry on")
+    app_play.decide(runner, "us", "held back", None)
+    assert runner.answers == ["carry on", "carry on", None]
+    assert app_play.decisions_of(runner, "china") == [(0, "carried on"), (0, "carried on")]
+    assert "carried on (2 times)" in app_play.decisions_html(runner, "china")
+    runner.model = ClassroomModel(scenario_file=str(BASELINE))  # what Reset does
+    assert app_play.decisions_of(runner, "china") == []

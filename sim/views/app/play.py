@@ -61,15 +61,17 @@ def package_rows(model, package: dict[str, float], now: dict[str, float], agenda
 
 # --- the student's decisions ------------------------------------------------------------------
 def decide(runner: Runner, actor: str, words: str, answer: object) -> None:
-    """Send ``answer`` and keep ``words`` (what the student decided) with the day."""
-    decisions = runner.__dict__.setdefault("decisions", [])
+    """Send ``answer`` and keep ``words`` (what the student decided) with the day, on the run
+    itself: a Reset's fresh run starts with none."""
+    decisions = runner.model.__dict__.setdefault("player_decisions", [])
     decisions.append((actor, runner.model.day, words))
     runner.answer(answer)
 
 
 def decisions_of(runner: Runner, actor: str) -> list[tuple[int, str]]:
     """(day, words) of the decisions the student playing ``actor`` took in this run."""
-    return [(day, words) for who, day, words in getattr(runner, "decisions", []) if who == actor]
+    return [(day, words) for who, day, words in
+            getattr(runner.model, "player_decisions", []) if who == actor]
 
 
 def grouped(decisions: list[tuple[int, str]]) -> list[tuple[int, int, str, int]]:
@@ -125,7 +127,7 @@ def OfferSlider(spec, h: float, now: float, on_restrictiveness):
             f"{html.escape(spec.label)}: <b>{spec.describe(spec.value_at(h))}</b> "
             f"<span class='range'>(now {spec.describe(spec.value_at(now))})</span>"))
         solara.SliderFloat(label="", value=value, min=low, max=high, step=step,
-                           thumb_label=False, disabled=high - low <= step and low == high,
+                           thumb_label=False, disabled=now <= 1e-9,  # already fully open
                            on_value=lambda v: on_restrictiveness(
                                spec.restrictiveness(from_shown(spec, v))))
 
