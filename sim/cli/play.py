@@ -13,9 +13,12 @@ def register(sub) -> None:
     play = sub.add_parser(
         "play", help="play one side at the terminal (answers from the keyboard or a script)",
         description="Play one side: at each round of talks accept, reject or propose; each week "
-        "implement, hold back or take a measure. Answers are read one line at a time from stdin, "
-        "so `printf 'a\\n...' | sim play --as china` plays a scripted game. The end compares "
-        "your outcome with the documented record and with model-vs-model runs.")
+        "carry on, implement, hold back or take a measure. Values are typed as they are shown "
+        "(`p licensing=50` offers 50 %); an answer that is not understood, or a value outside "
+        "its lever's range, is said so and asked again without using up the round. Answers are "
+        "read one line at a time from stdin, so `printf 'a\\n...' | sim play --as china` plays "
+        "a scripted game. The end lists your decisions and compares your outcome with the "
+        "documented record and with model-vs-model runs.")
     play.add_argument("--as", dest="side", required=True, metavar="SIDE",
                       help="the side you play (an actor id or label of the scenario, in any "
                       "case: china, China)")
