@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5] [--churn 100]
     .venv/bin/python benchmarks/room.py --sessions 30 --floor   # only solara's own floor
 
-Every run first opens the N pages on the floor page (below), then on `sim app`, in the same
-browser, and reports the page's render time as a ratio to the floor's: on a shared 2-core
+Every run opens the N pages on the floor page (below), then on `sim app`, then on the floor page
+again, in the same browser, and reports the page's render time as a ratio to the mean of the two
+floors (a load that drifts during the run cancels out): on a shared 2-core
 machine the clients, not the server, set the seconds (issue 27), so the ratio is the figure to
 compare between runs and machines. Prints, for N sessions opened at once:
   * usable: seconds from `sim app` printing its address to the first page showing its charts
@@ -202,18 +203,22 @@ def report(n: int, r: dict) -> None:
           f"on {os.cpu_count()} cores)")
     if "usable" in r:
         print(f"usable after the address is printed: {r['usable']:.2f} s")
-    if "floor" in r:
-        floor = r["floor"]
-        print(f"floor page (one line of text), {n} pages opened at once: median "
-              f"{statistics.median(floor):.2f} s, max {max(floor):.2f} s")
+    floors = r.get("floors", [])
+    for i, (floor, (f_server, f_clients)) in enumerate(floors):
+        print(f"floor page (one line of text) {'before' if i == 0 else 'after'}, {n} pages "
+              f"opened at once: median {statistics.median(floor):.2f} s, max {max(floor):.2f} s;"
+              f" CPU: server {f_server / n:.3f} s a session, browsers {f_clients / n:.2f} s a page")
     if "render" not in r:
         return
     render, (server, clients) = r["render"], r["open_cpu"]
     print(f"render, {n} pages opened at once, as the browsers saw it: median "
           f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
-    if "floor" in r:
-        print(f"render / floor page: {statistics.median(render) / statistics.median(floor):.2f}"
-              f" (medians; max {max(render) / max(floor):.2f})")
+    if floors:  # the floor measured before and after the page: a load drift cancels out
+        f_median = statistics.mean(statistics.median(f) for f, _ in floors)
+        f_max = statistics.mean(max(f) for f, _ in floors)
+        f_cpu = statistics.mean(c for _, (_, c) in floors)
+        print(f"render / floor page: {statistics.median(render) / f_median:.2f} (medians; max "
+              f"{max(render) / f_max:.2f}); browsers' CPU / floor's: {clients / f_cpu:.2f}")
     print(f"CPU to open them: server {server:.1f} s ({server / n:.3f} s a session; server-only "
           f"estimate for {n}: {server:.1f} s), the {n} browsers {clients:.1f} s "
           f"({clients / n:.2f} s a page)")
@@ -246,17 +251,18 @@ def main() -> int:
     r: dict = {"load0": os.getloadavg()[0], "rounds": args.rounds}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        r["floor"] = measure(browser, args, r, floor=True)
+        r["floors"] = [measure(browser, args, r, floor=True)]
         if not args.floor:
             measure(browser, args, r, floor=False)
+            r["floors"].append(measure(browser, args, r, floor=True))
         browser.close()
     report(args.sessions, r)
     return 0
 
 
-def measure(browser, args, r: dict, floor: bool) -> list[float]:
+def measure(browser, args, r: dict, floor: bool) -> tuple[list[float], tuple]:
     """Open ``args.sessions`` pages at once on the floor page or on `sim app` (then Step, Play,
-    memory and churn into ``r``); returns the render times."""
+    memory and churn into ``r``); returns the render times and the (server, browsers) CPU s."""
     proc, url, printed = start_server(floor)  # the browser is up first: not timed
     pid = proc.pid
     try:
@@ -268,10 +274,10 @@ def measure(browser, args, r: dict, floor: bool) -> list[float]:
             r["usable"] = time.monotonic() - printed
         first.context.close()
         if floor:
-            pages, render, _ = open_pages(browser, url, args.sessions, pid)
+            pages, render, cpu = open_pages(browser, url, args.sessions, pid)
             for page in pages:
                 page.context.close()
-            return render
+            return render, cpu
         r["base"] = tree_rss_mb(pid)
         pages, r["render"], r["open_cpu"] = open_pages(browser, url, args.sessions, pid)
         r["opened"] = tree_rss_mb(pid)
@@ -284,7 +290,7 @@ def measure(browser, args, r: dict, floor: bool) -> list[float]:
         r["closed"] = tree_rss_mb(pid)
         if args.churn:
             r["churn"] = churn(browser, url, args.churn, pid)
-        return r["render"]
+        return r["render"], r["open_cpu"]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(15)
