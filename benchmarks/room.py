@@ -1,9 +1,13 @@
 """A room of students on one `sim app` server, with headless Chromium as the students.
 
     .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5] [--churn 100]
-    .venv/bin/python benchmarks/room.py --sessions 30 --floor   # solara's own floor, see below
+    .venv/bin/python benchmarks/room.py --sessions 30 --floor   # only solara's own floor
 
-Prints, for N sessions opened at once:
+Every run opens the N pages on the floor page (below), then on `sim app`, then on the floor page
+again, in the same browser, and reports the page's render time as a ratio to the mean of the two
+floors (a load that drifts during the run cancels out): on a shared 2-core
+machine the clients, not the server, set the seconds (issue 27), so the ratio is the figure to
+compare between runs and machines. Prints, for N sessions opened at once:
   * usable: seconds from `sim app` printing its address to the first page showing its charts
   * render as the browsers saw it: seconds from opening all N pages to each page showing its
     charts, read from each page's own clock (median, max)
@@ -21,11 +25,11 @@ Prints, for N sessions opened at once:
   * server memory (RSS of `sim app` and the solara server) after opening, after stepping, and
     after all pages closed and their sessions were culled; with ``--churn K``, K more sessions
     opened (10 at a time), stepped once and closed, with the memory after each ten
-``--floor`` serves ``benchmarks/floor_page.py`` (a solara page with one line of text) with the
-same settings and static-file cache, and measures only the opening: what N Chromium pages and
-solara cost before this page adds anything.
-Targets (issues 15 and 18): usable <= 5 s, Step <= 0.2 s alone and <= 2 s median with 30
-pressing, Play >= 5 days/s, 30 pages render within 15 s, memory flat over 100 sessions.
+The floor is ``benchmarks/floor_page.py`` (a solara page with one line of text) served with the
+same settings and static-file cache: what N Chromium pages and solara cost before this page adds
+anything. ``--floor`` measures only it.
+Targets (issues 15, 18, 27): usable <= 5 s, Step <= 0.2 s alone and <= 2 s median with 30
+pressing, Play >= 5 days/s, render <= 1.3 x the floor's, memory flat over 100 sessions.
 """
 
 from __future__ import annotations
@@ -199,9 +203,22 @@ def report(n: int, r: dict) -> None:
           f"on {os.cpu_count()} cores)")
     if "usable" in r:
         print(f"usable after the address is printed: {r['usable']:.2f} s")
+    floors = r.get("floors", [])
+    for i, (floor, (f_server, f_clients)) in enumerate(floors):
+        print(f"floor page (one line of text) {'before' if i == 0 else 'after'}, {n} pages "
+              f"opened at once: median {statistics.median(floor):.2f} s, max {max(floor):.2f} s;"
+              f" CPU: server {f_server / n:.3f} s a session, browsers {f_clients / n:.2f} s a page")
+    if "render" not in r:
+        return
     render, (server, clients) = r["render"], r["open_cpu"]
     print(f"render, {n} pages opened at once, as the browsers saw it: median "
           f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
+    if floors:  # the floor measured before and after the page: a load drift cancels out
+        f_median = statistics.mean(statistics.median(f) for f, _ in floors)
+        f_max = statistics.mean(max(f) for f, _ in floors)
+        f_cpu = statistics.mean(c for _, (_, c) in floors)
+        print(f"render / floor page: {statistics.median(render) / f_median:.2f} (medians; max "
+              f"{max(render) / f_max:.2f}); browsers' CPU / floor's: {clients / f_cpu:.2f}")
     print(f"CPU to open them: server {server:.1f} s ({server / n:.3f} s a session; server-only "
           f"estimate for {n}: {server:.1f} s), the {n} browsers {clients:.1f} s "
           f"({clients / n:.2f} s a page)")
@@ -216,8 +233,11 @@ def report(n: int, r: dict) -> None:
         print(f"server memory: {r['base']:.0f} MB idle, {r['opened']:.0f} MB with {n} open, "
               f"{r['stepped']:.0f} MB after stepping, {r['closed']:.0f} MB after closing them")
     if r.get("churn"):
-        print(f"server memory over {10 * len(r['churn'])} more sessions (after each 10 closed): "
-              + ", ".join(f"{m:.0f}" for m in r["churn"]) + " MB")
+        mem = r["churn"]
+        print(f"server memory over {10 * len(mem)} more sessions (after each 10 closed): "
+              + ", ".join(f"{m:.0f}" for m in mem) + " MB")
+        print(f"memory over churn: {mem[0]:.0f} MB after the first 10, {mem[-1]:.0f} MB after "
+              f"the last 10 ({100 * (mem[-1] - mem[0]) / mem[0]:+.1f} %)")
 
 
 def main() -> int:
@@ -231,36 +251,49 @@ def main() -> int:
     r: dict = {"load0": os.getloadavg()[0], "rounds": args.rounds}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        proc, url, printed = start_server(args.floor)  # the browser is up first: not timed
-        pid = proc.pid
-        try:
-            first = browser.new_context(viewport=VIEWPORT).new_page()
-            first.set_default_timeout(120_000)
-            first.goto(url + "/")
-            expect(first.locator(".sim-chart").first).to_be_visible()
-            if not args.floor:
-                r["usable"] = time.monotonic() - printed
-            first.context.close()
-            r["base"] = tree_rss_mb(pid)
-            pages, r["render"], r["open_cpu"] = open_pages(browser, url, args.sessions, pid)
-            if not args.floor:
-                r["opened"] = tree_rss_mb(pid)
-                r["steps"], r["step_cpu"] = step_rounds(pages, args.rounds, pid)
-                r["stepped"] = tree_rss_mb(pid)
-                r["play"] = play_speed(pages[0]) if args.sessions == 1 else None
-            for page in pages:
-                page.context.close()
-            if not args.floor:
-                time.sleep(12)  # the server culls closed sessions after 5 s: let it
-                r["closed"] = tree_rss_mb(pid)
-                if args.churn:
-                    r["churn"] = churn(browser, url, args.churn, pid)
-            browser.close()
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(15)
+        r["floors"] = [measure(browser, args, r, floor=True)]
+        if not args.floor:
+            measure(browser, args, r, floor=False)
+            r["floors"].append(measure(browser, args, r, floor=True))
+        browser.close()
     report(args.sessions, r)
     return 0
+
+
+def measure(browser, args, r: dict, floor: bool) -> tuple[list[float], tuple]:
+    """Open ``args.sessions`` pages at once on the floor page or on `sim app` (then Step, Play,
+    memory and churn into ``r``); returns the render times and the (server, browsers) CPU s."""
+    proc, url, printed = start_server(floor)  # the browser is up first: not timed
+    pid = proc.pid
+    try:
+        first = browser.new_context(viewport=VIEWPORT).new_page()
+        first.set_default_timeout(120_000)
+        first.goto(url + "/")
+        expect(first.locator(".sim-chart").first).to_be_visible()
+        if not floor:
+            r["usable"] = time.monotonic() - printed
+        first.context.close()
+        if floor:
+            pages, render, cpu = open_pages(browser, url, args.sessions, pid)
+            for page in pages:
+                page.context.close()
+            return render, cpu
+        r["base"] = tree_rss_mb(pid)
+        pages, r["render"], r["open_cpu"] = open_pages(browser, url, args.sessions, pid)
+        r["opened"] = tree_rss_mb(pid)
+        r["steps"], r["step_cpu"] = step_rounds(pages, args.rounds, pid)
+        r["stepped"] = tree_rss_mb(pid)
+        r["play"] = play_speed(pages[0]) if args.sessions == 1 else None
+        for page in pages:
+            page.context.close()
+        time.sleep(12)  # the server culls closed sessions after 5 s: let it
+        r["closed"] = tree_rss_mb(pid)
+        if args.churn:
+            r["churn"] = churn(browser, url, args.churn, pid)
+        return r["render"], r["open_cpu"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
 
 
 if __name__ == "__main__":

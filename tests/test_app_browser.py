@@ -19,7 +19,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 expect.set_options(timeout=90_000)  # a loaded 2-core machine: wait long, on conditions
 
-LEFTOVERS = ["PAGE 0", "Page 0", "Use Threads", "Render Interval", "Play Interval",
+LEFTOVERS = ["PAGE 0", "Page 0", "HOME", "Use Threads", "Render Interval", "Play Interval",
              "Information", "runs on Solara", "Made with Solara"]
 
 
@@ -76,7 +76,8 @@ def test_step_play_reset_and_about(browser, server, tmp_path):
     assert not problems, problems
 
 
-@pytest.mark.parametrize("width,height,zoom", [(1280, 720, 1.0), (1920, 1080, 1.25)])
+@pytest.mark.parametrize("width,height,zoom", [(1280, 720, 1.0), (1920, 1080, 1.25),
+                                               (1920, 1080, 1.0)])
 def test_projector_first_screen(browser, server, tmp_path, width, height, zoom):
     problems: list[str] = []
     context, page = _page(browser, problems, width, height, zoom)
@@ -91,7 +92,12 @@ def test_projector_first_screen(browser, server, tmp_path, width, height, zoom):
     for selector in (".sim-narrative", ".sim-chart", ".sim-status", ".sim-date-big"):
         assert _in_first_screen(page, selector), f"{selector} is not on the first screen"
     last_chart = page.locator(".sim-chart").last.bounding_box()
-    assert last_chart["y"] + last_chart["height"] <= height / zoom, "charts run below the fold"
+    bottom = last_chart["y"] + last_chart["height"]
+    assert bottom <= height / zoom, "charts run below the fold"
+    assert bottom >= 0.85 * height / zoom, f"charts fill only {bottom:.0f} of {height / zoom} px"
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.sim-chart figcaption')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert not clipped, f"chart titles cut off: {clipped}"
     sizes = page.evaluate("""() => [...document.querySelectorAll('.sim-plot .tick, .xticks span')]
         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
     assert sizes and min(sizes) >= 16, f"tick labels of {min(sizes)} px"
@@ -134,20 +140,40 @@ def test_student_plays_china_through_geneva_and_london(browser, tmp_path):
                 || document.querySelector('.sim-end')""")
             if page.locator(".sim-end").count():
                 break
+            if not talks and page.locator(".sim-talks-turn").count():
+                _check_the_talks(page, tmp_path)
             _answer(page, talks)
         expect(page.locator(".sim-end")).to_contain_text("The end")
         expect(page.locator(".sim-end")).to_contain_text("US tariff on Chinese goods")
+        expect(page.locator(".sim-end")).to_contain_text("Fit to the documented record")
+        expect(page.locator(".sim-end .sim-decisions")).to_contain_text("carried on")
+        assert page.locator(".sim-end .sim-strip-chart").count() >= 5
         page.screenshot(path=str(tmp_path / "end.png"), full_page=True)
         assert any("Geneva" in t for t in talks) and any("London" in t for t in talks), talks
         context.close()
         assert server.alive() and not server.problems(), server.problems()
+        assert "samesite" not in server.log(), "solara's cookie warning reached the terminal"
         assert not problems, problems
     finally:
         server.stop()
 
 
+def _check_the_talks(page, tmp_path) -> None:
+    """At the first talks: the Why panel says who the talks wait for (not "press Step"), and the
+    offer sliders are wide enough to use on a phone and on a laptop."""
+    why = page.locator(".sim-narrative")
+    expect(why).to_contain_text("Now: Geneva talks")
+    assert "press Step" not in why.inner_text()
+    for width, height in ((390, 844), (1366, 768), (1280, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(tmp_path / f"talks-{width}.png"))
+        widths = page.evaluate("""() => [...document.querySelectorAll(
+            '.sim-talks-turn .v-slider')].map(e => e.getBoundingClientRect().width)""")
+        assert widths and min(widths) >= 200, f"offer sliders {widths} px wide at {width} px"
+
+
 def _answer(page, talks: list[str]) -> None:
-    """Answer the question on screen: Accept an offer, Propose the suggestion, Implement; then
+    """Answer the question on screen: Accept an offer, Propose the suggestion, Carry on; then
     wait until that question (its number, not its words: two can read the same) is gone."""
     turn = page.locator(".sim-turn[class*='sim-q-']").first
     seq = next(c for c in turn.get_attribute("class").split() if c.startswith("sim-q-"))
@@ -158,9 +184,7 @@ def _answer(page, talks: list[str]) -> None:
         (accept if accept.count() else page.get_by_role(
             "button", name="Propose", exact=True)).click()
     else:
-        implement = page.get_by_role("button", name="Implement", exact=True)
-        (implement if implement.count() else page.get_by_role(
-            "button", name="Hold back", exact=True)).click()
+        page.get_by_role("button", name="Carry on", exact=True).click()
     page.wait_for_function("(q) => !document.querySelector('.' + q)", arg=seq)
 
 

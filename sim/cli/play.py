@@ -13,11 +13,15 @@ def register(sub) -> None:
     play = sub.add_parser(
         "play", help="play one side at the terminal (answers from the keyboard or a script)",
         description="Play one side: at each round of talks accept, reject or propose; each week "
-        "implement, hold back or take a measure. Answers are read one line at a time from stdin, "
-        "so `printf 'a\\n...' | sim play --as china` plays a scripted game. The end compares "
-        "your outcome with the documented record and with model-vs-model runs.")
+        "carry on, implement, hold back or take a measure. Values are typed as they are shown "
+        "(`p licensing=50` offers 50 %); an answer that is not understood, or a value outside "
+        "its lever's range, is said so and asked again without using up the round. Answers are "
+        "read one line at a time from stdin, so `printf 'a\\n...' | sim play --as china` plays "
+        "a scripted game. The end lists your decisions and compares your outcome with the "
+        "documented record and with model-vs-model runs.")
     play.add_argument("--as", dest="side", required=True, metavar="SIDE",
-                      help="the side you play (an actor id of the scenario, e.g. china)")
+                      help="the side you play (an actor id or label of the scenario, in any "
+                      "case: china, China)")
     play.add_argument("--scenario", type=Path, help="scenario YAML (default: the baseline)")
     play.add_argument("--seed", type=int, help="seed (default: the scenario's `seed:`)")
     play.add_argument("--runs", type=int, default=100,
@@ -27,29 +31,27 @@ def register(sub) -> None:
 
 def cmd_play(args: argparse.Namespace) -> int:
     from sim.engine.model import NegotiationModel
-    from sim.experiments.play import compare, ensemble
-    from sim.record.reader import load_record
+    from sim.experiments.play import compare, ensemble, observations_of, side_named
     from sim.scenario.bundled import scenarios_dir
     from sim.scenario.language import load_scenario
-    from sim.views.play_terminal import TerminalController, end_report
+    from sim.views.play_terminal import TerminalController, decisions_report, end_report
 
     scenario = load_scenario(args.scenario or scenarios_dir() / "baseline.yaml")
-    if args.side not in scenario.actors:
+    side = side_named(scenario, args.side)
+    if side is None:
         raise UserError("--as", f"`{args.side}` is not a side of '{scenario.title}'; choose one "
                         f"of: {', '.join(scenario.actors)}")
     if args.runs < 1:
         raise UserError("--runs", f"--runs must be at least 1, found {args.runs}")
-    me = scenario.actors[args.side].label
+    me = scenario.actors[side].label
     print(f"'{scenario.title}': you play {me}, the model plays the other side. "
-          f"{scenario.start:%d %b} to {scenario.end:%d %b %Y}.")
-    controller = TerminalController(None, args.side, sys.stdin, sys.stdout)
-    model = NegotiationModel(scenario, seed=args.seed, controllers={args.side: controller})
+          f"{scenario.start:%d %b} to {scenario.end:%d %b %Y}. Values are typed as shown "
+          "(a share shown as 20 % is typed 20).")
+    controller = TerminalController(None, side, sys.stdin, sys.stdout)
+    model = NegotiationModel(scenario, seed=args.seed, controllers={side: controller})
     controller.model = model
     model.run_to_end()
-    try:
-        observations = load_record().observations
-    except UserError:
-        observations = ()
-    rows = compare(model, ensemble(scenario, args.runs), observations)
+    print(decisions_report(controller))
+    rows = compare(model, ensemble(scenario, args.runs), observations_of(scenario))
     print(end_report(rows, scenario.title, me, args.runs))
     return 0

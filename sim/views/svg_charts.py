@@ -55,6 +55,9 @@ def _pct(x: float) -> str:
 
 
 def _fmt(v: float, unit: str) -> str:
+    """A tick label in the unit the page shows everywhere: a share (0-1) as a percentage."""
+    if unit == "share":
+        return f"{100 * v:.0f} %"
     return f"{v:.0f} %" if unit == "percent" else f"{v:.1f}"
 
 
@@ -145,3 +148,48 @@ def legend(actors: Sequence[tuple[str, str]]) -> str:
             "<span><i class='sw rec'></i>documented (news record)</span>"
             "<span><i class='sw meet'></i>talks</span><span><i class='sw call'></i>call</span>"
             "<span><i class='sw today'></i>today</span></div>")
+
+
+@dataclass
+class Strip:
+    """One outcome on a line for the end screen: the model runs, the class's games, the record
+    and the student's own value, on the outcome's own scale (``low`` to ``high``)."""
+
+    low: float
+    high: float
+    model: Sequence[float]
+    classmates: Sequence[float]
+    yours: float
+    record: float | None
+    colour: str
+    ends: tuple[str, str] = ("", "")  # the scale's two ends in words ("0 %", "200 %")
+
+
+def strip(s: Strip) -> str:
+    """``s`` as an SVG line: model runs as grey ticks, classmates as hollow dots, the record as a
+    diamond, the student as a large dot in their side's colour; the ends labelled below."""
+    span = (s.high - s.low) or 1.0
+
+    def x(v: float) -> str:
+        return _pct(0.02 + 0.96 * (min(s.high, max(s.low, v)) - s.low) / span)
+
+    parts = ["<line class='axis' x1='2%' x2='98%' y1='40%' y2='40%'/>",
+             f"<text class='end' x='2%' y='98%'>{html.escape(s.ends[0])}</text>",
+             f"<text class='end' x='98%' y='98%' text-anchor='end'>{html.escape(s.ends[1])}</text>"]
+    parts += [f"<line class='run' x1='{x(v)}' x2='{x(v)}' y1='18%' y2='62%'/>" for v in s.model]
+    parts += [f"<circle class='mate' cx='{x(v)}' cy='40%' r='6'/>" for v in s.classmates]
+    if s.record is not None:
+        parts.append(f"<rect class='rec-pt' x='{x(s.record)}' y='40%' width='11' height='11'/>")
+    parts.append(f"<circle class='you' cx='{x(s.yours)}' cy='40%' r='9' "
+                 f"style='fill:{s.colour}'/>")
+    return (f"<svg class='sim-strip-chart' width='100%' height='50' role='img'>{''.join(parts)}"
+            "</svg>")
+
+
+def strip_legend(colour: str) -> str:
+    """The key of ``strip``."""
+    return ("<div class='sim-legend'>"
+            f"<span><i class='sw dot' style='background:{colour}'></i>your game</span>"
+            "<span><i class='sw runs'></i>model runs</span>"
+            "<span><i class='sw mate'></i>your class</span>"
+            "<span><i class='sw rec'></i>documented (news record)</span></div>")

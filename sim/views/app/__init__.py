@@ -7,8 +7,9 @@
     solara run sim.views.app                  # the same page, solara's own launcher
 
 The page is built in ``app.page`` (layout), ``app.panels`` and ``svg_charts`` (what it shows),
-``app.runner`` (each session's model and worker), ``app.play`` (the student's side) and
-``app.model`` (scenarios, the classroom model, the band). This module is the launcher.
+``app.runner`` (each session's model and worker), ``app.play`` (the student's side),
+``app.classroom`` (the class's games and the end screen) and ``app.model`` (scenarios, the
+classroom model, the band). This module is the launcher.
 
 Offline rules (see docs/solara-notes.md): no solara.Markdown (it fetches KaTeX); the launcher
 points solara's CDN at a closed loopback port and turns telemetry and the version check off.
@@ -22,7 +23,10 @@ import sys
 import threading
 import time
 import urllib.request
+import warnings
 from pathlib import Path
+
+import solara
 
 from sim.scenario.language import load_scenario
 from sim.views.app.model import (  # noqa: F401  (re-exported: the page's model side)
@@ -37,7 +41,11 @@ from sim.views.app.model import (  # noqa: F401  (re-exported: the page's model 
     model_params,
     scenario_files,
 )
-from sim.views.app.page import Page  # noqa: F401  (`solara run sim.views.app` serves Page)
+from sim.views.app.page import Page
+
+# One route: without it solara treats this package as a multi-page app, one tab per submodule
+# ("HOME", "PAGE") across the top of the page.
+routes = [solara.Route(path="/", component=Page)]
 
 ROOT = Path(__file__).resolve().parents[3]
 CULL_TIMEOUT = "20s"  # a closed tab's session is freed this long after its last connection
@@ -45,6 +53,11 @@ THEME = {"SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_LOADER": "plain",
          "SOLARA_THEME_TITLE": "Negotiation scenario simulator"}  # the page sets the scenario's
 
 ENV_SERVER = "SIM_APP_SERVER"  # set in the server process only
+
+# Solara warns (14 lines, in the teacher's terminal) that a samesite=none cookie needs https and
+# that it falls back to samesite=lax: right for a page served over http on a local network.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                        category=UserWarning)
 
 if os.environ.get(ENV_SERVER):  # warm the first band while the server starts: no first-page wait
     threading.Thread(target=lambda: baseline_band(default_scenario()), daemon=True).start()

@@ -241,14 +241,20 @@ def ModelHtml(runner: Runner, html, css: str):
     guarded("why", lambda: solara.HTML(tag="div", unsafe_innerHTML=html(model), classes=[css]))
 
 
+def now_of(runner: Runner) -> panels.Now:
+    """What the session's run is doing now (a question waiting, Play, a step)."""
+    return panels.Now(runner.question, runner.busy, runner.playing)
+
+
 def Why(runner: Runner):
-    """The why panel: what happened and why, day by day."""
-    return ModelHtml(runner, panels.narrative_html, "sim-narrative")
+    """The why panel: what is happening now, and what happened and why, day by day."""
+    return ModelHtml(runner, lambda m: panels.narrative_html(m, now=now_of(runner)),
+                     "sim-narrative")
 
 
 def WhyLine(runner: Runner):
     """The one-line why under the date (the phone's first screen)."""
-    return ModelHtml(runner, panels.why_line, "sim-why-line")
+    return ModelHtml(runner, lambda m: panels.why_line(m, now_of(runner)), "sim-why-line")
 
 
 @solara.component
@@ -340,9 +346,10 @@ def Page():
         return
     with solara.Div(classes=["sim-page"]):
         Strip(runner)
+        with solara.Div(classes=["sim-end-area"]):
+            EndPanel(runner)
         with solara.Div(classes=["sim-play"]):
             PlayPanel(runner)
-            EndPanel(runner)
         with solara.Div(classes=["sim-whyline"]):
             WhyLine(runner)
         with solara.Div(classes=["sim-whybox"]):

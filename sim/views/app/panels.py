@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 
 from sim.engine.model import NegotiationModel
 from sim.views import svg_charts as svg
@@ -90,10 +91,58 @@ def _who(model: NegotiationModel, actor: str) -> str:
     return "<span class='who'>Both</span>"
 
 
-def narrative_html(model: NegotiationModel, lines: int = NARRATIVE_LINES) -> str:
-    """The latest decisions and meeting rounds, newest first, each with its plain reason."""
-    scenario = model.spec
+@dataclass
+class Now:
+    """What the run is doing at this moment, as the page's runner knows it: a question waiting
+    for a student (talks or the weekly choice), a step or Play in progress, or idle."""
+
+    question: object = None  # app.runner.Question, or None
+    busy: bool = False
+    playing: bool = False
+
+    def words(self, model: NegotiationModel) -> str:
+        """One sentence (HTML) about now; "" when the run is idle or over."""
+        q = self.question
+        if q is not None and model.running:
+            who = _who(model, q.actor) if q.actor else "the student"
+            if q.turn is not None:
+                t = q.turn
+                return (f"<b>Now</b>: {html.escape(t.meeting)}, round {t.round} of {t.rounds}: "
+                        f"{who} to {'answer an offer' if t.offer is not None else 'propose'} "
+                        "(the box above); the talks wait for them.")
+            return (f"<b>Now</b>: {model.date:%d %b}, {who}'s choice for the week (the box "
+                    "above); the run waits for it.")
+        if self.playing and model.running:
+            return "<b>Now</b>: playing, day by day (<b>Pause</b> stops it)."
+        if self.busy and model.running:
+            return "<b>Now</b>: the model is working out the next days ..."
+        return ""
+
+
+def _rounds_html(model: NegotiationModel, turn) -> str:
+    """The rounds of the talks under way, newest first (the log has them only once they end)."""
     items = []
+    for r in reversed(getattr(turn, "history", None) or []):
+        answer = "accepted" if r.accepted else "rejected"
+        items.append(f"<li><span class='when'>round {r.number}</span> {_who(model, r.proposer)}"
+                     f" offers {html.escape(model.describe(r.package, turn.agenda))}; "
+                     f"{answer}</li>")
+    return "".join(items)
+
+
+def narrative_html(model: NegotiationModel, lines: int = NARRATIVE_LINES,
+                   now: Now | None = None) -> str:
+    """What is happening now, then the latest decisions and meeting rounds, newest first, each
+    with its plain reason."""
+    scenario = model.spec
+    now = now or Now()
+    items = []
+    current = now.words(model)
+    if current:
+        items.append(f"<li class='now'>{current}</li>")
+        turn = getattr(now.question, "turn", None)
+        if turn is not None:
+            items.append(_rounds_html(model, turn))
     for e in reversed(model.entries[-lines:]):
         when = scenario.start + dt.timedelta(days=e.day)
         items.append(f"<li><span class='when'>{when:%d %b}</span> {_who(model, e.actor)} "
@@ -103,8 +152,11 @@ def narrative_html(model: NegotiationModel, lines: int = NARRATIVE_LINES) -> str
     return "<h3>Why: the latest decisions</h3><ul>" + "".join(items) + "</ul>"
 
 
-def why_line(model: NegotiationModel) -> str:
-    """The newest decision in one line (the phone's first screen)."""
+def why_line(model: NegotiationModel, now: Now | None = None) -> str:
+    """What is happening now, else the newest decision, in one line (the phone's first screen)."""
+    current = (now or Now()).words(model)
+    if current:
+        return current
     if not model.entries:
         return "Why: nothing has happened yet. Press <b>Step</b>."
     e = model.entries[-1]

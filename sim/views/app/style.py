@@ -1,7 +1,9 @@
 """The classroom page's look: one CSS grid, a projector layout and a phone layout.
 
 Wide screens (> 760 CSS px, e.g. 1280x720 at 150 % zoom = 853 px): the strip across the top,
-charts on the left, the student's turn and the why panel on the right, all on the first screen.
+charts on the left, the student's turn and the why panel on the right, all on the first screen;
+the page is at least the window's height and the charts (three columns) share it, so they fill a
+projector; titles wrap, never cut. A played game's end screen spans the page under the strip.
 Narrow screens (a phone, 390 px): one column - strip, the student's turn, the newest "why" line,
 then the charts (the first on the first screen), the full why panel, the settings.
 Tick labels are 16 px or more everywhere; buttons are at least 44 px high (touch targets).
@@ -12,9 +14,9 @@ CSS = """
 .v-application .v-label, .v-application .v-input { font-size: 16px; }
 .v-content__wrap > .container, .v-content__wrap > div { padding: 0 !important; }
 .sim-page { display: grid; gap: 6px 18px; padding: 6px 14px; box-sizing: border-box;
-  grid-template-columns: minmax(0, 1fr) minmax(300px, 29%);
-  grid-template-areas: "strip strip" "charts play" "charts why" "charts settings";
-  grid-template-rows: auto auto 1fr auto; }
+  min-height: 100vh; grid-template-columns: minmax(0, 1fr) minmax(320px, 29%);
+  grid-template-areas: "strip strip" "end end" "charts play" "charts why" "charts settings";
+  grid-template-rows: auto auto auto 1fr auto; }
 .sim-strip { grid-area: strip; display: flex; flex-wrap: wrap; align-items: center;
   gap: 4px 20px; border-bottom: 2px solid #ddd; padding-bottom: 4px; }
 .sim-when { display: flex; align-items: baseline; gap: 10px; }
@@ -28,13 +30,16 @@ CSS = """
 .v-application .sim-btn { min-height: 44px; font-size: 16px; }
 .sim-you { font-weight: 700; font-size: 18px; }
 .sim-error { background: #fde8e0; border-left: 5px solid #D55E00; padding: 6px 10px; }
-.sim-charts { grid-area: charts; min-width: 0; }
+.sim-charts { grid-area: charts; min-width: 0; display: flex; flex-direction: column; }
+.sim-charts > *, .sim-charts-body { flex: 1 1 auto; display: flex; flex-direction: column;
+  min-height: 0; }
 .sim-play { grid-area: play; min-width: 0; }
+.sim-end-area { grid-area: end; min-width: 0; }
 .sim-whyline { grid-area: whyline; display: none; }
 .sim-whybox { grid-area: why; min-width: 0; max-height: 62vh; overflow-y: auto; }
 .sim-settings { grid-area: settings; min-width: 0; }
-.sim-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
-  gap: 2px 16px; }
+.sim-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr));
+  grid-auto-rows: minmax(150px, 1fr); gap: 4px 16px; flex: 1 1 auto; }
 .sim-legend { display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: 16px; color: #333; }
 .sim-legend .sw { display: inline-block; width: 22px; height: 4px; margin-right: 6px;
   vertical-align: middle; }
@@ -44,11 +49,11 @@ CSS = """
 .sim-legend .sw.meet { width: 0; height: 14px; border-left: 2px dashed #777; }
 .sim-legend .sw.call { width: 0; height: 14px; border-left: 2px dotted #333; }
 .sim-legend .sw.today { width: 0; height: 14px; border-left: 2px solid #000; }
-.sim-chart { margin: 0; min-width: 0; }
-.sim-chart figcaption { font-weight: 700; font-size: 16px; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
-.sim-chart figcaption .now { color: #222; font-weight: 600; margin-left: 6px; }
-.sim-plot { display: block; overflow: visible; height: clamp(110px, 18vh, 230px); }
+.sim-chart { margin: 0; min-width: 0; min-height: 0; display: flex; flex-direction: column; }
+.sim-chart figcaption { font-weight: 700; font-size: 16px; line-height: 1.25; }
+.sim-chart figcaption .now { color: #222; font-weight: 600; margin-left: 6px;
+  white-space: nowrap; }
+.sim-plot { display: block; overflow: visible; flex: 1 1 auto; height: auto; min-height: 90px; }
 .sim-plot .grid { stroke: #e3e3e3; stroke-width: 1; }
 .sim-plot .tick { font-size: 16px; fill: #333; paint-order: stroke; stroke: #fff;
   stroke-width: 4px; }
@@ -72,20 +77,45 @@ CSS = """
 .sim-turn h3 { margin: 0 0 4px; font-size: 1.15rem; }
 .sim-turn table { border-collapse: collapse; font-size: 16px; }
 .sim-turn td { padding: 1px 10px 1px 0; }
+.sim-turn td + td { white-space: nowrap; }
+.sim-turn .now, .sim-narrative .now { background: #eef5fb; border-left: 4px solid #0072B2;
+  padding: 2px 8px; }
+.sim-offer-slider { margin: 2px 0 0; }
+.sim-offer-slider .v-input { margin-top: 0; }
+.sim-offer-slider .v-input__slot { min-width: 200px; }
+.sim-slider-label { font-size: 16px; }
+.sim-slider-label .range { color: #555; }
+.sim-decisions { font-size: 15px; margin: 4px 0 8px; }
+.sim-decisions ul { list-style: none; padding-left: 0; margin: 2px 0; }
+.sim-end { border-color: #009E73; }
+.sim-fit { font-size: 18px; margin: 2px 0 6px; }
+.sim-outcome { margin: 6px 0 2px; font-size: 16px; }
+.sim-strip-chart { display: block; overflow: visible; }
+.sim-strip-chart .end { font-size: 14px; fill: #444; }
+.sim-strip-chart .axis { stroke: #bbb; stroke-width: 2; }
+.sim-strip-chart .run { stroke: #777; stroke-opacity: 0.35; stroke-width: 2; }
+.sim-strip-chart .mate { fill: #fff; stroke: #333; stroke-width: 1.5; fill-opacity: 0.6; }
+.sim-strip-chart .you { stroke: #000; stroke-width: 2; }
+.sim-strip-chart .rec-pt { fill: #fff; stroke: #222; stroke-width: 2; transform-box: fill-box;
+  transform-origin: center; transform: translate(-5.5px, -5.5px) rotate(45deg); }
+.sim-legend .sw.dot { width: 14px; height: 14px; border-radius: 50%; border: 2px solid #000; }
+.sim-legend .sw.runs { width: 0; height: 14px; border-left: 2px solid #999; }
+.sim-legend .sw.mate { width: 11px; height: 11px; border-radius: 50%; border: 1.5px solid #333; }
 .sim-end table { border-collapse: collapse; font-size: 16px; }
 .sim-end td, .sim-end th { padding: 2px 8px 2px 0; text-align: left; vertical-align: top; }
 .about-page { font-size: 19px; max-width: 62rem; line-height: 1.5; padding: 8px 24px; }
 .about-page h1 { font-size: 2.2rem; } .about-page h2 { font-size: 1.6rem; margin-top: 1.2em; }
 @media (max-width: 760px) {
-  .sim-page { grid-template-columns: minmax(0, 1fr); padding: 4px 8px;
-    grid-template-areas: "strip" "play" "whyline" "charts" "why" "settings";
+  .sim-page { grid-template-columns: minmax(0, 1fr); padding: 4px 8px; min-height: 0;
+    grid-template-areas: "strip" "end" "play" "whyline" "charts" "why" "settings";
     grid-template-rows: none; }
+  .sim-plot { flex: none; height: clamp(110px, 18vh, 230px); }
   .sim-whyline { display: block; font-size: 16px; }
   .sim-whybox { max-height: none; }
   .sim-date-big { font-size: 1.7rem; }
   .sim-status .sides { display: block; margin-left: 0; }
   .sim-buttons { margin-left: 0; }
   .v-application .sim-btn { min-height: 48px; min-width: 64px; }
-  .sim-grid { grid-template-columns: minmax(0, 1fr); }
+  .sim-grid { grid-template-columns: minmax(0, 1fr); grid-auto-rows: auto; }
 }
 """

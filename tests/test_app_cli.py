@@ -1,0 +1,51 @@
+"""`sim app` misused: its extra missing, a side named in another case or not at all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.cli.app import install_hint
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCK_SOLARA = ("import sys; sys.modules['solara'] = None; from sim.cli import main; "
+                "sys.exit(main(sys.argv[1:]))")
+
+
+def _one_line_error(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_the_missing_extra_is_named_with_the_command_for_this_install():
+    done = subprocess.run([sys.executable, "-c", BLOCK_SOLARA, "app"], text=True,
+                          capture_output=True, cwd=ROOT, timeout=120)
+    line = _one_line_error(done)
+    assert "`app` extra (solara is missing)" in line
+    assert f"{sys.executable} -m pip install -e '{ROOT}[app]'" in line  # this is a checkout
+
+
+def test_a_wheel_install_is_told_to_install_the_extra_from_the_index(tmp_path):
+    site = tmp_path / "site-packages" / "sim"  # no pyproject.toml beside it: a wheel
+    site.mkdir(parents=True)
+    assert install_hint(site, "python3") == "python3 -m pip install 'negotiation-sim[app]'"
+    assert ".venv" not in install_hint(site, "python3")
+    checkout = tmp_path / "repo"
+    (checkout / "sim").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    assert install_hint(checkout / "sim", "py") == f"py -m pip install -e '{checkout}[app]'"
+
+
+def test_the_played_side_is_taken_in_any_case(monkeypatch):
+    import sim.views.app as app
+    from sim.cli import main
+    seen = {}
+    monkeypatch.setattr(app, "serve", lambda args: seen.setdefault("play", args.play) and 0)
+    assert main(["app", "--play", "China"]) == 0 and seen["play"] == "china"
+    bad = subprocess.run([sys.executable, "-m", "sim", "app", "--play", "Mars"], text=True,
+                         capture_output=True, cwd=ROOT, timeout=120)
+    assert "`Mars` is not a side" in _one_line_error(bad) and "china" in bad.stderr
