@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,15 +23,20 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import NullLocator  # noqa: E402
 
 from sim.scenario.language import Scenario  # noqa: E402
+from sim.views import words  # noqa: E402
 from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 from sim.views.figure_parts import (  # noqa: E402
     LEGEND_AT,
     RECORD_COLOUR,
+    declutter,
     doc_key,
     legend_outside,
+    meeting_order,
     message_card,
-    readable_meetings,
+    movable,
+    text_colour,
 )
+from sim.views.words import axis_unit  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
 STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
@@ -75,61 +81,122 @@ def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None
                   labels: bool = True, colour: str = "#777777", skip: set | None = None) -> None:
     """Dashed lines (talks) and dotted ones (calls) at the meetings' dates, labelled at the top;
     meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not.
-    Labels that would overprint a neighbour are left out (see ``readable_meetings``)."""
-    named = readable_meetings(scenario) if labels else set()
+    Labels are placed leaders' meetings first, then talks, then decisions; one that would
+    overprint another is left out when the figure is saved (``declutter``)."""
+    order = meeting_order(scenario) if labels else {}
+    text = "#555555" if colour == "#777777" else text_colour(colour)
     for m in scenario.meetings:
         if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
         ax.axvline(m.date, color=colour, lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
-        if m.name in named:
-            ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
-                        rotation=90, va="top", ha="right", fontsize=9,
-                        color="#555555" if colour == "#777777" else colour)
+        if m.name in order:
+            label = ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
+                                rotation=90, va="top", ha="right", fontsize=9, color=text,
+                                annotation_clip=True)
+            movable(label, order[m.name])
         if skip is not None:
             skip.add((m.date, m.label))
 
 
-def overlay_record(ax, observations: Iterable, quantity: str) -> None:
-    """Documented observations of ``quantity``: values as points with tolerance bars, levels as
-    bands, directions as arrows over their date range, each labelled with its document."""
-    labelled = False
-    for obs in observations:
+def _value_on(path: tuple | None, day: dt.date) -> float | None:
+    """The drawn path's value on ``day`` (the nearest day inside it), or None."""
+    if path is None or not len(path[0]):
+        return None
+    dates, values = path
+    k = min(max((day - dates[0]).days, 0), len(dates) - 1)
+    value = float(values[k])
+    return value if math.isfinite(value) else None
+
+
+def _is_move(item) -> bool:
+    return hasattr(item, "timing_tolerance_days")
+
+
+def _doc_label(ax, doc: str, at: tuple, priority: int) -> None:
+    label = ax.annotate(doc, at, xytext=(4, 4), textcoords="offset points", fontsize=9,
+                        color=RECORD_COLOUR, annotation_clip=False)
+    movable(label, 1000 + priority)
+
+
+def overlay_record(ax, observations: Iterable, quantity: str, path: tuple | None = None) -> None:
+    """The record's facts about ``quantity``, each labelled with its document: a value on one
+    day as a point with its tolerance, a value over a date range as a bar across it, a level as
+    a hatched band, a direction as an arrow from the drawn path's value on its first day, a
+    documented move (``Move``) as a broad arrow from the value before it to the value after.
+    ``path`` is the (dates, values) line drawn in the panel, which anchors directions and moves.
+    """
+    one = dt.timedelta(days=1)
+    for k, obs in enumerate(observations):
         if obs.quantity != quantity:
             continue
-        label = None if labelled else "documented value (doc id)"
-        mid = obs.start + (obs.end - obs.start) / 2
-        if obs.value is not None:
-            ax.errorbar([mid], [obs.value], yerr=[[obs.tolerance or 0]], fmt="D", ms=8,
-                        color=RECORD_COLOUR, mfc="white", mew=2, capsize=4, zorder=5, label=label)
+        lo, hi = ax.get_ylim()
+        if _is_move(obs):
+            at = _draw_move(ax, obs, path, hi - lo)
+        elif obs.value is not None and obs.is_range:
+            tol = obs.tolerance or 0
+            ax.fill_between([obs.start, obs.end + one], obs.value - tol, obs.value + tol,
+                            color=RECORD_COLOUR, alpha=0.12, lw=0)
+            ax.plot([obs.start, obs.end + one], [obs.value, obs.value], color=RECORD_COLOUR,
+                    lw=3, solid_capstyle="butt", zorder=5,
+                    label="record: value over dates")
+            at = (obs.start, obs.value)
+        elif obs.value is not None:
+            ax.errorbar([obs.start], [obs.value], yerr=[[obs.tolerance or 0]], fmt="D", ms=8,
+                        color=RECORD_COLOUR, mfc="white", mew=2, capsize=4, zorder=5,
+                        label="record: value on a day")
+            at = (obs.start, obs.value)
         elif obs.level is not None:
             side, threshold = obs.level
-            lo, hi = ax.get_ylim()
             y0, y1 = (threshold, hi) if side == "above" else (lo, threshold)
-            ax.fill_between([obs.start, obs.end + dt.timedelta(days=1)], y0, y1,
-                            color=RECORD_COLOUR, alpha=0.10, hatch="//", lw=0, label=label)
+            ax.fill_between([obs.start, obs.end + one], y0, y1, color=RECORD_COLOUR,
+                            alpha=0.10, hatch="//", lw=0, label="record: level (hatched)")
             ax.set_ylim(lo, hi)
+            at = (obs.start, threshold)
         elif obs.direction is not None:
-            lo, hi = ax.get_ylim()
-            y = lo + 0.80 * (hi - lo)
-            dy = {"up": 0.08, "down": -0.08, "flat": 0.0}[obs.direction] * (hi - lo)
-            ax.annotate("", (obs.end, y + dy), (obs.start, y - dy),
-                        arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2})
-            if label:
-                with plt.rc_context({"text.parse_math": True}):  # the arrow is a math symbol
-                    ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
-                            label="documented direction")
+            at = _draw_direction(ax, obs, path, hi - lo)
         else:
             continue
-        lo, hi = ax.get_ylim()
-        if obs.value is not None:
-            at = (mid, obs.value)
-        elif obs.level is not None:
-            at = (obs.start, obs.level[1])
-        else:  # beside the arrow's tail, inside the axes
-            at = (obs.start, lo + 0.88 * (hi - lo))
-        ax.annotate(obs.doc, at, xytext=(4, -12 if obs.value is None else 4),
-                    textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
-        labelled = True
+        _doc_label(ax, obs.doc, at, k)
+
+
+def _arrow_end(obs, ax) -> dt.date:
+    """A direction's or move's end date, at least a fiftieth of the axis after its start."""
+    import matplotlib.dates as mdates
+
+    lo, hi = ax.get_xlim()
+    least = dt.timedelta(days=max(1.0, (hi - lo) / 50))
+    _ = mdates  # the axis is in matplotlib date numbers (days)
+    return max(obs.end, obs.start + least)
+
+
+def _draw_direction(ax, obs, path: tuple | None, span: float) -> tuple:
+    lo, hi = ax.get_ylim()
+    y = _value_on(path, obs.start)
+    y = lo + 0.5 * span if y is None else y
+    dy = {"up": 0.12, "down": -0.12, "flat": 0.0}[obs.direction] * span
+    ax.annotate("", (_arrow_end(obs, ax), y + dy), (obs.start, y),
+                arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2,
+                            "shrinkA": 0, "shrinkB": 0})
+    with plt.rc_context({"text.parse_math": True}):  # the legend's arrow is a math symbol
+        ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
+                label="record: direction")
+    return (obs.start, y)
+
+
+def _draw_move(ax, move, path: tuple | None, span: float) -> tuple:
+    before = _value_on(path, move.start - dt.timedelta(days=1))
+    if before is None:
+        return (move.start, ax.get_ylim()[0])
+    sign = 1 if move.direction == "up" else -1
+    size = abs(move.size) if move.size is not None else (move.min_change or 0.15 * span)
+    after = before + sign * size
+    ax.annotate("", (_arrow_end(move, ax), after), (move.start, before),
+                arrowprops={"arrowstyle": "simple,head_width=0.9,tail_width=0.35",
+                            "color": RECORD_COLOUR, "alpha": 0.45, "lw": 0,
+                            "shrinkA": 0, "shrinkB": 0})
+    ax.plot([], [], color=RECORD_COLOUR, alpha=0.45, lw=6,
+            label="record: move, before → after")
+    return (move.start, before)
 
 
 def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observations,
@@ -145,9 +212,9 @@ def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observ
     if lever_limits(lever):
         ax.set_ylim(*lever_limits(lever))
     ax.set_title(lever.label, loc="left")
-    ax.set_ylabel(UNITS.get(lever.unit, lever.unit))
+    ax.set_ylabel(axis_unit(lever))
     mark_meetings(ax, scenario, labels=labels)
-    overlay_record(ax, observations, lever.id)
+    overlay_record(ax, observations, lever.id, (columns["date"], columns[lever.id]))
 
 
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
@@ -201,13 +268,16 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
     # room under the status strip for its legend and the document key, one line per document
     # (an episode with a dozen sources needs more than one with five)
     bottom = max(2.0, 1.2 + 0.16 * len({o.doc for o in shown}))
-    height = 2.6 * lever_rows + 6.5 + bottom
+    lanes = 1 + max((lane for _, _, lane in window_lanes(
+        shown, (columns["date"][0], columns["date"][-1]), 14 * (LEGEND_AT - 0.08))), default=-1)
+    strip = 0.5 + LANE_INCHES * lanes  # the status blocks, and a lane per row of windows
+    height = 2.6 * lever_rows + 6.0 + strip + bottom
     with plt.rc_context(STYLE):
         # A fixed layout (margins in inches) and no weekly ticks: drawn in a third of the time
         # constrained layout takes, which is most of a single `sim run`.
         fig = plt.figure(figsize=(14, height))
         grid = fig.add_gridspec(lever_rows + 3, 2,
-                                height_ratios=[2.2] * lever_rows + [2, 2, 0.6],
+                                height_ratios=[2.2] * lever_rows + [2, 2, strip / 0.9],
                                 left=0.07, right=LEGEND_AT - 0.01, top=1 - 0.95 / height,
                                 bottom=bottom / height, hspace=0.42, wspace=0.2)
         first = None
@@ -227,14 +297,14 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             trust.plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
                        label=f"{label}: simulated")
             pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5)
-            overlay_record(trust, shown, f"{actor}.trust")
+            overlay_record(trust, shown, f"{actor}.trust", (dates, columns[f"{actor}.trust"]))
         for ax, title in ((trust, "trust in the other side (0-1)"),
                           (pressure, "domestic pressure (0-1)")):
             ax.set_ylim(0, 1)
             ax.set_title(title, loc="left")
             mark_meetings(ax, scenario, labels=False)
             ax.tick_params(labelbottom=False)
-        _status_strip(status, columns, shown)
+        _status_strip(status, columns, shown, 0.45 / strip)
         mark_meetings(status, scenario, labels=False)
         # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
         _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
@@ -245,73 +315,153 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
     return fig
 
 
-def _status_strip(ax, columns: dict[str, list], observations) -> None:
-    """The talks status as coloured blocks, documented statuses as labelled brackets above."""
+def _status_strip(ax, columns: dict[str, list], observations, blocks: float = 0.45) -> None:
+    """The talks status as coloured blocks (the lowest ``blocks`` of the strip), the record's
+    status windows as bars above."""
     dates, status = columns["date"], columns["status"]
     one = dt.timedelta(days=1)
     start = 0
     for k in range(1, len(status) + 1):  # one block per spell of the same status, not per day
         if k == len(status) or status[k] != status[start]:
-            ax.axvspan(dates[start], dates[k - 1] + one, 0, 0.6,
+            ax.axvspan(dates[start], dates[k - 1] + one, 0, blocks,
                        color=STATUS_COLOURS.get(status[start], "#999999"), lw=0)
             start = k
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
-    shown = [o for o in observations if o.quantity == "status" and o.status]
-    for i, obs in enumerate(shown):
-        y = 0.72 + 0.3 * (i % 2)  # alternate heights so neighbouring labels do not collide
-        ax.plot([obs.start, obs.end + one], [y, y], color=RECORD_COLOUR, lw=3)
-        ax.annotate(f"{obs.status.replace('_', ' ')} ({obs.doc})", (obs.start, y + 0.04),
-                    fontsize=9, color=RECORD_COLOUR)
-    ax.set_ylim(0, 1.3)
+    status_windows(ax, observations, (dates[0], dates[-1]), blocks + 0.03, 1.0)
+    ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_ylabel("status")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=5, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=6, frameon=False)
+
+
+def window_lanes(observations, span: tuple, width_in: float) -> list[tuple]:
+    """The record's status windows inside ``span`` as (observation, label, lane): each in the
+    lowest lane where neither its bar nor its label (about ``width_in`` inches for the span)
+    meets another."""
+    shown = sorted((o for o in observations if o.quantity == "status" and o.status
+                    and o.end >= span[0] and o.start <= span[1]), key=lambda o: o.start)
+    days = max(1, (span[1] - span[0]).days)
+    lanes: list[dt.date] = []  # the last day each lane is taken to (bar or label)
+    placed = []
+    for obs in shown:
+        text = f"{obs.status.replace('_', ' ')} ({obs.doc})"
+        label_days = dt.timedelta(days=days * (len(text) * 9 * 0.62 / 72 + 0.15) / width_in)
+        end = max(obs.end + dt.timedelta(days=1), obs.start + label_days)
+        lane = next((k for k, last in enumerate(lanes) if last < obs.start), len(lanes))
+        if lane == len(lanes):
+            lanes.append(end)
+        lanes[lane] = end
+        placed.append((obs, text, lane))
+    return placed
+
+
+LANE_INCHES = 0.3  # a lane of status windows: a bar and a 9-point label above it
+
+
+def status_windows(ax, observations, span: tuple, bottom: float, top: float) -> int:
+    """The record's documented talks statuses as bars over their dates, in the status's colour
+    and outlined, each labelled with the status and its document, in as many lanes (between
+    ``bottom`` and ``top``, axes fractions) as keep the labels apart. Returns how many."""
+    one = dt.timedelta(days=1)
+    fig = ax.get_figure()
+    placed = window_lanes(observations, span, fig.get_figwidth() * ax.get_position().width)
+    if not placed:
+        return 0
+    height = (top - bottom) / (1 + max(lane for _, _, lane in placed))
+    trans = ax.get_xaxis_transform()
+    for obs, text, lane in placed:
+        y = bottom + lane * height
+        colour = STATUS_COLOURS.get(obs.status, "#999999")
+        ax.fill_between([obs.start, obs.end + one], y + 0.05 * height, y + 0.35 * height,
+                        color=colour, ec=RECORD_COLOUR, lw=1, transform=trans)
+        ax.text(obs.start, y + 0.4 * height, text, transform=trans, fontsize=9,
+                color=RECORD_COLOUR, va="bottom", ha="left")
+    ax.plot([], [], "s", color="white", mec=RECORD_COLOUR, ms=10, label="record: talks status")
+    return len(placed)
+
+
+HIT, MISS = "#009E73", "#D55E00"
+
+
+def _mark(ax, x: float, y: float, mark: bool | None) -> None:
+    if mark is None:
+        ax.scatter([x], [y], marker="_", s=120, color="#767676")
+    else:
+        ax.scatter([x], [y], marker="o" if mark else "X", s=120, color=HIT if mark else MISS,
+                   zorder=3)
+
+
+def scorecard_lines(fit, scenario: Scenario) -> tuple[list, list]:
+    """The scorecard in words and units: (observation lines with their hit, move lines with
+    their three marks), e.g. "12 May 2025  US tariff on Chinese goods: about 30 % (± 5
+    points); this run 30 % [004]"."""
+    from sim.record.lookup import record_for
+
+    by_id = {o.id: o for o in fit.observations}
+    moves = {m.id: m for m in record_for(scenario).moves}
+    obs_lines = []
+    for o in fit.observation_scores:
+        record = by_id.get(o.id)
+        if o.hit is None or record is None:
+            continue
+        what = words.quantity_label(scenario, o.quantity)
+        obs_lines.append((o.hit, f"{o.date}  {what}: {words.expected(scenario, record)}; "
+                          f"this run {words.simulated(scenario, record, o.simulated)}  "
+                          f"[{o.doc}]"))
+    move_lines = []
+    for m in fit.move_scores:
+        move = moves.get(m.id)
+        what = words.quantity_label(scenario, m.quantity)
+        expected = words.move_expected(scenario, move) if move else m.expected
+        when = words.move_window(move) if move else m.window
+        ran = words.change(scenario, m.quantity, m.change) if m.change is not None else "–"
+        move_lines.append(((m.direction_hit, m.size_hit, m.timing_hit),
+                           f"{what} {expected}, {when}; this run {ran}"
+                           + (f"  [{move.doc}]" if move else "")))
+    return obs_lines, move_lines
 
 
 def scorecard_figure(fit, scenario: Scenario) -> Figure:
-    """Each observation hit or missed, each documented move's direction/size/timing marks."""
-    obs = [o for o in fit.observation_scores if o.hit is not None]
-    moves = fit.move_scores
+    """Each observation hit or missed, each documented move's direction/size/timing marks, in
+    words and the quantities' units."""
+    obs, moves = scorecard_lines(fit, scenario)
     rows = len(obs) + len(moves)
     if not rows:  # a scenario without a record, or a run the record cannot see: say so
         return message_card(f"{scenario.title}: scorecard", fit.text.splitlines()[0], STYLE)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(14, 0.36 * rows + 2.2), layout="constrained")
-        labels = []
-        for i, o in enumerate(obs):
-            y = rows - i
-            ax.scatter([0], [y], marker="o" if o.hit else "X", s=120,
-                       color="#009E73" if o.hit else "#D55E00", zorder=3)
-            sim = o.simulated if isinstance(o.simulated, str) else f"{o.simulated:.3g}"
-            labels.append((y, f"{o.date}  {o.quantity}: {o.expected}  | run: {sim}  [{o.doc}]"))
-        for j, m in enumerate(moves):
+        fig, ax = plt.subplots(figsize=(14, 0.36 * rows + 2.4), layout="constrained")
+        for i, (hit, text) in enumerate(obs):
+            _mark(ax, 0, rows - i, hit)
+            ax.annotate(text, (3.2, rows - i), va="center", fontsize=10, annotation_clip=False)
+        for j, (marks, text) in enumerate(moves):
             y = rows - len(obs) - j
-            for x, mark in enumerate((m.direction_hit, m.size_hit, m.timing_hit)):
-                if mark is None:
-                    ax.scatter([x], [y], marker="_", s=120, color="#999999")
-                else:
-                    ax.scatter([x], [y], marker="o" if mark else "X", s=120,
-                               color="#009E73" if mark else "#D55E00", zorder=3)
-            labels.append((y, f"move {m.id}: {m.expected}  ({m.window})"))
-        for y, text in labels:
+            for x, mark in enumerate(marks):
+                _mark(ax, x, y, mark)
             ax.annotate(text, (3.2, y), va="center", fontsize=10, annotation_clip=False)
-        ax.axhline(rows - len(obs) + 0.5, color="#777777", lw=1)
+        if obs and moves:
+            ax.axhline(rows - len(obs) + 0.5, color="#767676", lw=1)
         ax.set_xlim(-0.5, 14)
         ax.set_ylim(0.3, rows + 0.7)
-        ax.set_xticks([0, 1, 2], ["hit / dir.", "size", "timing"])
+        ax.set_xticks([0, 1, 2], ["hit /\ndirection", "size", "timing"])
         ax.set_yticks([])
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
+        ax.scatter([], [], marker="o", color=HIT, label="hit")
+        ax.scatter([], [], marker="X", color=MISS, label="missed")
+        ax.scatter([], [], marker="_", color="#767676", label="not scored (no size given)")
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=3, frameon=False)
         s = fit.summary
         share = "n/a" if s.observation_share is None else f"{100 * s.observation_share:.0f} %"
-        ax.set_title(f"{scenario.title}: scorecard - fit {s.fit:.2f}; observations hit "
-                     f"{s.observations_hit}/{s.observations_scored} ({share}); move marks "
-                     f"{s.move_marks_hit}/{s.move_marks}", loc="left")
+        fig.suptitle(f"{scenario.title}: scorecard\nfit {s.fit:.2f}; observations hit "
+                     f"{s.observations_hit} of {s.observations_scored} ({share}); move marks "
+                     f"{s.move_marks_hit} of {s.move_marks}", x=0.01, ha="left", fontsize=14)
     return fig
 
 
 def save(fig: Figure, path: Path) -> None:
+    """Save ``fig`` with its labels placed so that none overprints another."""
+    declutter(fig)
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 
@@ -344,27 +494,20 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
         fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 3.6 * nrows + 2),
                                  sharex=True, squeeze=False, layout="constrained")
         for ax, panel in zip(axes.flat, panels, strict=False):
+            centre = None
             for s in panel["series"]:
-                ax.fill_between(s["dates"], s["low"], s["high"], color=s["colour"], alpha=0.15,
-                                lw=0, label=f"{s['label']}: 10-90 %")
-                if s.get("edges"):  # outline the band, to tell overlapping bands apart
-                    for edge in (s["low"], s["high"]):
-                        ax.plot(s["dates"], edge, color=s["colour"], lw=0.8,
-                                ls=s.get("ls", "-"), alpha=0.8)
-                if s.get("q25") is not None and s.get("q75") is not None:
-                    ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"],
-                                    alpha=0.25, lw=0)
-                ax.plot(s["dates"], s["median"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
-                        label=f"{s['label']}: median")
+                line = _fan(ax, s)
+                centre = centre or line
             if panel.get("ylim"):
                 ax.set_ylim(*panel["ylim"])
-            ax.set_title(panel["title"], loc="left")
+            ax.set_title(textwrap.fill(panel["title"], 42 if ncols > 1 else 90),
+                         loc="left")
             ax.set_ylabel(panel.get("ylabel", ""))
             drawn: set = set()  # a meeting shared by several scenarios is drawn once
             for other, colour in meetings or [(scenario, "#777777")]:
                 mark_meetings(ax, other, colour=colour, skip=drawn)
             if panel.get("quantity"):
-                overlay_record(ax, observations, panel["quantity"])
+                overlay_record(ax, observations, panel["quantity"], centre)
             _date_axis(ax, _panel_dates(panels))
         hide_empty(axes, len(panels))
         legend_outside(fig, axes.flat)
@@ -372,6 +515,27 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
                             _panel_dates(panels)), documents, scenario)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
+
+
+def _fan(ax, s: dict) -> tuple:
+    """One series of a fan panel: its 10-90 % band (outlined with ``edges``), its 25-75 % band
+    if given, and its centre line: the ``path`` of a typical run drawn as the steps it took
+    (levers set by decree), else the median. Returns the centre line as (dates, values)."""
+    ax.fill_between(s["dates"], s["low"], s["high"], color=s["colour"], alpha=0.15, lw=0,
+                    label=f"{s['label']}: 10-90 % of runs")
+    if s.get("edges"):  # outline the band, to tell overlapping bands apart
+        for edge in (s["low"], s["high"]):
+            ax.plot(s["dates"], edge, color=s["colour"], lw=0.8, ls=s.get("ls", "-"), alpha=0.8)
+    if s.get("q25") is not None and s.get("q75") is not None:
+        ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"], alpha=0.25, lw=0,
+                        label=f"{s['label']}: 25-75 % of runs")
+    if s.get("path") is not None:
+        ax.plot(s["dates"], s["path"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
+                drawstyle="steps-post", label=f"{s['label']}: {s.get('path_label', 'typical run')}")
+        return (s["dates"], s["path"])
+    ax.plot(s["dates"], s["median"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
+            label=f"{s['label']}: median")
+    return (s["dates"], s["median"])
 
 
 def _panel_dates(panels: list[dict]) -> list:
@@ -382,19 +546,31 @@ def _panel_dates(panels: list[dict]) -> list:
 
 
 def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
-                        title: str = "") -> Figure:
-    """Share of runs in each talks status, day by day, stacked (colours as the status strip)."""
+                        title: str = "", observations=()) -> Figure:
+    """Share of runs in each talks status, day by day, stacked (colours as the status strip);
+    above it, on white, the meetings' names and the record's documented status windows."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(13, 4.5), layout="constrained")
+        fig, (top, ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True, layout="constrained",
+                                      height_ratios=[2.2, 4])
         names = list(shares)
         ax.stackplot(dates, [shares[n] for n in names], labels=[n.replace("_", " ")
                                                                  for n in names],
                      colors=[STATUS_COLOURS.get(n, "#999999") for n in names], lw=0)
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of runs")
-        mark_meetings(ax, scenario)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
-                  frameon=False)
+        mark_meetings(ax, scenario, labels=False)
+        mark_meetings(top, scenario)
+        top.set_ylim(0, 1)
+        top.set_yticks([])
+        top.spines["left"].set_visible(False)
+        windows = status_windows(top, observations, (dates[0], dates[-1]), 0.0, 0.5)
+        if not windows:
+            top.text(0.0, 0.2, "the record documents no talks status in this period",
+                     transform=top.transAxes, fontsize=10, color="#4a4a4a")
+        top.tick_params(labelbottom=False)
         _date_axis(ax, dates)
-        ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
+        legend_outside(fig, [ax, top])
+        doc_key(fig, [o for o in observations if o.quantity == "status"
+                      and o.end >= dates[0] and o.start <= dates[-1]], None, scenario)
+        top.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig

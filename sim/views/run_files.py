@@ -22,13 +22,23 @@ def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = T
         plots.save(plots.scorecard_figure(fit, scenario), folder / "scorecard.png")
 
 
+def record_items(fit: Fit, scenario: Scenario) -> list:
+    """What the figures draw of the record: its observations and its documented moves."""
+    if not fit.observations:  # no record: nothing to draw
+        return []
+    from sim.record.lookup import record_for
+
+    return [*fit.observations, *record_for(scenario).moves]
+
+
 def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = True
                      ) -> list[str]:
     """Every file of one run into ``folder`` (which exists); returns the names written."""
     write_run(result, folder)
     write_scorecard(fit, result.scenario, folder, figures)
     if figures:
-        plots.write_run_plots(result.columns, result.scenario, folder, fit.observations)
+        plots.write_run_plots(result.columns, result.scenario, folder, record_items(fit,
+                                                                                    result.scenario))
     report.run_report(result, fit, folder)
     return RUN_FILES + (RUN_FIGURES if figures else [])
 
