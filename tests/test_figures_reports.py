@@ -15,6 +15,7 @@ from sim.cli import main
 from sim.views import plots
 from sim.views.figure_parts import contrast, declutter, text_problems
 from sim.views.report_page import broken_images, image_count
+from sim.views.scorecard_figure import scorecard_figure, scorecard_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -142,7 +143,7 @@ def test_shipped_run_figures_have_no_colliding_or_clipped_text(path):
     run = api.run(path)
     items = record_items(run.scored, run.scenario)
     _assert_legible(plots.overview_figure(run._result.columns, run.scenario, items), path.stem)
-    _assert_legible(plots.scorecard_figure(run.scored, run.scenario), path.stem)
+    _assert_legible(scorecard_figure(run.scored, run.scenario), path.stem)
 
 
 @pytest.mark.parametrize("path", [BASELINE, TRADE_WAR], ids=lambda p: p.stem)
@@ -179,7 +180,7 @@ def test_the_status_chart_shows_the_records_windows(long_ensemble):
 
 def test_scorecard_is_in_words_and_units():
     run = api.run(BASELINE)
-    observations, moves = plots.scorecard_lines(run.scored, run.scenario)
+    observations, moves = scorecard_lines(run.scored, run.scenario)
     text = "\n".join(line for _, line in [*observations, *moves])
     assert "us.tariff_on_china" not in text and "us.trust" not in text
     assert "US tariff on Chinese goods" in text and " %" in text
@@ -194,3 +195,13 @@ def test_axis_units_come_from_the_lever():
     assert axis_unit(SimpleNamespace(unit="percent")) == "%"
     assert axis_unit(SimpleNamespace(unit="USD m")) == "USD m"
     assert axis_unit(SimpleNamespace(unit="amount", unit_label="USD bn")) == "USD bn"
+
+
+def test_validation_and_calibration_write_reports_whose_images_decode(tmp_path, capsys):
+    assert main(["validate", str(BASELINE), "--runs", "2", "--out", str(tmp_path / "v")]) == 0
+    assert "levers frozen" in _check_page(tmp_path / "v", 1)
+    assert main(["calibrate", str(BASELINE), "--budget", "24", "--population", "6",
+                 "--checks", "2", "--until", "2025-06-05", "--out", str(tmp_path / "c"),
+                 "--method", "builtin"]) == 0
+    page = _check_page(tmp_path / "c", 2)
+    assert '<a href="predictive/">predictive/</a>' in page

@@ -100,7 +100,8 @@ class Run:
         return frames.pick(kind, {
             "overview": lambda: frames.draw(f"{plots}:overview_figure", (cols, s, obs)),
             "levers": lambda: frames.draw(f"{plots}:lever_figure", (cols, s, obs)),
-            "scorecard": lambda: frames.draw(f"{plots}:scorecard_figure", (self.scored, s))})
+            "scorecard": lambda: frames.draw("sim.views.scorecard_figure:scorecard_figure",
+                                                 (self.scored, s))})
 
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run` writes into ``folder`` (default ``results/<name>``):

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from matplotlib.figure import Figure
 
 RECORD_COLOUR = "#222222"
+STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
+                  "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
 LEGEND_AT = 0.80  # in a figure with a fixed layout, the legend's left edge (figure fraction)
 
 

@@ -9,6 +9,7 @@ from sim.experiments.runs import RunResult, write_run
 from sim.record import scorecard
 from sim.record.fit import Fit
 from sim.views import plots, report
+from sim.views.scorecard_figure import scorecard_figure
 
 RUN_FILES = ["report.html", "timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
 RUN_FIGURES = ["overview.png", "scorecard.png"]
@@ -19,7 +20,7 @@ def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = T
     scorecard.write_scorecard_csv(folder / "scorecard.csv", fit.observation_scores,
                                   fit.move_scores)
     if figure:
-        plots.save(plots.scorecard_figure(fit, scenario), folder / "scorecard.png")
+        plots.save(scorecard_figure(fit, scenario), folder / "scorecard.png")
 
 
 def record_items(fit: Fit, scenario: Scenario) -> list:

@@ -105,7 +105,7 @@ def expected(scenario: Scenario, obs) -> str:
         verb = "rises" if obs.direction == "up" else "falls"
         return f"{verb} by at least {by}" if by else verb
     if obs.status is not None:
-        return f"talks status {obs.status.replace('_', ' ')}"
+        return obs.status.replace("_", " ")
     return "context"
 
 
