@@ -68,7 +68,7 @@ FUTURE_COLOURS = {HELD: "#009E73", BROKE: "#CC79A7", NO_AGREEMENT: "#E69F00"}
 
 def future_colours(scenario: Scenario, groups: list[Future]) -> list[str]:
     sides = {plots.actor_colour(scenario, a).lower() for a in scenario.actors}
-    spare = [c for c in plots.COMPARE_COLOURS[1:] if c.lower() not in sides
+    spare = [c for c in plots.COMPARE_COLOURS if c.lower() not in sides
              and c not in FUTURE_COLOURS.values()]
     out = []
     for g in groups:
@@ -170,18 +170,25 @@ def compare_figure_jobs(ensembles: Sequence[Ensemble], names: Sequence[str],
         for lv in e.scenario.levers:
             levers.setdefault(lv.id, lv)
 
+    typical = [typical_run(e, np.flatnonzero(e.done)) if e.finished else None
+               for e in ensembles]
+
     def series_of(q: str) -> list[dict]:
         out = []
+        lever = levers.get(q)
         for k, (e, name) in enumerate(zip(ensembles, names, strict=True)):
             if q in e.plan.quantities and e.finished:
-                series = _series(e, e.plan.quantities.index(q), name, colours[k], styles[k % 4])
+                run = typical[k] if lever is not None and stepped(lever) else None
+                series = _series(e, e.plan.quantities.index(q), name, colours[k], styles[k % 4],
+                                 path_run=run)
                 series.update(q25=None, q75=None, edges=True)  # one band each: less clutter
                 out.append(series)
         return out
 
     title = " vs ".join(names)
     panels = [_lever_panel(lv, series_of(lid)) for lid, lv in levers.items()]
-    return [(FAN, (panels, ref, obs, f"{title}: levers\nmedian and 10-90 % of runs", 2,
+    return [(FAN, (panels, ref, obs, f"{title}: levers\nmedian or typical run, and 10-90 % of "
+                   "runs", 2,
                    meetings, docs), folder / "levers.png"),
             (FAN, (_state_panels(ref, series_of), ref, obs, f"{title}: trust and pressure\n"
                    "median and 10-90 % of runs", 2, meetings, docs),

@@ -92,6 +92,7 @@ def message_card(title: str, text: str, style: dict) -> Figure:
 
 
 # -- legibility: labels that may move or go, and checks that no text collides ---------------------
+GAP = 2  # pixels kept clear around a placed label, so neighbours do not read as one word
 MOVABLE = "movable:"  # the gid prefix of labels ``declutter`` may move or hide
 # where a document id may sit beside its marker, in offset points, in order of preference
 DOC_SPOTS = ((4, 4), (4, -13), (-4, 4), (-4, -13), (4, 14), (4, -24), (-4, 14), (-4, -24))
@@ -149,7 +150,7 @@ def declutter(fig: Figure) -> None:
             if spot is not None:
                 t.xyann = spot
                 t.set_ha("left" if spot[0] > 0 else "right")
-            box = t.get_window_extent(renderer)
+            box = t.get_window_extent(renderer).padded(GAP)
             inside = (box.x0 >= area.x0 and box.x1 <= area.x1 and box.y0 >= area.y0
                       and box.y1 <= area.y1)
             if inside and not any(box.overlaps(b) for b in boxes):

@@ -49,8 +49,9 @@ STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fo
          # text from scenarios (titles, labels) is shown literally: `$5 bn` is not math text
          "text.parse_math": False}
 # colours for compared scenarios, none of them a side's colour (see ``compare_colours``)
-COMPARE_COLOURS = ["#000000", "#CC79A7", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
-                   "#D55E00"]
+# colours for compared scenarios, none of them a side's colour (see ``compare_colours``) nor the
+# record's near-black
+COMPARE_COLOURS = ["#CC79A7", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#F0E442"]
 UNITS = {"percent": "%", "share": "share (0-1)", "index": "index (0-1)"}
 
 
@@ -81,16 +82,20 @@ def lever_limits(lever) -> tuple[float, float] | None:
 
 def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None,
                   labels: bool = True, colour: str = "#777777", skip: set | None = None) -> None:
-    """Dashed lines (talks) and dotted ones (calls) at the meetings' dates, labelled at the top;
+    """Dashed lines (talks, summits) and dotted ones (calls, decisions) at the meetings' dates,
+    in the legend and labelled at the top;
     meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not.
     Labels are placed leaders' meetings first, then talks, then decisions; one that would
     overprint another is left out when the figure is saved (``declutter``)."""
     order = meeting_order(scenario) if labels else {}
     text = "#555555" if colour == "#777777" else text_colour(colour)
+    whose = "meeting: " if colour == "#777777" else f"meeting of {scenario.name}: "
     for m in scenario.meetings:
         if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
-        ax.axvline(m.date, color=colour, lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
+        talks = m.kind in ("talks", "summit")
+        ax.axvline(m.date, color=colour, lw=1, ls="--" if talks else ":", zorder=0,
+                   label=f"{whose}talks or summit" if talks else f"{whose}call or decision")
         if m.name in order:
             label = ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
                                 rotation=90, va="top", ha="right", fontsize=9, color=text,
