@@ -185,6 +185,7 @@ def test_scorecard_is_in_words_and_units():
     assert "us.tariff_on_china" not in text and "us.trust" not in text
     assert "US tariff on Chinese goods" in text and " %" in text
     assert not re.search(r"(?<![\w.])-\d", text), "no raw signed numbers"
+    assert not re.search(r"\d\.\.\d", text), "ranges in words"
 
 
 def test_axis_units_come_from_the_lever():

@@ -55,7 +55,12 @@ def amount(scenario: Scenario, quantity: str, value: float | str | None) -> str:
     if value is None:
         return "–"
     if isinstance(value, str):
-        return value.replace("_", " ")
+        low, dots, high = value.partition("..")  # a range over the observation's dates
+        try:
+            return f"{amount(scenario, quantity, float(low))} to " \
+                   f"{amount(scenario, quantity, float(high))}" if dots else value.replace("_", " ")
+        except ValueError:
+            return value.replace("_", " ")
     if not math.isfinite(value):
         return "–"
     lever = lever_of(scenario, quantity)
