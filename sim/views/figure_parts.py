@@ -92,6 +92,8 @@ def message_card(title: str, text: str, style: dict) -> Figure:
 
 
 # -- legibility: labels that may move or go, and checks that no text collides ---------------------
+# behind a label drawn over lines and bands: it stays legible (and its contrast is against white)
+LABEL_BOX = {"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85}
 GAP = 2  # pixels kept clear around a placed label, so neighbours do not read as one word
 MOVABLE = "movable:"  # the gid prefix of labels ``declutter`` may move or hide
 # where a document id may sit beside its marker, in offset points, in order of preference

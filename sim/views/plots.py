@@ -25,6 +25,7 @@ from matplotlib.ticker import NullLocator  # noqa: E402
 from sim.scenario.language import Scenario  # noqa: E402
 from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 from sim.views.figure_parts import (  # noqa: E402
+    LABEL_BOX,
     LEGEND_AT,
     STATUS_COLOURS,
     declutter,
@@ -90,6 +91,7 @@ def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None
     order = meeting_order(scenario) if labels else {}
     text = "#555555" if colour == "#777777" else text_colour(colour)
     whose = "meeting: " if colour == "#777777" else f"meeting of {scenario.name}: "
+    # lines at the back, then the labels on a white box (lines do not cross them), then data
     for m in scenario.meetings:
         if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
@@ -99,7 +101,7 @@ def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None
         if m.name in order:
             label = ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
                                 rotation=90, va="top", ha="right", fontsize=9, color=text,
-                                annotation_clip=True)
+                                annotation_clip=True, bbox=LABEL_BOX, zorder=1)
             movable(label, order[m.name])
         if skip is not None:
             skip.add((m.date, m.label))
@@ -356,3 +358,13 @@ def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario
                       and o.end >= dates[0] and o.start <= dates[-1]], None, scenario)
         top.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig
+
+
+def __getattr__(name: str):
+    """``scorecard_figure`` moved to ``sim.views.scorecard_figure``; the old name still works
+    (figure jobs name their function as "sim.views.plots:scorecard_figure")."""
+    if name in ("scorecard_figure", "scorecard_lines"):
+        from sim.views import scorecard_figure as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 
-from sim.views.figure_parts import RECORD_COLOUR, STATUS_COLOURS, movable
+from sim.views.figure_parts import LABEL_BOX, RECORD_COLOUR, STATUS_COLOURS, movable
 
 
 def _value_on(path: tuple | None, day: dt.date) -> float | None:
@@ -29,7 +29,7 @@ def _is_move(item) -> bool:
 
 def _doc_label(ax, doc: str, at: tuple, priority: int) -> None:
     label = ax.annotate(doc, at, xytext=(4, 4), textcoords="offset points", fontsize=9,
-                        color=RECORD_COLOUR, annotation_clip=False)
+                        color=RECORD_COLOUR, annotation_clip=False, bbox=LABEL_BOX, zorder=6)
     movable(label, 1000 + priority)
 
 
