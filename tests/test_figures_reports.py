@@ -13,7 +13,7 @@ import yaml
 from sim import api
 from sim.cli import main
 from sim.views import plots
-from sim.views.figure_parts import contrast, declutter, text_problems
+from sim.views.figure_parts import contrast, declutter, text_problems, unexplained
 from sim.views.report_page import broken_images, image_count
 from sim.views.scorecard_figure import scorecard_figure, scorecard_lines
 
@@ -130,6 +130,7 @@ def _assert_legible(figure, what: str) -> None:
     declutter(figure)
     problems = text_problems(figure)
     assert not problems, f"{what}: {problems}"
+    assert not unexplained(figure), f"{what}: drawn but not in the legend: {unexplained(figure)}"
     for t in figure.findobj(plots.plt.Text):
         if t.get_visible() and t.get_text().strip():
             assert contrast(t.get_color()) >= 4.5, f"{what}: {t.get_text()!r} {t.get_color()}"
@@ -206,3 +207,12 @@ def test_validation_and_calibration_write_reports_whose_images_decode(tmp_path, 
                  "--method", "builtin"]) == 0
     page = _check_page(tmp_path / "c", 2)
     assert '<a href="predictive/">predictive/</a>' in page
+
+
+def test_the_legend_check_finds_an_element_the_legend_does_not_explain():
+    figure, ax = plots.plt.subplots()
+    ax.plot([0, 1], [0, 1], label="explained")
+    ax.fill_between([0, 1], 0, 1)  # a band with no legend entry
+    ax.legend()
+    assert unexplained(figure) == ["axes: _child1"]
+    plots.plt.close(figure)

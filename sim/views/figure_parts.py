@@ -94,6 +94,7 @@ def message_card(title: str, text: str, style: dict) -> Figure:
 # -- legibility: labels that may move or go, and checks that no text collides ---------------------
 # behind a label drawn over lines and bands: it stays legible (and its contrast is against white)
 LABEL_BOX = {"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85}
+PART = "part"  # the gid of an element drawn as part of another legend entry (a band's outline)
 GAP = 2  # pixels kept clear around a placed label, so neighbours do not read as one word
 MOVABLE = "movable:"  # the gid prefix of labels ``declutter`` may move or hide
 # where a document id may sit beside its marker, in offset points, in order of preference
@@ -202,3 +203,24 @@ def text_colour(colour: str, background: str = "white", ratio: float = 4.5) -> s
         if contrast(c, background) >= ratio:
             return to_hex(c)
     return "#000000"
+
+
+def unexplained(fig: Figure) -> list[str]:
+    """Lines and areas drawn in ``fig``'s axes that no legend entry explains (neither labelled
+    in a legend nor marked ``PART`` of an element that is); [] when the legend tells all."""
+    shown = {t.get_text() for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+             if legend is not None for t in legend.get_texts()}
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        parts = {id(a) for c in ax.containers for a in c.get_children()}
+        for artist in [*ax.lines, *ax.collections]:
+            label = str(artist.get_label())
+            if artist.get_gid() == PART or id(artist) in parts:
+                continue
+            if hasattr(artist, "get_xdata") and not len(artist.get_xdata()):
+                continue  # a legend proxy: it draws nothing
+            if label.startswith("_") or label not in shown:
+                out.append(f"{ax.get_title('left') or ax.get_title() or 'axes'}: {label}")
+    return out

@@ -27,6 +27,7 @@ from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 from sim.views.figure_parts import (  # noqa: E402
     LABEL_BOX,
     LEGEND_AT,
+    PART,
     STATUS_COLOURS,
     declutter,
     doc_key,
@@ -204,7 +205,8 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             label = scenario.actors[actor].label
             trust.plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
                        label=f"{label}: simulated")
-            pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5)
+            pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5,
+                          label=f"{label}: simulated")
             overlay_record(trust, shown, f"{actor}.trust", (dates, columns[f"{actor}.trust"]))
         for ax, title in ((trust, "trust in the other side (0-1)"),
                           (pressure, "domestic pressure (0-1)")):
@@ -217,7 +219,7 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
         # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
         _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
         status.xaxis.set_minor_locator(NullLocator())
-        legend_outside(fig, [*axes, trust])
+        legend_outside(fig, [*axes, trust, pressure])
         doc_key(fig, shown, documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
@@ -309,7 +311,8 @@ def _fan(ax, s: dict) -> tuple:
                     label=f"{s['label']}: 10-90 % of runs")
     if s.get("edges"):  # outline the band, to tell overlapping bands apart
         for edge in (s["low"], s["high"]):
-            ax.plot(s["dates"], edge, color=s["colour"], lw=0.8, ls=s.get("ls", "-"), alpha=0.8)
+            ax.plot(s["dates"], edge, color=s["colour"], lw=0.8, ls=s.get("ls", "-"), alpha=0.8,
+                    gid=PART)
     if s.get("q25") is not None and s.get("q75") is not None:
         ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"], alpha=0.25, lw=0,
                         label=f"{s['label']}: 25-75 % of runs")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 
-from sim.views.figure_parts import LABEL_BOX, RECORD_COLOUR, STATUS_COLOURS, movable
+from sim.views.figure_parts import LABEL_BOX, PART, RECORD_COLOUR, STATUS_COLOURS, movable
 
 
 def _value_on(path: tuple | None, day: dt.date) -> float | None:
@@ -50,7 +50,7 @@ def overlay_record(ax, observations: Iterable, quantity: str, path: tuple | None
         elif obs.value is not None and obs.is_range:
             tol = obs.tolerance or 0
             ax.fill_between([obs.start, obs.end + one], obs.value - tol, obs.value + tol,
-                            color=RECORD_COLOUR, alpha=0.12, lw=0)
+                            color=RECORD_COLOUR, alpha=0.12, lw=0, gid=PART)
             ax.plot([obs.start, obs.end + one], [obs.value, obs.value], color=RECORD_COLOUR,
                     lw=3, solid_capstyle="butt", zorder=5,
                     label="record: value over dates")
@@ -153,7 +153,7 @@ def status_windows(ax, observations, span: tuple, bottom: float, top: float) -> 
         y = bottom + lane * height
         colour = STATUS_COLOURS.get(obs.status, "#999999")
         ax.fill_between([obs.start, obs.end + one], y + 0.05 * height, y + 0.35 * height,
-                        color=colour, ec=RECORD_COLOUR, lw=1, transform=trans)
+                        color=colour, ec=RECORD_COLOUR, lw=1, transform=trans, gid=PART)
         ax.text(obs.start, y + 0.4 * height, text, transform=trans, fontsize=9,
                 color=RECORD_COLOUR, va="bottom", ha="left")
     ax.plot([], [], "s", color="white", mec=RECORD_COLOUR, ms=10, label="record: talks status")

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from sim.engine.spec import Scenario
 from sim.views import words
-from sim.views.figure_parts import message_card
+from sim.views.figure_parts import PART, message_card
 from sim.views.plots import STYLE
 
 HIT, MISS = "#009E73", "#D55E00"
@@ -16,9 +16,10 @@ HIT, MISS = "#009E73", "#D55E00"
 
 def _mark(ax, x: float, y: float, mark: bool | None) -> None:
     if mark is None:
-        ax.scatter([x], [y], marker="_", s=120, color="#767676")
+        ax.scatter([x], [y], marker="_", s=120, color="#767676", gid=PART)
     else:
         ax.scatter([x], [y], marker="o" if mark else "X", s=120, color=HIT if mark else MISS,
+                   gid=PART,
                    zorder=3)
 
 
@@ -70,7 +71,7 @@ def scorecard_figure(fit, scenario: Scenario) -> Figure:
                 _mark(ax, x, y, mark)
             ax.annotate(text, (3.2, y), va="center", fontsize=10, annotation_clip=False)
         if obs and moves:
-            ax.axhline(rows - len(obs) + 0.5, color="#767676", lw=1)
+            ax.axhline(rows - len(obs) + 0.5, color="#767676", lw=1, gid=PART)  # a divider
         ax.set_xlim(-0.5, 14)
         ax.set_ylim(0.3, rows + 0.7)
         ax.set_xticks([0, 1, 2], ["hit /\ndirection", "size", "timing"])
