@@ -216,3 +216,13 @@ def test_the_legend_check_finds_an_element_the_legend_does_not_explain():
     ax.legend()
     assert unexplained(figure) == ["axes: _child1"]
     plots.plt.close(figure)
+
+
+def test_comparison_figures_have_no_colliding_or_clipped_text():
+    from sim.api.frames import draw
+    from sim.views.ensemble_figures import compare_figure_jobs
+
+    comparison = api.compare(BASELINE, ROOT / "scenarios" / "no_call.yaml", runs=4)
+    for function, args, name in compare_figure_jobs(comparison._ensembles, comparison.names,
+                                                    Path(".")):
+        _assert_legible(draw(function, args), f"comparison {name}")
