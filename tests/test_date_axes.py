@@ -25,8 +25,8 @@ def days(first: str, last: str) -> list[dt.date]:
     return [a + dt.timedelta(days=k) for k in range((b - a).days + 1)]
 
 
-def axis_for(dates: list[dt.date]):
-    fig, ax = plt.subplots()
+def axis_for(dates: list[dt.date], width: float = 10):
+    fig, ax = plt.subplots(figsize=(width, 4))  # the labels shown depend on the axis's width
     ax.plot(dates, range(len(dates)))
     date_axes.date_axis(ax, dates)
     return fig, ax
@@ -68,6 +68,16 @@ def test_long_runs_keep_the_number_of_labels_readable(first, last, most):
     fig, ax = axis_for(days(first, last))
     shown = labels(ax)
     assert 3 <= len(shown) <= most and all(len(t) == 8 for t in shown)  # "Jan 2019"
+    plt.close(fig)
+
+
+def test_a_narrow_axis_shows_fewer_labels_that_do_not_touch():
+    """A half-width panel (about 5 inches) holds a label an inch: three years every year."""
+    from sim.views.figure_parts import text_problems
+
+    fig, ax = axis_for(days("2018-01-01", "2020-12-31"), width=6)
+    assert labels(ax) == ["Jan 2018", "Jan 2019", "Jan 2020", "Jan 2021"]
+    assert not text_problems(fig)
     plt.close(fig)
 
 

@@ -93,11 +93,15 @@ class Run:
         """A matplotlib figure: ``"overview"`` (the whole story), ``"levers"`` (each lever with
         the record overlaid) or ``"scorecard"`` (each observation hit or missed)."""
         plots = "sim.views.plots"
-        cols, s, obs = self._result.columns, self.scenario, self.scored.observations
+        from sim.views.run_files import record_items
+
+        cols, s = self._result.columns, self.scenario
+        obs = record_items(self.scored, s)
         return frames.pick(kind, {
             "overview": lambda: frames.draw(f"{plots}:overview_figure", (cols, s, obs)),
             "levers": lambda: frames.draw(f"{plots}:lever_figure", (cols, s, obs)),
-            "scorecard": lambda: frames.draw(f"{plots}:scorecard_figure", (self.scored, s))})
+            "scorecard": lambda: frames.draw("sim.views.scorecard_figure:scorecard_figure",
+                                                 (self.scored, s))})
 
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run` writes into ``folder`` (default ``results/<name>``):

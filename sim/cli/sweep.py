@@ -47,7 +47,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.sweep import check_values, make_cell_plan, pick_outcomes, run_sweep
     from sim.views import plots
     from sim.views.design_figures import sweep_figure
-    from sim.views.design_report import sweep_summary
+    from sim.views.design_report import sweep_summary, sweep_table
+    from sim.views.report import summary_report
     from sim.views.terminal import ProgressBar
 
     base = api.load(args.scenario)
@@ -86,6 +87,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 manifest(base, result.base_seed, result.seconds, {"sweep": info}), indent=2,
                 default=str) + "\n", encoding="utf-8")
             names.append("manifest.json")
+            summary_report(folder, f"{base.title}: sweep", f"{base.name}: {len(cells)} cells "
+                           f"({args.design} design) x {args.runs} runs, base seed "
+                           f"{result.base_seed}", sweep_summary(result, base, drawn),
+                           [n for n in names if n.endswith(".png")],
+                           [sweep_table(result, base)], result.partial)
+            names.insert(0, "report.html")
     print(sweep_summary(result, base, drawn))
     print(f"  wrote {out}/: {', '.join(names)}")
     return partial_exit(result.partial, f"kept the {result.written} finished cells of "

@@ -34,6 +34,7 @@ def validate_command(args) -> int:
     from sim.scenario.bundled import find_scenario
     from sim.scenario.language import load_scenario
     from sim.views.plots import save
+    from sim.views.report import dict_table, summary_report
     from sim.views.terminal import ProgressBar
     from sim.views.validation_figure import validation_figure
 
@@ -60,7 +61,12 @@ def validate_command(args) -> int:
             scenario, report.base_seed, 0.0, {"partial": report.partial, "runs": args.runs,
                                               "fixed_observations": report.fixed}),
             indent=2, default=str) + "\n", encoding="utf-8")
+        summary_report(folder, f"{scenario.title}: validation", f"{scenario.name}: the "
+                       f"scenario against null worlds on {rows[0]['runs']} common seeds (base "
+                       f"seed {report.base_seed})", md, ["validate.png"],
+                       [dict_table(rows, "Each world: mean scores and the paired difference "
+                                   "from the scenario")], report.partial)
     print(("PARTIAL (interrupted) " if report.partial else "") + md)
-    print(f"wrote {out}/: validate.csv, validate.md, validate.png, manifest.json")
+    print(f"wrote {out}/: report.html, validate.csv, validate.md, validate.png, manifest.json")
     return partial_exit(report.partial, f"kept the {rows[0]['runs']} seeds every world "
                         f"finished of {args.runs} in {out}/ (marked partial)")

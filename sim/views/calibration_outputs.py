@@ -17,6 +17,7 @@ from sim.scenario.language import load_scenario
 from sim.views.calibration_figures import marginals_figure, pairs_figure
 from sim.views.ensemble_figures import write_ensemble
 from sim.views.plots import save
+from sim.views.report import dict_table, summary_report
 
 DEGENERATE = 0.1  # effective sample size below a tenth of the population: weights degenerate
 
@@ -78,7 +79,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
         f"  out of sample (after {args.until}): {checks['out_post']:.3f} | "
         f"{checks['out_orig']:.3f}" if args.until else "  out of sample: none (no --until)",
         f"wrote {out}/: posterior.csv, identifiability.csv, generations.csv, marginals.png, "
-        "pairs.png, calibrated.yaml, summary.json, predictive/ (fan charts of calibrated.yaml)"])
+        "pairs.png, calibrated.yaml, summary.json, report.html, predictive/ (fan charts of "
+        "calibrated.yaml)"])
     (out / "summary.json").write_text(json.dumps(
         {"scenario": scenario.name, "method": getattr(args, "method", "builtin"),
          "until": str(args.until) if args.until else None,
@@ -89,6 +91,11 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
          "held_out_observations": len(held.observations),
          **{k: None if math.isnan(v) else v for k, v in checks.items()}}, indent=2) + "\n",
         encoding="utf-8")
+    summary_report(out, f"{scenario.title}: calibration", f"{scenario.name}: "
+                   f"{getattr(args, 'method', 'builtin')} sampler, {len(gens)} generations, "
+                   f"{last.runs_used} runs", text, ["marginals.png", "pairs.png"],
+                   [dict_table(rows, "Each free value: prior, posterior and whether the record "
+                               "constrains it")])
     return text
 
 

@@ -16,6 +16,7 @@ import matplotlib.ticker as mticker
 
 LONG_RUN_DAYS = 366  # runs longer than this get "Jan <year>" ticks every few months
 MAX_LONG_TICKS = 8  # month labels a long run's axis shows at most
+INCHES_PER_LABEL = 1.0  # room a "Mon YYYY" label needs on an axis at the figures' type size
 
 
 def _view_dates(axis) -> tuple[dt.date, dt.date]:
@@ -59,10 +60,19 @@ class _DateTicks(mticker.Locator):
     def __call__(self):
         return self.tick_values(*self.axis.get_view_interval())
 
+    def _most(self) -> int:
+        """About how many "Mon YYYY" labels the axis's width holds (one per inch)."""
+        axes = getattr(self.axis, "axes", None)
+        if axes is None:
+            return MAX_LONG_TICKS
+        inches = axes.bbox.width / axes.figure.dpi
+        return max(2, min(MAX_LONG_TICKS, int(inches / INCHES_PER_LABEL)))
+
     def tick_values(self, vmin, vmax):
         vmin, vmax = sorted((vmin, vmax))
         ticks = mdates.date2num(date_ticks(mdates.num2date(vmin).date(),
-                                           mdates.num2date(vmax).date(), self.major))
+                                           mdates.num2date(vmax).date(), self.major,
+                                           self._most()))
         return ticks[(ticks >= vmin) & (ticks <= vmax)]
 
 

@@ -130,3 +130,19 @@ def _cell(result, c: int, base) -> str:
     return ", ".join(f"{key_label(f.key, base)} {v:.3g}" if isinstance(v, float)
                      else f"{key_label(f.key, base)} {v}"
                      for f, v in zip(result.factors, result.cells[c], strict=True))
+
+
+def sweep_table(result, base):
+    """The cells written, each with its varied values and the drawn outcomes' means."""
+    from sim.views.report import dict_table
+
+    ids = [o.id for o in result.outcomes]
+    rows = []
+    for c in range(result.written):
+        row = {key_label(f.key, base): v for f, v in zip(result.factors, result.cells[c],
+                                                         strict=True)}
+        for o in result.outcomes:
+            if o.id in result.keep:
+                row[o.description] = float(result.means[c, ids.index(o.id)])
+        rows.append(row)
+    return dict_table(rows, "Each cell's mean outcomes over its runs")

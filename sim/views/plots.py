@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,25 +25,35 @@ from matplotlib.ticker import NullLocator  # noqa: E402
 from sim.scenario.language import Scenario  # noqa: E402
 from sim.views.date_axes import date_axis as _date_axis  # noqa: E402
 from sim.views.figure_parts import (  # noqa: E402
+    LABEL_BOX,
     LEGEND_AT,
-    RECORD_COLOUR,
+    PART,
+    STATUS_COLOURS,
+    declutter,
     doc_key,
     legend_outside,
-    message_card,
-    readable_meetings,
+    meeting_order,
+    movable,
+    text_colour,
 )
+from sim.views.record_marks import (  # noqa: E402
+    LANE_INCHES,
+    overlay_record,
+    status_windows,
+    window_lanes,
+)
+from sim.views.words import axis_unit  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
-STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
-                  "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
 STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
          "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.spines.top": False,
          "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110,
          # text from scenarios (titles, labels) is shown literally: `$5 bn` is not math text
          "text.parse_math": False}
 # colours for compared scenarios, none of them a side's colour (see ``compare_colours``)
-COMPARE_COLOURS = ["#000000", "#CC79A7", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
-                   "#D55E00"]
+# colours for compared scenarios, none of them a side's colour (see ``compare_colours``) nor the
+# record's near-black
+COMPARE_COLOURS = ["#CC79A7", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#F0E442"]
 UNITS = {"percent": "%", "share": "share (0-1)", "index": "index (0-1)"}
 
 
@@ -73,63 +84,28 @@ def lever_limits(lever) -> tuple[float, float] | None:
 
 def mark_meetings(ax, scenario: Scenario, columns: dict[str, list] | None = None,
                   labels: bool = True, colour: str = "#777777", skip: set | None = None) -> None:
-    """Dashed lines (talks) and dotted ones (calls) at the meetings' dates, labelled at the top;
+    """Dashed lines (talks, summits) and dotted ones (calls, decisions) at the meetings' dates,
+    in the legend and labelled at the top;
     meetings in ``skip`` ((date, label) pairs, e.g. already drawn for another scenario) are not.
-    Labels that would overprint a neighbour are left out (see ``readable_meetings``)."""
-    named = readable_meetings(scenario) if labels else set()
+    Labels are placed leaders' meetings first, then talks, then decisions; one that would
+    overprint another is left out when the figure is saved (``declutter``)."""
+    order = meeting_order(scenario) if labels else {}
+    text = "#555555" if colour == "#777777" else text_colour(colour)
+    whose = "meeting: " if colour == "#777777" else f"meeting of {scenario.name}: "
+    # lines at the back, then the labels on a white box (lines do not cross them), then data
     for m in scenario.meetings:
         if m.date is None or (skip is not None and (m.date, m.label) in skip):
             continue
-        ax.axvline(m.date, color=colour, lw=1, ls="--" if m.kind == "talks" else ":", zorder=0)
-        if m.name in named:
-            ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
-                        rotation=90, va="top", ha="right", fontsize=9,
-                        color="#555555" if colour == "#777777" else colour)
+        talks = m.kind in ("talks", "summit")
+        ax.axvline(m.date, color=colour, lw=1, ls="--" if talks else ":", zorder=0,
+                   label=f"{whose}talks or summit" if talks else f"{whose}call or decision")
+        if m.name in order:
+            label = ax.annotate(m.label, (m.date, 1.0), xycoords=("data", "axes fraction"),
+                                rotation=90, va="top", ha="right", fontsize=9, color=text,
+                                annotation_clip=True, bbox=LABEL_BOX, zorder=1)
+            movable(label, order[m.name])
         if skip is not None:
             skip.add((m.date, m.label))
-
-
-def overlay_record(ax, observations: Iterable, quantity: str) -> None:
-    """Documented observations of ``quantity``: values as points with tolerance bars, levels as
-    bands, directions as arrows over their date range, each labelled with its document."""
-    labelled = False
-    for obs in observations:
-        if obs.quantity != quantity:
-            continue
-        label = None if labelled else "documented value (doc id)"
-        mid = obs.start + (obs.end - obs.start) / 2
-        if obs.value is not None:
-            ax.errorbar([mid], [obs.value], yerr=[[obs.tolerance or 0]], fmt="D", ms=8,
-                        color=RECORD_COLOUR, mfc="white", mew=2, capsize=4, zorder=5, label=label)
-        elif obs.level is not None:
-            side, threshold = obs.level
-            lo, hi = ax.get_ylim()
-            y0, y1 = (threshold, hi) if side == "above" else (lo, threshold)
-            ax.fill_between([obs.start, obs.end + dt.timedelta(days=1)], y0, y1,
-                            color=RECORD_COLOUR, alpha=0.10, hatch="//", lw=0, label=label)
-            ax.set_ylim(lo, hi)
-        elif obs.direction is not None:
-            lo, hi = ax.get_ylim()
-            y = lo + 0.80 * (hi - lo)
-            dy = {"up": 0.08, "down": -0.08, "flat": 0.0}[obs.direction] * (hi - lo)
-            ax.annotate("", (obs.end, y + dy), (obs.start, y - dy),
-                        arrowprops={"arrowstyle": "-|>", "color": RECORD_COLOUR, "lw": 2})
-            if label:
-                with plt.rc_context({"text.parse_math": True}):  # the arrow is a math symbol
-                    ax.plot([], [], marker=r"$\nearrow$", ls="", color=RECORD_COLOUR, ms=12,
-                            label="documented direction")
-        else:
-            continue
-        lo, hi = ax.get_ylim()
-        if obs.value is not None:
-            at = (mid, obs.value)
-        elif obs.level is not None:
-            at = (obs.start, obs.level[1])
-        else:  # beside the arrow's tail, inside the axes
-            at = (obs.start, lo + 0.88 * (hi - lo))
-        ax.annotate(obs.doc, at, xytext=(4, -12 if obs.value is None else 4),
-                    textcoords="offset points", fontsize=9, color=RECORD_COLOUR)
-        labelled = True
 
 
 def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observations,
@@ -145,9 +121,9 @@ def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observ
     if lever_limits(lever):
         ax.set_ylim(*lever_limits(lever))
     ax.set_title(lever.label, loc="left")
-    ax.set_ylabel(UNITS.get(lever.unit, lever.unit))
+    ax.set_ylabel(axis_unit(lever))
     mark_meetings(ax, scenario, labels=labels)
-    overlay_record(ax, observations, lever.id)
+    overlay_record(ax, observations, lever.id, (columns["date"], columns[lever.id]))
 
 
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
@@ -201,13 +177,16 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
     # room under the status strip for its legend and the document key, one line per document
     # (an episode with a dozen sources needs more than one with five)
     bottom = max(2.0, 1.2 + 0.16 * len({o.doc for o in shown}))
-    height = 2.6 * lever_rows + 6.5 + bottom
+    lanes = 1 + max((lane for _, _, lane in window_lanes(
+        shown, (columns["date"][0], columns["date"][-1]), 14 * (LEGEND_AT - 0.08))), default=-1)
+    strip = 0.5 + LANE_INCHES * lanes  # the status blocks, and a lane per row of windows
+    height = 2.6 * lever_rows + 6.0 + strip + bottom
     with plt.rc_context(STYLE):
         # A fixed layout (margins in inches) and no weekly ticks: drawn in a third of the time
         # constrained layout takes, which is most of a single `sim run`.
         fig = plt.figure(figsize=(14, height))
         grid = fig.add_gridspec(lever_rows + 3, 2,
-                                height_ratios=[2.2] * lever_rows + [2, 2, 0.6],
+                                height_ratios=[2.2] * lever_rows + [2, 2, strip / 0.9],
                                 left=0.07, right=LEGEND_AT - 0.01, top=1 - 0.95 / height,
                                 bottom=bottom / height, hspace=0.42, wspace=0.2)
         first = None
@@ -226,92 +205,49 @@ def overview_figure(columns: dict[str, list], scenario: Scenario, observations=(
             label = scenario.actors[actor].label
             trust.plot(dates, columns[f"{actor}.trust"], color=colour, lw=2.5,
                        label=f"{label}: simulated")
-            pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5)
-            overlay_record(trust, shown, f"{actor}.trust")
+            pressure.plot(dates, columns[f"{actor}.pressure"], color=colour, lw=2.5,
+                          label=f"{label}: simulated")
+            overlay_record(trust, shown, f"{actor}.trust", (dates, columns[f"{actor}.trust"]))
         for ax, title in ((trust, "trust in the other side (0-1)"),
                           (pressure, "domestic pressure (0-1)")):
             ax.set_ylim(0, 1)
             ax.set_title(title, loc="left")
             mark_meetings(ax, scenario, labels=False)
             ax.tick_params(labelbottom=False)
-        _status_strip(status, columns, shown)
+        _status_strip(status, columns, shown, 0.45 / strip)
         mark_meetings(status, scenario, labels=False)
         # the status strip's last block covers the whole last day; no weekly ticks (cheaper)
         _date_axis(status, [dates[0], dates[-1] + dt.timedelta(days=1)])
         status.xaxis.set_minor_locator(NullLocator())
-        legend_outside(fig, [*axes, trust])
+        legend_outside(fig, [*axes, trust, pressure])
         doc_key(fig, shown, documents, scenario)
         fig.suptitle(f"{scenario.title}: overview", fontsize=16)
     return fig
 
 
-def _status_strip(ax, columns: dict[str, list], observations) -> None:
-    """The talks status as coloured blocks, documented statuses as labelled brackets above."""
+def _status_strip(ax, columns: dict[str, list], observations, blocks: float = 0.45) -> None:
+    """The talks status as coloured blocks (the lowest ``blocks`` of the strip), the record's
+    status windows as bars above."""
     dates, status = columns["date"], columns["status"]
     one = dt.timedelta(days=1)
     start = 0
     for k in range(1, len(status) + 1):  # one block per spell of the same status, not per day
         if k == len(status) or status[k] != status[start]:
-            ax.axvspan(dates[start], dates[k - 1] + one, 0, 0.6,
+            ax.axvspan(dates[start], dates[k - 1] + one, 0, blocks,
                        color=STATUS_COLOURS.get(status[start], "#999999"), lw=0)
             start = k
     for s, colour in STATUS_COLOURS.items():
         ax.plot([], [], "s", color=colour, ms=10, label=s.replace("_", " "))
-    shown = [o for o in observations if o.quantity == "status" and o.status]
-    for i, obs in enumerate(shown):
-        y = 0.72 + 0.3 * (i % 2)  # alternate heights so neighbouring labels do not collide
-        ax.plot([obs.start, obs.end + one], [y, y], color=RECORD_COLOUR, lw=3)
-        ax.annotate(f"{obs.status.replace('_', ' ')} ({obs.doc})", (obs.start, y + 0.04),
-                    fontsize=9, color=RECORD_COLOUR)
-    ax.set_ylim(0, 1.3)
+    status_windows(ax, observations, (dates[0], dates[-1]), blocks + 0.03, 1.0)
+    ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.set_ylabel("status")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=5, frameon=False)
-
-
-def scorecard_figure(fit, scenario: Scenario) -> Figure:
-    """Each observation hit or missed, each documented move's direction/size/timing marks."""
-    obs = [o for o in fit.observation_scores if o.hit is not None]
-    moves = fit.move_scores
-    rows = len(obs) + len(moves)
-    if not rows:  # a scenario without a record, or a run the record cannot see: say so
-        return message_card(f"{scenario.title}: scorecard", fit.text.splitlines()[0], STYLE)
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(14, 0.36 * rows + 2.2), layout="constrained")
-        labels = []
-        for i, o in enumerate(obs):
-            y = rows - i
-            ax.scatter([0], [y], marker="o" if o.hit else "X", s=120,
-                       color="#009E73" if o.hit else "#D55E00", zorder=3)
-            sim = o.simulated if isinstance(o.simulated, str) else f"{o.simulated:.3g}"
-            labels.append((y, f"{o.date}  {o.quantity}: {o.expected}  | run: {sim}  [{o.doc}]"))
-        for j, m in enumerate(moves):
-            y = rows - len(obs) - j
-            for x, mark in enumerate((m.direction_hit, m.size_hit, m.timing_hit)):
-                if mark is None:
-                    ax.scatter([x], [y], marker="_", s=120, color="#999999")
-                else:
-                    ax.scatter([x], [y], marker="o" if mark else "X", s=120,
-                               color="#009E73" if mark else "#D55E00", zorder=3)
-            labels.append((y, f"move {m.id}: {m.expected}  ({m.window})"))
-        for y, text in labels:
-            ax.annotate(text, (3.2, y), va="center", fontsize=10, annotation_clip=False)
-        ax.axhline(rows - len(obs) + 0.5, color="#777777", lw=1)
-        ax.set_xlim(-0.5, 14)
-        ax.set_ylim(0.3, rows + 0.7)
-        ax.set_xticks([0, 1, 2], ["hit / dir.", "size", "timing"])
-        ax.set_yticks([])
-        for side in ("left", "bottom"):
-            ax.spines[side].set_visible(False)
-        s = fit.summary
-        share = "n/a" if s.observation_share is None else f"{100 * s.observation_share:.0f} %"
-        ax.set_title(f"{scenario.title}: scorecard - fit {s.fit:.2f}; observations hit "
-                     f"{s.observations_hit}/{s.observations_scored} ({share}); move marks "
-                     f"{s.move_marks_hit}/{s.move_marks}", loc="left")
-    return fig
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=6, frameon=False)
 
 
 def save(fig: Figure, path: Path) -> None:
+    """Save ``fig`` with its labels placed so that none overprints another."""
+    declutter(fig)
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 
@@ -344,27 +280,20 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
         fig, axes = plt.subplots(nrows, ncols, figsize=(7 * ncols, 3.6 * nrows + 2),
                                  sharex=True, squeeze=False, layout="constrained")
         for ax, panel in zip(axes.flat, panels, strict=False):
+            centre = None
             for s in panel["series"]:
-                ax.fill_between(s["dates"], s["low"], s["high"], color=s["colour"], alpha=0.15,
-                                lw=0, label=f"{s['label']}: 10-90 %")
-                if s.get("edges"):  # outline the band, to tell overlapping bands apart
-                    for edge in (s["low"], s["high"]):
-                        ax.plot(s["dates"], edge, color=s["colour"], lw=0.8,
-                                ls=s.get("ls", "-"), alpha=0.8)
-                if s.get("q25") is not None and s.get("q75") is not None:
-                    ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"],
-                                    alpha=0.25, lw=0)
-                ax.plot(s["dates"], s["median"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
-                        label=f"{s['label']}: median")
+                line = _fan(ax, s)
+                centre = centre or line
             if panel.get("ylim"):
                 ax.set_ylim(*panel["ylim"])
-            ax.set_title(panel["title"], loc="left")
+            ax.set_title(textwrap.fill(panel["title"], 42 if ncols > 1 else 90),
+                         loc="left")
             ax.set_ylabel(panel.get("ylabel", ""))
             drawn: set = set()  # a meeting shared by several scenarios is drawn once
             for other, colour in meetings or [(scenario, "#777777")]:
                 mark_meetings(ax, other, colour=colour, skip=drawn)
             if panel.get("quantity"):
-                overlay_record(ax, observations, panel["quantity"])
+                overlay_record(ax, observations, panel["quantity"], centre)
             _date_axis(ax, _panel_dates(panels))
         hide_empty(axes, len(panels))
         legend_outside(fig, axes.flat)
@@ -372,6 +301,28 @@ def fan_figure(panels: list[dict], scenario: Scenario, observations=(), title: s
                             _panel_dates(panels)), documents, scenario)
         fig.suptitle(title or f"{scenario.title}: ensemble", fontsize=16)
     return fig
+
+
+def _fan(ax, s: dict) -> tuple:
+    """One series of a fan panel: its 10-90 % band (outlined with ``edges``), its 25-75 % band
+    if given, and its centre line: the ``path`` of a typical run drawn as the steps it took
+    (levers set by decree), else the median. Returns the centre line as (dates, values)."""
+    ax.fill_between(s["dates"], s["low"], s["high"], color=s["colour"], alpha=0.15, lw=0,
+                    label=f"{s['label']}: 10-90 % of runs")
+    if s.get("edges"):  # outline the band, to tell overlapping bands apart
+        for edge in (s["low"], s["high"]):
+            ax.plot(s["dates"], edge, color=s["colour"], lw=0.8, ls=s.get("ls", "-"), alpha=0.8,
+                    gid=PART)
+    if s.get("q25") is not None and s.get("q75") is not None:
+        ax.fill_between(s["dates"], s["q25"], s["q75"], color=s["colour"], alpha=0.25, lw=0,
+                        label=f"{s['label']}: 25-75 % of runs")
+    if s.get("path") is not None:
+        ax.plot(s["dates"], s["path"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
+                drawstyle="steps-post", label=f"{s['label']}: {s.get('path_label', 'typical run')}")
+        return (s["dates"], s["path"])
+    ax.plot(s["dates"], s["median"], color=s["colour"], lw=2.5, ls=s.get("ls", "-"),
+            label=f"{s['label']}: median")
+    return (s["dates"], s["median"])
 
 
 def _panel_dates(panels: list[dict]) -> list:
@@ -382,19 +333,41 @@ def _panel_dates(panels: list[dict]) -> list:
 
 
 def status_share_figure(dates: list, shares: dict[str, list], scenario: Scenario,
-                        title: str = "") -> Figure:
-    """Share of runs in each talks status, day by day, stacked (colours as the status strip)."""
+                        title: str = "", observations=()) -> Figure:
+    """Share of runs in each talks status, day by day, stacked (colours as the status strip);
+    above it, on white, the meetings' names and the record's documented status windows."""
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(13, 4.5), layout="constrained")
+        fig, (top, ax) = plt.subplots(2, 1, figsize=(13, 7), sharex=True, layout="constrained",
+                                      height_ratios=[2.2, 4])
         names = list(shares)
         ax.stackplot(dates, [shares[n] for n in names], labels=[n.replace("_", " ")
                                                                  for n in names],
                      colors=[STATUS_COLOURS.get(n, "#999999") for n in names], lw=0)
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of runs")
-        mark_meetings(ax, scenario)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=len(names),
-                  frameon=False)
+        mark_meetings(ax, scenario, labels=False)
+        mark_meetings(top, scenario)
+        top.set_ylim(0, 1)
+        top.set_yticks([])
+        top.spines["left"].set_visible(False)
+        windows = status_windows(top, observations, (dates[0], dates[-1]), 0.0, 0.5)
+        if not windows:
+            top.text(0.0, 0.2, "the record documents no talks status in this period",
+                     transform=top.transAxes, fontsize=10, color="#4a4a4a")
+        top.tick_params(labelbottom=False)
         _date_axis(ax, dates)
-        ax.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
+        legend_outside(fig, [ax, top])
+        doc_key(fig, [o for o in observations if o.quantity == "status"
+                      and o.end >= dates[0] and o.start <= dates[-1]], None, scenario)
+        top.set_title(title or f"{scenario.title}: talks status across runs", loc="left")
     return fig
+
+
+def __getattr__(name: str):
+    """``scorecard_figure`` moved to ``sim.views.scorecard_figure``; the old name still works
+    (figure jobs name their function as "sim.views.plots:scorecard_figure")."""
+    if name in ("scorecard_figure", "scorecard_lines"):
+        from sim.views import scorecard_figure as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

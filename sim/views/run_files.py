@@ -9,6 +9,7 @@ from sim.experiments.runs import RunResult, write_run
 from sim.record import scorecard
 from sim.record.fit import Fit
 from sim.views import plots, report
+from sim.views.scorecard_figure import scorecard_figure
 
 RUN_FILES = ["report.html", "timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
 RUN_FIGURES = ["overview.png", "scorecard.png"]
@@ -19,7 +20,16 @@ def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = T
     scorecard.write_scorecard_csv(folder / "scorecard.csv", fit.observation_scores,
                                   fit.move_scores)
     if figure:
-        plots.save(plots.scorecard_figure(fit, scenario), folder / "scorecard.png")
+        plots.save(scorecard_figure(fit, scenario), folder / "scorecard.png")
+
+
+def record_items(fit: Fit, scenario: Scenario) -> list:
+    """What the figures draw of the record: its observations and its documented moves."""
+    if not fit.observations:  # no record: nothing to draw
+        return []
+    from sim.record.lookup import record_for
+
+    return [*fit.observations, *record_for(scenario).moves]
 
 
 def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = True
@@ -28,7 +38,8 @@ def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = 
     write_run(result, folder)
     write_scorecard(fit, result.scenario, folder, figures)
     if figures:
-        plots.write_run_plots(result.columns, result.scenario, folder, fit.observations)
+        plots.write_run_plots(result.columns, result.scenario, folder, record_items(fit,
+                                                                                    result.scenario))
     report.run_report(result, fit, folder)
     return RUN_FILES + (RUN_FIGURES if figures else [])
 
