@@ -21,6 +21,7 @@ from sim.errors import UserError
 from sim.scenario import bundled
 from sim.scenario.language import DISTRIBUTIONS, Scenario, load_scenario
 from sim.scenario.schema import json_schema, schema_paths  # noqa: F401  (sim schema; tests)
+from sim.scenario.trade import commented_example as trade_example
 
 # --- sim check ----------------------------------------------------------------------------------
 
@@ -225,7 +226,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
                   "#     change: -0.08                   # -1 to 1: relative change"]
     for s in base.shocks:
         lines.append(f"#   - {{name: {s.name}, remove: true}}")
-    return "\n".join(lines + _calibrate_text(base)) + "\n"
+    return "\n".join(lines + _calibrate_text(base) + trade_example(base)) + "\n"
 
 
 def _calibrate_text(base: Scenario) -> list[str]:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, create_model, 
 
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.errors import did_you_mean
+from sim.scenario.trade import Trade
 from sim.scenario.types import (
     REMOVE_OUTSIDE_EXTENDS,
     Colour,
@@ -385,6 +386,7 @@ class Scenario(Part):
     shocks: Annotated[list[Shock], NullIsEmpty(list)] = key("outside events, in date order",
                                                            "shocks: [...]")
     calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
+    trade: Trade = key(Trade.__doc__, Trade.example)  # the trade layer (sim/scenario/trade.py)
 
 
 EXTENDS_DOC = ("scenario file this one builds on, relative to this file; a bare name like "
