@@ -28,7 +28,7 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -239,32 +239,36 @@ class Consequences:
     months: tuple[Month, ...]
     first: dt.date
     last: dt.date
-    days: int = field(default=0)
+    days: int = 0
 
     def series(self, sector: str, what: str = "value") -> list[tuple[dt.date, float]]:
         """``[(first day of month, amount)]`` of one sector's ``what`` (a Flow field)."""
         return [(m.month, getattr(m.flow, what)) for m in self.months if m.flow.sector == sector]
 
     def total(self, sector: str) -> Flow:
+        """One sector's flows summed over the whole period."""
         flows = [m.flow for m in self.months if m.flow.sector == sector]
         out = flows[0]
         for f in flows[1:]:
             out = out + f
         return out
 
-    def who_paid(self) -> dict[str, dict[str, float]]:
-        """By side, over the whole period (currency): what its buyers lost, what its government
-        collected above the base-year tariff, what its exporters lost, and the net loss; each
-        with its share of a year's GDP when the scenario gives GDP."""
+    def who_paid(self, start: dt.date | None = None) -> dict[str, dict[str, float]]:
+        """By side, over the months from ``start`` (default: all), in currency: what its buyers
+        lost, what its government collected above the base-year tariff, what its exporters
+        lost, and the net; each also per year as a share of GDP when the scenario gives GDP."""
         out: dict[str, dict[str, float]] = {}
-        for s in self.spec.sectors:
-            t = self.total(s.name)
-            imp = out.setdefault(s.importer, _zero())
-            exp = out.setdefault(s.exporter, _zero())
-            imp["buyers_loss"] += t.buyers_loss
-            imp["extra_tariff_revenue"] += t.extra_revenue
-            exp["lost_exports"] += t.lost_exports
-        years = max(self.days, 1) / 365.25
+        first = (start or self.first).replace(day=1)
+        kept = [m for m in self.months if m.month >= first]
+        for m in kept:
+            f = m.flow
+            imp = out.setdefault(f.importer, _zero())
+            exp = out.setdefault(f.exporter, _zero())
+            imp["buyers_loss"] += f.buyers_loss
+            imp["extra_tariff_revenue"] += f.extra_revenue
+            exp["lost_exports"] += f.lost_exports
+        days = (self.last - max(first, self.first)).days + 1
+        years = max(days, 1) / 365.25
         for actor, row in out.items():
             row["net_loss"] = row["buyers_loss"] - row["extra_tariff_revenue"] \
                 + row["lost_exports"]

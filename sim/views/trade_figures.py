@@ -1,0 +1,184 @@
+"""Figures of the trade layer: modelled flows against the record's series, and who paid.
+
+``trade_figure`` runs a scenario with a `trade:` section over a few seeds, replays each run's
+lever paths through the trade layer (``sim.engine.trade.consequences``) and draws three panels:
+monthly imports against the documented monthly series with its error band, yearly exports by
+sector against the documented years, and who paid (in currency and as a share of GDP).
+
+    python -m sim.views.trade_figures scenarios/trade_war_2018.yaml --runs 20 --out trade.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.engine.trade import Consequences, consequences
+from sim.experiments.runs import run_once
+from sim.record.series import SERIES_DIR, Point, SeriesFile, compare, load_series
+from sim.scenario.language import Scenario, load_scenario
+from sim.scenario.trade import trade_spec
+
+
+@dataclass(frozen=True)
+class TradeRuns:
+    """The trade consequences of several runs of one scenario, from ``since``."""
+
+    scenario: Scenario
+    runs: tuple[Consequences, ...]
+    since: dt.date
+
+
+def trade_runs(scenario: Scenario, seeds: list[int], since: dt.date) -> TradeRuns:
+    """Run ``scenario`` once per seed and replay each run through its trade layer."""
+    spec = trade_spec(scenario)
+    if spec is None:
+        raise ValueError(f"{scenario.name} has no `trade:` section")
+    out = []
+    for seed in seeds:
+        cols = run_once(scenario, seed=seed).columns
+        out.append(consequences(spec, cols["date"], cols, since=since))
+    return TradeRuns(scenario, tuple(out), since)
+
+
+def fit_table(runs: TradeRuns, series: SeriesFile, after: dt.date) -> dict[str, list[Point]]:
+    """Per series, the observations beside the median over runs (from ``after``)."""
+    table: dict[str, list[Point]] = {}
+    for name, s in series.series.items():
+        if not s.sectors:
+            continue
+        per_run = [compare(s, r, since=after) for r in runs.runs]
+        if not per_run or not per_run[0]:
+            continue
+        table[name] = [Point(p.label, p.observed, statistics.median(q[i].modelled
+                                                                    for q in per_run))
+                       for i, p in enumerate(per_run[0])]
+    return table
+
+
+def trade_figure(runs: TradeRuns, series: SeriesFile, imports: str, exports: list[str],
+                 after: dt.date):
+    """The three panels (matplotlib Figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(3, 1, figsize=(10, 11), gridspec_kw={"height_ratios": [3, 2, 2]})
+    _imports_panel(axes[0], runs, series, imports, after)
+    _exports_panel(axes[1], runs, series, exports, after)
+    _who_paid_panel(axes[2], runs)
+    fig.suptitle(f"{runs.scenario.title}: trade in money ({len(runs.runs)} runs)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _imports_panel(ax, runs: TradeRuns, series: SeriesFile, name: str, after: dt.date) -> None:
+    s = series.series[name]
+    months = [m for m, _ in runs.runs[0].series(s.sectors[0])]
+    values = [[sum(dict(r.series(sec))[m] for sec in s.sectors) / 1000 for m in months]
+              for r in runs.runs]
+    mid = [statistics.median(v[i] for v in values) for i in range(len(months))]
+    low = [min(v[i] for v in values) for i in range(len(months))]
+    high = [max(v[i] for v in values) for i in range(len(months))]
+    ax.fill_between(months, low, high, color="#0072B2", alpha=0.2, label="model: range of runs")
+    ax.plot(months, mid, color="#0072B2", lw=2, label="model: median of runs")
+    obs = [(o.month, o.value / 1000) for o in s.observations if o.month]
+    ax.plot([m for m, _ in obs], [v for _, v in obs], "o-", color="black", ms=3, lw=1,
+            label="record: Census (FRED IMPCH)")
+    ax.fill_between([m for m, _ in obs], [v * (1 - s.band) for _, v in obs],
+                    [v * (1 + s.band) for _, v in obs], color="grey", alpha=0.15,
+                    label=f"record ±{s.band:.0%}")
+    points = fit_table(runs, series, after).get(name, [])
+    inside = sum(p.within(s.band) for p in points)
+    ax.axvline(runs.scenario.start, color="grey", ls=":", lw=1)
+    ax.text(runs.scenario.start, ax.get_ylim()[1] * 0.98, " run starts", va="top", fontsize=8)
+    ax.set_title(f"{s.description}: median run within ±{s.band:.0%} in {inside} of "
+                 f"{len(points)} months from {after:%b %Y}", fontsize=9)
+    ax.set_ylabel(f"{s.unit.replace('million', 'billion')} a month")
+    ax.legend(fontsize=8, loc="lower left")
+
+
+def _exports_panel(ax, runs: TradeRuns, series: SeriesFile, names: list[str],
+                   after: dt.date) -> None:
+    table = fit_table(runs, series, after)
+    width, x = 0.38, 0
+    ticks, labels = [], []
+    for name in names:
+        for p in table.get(name, []):
+            ax.bar(x - width / 2, p.observed / 1000, width, color="black", alpha=0.7)
+            ax.bar(x + width / 2, p.modelled / 1000, width, color="#D55E00", alpha=0.8)
+            ticks.append(x)
+            labels.append(f"{series.series[name].short}\n{p.label}")
+            x += 1
+        x += 0.5
+    ax.set_xticks(ticks, labels, fontsize=8)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color="black", alpha=0.7, label="record"),
+                       Patch(color="#D55E00", alpha=0.8, label="model (median of runs)")],
+              fontsize=8)
+    ax.set_ylabel("USD billion a year")
+    ax.set_title("Exports after retaliation: direction and size against the record", fontsize=9)
+
+
+def _who_paid_panel(ax, runs: TradeRuns) -> None:
+    start = runs.scenario.start
+    rows = [r.who_paid(start) for r in runs.runs]
+    actors = list(rows[0])
+    kinds = [("buyers_loss", "buyers' loss"), ("extra_tariff_revenue", "extra tariff revenue"),
+             ("lost_exports", "exporters' lost sales")]
+    width = 0.25
+    for k, (key, label) in enumerate(kinds):
+        vals = [statistics.median(r[a][key] for r in rows) / 1000 for a in actors]
+        bars = ax.bar([i + (k - 1) * width for i in range(len(actors))], vals, width,
+                      label=label)
+        for bar, a in zip(bars, actors, strict=True):
+            share = statistics.median(r[a].get(f"{key}_share_of_gdp", 0.0) for r in rows)
+            ax.annotate(f"{share:.2%}\nof GDP", (bar.get_x() + bar.get_width() / 2,
+                                                 bar.get_height()),
+                        ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(actors)), [runs.scenario.actors[a].label for a in actors])
+    last = runs.runs[0].last
+    ax.set_ylabel("USD billion, whole run")
+    ax.set_title(f"Who paid, {start:%d %b %Y} to {last:%d %b %Y} (median of runs; labels: a "
+                 "year's loss as a share of that side's GDP)", fontsize=9)
+    ax.legend(fontsize=8)
+    ax.margins(y=0.25)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--series", type=Path, default=SERIES_DIR / "us_china_2018.yaml")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--since", default="2017-01-01", help="first month drawn")
+    p.add_argument("--after", default="2018-01-01", help="first month scored (after the base "
+                   "year, which the model reproduces by construction)")
+    p.add_argument("--out", type=Path, default=Path("results/trade.png"))
+    a = p.parse_args(argv)
+    scenario = load_scenario(a.scenario)
+    runs = trade_runs(scenario, [scenario.seed + i for i in range(a.runs)],
+                      dt.date.fromisoformat(a.since))
+    series = load_series(a.series)
+    after = dt.date.fromisoformat(a.after)
+    fig = trade_figure(runs, series, "us_imports_from_china",
+                       ["us_exports_to_china", "us_soybean_exports_to_china"], after)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(a.out, dpi=110)
+    for name, points in fit_table(runs, series, after).items():
+        band = series.series[name].band
+        inside = sum(pt.within(band) for pt in points)
+        print(f"{name}: {inside} of {len(points)} within ±{band:.0%}; "
+              + ", ".join(f"{pt.label} {pt.error:+.0%}" for pt in points[:6])
+              + (" ..." if len(points) > 6 else ""))
+    print(f"wrote {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
