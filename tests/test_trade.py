@@ -32,7 +32,7 @@ MONTH = (100.0,) * 12
 
 def sector(**kw) -> Sector:
     base = dict(name="goods", exporter="b", importer="a", monthly=MONTH, base_year=2017,
-                elasticity=2.53, pass_through=1.0, tariff=TARIFF)
+                elasticity=2.53, pass_through=1.0, duty=TARIFF)
     return Sector(**{**base, **kw})
 
 
@@ -71,7 +71,7 @@ def test_a_days_flows_under_a_ten_point_tariff_carry_the_same_response():
     base = 100.0 / 31
     assert f.counterfactual == pytest.approx(base)
     assert f.value == pytest.approx(base * respond(sector(), 0.10).volume)
-    assert f.tariff_revenue == pytest.approx(0.10 * f.value)
+    assert f.duty_revenue == pytest.approx(0.10 * f.value)
     assert f.lost_exports == pytest.approx(base - f.value)
     # the buyers pay 10 % more on what they still buy, plus half of it on what they gave up
     q = respond(sector(), 0.10).volume
@@ -87,7 +87,7 @@ def test_pass_through_below_one_shares_the_tariff_with_the_exporter():
 
 
 def test_the_base_year_tariff_is_already_in_the_flows():
-    r = respond(sector(base_tariff=0.03), 0.03)
+    r = respond(sector(base_duty=0.03), 0.03)
     assert (r.price, r.volume, r.border_price) == pytest.approx((1.0, 1.0, 1.0))
 
 
@@ -111,23 +111,23 @@ def run_days(spec: TradeSpec, path: list[dict], first=dt.date(2018, 1, 1)):
 
 
 def test_a_licence_withholds_its_restrictiveness_as_a_share_of_the_flow():
-    spec = TradeSpec((sector(tariff=None, cap=LICENCE),))
+    spec = TradeSpec((sector(duty=None, cap=LICENCE),))
     (f,) = run_days(spec, [{"b.licence": 0.4}])
     assert f.withheld == pytest.approx(0.4 * f.counterfactual)
     assert f.value == pytest.approx(0.6 * f.counterfactual)
 
 
 def test_a_commitment_adds_each_days_newly_delivered_share_of_the_amount():
-    spec = TradeSpec((sector(tariff=None, commitment=PURCHASES, commitment_amount=1000.0),))
+    spec = TradeSpec((sector(duty=None, commitment=PURCHASES, commitment_amount=1000.0),))
     levels = [0.0, 0.1, 0.3, 0.3, 0.5]
     flows = run_days(spec, [{"b.purchases": x} for x in levels])
-    assert sum(f.purchases for f in flows) == pytest.approx(500.0)
-    assert [round(f.purchases, 9) for f in flows] == [0, 100, 200, 0, 200]
+    assert sum(f.committed for f in flows) == pytest.approx(500.0)
+    assert [round(f.committed, 9) for f in flows] == [0, 100, 200, 0, 200]
 
 
 def test_a_lag_delays_the_response_with_the_stated_mean():
     lag = 30
-    spec = TradeSpec((sector(lag_days=lag, base_tariff=0.0),))
+    spec = TradeSpec((sector(lag_days=lag, base_duty=0.0),))
     path = [{"a.tariff": 0.0}] + [{"a.tariff": 25.0}] * 400
     state = start(spec, path[0])
     rates = []
@@ -158,7 +158,7 @@ def test_losses_today_charge_the_importer_net_of_revenue_and_the_exporter_its_lo
 
 
 def test_replaying_a_run_with_levers_at_the_base_gives_the_base_year_months():
-    spec = TradeSpec((sector(monthly=tuple(float(m) for m in range(1, 13)), tariff=TARIFF),))
+    spec = TradeSpec((sector(monthly=tuple(float(m) for m in range(1, 13)), duty=TARIFF),))
     dates = [dt.date(2017, 1, 1) + dt.timedelta(days=k) for k in range(365)]
     cols = {"a.tariff": [0.0] * 365}
     c = consequences(spec, dates, cols)

@@ -31,7 +31,7 @@ def test_the_2018_war_has_a_trade_section_with_its_sectors():
                                               "us_exports_to_china_other"]
     imports = spec.sectors[0]
     assert sum(imports.monthly) == pytest.approx(505165.2, abs=1)  # 2017, Census
-    assert imports.tariff.id == "us.tariff_on_china" and imports.base_tariff == 0.03
+    assert imports.duty.id == "us.tariff_on_china" and imports.base_duty == 0.03
     assert spec.sectors[2].commitment.id == "china.purchases_of_us_goods"
     assert spec.sectors[2].commitment_amount == 200000
 

@@ -3,8 +3,9 @@
 A dispute's trade is a few *sectors*, each a flow of goods from an exporting side to an importing
 side, worth a documented amount at a base year, month by month. Levers move a sector three ways:
 
-* a **tariff** (a lever in percent) raises the price the importer's buyers pay by the
-  pass-through share and cuts the volume they buy by the import-demand elasticity;
+* a **tariff** (a lever in percent; ``duty`` below, an ad valorem duty) raises the price the
+  importer's buyers pay by the pass-through share and cuts the volume they buy by the
+  import-demand elasticity;
 * a **cap** (an export licence or control, any lever read as a 0-1 restrictiveness) withholds that
   share of the flow;
 * a **commitment** (a lever read as the 0-1 share of a promised purchase delivered so far) adds
@@ -72,10 +73,10 @@ class Sector:
     base_year: int
     elasticity: float = 2.5             # import demand: % fall in volume per % rise in price
     pass_through: float = 1.0           # share of a tariff rise borne by the importer's buyers
-    base_tariff: float = 0.0            # the rate already paid in the base year (0.03 = 3 %)
+    base_duty: float = 0.0            # the rate already paid in the base year (0.03 = 3 %)
     growth: float = 0.0                 # yearly growth of the flow without the dispute
     lag_days: float = 0.0               # mean delay of the response to a lever
-    tariff: LeverRef | None = None
+    duty: LeverRef | None = None
     cap: LeverRef | None = None
     commitment: LeverRef | None = None
     commitment_amount: float = 0.0      # currency delivered when the commitment lever is at 1
@@ -120,11 +121,11 @@ class Response:
 def respond(sector: Sector, rate: float) -> Response:
     """The price and volume response to a tariff at ``rate`` (0.25 = 25 %).
 
-    With ``d = ln(1 + rate) - ln(1 + base_tariff)``: the buyers' price moves by
+    With ``d = ln(1 + rate) - ln(1 + base_duty)``: the buyers' price moves by
     ``pass_through * d`` (in logs), the exporter's price by ``(pass_through - 1) * d``, and the
     volume by ``-elasticity * pass_through * d`` (a constant-elasticity import demand).
     """
-    d = math.log1p(rate) - math.log1p(sector.base_tariff)
+    d = math.log1p(rate) - math.log1p(sector.base_duty)
     return Response(price=math.exp(sector.pass_through * d),
                     border_price=math.exp((sector.pass_through - 1.0) * d),
                     volume=math.exp(-sector.elasticity * sector.pass_through * d))
@@ -140,16 +141,16 @@ class Flow:
     importer: str
     value: float = 0.0            # at the border, ex-tariff (what customs statistics record)
     counterfactual: float = 0.0   # the same without the dispute
-    tariff_revenue: float = 0.0   # collected by the importer's government
+    duty_revenue: float = 0.0   # collected by the importer's government
     extra_revenue: float = 0.0    # above what the base-year tariff would have collected
     buyers_loss: float = 0.0      # importer's buyers: extra spending plus lost surplus
     lost_exports: float = 0.0     # exporter's sales below the counterfactual
-    purchases: float = 0.0        # added by a purchase commitment
+    committed: float = 0.0        # added by a purchase commitment
     withheld: float = 0.0         # held back by a cap (licence, control)
 
     def __add__(self, other: Flow) -> Flow:
-        names = ("value", "counterfactual", "tariff_revenue", "extra_revenue", "buyers_loss",
-                 "lost_exports", "purchases", "withheld")
+        names = ("value", "counterfactual", "duty_revenue", "extra_revenue", "buyers_loss",
+                 "lost_exports", "committed", "withheld")
         return replace(self, **{n: getattr(self, n) + getattr(other, n) for n in names})
 
 
@@ -172,7 +173,7 @@ def _lever(levers: Mapping[str, float], ref: LeverRef | None, default: float) ->
 def start(spec: TradeSpec, levers: Mapping[str, float]) -> TradeState:
     """The state on the first day: effective levels equal to the levers' values then."""
     return TradeState(
-        rates=tuple(s.tariff.rate(_lever(levers, s.tariff, 0)) if s.tariff else s.base_tariff
+        rates=tuple(s.duty.rate(_lever(levers, s.duty, 0)) if s.duty else s.base_duty
                     for s in spec.sectors),
         caps=tuple(s.cap.share(_lever(levers, s.cap, 0)) if s.cap else 0.0
                    for s in spec.sectors),
@@ -192,8 +193,8 @@ def step(spec: TradeSpec, state: TradeState, day: dt.date,
     day with its levers' values; ``consequences`` calls it along a finished run."""
     rates, caps, delivered, flows = [], [], [], []
     for i, s in enumerate(spec.sectors):
-        rate = _adjust(state.rates[i], s.tariff.rate(_lever(levers, s.tariff, 0)), s.lag_days) \
-            if s.tariff else s.base_tariff
+        rate = _adjust(state.rates[i], s.duty.rate(_lever(levers, s.duty, 0)), s.lag_days) \
+            if s.duty else s.base_duty
         cap = _adjust(state.caps[i], s.cap.share(_lever(levers, s.cap, 0)), s.lag_days) \
             if s.cap else 0.0
         level = s.commitment.level(_lever(levers, s.commitment, 0)) if s.commitment else 0.0
@@ -209,17 +210,17 @@ def _day_flow(s: Sector, day: dt.date, rate: float, cap: float, newly_delivered:
     r = respond(s, rate)
     traded = base * r.border_price * r.volume
     withheld = traded * cap
-    purchases = newly_delivered * s.commitment_amount
-    value = traded - withheld + purchases
-    spending = base * (1.0 + s.base_tariff)  # what buyers paid, duty included, without dispute
+    committed = newly_delivered * s.commitment_amount
+    value = traded - withheld + committed
+    spending = base * (1.0 + s.base_duty)  # what buyers paid, duty included, without dispute
     volume = r.volume * (1.0 - cap)
     # buyers' loss: extra paid on what they still buy, plus half the price rise on what they
     # stopped buying (the lost surplus, a straight-line demand between the two points)
     buyers_loss = spending * (r.price - 1.0) * (volume + 0.5 * (1.0 - volume))
-    revenue = rate * value  # purchases under a commitment pay the tariff too
+    revenue = rate * value  # goods bought under a commitment pay the duty too
     return Flow(s.name, s.exporter, s.importer, value=value, counterfactual=base,
-                tariff_revenue=revenue, extra_revenue=revenue - s.base_tariff * base,
-                buyers_loss=buyers_loss, lost_exports=base - value, purchases=purchases,
+                duty_revenue=revenue, extra_revenue=revenue - s.base_duty * base,
+                buyers_loss=buyers_loss, lost_exports=base - value, committed=committed,
                 withheld=withheld)
 
 
@@ -265,12 +266,12 @@ class Consequences:
             imp = out.setdefault(f.importer, _zero())
             exp = out.setdefault(f.exporter, _zero())
             imp["buyers_loss"] += f.buyers_loss
-            imp["extra_tariff_revenue"] += f.extra_revenue
+            imp["extra_duty_revenue"] += f.extra_revenue
             exp["lost_exports"] += f.lost_exports
         days = (self.last - max(first, self.first)).days + 1
         years = max(days, 1) / 365.25
         for actor, row in out.items():
-            row["net_loss"] = row["buyers_loss"] - row["extra_tariff_revenue"] \
+            row["net_loss"] = row["buyers_loss"] - row["extra_duty_revenue"] \
                 + row["lost_exports"]
             gdp = self.spec.gdp_of(actor)
             if gdp:
@@ -280,7 +281,7 @@ class Consequences:
 
 
 def _zero() -> dict[str, float]:
-    return {"buyers_loss": 0.0, "extra_tariff_revenue": 0.0, "lost_exports": 0.0}
+    return {"buyers_loss": 0.0, "extra_duty_revenue": 0.0, "lost_exports": 0.0}
 
 
 def consequences(spec: TradeSpec, dates: Sequence[dt.date],
@@ -293,7 +294,7 @@ def consequences(spec: TradeSpec, dates: Sequence[dt.date],
     before a dispute opens, for comparing with a series that starts earlier)."""
     if not dates:
         raise ValueError("a run with no days")
-    ids = {ref.id for s in spec.sectors for ref in (s.tariff, s.cap, s.commitment) if ref}
+    ids = {ref.id for s in spec.sectors for ref in (s.duty, s.cap, s.commitment) if ref}
     missing = sorted(i for i in ids if i not in columns)
     if missing:
         raise KeyError(f"the run has no column for {', '.join(missing)}")

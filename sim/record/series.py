@@ -16,6 +16,15 @@ from sim.scenario.yamlio import YamlDoc, load_yaml
 SERIES_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "record" / "series"
 
 
+def series_file_for(record_file: Path | None) -> Path | None:
+    """The series file that goes with a record file: `record/series/<the record's name>.yaml`
+    beside it, or None."""
+    if record_file is None:
+        return None
+    path = Path(record_file).parent / "series" / Path(record_file).name
+    return path if path.is_file() else None
+
+
 @dataclass(frozen=True)
 class Observation:
     """One observed value for a month (``month`` = its first day) or a year (``year``)."""
@@ -107,9 +116,9 @@ def _series(doc: YamlDoc, name: str, spec: dict, documents: dict) -> Series:
             try:
                 month = dt.date.fromisoformat(f"{o.get('date')}-01")
             except ValueError:
-                raise _error(doc, (*where, "date"), "expected a month like 2018-07") from None
+                raise _error(doc, (*where, "date"), "expected a month like 2025-07") from None
         elif not isinstance(o.get("year"), int):
-            raise _error(doc, (*where, "year"), "expected a year like 2018")
+            raise _error(doc, (*where, "year"), "expected a year like 2025")
         obs.append(Observation(float(o["value"]), o.get("doc"), o.get("quote"), month,
                                o.get("year"), bool(o.get("derived")),
                                o.get("assumption") is True))
@@ -157,4 +166,4 @@ def compare(series: Series, result: Consequences, since: dt.date | None = None) 
 
 
 __all__ = ["SERIES_DIR", "Observation", "Point", "Series", "SeriesFile", "compare",
-           "load_series"]
+           "load_series", "series_file_for"]

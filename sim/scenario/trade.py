@@ -274,8 +274,8 @@ def _known(fail: Fail, path: tuple, value: str, valid, what: str) -> None:
 
 
 # Defaults when a sector gives no number: the literature's central values (assumptions, see
-# docs/economics.md): complete pass-through (Amiti, Redding & Weinstein 2019; Fajgelbaum et al.
-# 2020) and an import-demand elasticity of 2.53 (Fajgelbaum et al. 2020).
+# docs/economics.md): complete pass-through (Amiti, Redding & Weinstein in the JEP;
+# Fajgelbaum et al. 2020) and an import-demand elasticity of 2.53 (Fajgelbaum et al. 2020).
 DEFAULT_ELASTICITY = 2.53
 DEFAULT_PASS_THROUGH = 1.0
 
@@ -305,9 +305,9 @@ def trade_spec(scenario) -> TradeSpec | None:
             importer=s["importer"], monthly=monthly, base_year=year,
             elasticity=_value(s.get("elasticity"), DEFAULT_ELASTICITY),
             pass_through=_value(s.get("pass_through"), DEFAULT_PASS_THROUGH),
-            base_tariff=_value(s.get("base_tariff"), 0.0) / 100.0,
+            base_duty=_value(s.get("base_tariff"), 0.0) / 100.0,
             growth=_value(s.get("growth"), 0.0), lag_days=_value(s.get("lag_days"), 0.0),
-            tariff=refs.get(s.get("tariff")), cap=refs.get(s.get("cap")),
+            duty=refs.get(s.get("tariff")), cap=refs.get(s.get("cap")),
             commitment=refs.get(commitment["lever"]) if commitment else None,
             commitment_amount=float(commitment["amount"]["value"]) if commitment else 0.0))
     gdp = tuple((a, float(g["value"])) for a, g in (section.get("gdp") or {}).items())

@@ -5,7 +5,11 @@ lever paths through the trade layer (``sim.engine.trade.consequences``) and draw
 monthly imports against the documented monthly series with its error band, yearly exports by
 sector against the documented years, and who paid (in currency and as a share of GDP).
 
-    python -m sim.views.trade_figures scenarios/trade_war_2018.yaml --runs 20 --out trade.png
+    python -m sim.views.trade_figures SCENARIO.yaml --runs 20 --out trade.png
+
+The series come from the record's series file (`record/series/<record name>.yaml`): the first
+monthly series measuring a sector is drawn month by month, every yearly one measuring sectors
+as bars.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 from sim.engine.trade import Consequences, consequences
 from sim.experiments.runs import run_once
-from sim.record.series import SERIES_DIR, Point, SeriesFile, compare, load_series
+from sim.record.series import Point, SeriesFile, compare, load_series, series_file_for
 from sim.scenario.language import Scenario, load_scenario
 from sim.scenario.trade import trade_spec
 
@@ -60,17 +64,21 @@ def fit_table(runs: TradeRuns, series: SeriesFile, after: dt.date) -> dict[str, 
     return table
 
 
-def trade_figure(runs: TradeRuns, series: SeriesFile, imports: str, exports: list[str],
-                 after: dt.date):
-    """The three panels (matplotlib Figure)."""
+def trade_figure(runs: TradeRuns, series: SeriesFile, after: dt.date):
+    """The three panels (matplotlib Figure), scored from ``after``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(3, 1, figsize=(10, 11), gridspec_kw={"height_ratios": [3, 2, 2]})
-    _imports_panel(axes[0], runs, series, imports, after)
-    _exports_panel(axes[1], runs, series, exports, after)
+    sectoral = [n for n, s in series.series.items() if s.sectors]
+    monthly = [n for n in sectoral if series.series[n].frequency == "month"]
+    yearly = [n for n in sectoral if series.series[n].frequency == "year"
+              and n not in {f"{m}_yearly" for m in monthly}]
+    if monthly:
+        _imports_panel(axes[0], runs, series, monthly[0], after)
+    _exports_panel(axes[1], runs, series, yearly, after)
     _who_paid_panel(axes[2], runs)
     fig.suptitle(f"{runs.scenario.title}: trade in money ({len(runs.runs)} runs)", fontsize=11)
     fig.tight_layout()
@@ -130,7 +138,7 @@ def _who_paid_panel(ax, runs: TradeRuns) -> None:
     start = runs.scenario.start
     rows = [r.who_paid(start) for r in runs.runs]
     actors = list(rows[0])
-    kinds = [("buyers_loss", "buyers' loss"), ("extra_tariff_revenue", "extra tariff revenue"),
+    kinds = [("buyers_loss", "buyers' loss"), ("extra_duty_revenue", "extra tariff revenue"),
              ("lost_exports", "exporters' lost sales")]
     width = 0.25
     for k, (key, label) in enumerate(kinds):
@@ -154,20 +162,20 @@ def _who_paid_panel(ax, runs: TradeRuns) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("scenario", type=Path)
-    p.add_argument("--series", type=Path, default=SERIES_DIR / "us_china_2018.yaml")
+    p.add_argument("--series", type=Path, help="series file (default: the record's)")
     p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--since", default="2017-01-01", help="first month drawn")
-    p.add_argument("--after", default="2018-01-01", help="first month scored (after the base "
-                   "year, which the model reproduces by construction)")
     p.add_argument("--out", type=Path, default=Path("results/trade.png"))
     a = p.parse_args(argv)
     scenario = load_scenario(a.scenario)
-    runs = trade_runs(scenario, [scenario.seed + i for i in range(a.runs)],
-                      dt.date.fromisoformat(a.since))
-    series = load_series(a.series)
-    after = dt.date.fromisoformat(a.after)
-    fig = trade_figure(runs, series, "us_imports_from_china",
-                       ["us_exports_to_china", "us_soybean_exports_to_china"], after)
+    path = a.series or series_file_for(scenario.record_file)
+    if path is None:
+        p.error("no series file: give --series")
+    base_year = int(scenario.data["trade"]["base_year"])
+    # drawn from the base year; scored after it (the model reproduces it by construction)
+    since, after = dt.date(base_year, 1, 1), dt.date(base_year + 1, 1, 1)
+    runs = trade_runs(scenario, [scenario.seed + i for i in range(a.runs)], since)
+    series = load_series(path)
+    fig = trade_figure(runs, series, after)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(a.out, dpi=110)
     for name, points in fit_table(runs, series, after).items():
