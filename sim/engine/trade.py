@@ -334,5 +334,28 @@ def losses_today(flows: Sequence[Flow]) -> dict[str, float]:
     return out
 
 
-__all__ = ["Consequences", "Flow", "LeverRef", "Month", "Response", "Sector", "TradeSpec",
-           "TradeState", "consequences", "losses_today", "respond", "start", "step"]
+@dataclass(frozen=True)
+class LossWindow:
+    """Each side's losses over the last ``days`` days (currency), the quantity money-valued
+    pressure will read: ``add`` one day's ``losses_today``, ``yearly_share`` the window's loss at
+    a yearly rate as a share of GDP."""
+
+    days: int = 90
+    history: tuple[tuple[tuple[str, float], ...], ...] = ()
+
+    def add(self, losses: Mapping[str, float]) -> LossWindow:
+        kept = (*self.history, tuple(sorted(losses.items())))[-self.days:]
+        return LossWindow(self.days, kept)
+
+    def total(self, actor: str) -> float:
+        return sum(dict(day).get(actor, 0.0) for day in self.history)
+
+    def yearly_share(self, actor: str, gdp: float) -> float:
+        """The window's loss of ``actor`` at a yearly rate, as a share of ``gdp`` (a year's)."""
+        if not self.history or gdp <= 0:
+            return 0.0
+        return self.total(actor) * 365.25 / len(self.history) / gdp
+
+
+__all__ = ["Consequences", "Flow", "LeverRef", "LossWindow", "Month", "Response", "Sector",
+           "TradeSpec", "TradeState", "consequences", "losses_today", "respond", "start", "step"]

@@ -23,7 +23,14 @@ from pathlib import Path
 
 from sim.engine.trade import Consequences, consequences
 from sim.experiments.runs import run_once
-from sim.record.series import Point, SeriesFile, compare, load_series, series_file_for
+from sim.record.series import (
+    Point,
+    SeriesFile,
+    compare,
+    load_series,
+    mean_abs_log_error,
+    series_file_for,
+)
 from sim.scenario.language import Scenario, load_scenario
 from sim.scenario.trade import trade_spec
 
@@ -35,6 +42,7 @@ class TradeRuns:
     scenario: Scenario
     runs: tuple[Consequences, ...]
     since: dt.date
+    frozen: tuple[Consequences, ...] = ()   # the same runs with every lever held at its start
 
 
 def trade_runs(scenario: Scenario, seeds: list[int], since: dt.date) -> TradeRuns:
@@ -42,20 +50,24 @@ def trade_runs(scenario: Scenario, seeds: list[int], since: dt.date) -> TradeRun
     spec = trade_spec(scenario)
     if spec is None:
         raise ValueError(f"{scenario.name} has no `trade:` section")
-    out = []
+    out, frozen = [], []
     for seed in seeds:
         cols = run_once(scenario, seed=seed).columns
         out.append(consequences(spec, cols["date"], cols, since=since))
-    return TradeRuns(scenario, tuple(out), since)
+        still = {k: [v[0]] * len(v) for k, v in cols.items() if k != "date"}
+        frozen.append(consequences(spec, cols["date"], still, since=since))
+    return TradeRuns(scenario, tuple(out), since, tuple(frozen))
 
 
-def fit_table(runs: TradeRuns, series: SeriesFile, after: dt.date) -> dict[str, list[Point]]:
-    """Per series, the observations beside the median over runs (from ``after``)."""
+def fit_table(runs: TradeRuns, series: SeriesFile, after: dt.date,
+              frozen: bool = False) -> dict[str, list[Point]]:
+    """Per series, the observations beside the median over runs (from ``after``); ``frozen``:
+    over the runs with their levers held at their starting values (a null world)."""
     table: dict[str, list[Point]] = {}
     for name, s in series.series.items():
         if not s.sectors:
             continue
-        per_run = [compare(s, r, since=after) for r in runs.runs]
+        per_run = [compare(s, r, since=after) for r in (runs.frozen if frozen else runs.runs)]
         if not per_run or not per_run[0]:
             continue
         table[name] = [Point(p.label, p.observed, statistics.median(q[i].modelled
@@ -95,6 +107,11 @@ def _imports_panel(ax, runs: TradeRuns, series: SeriesFile, name: str, after: dt
     high = [max(v[i] for v in values) for i in range(len(months))]
     ax.fill_between(months, low, high, color="#0072B2", alpha=0.2, label="model: range of runs")
     ax.plot(months, mid, color="#0072B2", lw=2, label="model: median of runs")
+    if runs.frozen:
+        still = [sum(dict(runs.frozen[0].series(sec))[m] for sec in s.sectors) / 1000
+                 for m in months]
+        ax.plot(months, still, color="grey", lw=1, ls="--",
+                label="levers held at their start (no war)")
     obs = [(o.month, o.value / 1000) for o in s.observations if o.month]
     ax.plot([m for m, _ in obs], [v for _, v in obs], "o-", color="black", ms=3, lw=1,
             label="record: Census (FRED IMPCH)")
@@ -114,22 +131,28 @@ def _imports_panel(ax, runs: TradeRuns, series: SeriesFile, name: str, after: dt
 def _exports_panel(ax, runs: TradeRuns, series: SeriesFile, names: list[str],
                    after: dt.date) -> None:
     table = fit_table(runs, series, after)
+    null = fit_table(runs, series, after, frozen=True) if runs.frozen else {}
     width, x = 0.38, 0
     ticks, labels = [], []
     for name in names:
-        for p in table.get(name, []):
+        for i, p in enumerate(table.get(name, [])):
             ax.bar(x - width / 2, p.observed / 1000, width, color="black", alpha=0.7)
             ax.bar(x + width / 2, p.modelled / 1000, width, color="#D55E00", alpha=0.8)
+            if name in null:
+                ax.hlines(null[name][i].modelled / 1000, x, x + width, color="grey", lw=2,
+                          ls="--")
             ticks.append(x)
             labels.append(f"{series.series[name].short}\n{p.label}")
             x += 1
         x += 0.5
     ax.set_xticks(ticks, labels, fontsize=8)
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color="black", alpha=0.7, label="record"),
-                       Patch(color="#D55E00", alpha=0.8, label="model (median of runs)")],
-              fontsize=8)
+                       Patch(color="#D55E00", alpha=0.8, label="model (median of runs)"),
+                       Line2D([], [], color="grey", lw=2, ls="--",
+                              label="levers held at their start (no war)")], fontsize=8)
     ax.set_ylabel("USD billion a year")
     ax.set_title("Exports after retaliation: direction and size against the record", fontsize=9)
 
@@ -178,12 +201,16 @@ def main(argv: list[str] | None = None) -> int:
     fig = trade_figure(runs, series, after)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(a.out, dpi=110)
+    null = fit_table(runs, series, after, frozen=True)
     for name, points in fit_table(runs, series, after).items():
         band = series.series[name].band
         inside = sum(pt.within(band) for pt in points)
-        print(f"{name}: {inside} of {len(points)} within ±{band:.0%}; "
-              + ", ".join(f"{pt.label} {pt.error:+.0%}" for pt in points[:6])
-              + (" ..." if len(points) > 6 else ""))
+        still = sum(pt.within(band) for pt in null[name])
+        print(f"{name}: {inside} of {len(points)} within ±{band:.0%} (levers held: {still}); "
+              f"mean |log error| {mean_abs_log_error(points):.3f} (levers held: "
+              f"{mean_abs_log_error(null[name]):.3f}); "
+              + ", ".join(f"{pt.label} {pt.error:+.0%}" for pt in points[:4])
+              + (" ..." if len(points) > 4 else ""))
     print(f"wrote {a.out}")
     return 0
 
