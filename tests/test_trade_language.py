@@ -105,6 +105,30 @@ def test_the_series_file_reads_and_every_observation_is_quoted():
         assert day == f"{o.month:%Y-%m}-01" and float(value) == pytest.approx(o.value, abs=0.05)
 
 
+def test_a_yearly_flow_is_spread_over_its_months_along_its_trend():
+    from sim.scenario.trade import spread
+
+    months = spread(1200.0, 0.10)
+    assert sum(months) == pytest.approx(1200.0)
+    assert all(b > a for a, b in zip(months, months[1:], strict=False))
+    # December to the next January grows like any other month: no step at the new year
+    step_in_year = months[1] / months[0]
+    assert (months[0] * 1.10) / months[-1] == pytest.approx(step_in_year)
+    assert spread(1200.0, 0.0) == (100.0,) * 12
+
+
+def test_the_monthly_series_agree_with_the_yearly_totals():
+    s = load_series(SERIES).series
+    for monthly, yearly, years in (("us_imports_from_china", "us_imports_from_china_yearly",
+                                    (2017, 2018, 2019)),
+                                   ("us_exports_to_china_monthly", "us_exports_to_china",
+                                    (2017, 2018, 2019))):
+        by_year = {o.year: o.value for o in s[yearly].observations}
+        for y in years:
+            total = sum(o.value for o in s[monthly].observations if o.month.year == y)
+            assert total == pytest.approx(by_year[y], rel=0.01), (monthly, y)
+
+
 def test_a_series_observation_without_a_quote_is_refused_with_its_line(tmp_path):
     text = SERIES.read_text().replace(
         'value: 12300, doc: ers_soy_chart, quote: "During 2017, prior',

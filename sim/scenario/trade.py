@@ -284,6 +284,15 @@ def _value(item: dict | None, default: float) -> float:
     return float(item["value"]) if item else default
 
 
+def spread(year: float, growth: float) -> tuple[float, ...]:
+    """A year's value over its twelve months along the flow's trend (growing at ``growth`` a
+    year), summing to the year: so a flow given by the year grows smoothly into the next,
+    without a step each January."""
+    weights = [(1.0 + growth) ** ((m - 5.5) / 12.0) for m in range(12)]
+    total = sum(weights)
+    return tuple(year * w / total for w in weights)
+
+
 def trade_spec(scenario) -> TradeSpec | None:
     """The engine's TradeSpec of a loaded scenario (None when it has no `trade:` section)."""
     section = (scenario.data or {}).get("trade")
@@ -295,10 +304,11 @@ def trade_spec(scenario) -> TradeSpec | None:
     year = int(section["base_year"])
     sectors = []
     for name, s in section["sectors"].items():
+        growth = _value(s.get("growth"), 0.0)
         if "monthly" in s:
             monthly = tuple(float(m["value"]) for m in s["monthly"])
         else:
-            monthly = (float(s["value"]["value"]) / 12.0,) * 12
+            monthly = spread(float(s["value"]["value"]), growth)
         commitment = s.get("commitment")
         sectors.append(Sector(
             name=name, label=s.get("label", name), exporter=s["exporter"],
@@ -306,7 +316,7 @@ def trade_spec(scenario) -> TradeSpec | None:
             elasticity=_value(s.get("elasticity"), DEFAULT_ELASTICITY),
             pass_through=_value(s.get("pass_through"), DEFAULT_PASS_THROUGH),
             base_duty=_value(s.get("base_tariff"), 0.0) / 100.0,
-            growth=_value(s.get("growth"), 0.0), lag_days=_value(s.get("lag_days"), 0.0),
+            growth=growth, lag_days=_value(s.get("lag_days"), 0.0),
             duty=refs.get(s.get("tariff")), cap=refs.get(s.get("cap")),
             commitment=refs.get(commitment["lever"]) if commitment else None,
             commitment_amount=float(commitment["amount"]["value"]) if commitment else 0.0))

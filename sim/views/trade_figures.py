@@ -77,21 +77,25 @@ def fit_table(runs: TradeRuns, series: SeriesFile, after: dt.date,
 
 
 def trade_figure(runs: TradeRuns, series: SeriesFile, after: dt.date):
-    """The three panels (matplotlib Figure), scored from ``after``."""
+    """The panels (matplotlib Figure), scored from ``after``: each monthly series measuring
+    sectors, the yearly ones as bars, and who paid."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(3, 1, figsize=(10, 11), gridspec_kw={"height_ratios": [3, 2, 2]})
     sectoral = [n for n, s in series.series.items() if s.sectors]
     monthly = [n for n in sectoral if series.series[n].frequency == "month"]
+    covered = {tuple(series.series[n].sectors) for n in monthly}
     yearly = [n for n in sectoral if series.series[n].frequency == "year"
-              and n not in {f"{m}_yearly" for m in monthly}]
-    if monthly:
-        _imports_panel(axes[0], runs, series, monthly[0], after)
-    _exports_panel(axes[1], runs, series, yearly, after)
-    _who_paid_panel(axes[2], runs)
+              and not (n.endswith("_yearly") and tuple(series.series[n].sectors) in covered)]
+    heights = [3] * len(monthly) + [2, 2]
+    fig, axes = plt.subplots(len(heights), 1, figsize=(10, 3.2 * len(heights) + 1),
+                             gridspec_kw={"height_ratios": heights})
+    for ax, name in zip(axes, monthly, strict=False):
+        _imports_panel(ax, runs, series, name, after)
+    _exports_panel(axes[-2], runs, series, yearly, after)
+    _who_paid_panel(axes[-1], runs)
     fig.suptitle(f"{runs.scenario.title}: trade in money ({len(runs.runs)} runs)", fontsize=11)
     fig.tight_layout()
     return fig
@@ -114,7 +118,7 @@ def _imports_panel(ax, runs: TradeRuns, series: SeriesFile, name: str, after: dt
                 label="levers held at their start (no war)")
     obs = [(o.month, o.value / 1000) for o in s.observations if o.month]
     ax.plot([m for m, _ in obs], [v for _, v in obs], "o-", color="black", ms=3, lw=1,
-            label="record: Census (FRED IMPCH)")
+            label="record")
     ax.fill_between([m for m, _ in obs], [v * (1 - s.band) for _, v in obs],
                     [v * (1 + s.band) for _, v in obs], color="grey", alpha=0.15,
                     label=f"record ±{s.band:.0%}")
@@ -122,7 +126,7 @@ def _imports_panel(ax, runs: TradeRuns, series: SeriesFile, name: str, after: dt
     inside = sum(p.within(s.band) for p in points)
     ax.axvline(runs.scenario.start, color="grey", ls=":", lw=1)
     ax.text(runs.scenario.start, ax.get_ylim()[1] * 0.98, " run starts", va="top", fontsize=8)
-    ax.set_title(f"{s.description}: median run within ±{s.band:.0%} in {inside} of "
+    ax.set_title(f"{s.description}:\nmedian run within ±{s.band:.0%} in {inside} of "
                  f"{len(points)} months from {after:%b %Y}", fontsize=9)
     ax.set_ylabel(f"{s.unit.replace('million', 'billion')} a month")
     ax.legend(fontsize=8, loc="lower left")
