@@ -123,6 +123,10 @@ def _series(doc: YamlDoc, name: str, spec: dict, documents: dict) -> Series:
         obs.append(Observation(float(o["value"]), o.get("doc"), o.get("quote"), month,
                                o.get("year"), bool(o.get("derived")),
                                o.get("assumption") is True))
+    for i, o in enumerate(spec.get("context") or []):
+        if not (o.get("doc") in documents and o.get("quote")):
+            raise _error(doc, (*at, "context", i), "a context entry needs `doc` (a document "
+                         "of the file) and a verbatim `quote`")
     return Series(name, str(spec.get("description", "")), str(spec.get("unit", "")),
                   spec["frequency"], sectors, str(spec.get("field", "value")),
                   float(spec.get("band", 0.1)), tuple(obs), spec.get("lever"),
