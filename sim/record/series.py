@@ -117,9 +117,9 @@ def _series(doc: YamlDoc, name: str, spec: dict, documents: dict) -> Series:
             try:
                 month = dt.date.fromisoformat(f"{o.get('date')}-01")
             except ValueError:
-                raise _error(doc, (*where, "date"), "expected a month like 2025-07") from None
+                raise _error(doc, (*where, "date"), "expected a month as YYYY-MM") from None
         elif not isinstance(o.get("year"), int):
-            raise _error(doc, (*where, "year"), "expected a year like 2025")
+            raise _error(doc, (*where, "year"), "expected a year as YYYY")
         obs.append(Observation(float(o["value"]), o.get("doc"), o.get("quote"), month,
                                o.get("year"), bool(o.get("derived")),
                                o.get("assumption") is True))
