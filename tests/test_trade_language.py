@@ -178,3 +178,13 @@ def test_the_figure_draws_flows_against_the_series_and_who_paid(tmp_path, capsys
     assert out.stat().st_size > 20_000
     printed = capsys.readouterr().out
     assert "us_imports_from_china:" in printed and "levers held" in printed
+
+
+def test_sim_new_shows_how_to_change_a_trade_number_and_the_example_checks(tmp_path, capsys):
+    file = tmp_path / "variant.yaml"
+    assert main(["new", str(file), "--from", str(WAR)]) == 0
+    text = file.read_text()
+    line = next(x for x in text.splitlines() if x.startswith("# trade: {sectors:"))
+    file.write_text(text + line.removeprefix("# ") + "\n")
+    assert main(["check", str(file)]) == 0
+    assert trade_spec(load_scenario(file)).sectors[0].elasticity == 2.0

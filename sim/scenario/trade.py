@@ -329,21 +329,34 @@ __all__ = ["Commitment", "Document", "Sourced", "Trade", "TradeSector", "check_s
 
 
 def commented_example(base) -> list[str]:
-    """The commented `trade:` section `sim new` writes: every key of the section, with the
-    base scenario's first sector when it has one (docs/economics.md)."""
+    """The commented `trade:` section `sim new` writes: what the parent's section holds (when it
+    has one) and every key of the section with an example (docs/economics.md)."""
     section = (base.data or {}).get("trade") or {}
-    levers = [lv.id for lv in base.levers]
     actors = list(base.actors)
-    tariff = next((lv.id for lv in base.levers if lv.unit == "percent"), levers[0])
-    return [
+    percent = [lv.id for lv in base.levers if lv.unit == "percent"]
+    plain = [lv.id for lv in base.levers if lv.unit != "percent" and not lv.horizon_days]
+    kept = [lv.id for lv in base.levers if lv.horizon_days]
+    tariff = (percent or [base.levers[0].id])[0]
+    cap = plain[0] if plain else "<a licence or control lever>"
+    commitment = kept[-1] if kept else "<a commitment lever>"
+    sectors = list(section.get("sectors") or {})
+    lines = [
         "",
         "# --- trade: flows by sector in money, and the levers that move them (docs/economics.md)",
         "# Every number gives `doc` + `quote` (verbatim), or `assumption: true` + `note`.",
+    ]
+    if sectors:
+        lines += [f"# The parent's section is inherited: sectors {', '.join(sectors)}.",
+                  "# To change a number, give it with its reason:",
+                  f"# trade: {{sectors: {{{sectors[0]}: {{elasticity: {{value: 2.0, assumption: "
+                  "true, note: \"why\"}}}}",
+                  "# Every key, for a new sector or a new section:"]
+    return lines + [
         "# trade:",
         f"#   currency: {section.get('currency', 'USD million')}",
         f"#   base_year: {section.get('base_year', base.start.year - 1)}",
         "#   documents: {paper: {url: https://..., headline: Its title, notes: who, when}}",
-        f"#   gdp: {{{actors[0]}: {{value: 19754100, doc: paper, quote: \"...\"}}}}",
+        f"#   gdp: {{{actors[0]}: {{value: 19386200, doc: paper, quote: \"...\"}}}}",
         "#   sectors:",
         "#     imports:",
         "#       label: What flows",
@@ -353,8 +366,8 @@ def commented_example(base) -> list[str]:
         "#       # monthly: [{value: 41000, doc: paper, quote: \"...\"}, ...]",
         f"#       tariff: {tariff}          # a lever in percent",
         "#       base_tariff: {value: 3.0, doc: paper, quote: \"...\"}",
-        f"#       # cap: {levers[-1]}         # a licence or control lever",
-        f"#       # commitment: {{lever: {levers[-1]}, amount: {{value: 200000, doc: paper, "
+        f"#       # cap: {cap}         # a licence or control: withholds its restrictiveness",
+        f"#       # commitment: {{lever: {commitment}, amount: {{value: 200000, doc: paper, "
         "quote: \"...\"}}",
         "#       elasticity: {value: 2.53, assumption: true, note: \"why\"}",
         "#       pass_through: {value: 1, doc: paper, quote: \"...\"}",
