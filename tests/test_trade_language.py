@@ -188,3 +188,18 @@ def test_sim_new_shows_how_to_change_a_trade_number_and_the_example_checks(tmp_p
     file.write_text(text + line.removeprefix("# ") + "\n")
     assert main(["check", str(file)]) == 0
     assert trade_spec(load_scenario(file)).sectors[0].elasticity == 2.0
+
+
+def test_a_saved_runs_timeline_replays_to_the_same_consequences(tmp_path, capsys):
+    from sim.experiments.runs import run_once
+    from sim.views.trade_figures import runs_from_timeline
+
+    scenario = load_scenario(WAR)
+    assert main(["run", str(WAR), "--out", str(tmp_path / "run"), "--no-plots"]) == 0
+    saved = runs_from_timeline(scenario, tmp_path / "run" / "timeline.csv", dt.date(2017, 1, 1))
+    cols = run_once(scenario).columns
+    fresh = consequences(trade_spec(scenario), cols["date"], cols, since=dt.date(2017, 1, 1))
+    assert len(saved.runs) == 1
+    for (m1, v1), (m2, v2) in zip(saved.runs[0].series("us_imports_from_china"),
+                                  fresh.series("us_imports_from_china"), strict=True):
+        assert m1 == m2 and v1 == pytest.approx(v2, rel=1e-6)

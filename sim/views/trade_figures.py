@@ -6,6 +6,7 @@ monthly imports against the documented monthly series with its error band, yearl
 sector against the documented years, and who paid (in currency and as a share of GDP).
 
     python -m sim.views.trade_figures SCENARIO.yaml --runs 20 --out trade.png
+    python -m sim.views.trade_figures SCENARIO.yaml --timeline results/RUN/timeline.csv
 
 The series come from the record's series file (`record/series/<record name>.yaml`): the first
 monthly series measuring a sector is drawn month by month, every yearly one measuring sectors
@@ -15,6 +16,7 @@ as bars.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import statistics
 import sys
@@ -53,6 +55,32 @@ def trade_runs(scenario: Scenario, seeds: list[int], since: dt.date) -> TradeRun
     out, frozen = [], []
     for seed in seeds:
         cols = run_once(scenario, seed=seed).columns
+        out.append(consequences(spec, cols["date"], cols, since=since))
+        still = {k: [v[0]] * len(v) for k, v in cols.items() if k != "date"}
+        frozen.append(consequences(spec, cols["date"], still, since=since))
+    return TradeRuns(scenario, tuple(out), since, tuple(frozen))
+
+
+def runs_from_timeline(scenario: Scenario, path: Path, since: dt.date) -> TradeRuns:
+    """The trade consequences of runs already made: a `timeline.csv` that `sim run` wrote (one
+    run, or several told apart by its `run` column), replayed without running anything."""
+    spec = trade_spec(scenario)
+    if spec is None:
+        raise ValueError(f"{scenario.name} has no `trade:` section")
+    by_run: dict[str, dict[str, list]] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            cols = by_run.setdefault(row.get("run", "0"), {})
+            for key, value in row.items():
+                if key == "date":
+                    cols.setdefault("date", []).append(dt.date.fromisoformat(value))
+                elif key not in ("run", "status"):
+                    try:
+                        cols.setdefault(key, []).append(float(value))
+                    except ValueError:
+                        continue
+    out, frozen = [], []
+    for cols in by_run.values():
         out.append(consequences(spec, cols["date"], cols, since=since))
         still = {k: [v[0]] * len(v) for k, v in cols.items() if k != "date"}
         frozen.append(consequences(spec, cols["date"], still, since=since))
@@ -191,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("scenario", type=Path)
     p.add_argument("--series", type=Path, help="series file (default: the record's)")
     p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--timeline", type=Path, help="replay a timeline.csv that `sim run` wrote "
+                   "instead of running the scenario")
     p.add_argument("--out", type=Path, default=Path("results/trade.png"))
     a = p.parse_args(argv)
     scenario = load_scenario(a.scenario)
@@ -200,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     base_year = int(scenario.data["trade"]["base_year"])
     # drawn from the base year; scored after it (the model reproduces it by construction)
     since, after = dt.date(base_year, 1, 1), dt.date(base_year + 1, 1, 1)
-    runs = trade_runs(scenario, [scenario.seed + i for i in range(a.runs)], since)
+    runs = runs_from_timeline(scenario, a.timeline, since) if a.timeline else \
+        trade_runs(scenario, [scenario.seed + i for i in range(a.runs)], since)
     series = load_series(path)
     fig = trade_figure(runs, series, after)
     a.out.parent.mkdir(parents=True, exist_ok=True)
