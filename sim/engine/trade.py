@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,13 @@ class Flow:
     withheld: float = 0.0         # held back by a cap (licence, control)
 
     def __add__(self, other: Flow) -> Flow:
-        names = ("value", "counterfactual", "duty_revenue", "extra_revenue", "buyers_loss",
-                 "lost_exports", "committed", "withheld")
-        return replace(self, **{n: getattr(self, n) + getattr(other, n) for n in names})
+        # spelled out rather than dataclasses.replace: a replay adds a few thousand of these
+        return Flow(self.sector, self.exporter, self.importer, self.value + other.value,
+                    self.counterfactual + other.counterfactual,
+                    self.duty_revenue + other.duty_revenue,
+                    self.extra_revenue + other.extra_revenue,
+                    self.buyers_loss + other.buyers_loss, self.lost_exports + other.lost_exports,
+                    self.committed + other.committed, self.withheld + other.withheld)
 
 
 @dataclass(frozen=True)
