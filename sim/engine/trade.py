@@ -258,13 +258,16 @@ class Consequences:
             out = out + f
         return out
 
-    def who_paid(self, start: dt.date | None = None) -> dict[str, dict[str, float]]:
-        """By side, over the months from ``start`` (default: all), in currency: what its buyers
-        lost, what its government collected above the base-year tariff, what its exporters
-        lost, and the net; each also per year as a share of GDP when the scenario gives GDP."""
+    def who_paid(self, start: dt.date | None = None,
+                 end: dt.date | None = None) -> dict[str, dict[str, float]]:
+        """By side, over the months from ``start`` to ``end`` (default: all), in currency: what
+        its buyers lost, what its government collected above the base-year tariff, what its
+        exporters lost, and the net; each also per year as a share of GDP when the scenario
+        gives GDP."""
         out: dict[str, dict[str, float]] = {}
         first = (start or self.first).replace(day=1)
-        kept = [m for m in self.months if m.month >= first]
+        last = min(end or self.last, self.last)
+        kept = [m for m in self.months if first <= m.month <= last]
         for m in kept:
             f = m.flow
             imp = out.setdefault(f.importer, _zero())
@@ -272,7 +275,7 @@ class Consequences:
             imp["buyers_loss"] += f.buyers_loss
             imp["extra_duty_revenue"] += f.extra_revenue
             exp["lost_exports"] += f.lost_exports
-        days = (self.last - max(first, self.first)).days + 1
+        days = (last - max(first, self.first)).days + 1
         years = max(days, 1) / 365.25
         for actor, row in out.items():
             row["net_loss"] = row["buyers_loss"] - row["extra_duty_revenue"] \

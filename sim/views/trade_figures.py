@@ -191,25 +191,131 @@ def _exports_panel(ax, runs: TradeRuns, series: SeriesFile, names: list[str],
 
 def _who_paid_panel(ax, runs: TradeRuns) -> None:
     start = runs.scenario.start
-    rows = [r.who_paid(start) for r in runs.runs]
-    actors = list(rows[0])
-    kinds = [("buyers_loss", "buyers' loss"), ("extra_duty_revenue", "extra tariff revenue"),
-             ("lost_exports", "exporters' lost sales")]
-    width = 0.25
-    for k, (key, label) in enumerate(kinds):
-        vals = [statistics.median(r[a][key] for r in rows) / 1000 for a in actors]
-        bars = ax.bar([i + (k - 1) * width for i in range(len(actors))], vals, width,
-                      label=label)
-        for bar, a in zip(bars, actors, strict=True):
-            share = statistics.median(r[a].get(f"{key}_share_of_gdp", 0.0) for r in rows)
-            ax.annotate(f"{share:.2%}\nof GDP", (bar.get_x() + bar.get_width() / 2,
-                                                 bar.get_height()),
-                        ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(actors)), [runs.scenario.actors[a].label for a in actors])
+    per_run = [consequence_rows(r, runs.scenario, periods=False) for r in runs.runs]
+    rows = [{**row, "amount": statistics.median(p[i]["amount"] for p in per_run),
+             "share_of_gdp_a_year": _median_or_none([p[i]["share_of_gdp_a_year"]
+                                                     for p in per_run])}
+            for i, row in enumerate(per_run[0])]
+    draw_who_paid(ax, rows)
     last = runs.runs[0].last
-    ax.set_ylabel("USD billion, whole run")
     ax.set_title(f"Who paid, {start:%d %b %Y} to {last:%d %b %Y} (median of runs; labels: a "
                  "year's loss as a share of that side's GDP)", fontsize=9)
+
+
+def _median_or_none(values: list) -> float | None:
+    kept = [v for v in values if v is not None]
+    return statistics.median(kept) if kept else None
+
+
+# -- who paid, as data: consequences.csv in `sim run`'s folder, and its figure -------------------
+WHO_PAID = (("buyers_loss", "buyers' loss"), ("extra_duty_revenue", "extra tariff revenue"),
+            ("lost_exports", "exporters' lost sales"), ("net_loss", "net loss"))
+CONSEQUENCE_FIELDS = ("period", "from", "to", "side", "side_label", "measure", "amount",
+                      "currency", "share_of_gdp_a_year")
+
+
+def consequence_rows(result: Consequences, scenario: Scenario,
+                     periods: bool = True) -> list[dict]:
+    """Who paid in a run, as rows: for the whole run (``period`` "run") and, with ``periods``,
+    each calendar year it touches; per side, each measure of ``WHO_PAID`` in the trade
+    section's currency and as a yearly share of that side's GDP (None without its GDP).
+    ``net_loss`` is the buyers' loss less the extra tariff revenue plus the lost export sales."""
+    first, last = max(result.first, scenario.start), result.last
+    spans = [("run", first, last)]
+    if periods:
+        spans += [(str(y), max(first, dt.date(y, 1, 1)), min(last, dt.date(y, 12, 31)))
+                  for y in range(first.year, last.year + 1)]
+    out = []
+    for period, a, b in spans:
+        paid = result.who_paid(a, b)
+        for side, row in paid.items():
+            label = scenario.actors[side].label if side in scenario.actors else side
+            out += [{"period": period, "from": a.isoformat(), "to": b.isoformat(),
+                     "side": side, "side_label": label, "measure": key,
+                     "amount": row[key], "currency": result.spec.currency,
+                     "share_of_gdp_a_year": row.get(f"{key}_share_of_gdp")}
+                    for key, _ in WHO_PAID]
+    return out
+
+
+def write_consequences(folder: Path, scenario: Scenario, columns) -> Path | None:
+    """``consequences.csv`` in ``folder``: who paid in the run whose timeline is ``columns``
+    (its lever paths replayed through the trade layer); None, and nothing written, for a
+    scenario without a `trade:` section or a run without the levers it follows."""
+    spec = trade_spec(scenario)
+    if spec is None:
+        return None
+    try:
+        result = consequences(spec, list(columns["date"]), columns)
+    except KeyError:
+        return None
+    path = folder / "consequences.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CONSEQUENCE_FIELDS)
+        writer.writeheader()
+        for row in consequence_rows(result, scenario):
+            writer.writerow({k: _cell(row[k]) for k in CONSEQUENCE_FIELDS})
+    return path
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return f"{value:.6g}" if isinstance(value, float) else value
+
+
+def read_consequences(path: Path) -> list[dict]:
+    """The rows of a ``consequences.csv``, numbers as floats (None where empty)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["amount"] = float(row["amount"])
+        share = row["share_of_gdp_a_year"]
+        row["share_of_gdp_a_year"] = float(share) if share else None
+    return rows
+
+
+def who_paid_figure(rows: list[dict], title: str = "", period: str = "run"):
+    """A figure of who paid from ``consequence_rows`` (or ``read_consequences``) for one
+    ``period`` ("run" or a year): per side, buyers' loss, extra tariff revenue and exporters'
+    lost sales in currency, each labelled with its yearly share of the side's GDP."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in rows if r["period"] == period]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    draw_who_paid(ax, rows)
+    if rows:
+        ax.set_title(title or f"Who paid, {rows[0]['from']} to {rows[0]['to']} (labels: a "
+                     "year's loss as a share of that side's GDP)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def draw_who_paid(ax, rows: list[dict]) -> None:
+    """Bars of who paid on ``ax`` from rows of one period (see ``who_paid_figure``)."""
+    sides = list(dict.fromkeys(r["side"] for r in rows))
+    labels = {r["side"]: r["side_label"] for r in rows}
+    by = {(r["side"], r["measure"]): r for r in rows}
+    shown = WHO_PAID[:3]
+    width = 0.8 / len(shown)
+    currency = rows[0]["currency"] if rows else ""
+    scale, unit = (1000, currency.replace("million", "billion")) if "million" in currency \
+        else (1, currency)
+    for k, (key, label) in enumerate(shown):
+        vals = [by[(s, key)]["amount"] / scale if (s, key) in by else 0.0 for s in sides]
+        bars = ax.bar([i + (k - 1) * width for i in range(len(sides))], vals, width,
+                      label=label)
+        for bar, side in zip(bars, sides, strict=True):
+            share = by.get((side, key), {}).get("share_of_gdp_a_year")
+            if share is not None:
+                ax.annotate(f"{share:.2%}\nof GDP", (bar.get_x() + bar.get_width() / 2,
+                                                     bar.get_height()),
+                            ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(sides)), [labels[s] for s in sides])
+    ax.set_ylabel(f"{unit}, whole period")
     ax.legend(fontsize=8)
     ax.margins(y=0.25)
 
