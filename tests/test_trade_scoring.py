@@ -249,3 +249,19 @@ def test_sim_run_of_a_scenario_without_trade_writes_no_consequences(tmp_path, ca
                  "--no-plots"]) == 0
     assert not (out / "consequences.csv").exists()
     assert "consequences.csv" not in capsys.readouterr().out
+
+
+def test_an_ensemble_scores_the_series_as_a_single_run_does(war):
+    from sim.experiments.ensemble import make_plan, simulate
+    from sim.experiments.runs import run_once
+
+    scenario, _ = war
+    plan = make_plan(scenario)
+    assert isinstance(plan.record, SeriesRecord)
+    k = [o.id for o in plan.record.observations].index("us_imports_from_china_2019_06")
+    summary = simulate(plan, 0, 2018)
+    cols = run_once(scenario, seed=2018).columns
+    single = {s.id: s for s in score(cols, scenario).observation_scores}
+    assert summary.hits[k] == int(single["us_imports_from_china_2019_06"].hit)
+    assert list(summary.hits) == [-1 if s.hit is None else int(s.hit)
+                                  for s in score(cols, scenario).observation_scores]
