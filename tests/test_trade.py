@@ -210,6 +210,45 @@ def test_replay_can_start_before_the_run_holding_the_first_values():
         paid["b"]["lost_exports"] / 6000.0, rel=0.01)
 
 
+def _replay_by_steps(spec: TradeSpec, dates, cols, since) -> dict:
+    """The replay spelled out: ``step`` once a day, levers at their first values before the run."""
+    ids = {r.id for s in spec.sectors for r in (s.duty, s.cap, s.commitment) if r}
+    first = {i: cols[i][0] for i in ids}
+    state, day, sums = start(spec, first), since, {}
+    while day <= dates[-1]:
+        k = (day - dates[0]).days
+        state, flows = step(spec, state, day, first if k < 0 else {i: cols[i][k] for i in ids})
+        for f in flows:
+            key = (day.replace(day=1), f.sector)
+            sums[key] = sums[key] + f if key in sums else f
+        day += dt.timedelta(days=1)
+    return sums
+
+
+@given(st.lists(st.floats(0, 60), min_size=3, max_size=3), st.floats(0, 90),
+       st.lists(st.floats(0, 1), min_size=3, max_size=3))
+def test_the_replay_of_whole_paths_equals_a_step_a_day(tariffs, lag, shares):
+    """``consequences`` computes whole lever paths at once; it must be ``step`` called daily."""
+    spec = TradeSpec((sector(lag_days=lag, growth=0.05, base_duty=0.03),
+                      sector(name="capped", duty=None, cap=LICENCE, lag_days=lag),
+                      sector(name="bought", exporter="a", importer="b", duty=TARIFF,
+                             commitment=PURCHASES, commitment_amount=500.0)))
+    dates = [dt.date(2018, 3, 20) + dt.timedelta(days=k) for k in range(300)]
+    cols = {"a.tariff": [tariffs[k * 3 // 300] for k in range(300)],
+            "b.licence": [shares[k * 3 // 300] for k in range(300)],
+            "b.purchases": [max(shares[:1 + k * 3 // 300]) for k in range(300)]}
+    since = dt.date(2017, 11, 1)
+    fast = consequences(spec, dates, cols, since=since)
+    slow = _replay_by_steps(spec, dates, cols, since)
+    assert [(m.month, m.flow.sector) for m in fast.months] == list(slow)
+    for m in fast.months:
+        want = slow[(m.month, m.flow.sector)]
+        for name in ("value", "counterfactual", "duty_revenue", "extra_revenue", "buyers_loss",
+                     "lost_exports", "committed", "withheld"):
+            assert getattr(m.flow, name) == pytest.approx(getattr(want, name), rel=1e-9,
+                                                          abs=1e-9), name
+
+
 def test_replay_refuses_a_run_without_the_levers_it_needs():
     spec = TradeSpec((sector(),))
     with pytest.raises(KeyError, match="a.tariff"):
