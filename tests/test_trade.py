@@ -17,12 +17,12 @@ from sim.engine.trade import (
     LossWindow,
     Sector,
     TradeSpec,
-    consequences,
     losses_today,
     respond,
     start,
     step,
 )
+from sim.engine.trade_replay import consequences
 
 ROOT = Path(__file__).resolve().parent.parent
 TARIFF = LeverRef("a.tariff", 0, 100, "percent", True)
@@ -256,7 +256,8 @@ def test_replay_refuses_a_run_without_the_levers_it_needs():
 
 
 def test_the_trade_layer_names_no_country_lever_or_year():
-    tree = ast.parse((ROOT / "sim" / "engine" / "trade.py").read_text())
+    tree = ast.parse("\n".join((ROOT / "sim" / "engine" / name).read_text()
+                               for name in ("trade.py", "trade_replay.py")))
     texts = [n.value.lower() for n in ast.walk(tree)
              if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     names = [n.id.lower() for n in ast.walk(tree) if isinstance(n, ast.Name)]

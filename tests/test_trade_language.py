@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.engine.trade import consequences
+from sim.engine.trade_replay import consequences
 from sim.errors import RecordError, ScenarioError
 from sim.record.series import SERIES_DIR, compare, load_series, mean_abs_log_error
 from sim.scenario.language import load_scenario, scenario_from_data

@@ -17,10 +17,6 @@ context observations and quantities the run does not have.
   error = the shortfall divided by min_change (0 when hit).
 * ``status``: hit if the status word appears on at least one day; no error.
 
-A record's series in real units (``sim.record.series_score``) arrive here as ``value``
-observations on columns the trade layer computes from the run's levers (tolerance: the series'
-relative band times the observed value), so they follow the same rules.
-
 Moves (``score_moves``):
 
 1. Search region: the move's window widened by ``search_days`` (default ``SEARCH_DAYS``) on each

@@ -4,7 +4,7 @@ Each documented month or year of a series (``scenarios/record/series/<record>.ya
 ``sim.record.series``) becomes a ``value`` observation of the scorecard on a quantity
 ``series.<name>``, with the series' relative band as its tolerance. A run is given that quantity
 as one more timeline column, computed from its lever paths by the trade layer's replay
-(``sim.engine.trade.consequences``): each day of the column holds the modelled total of the
+(``sim.engine.trade_replay.consequences``): each day of the column holds the modelled total of the
 month (or year) the day lies in. The scorecard then scores it exactly as any value observation:
 
 * hit when ``|modelled - observed| <= band * |observed|`` (the series' "within the band");
@@ -36,7 +36,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sim.engine.trade import Consequences, LeverRef, TradeSpec, consequences
+from sim.engine.trade import Consequences, LeverRef, TradeSpec
+from sim.engine.trade_replay import consequences
 from sim.record.documents import Document, Observation, Quantity, Record
 from sim.record.series import Observation as SeriesValue
 from sim.record.series import Series, SeriesFile, load_series, series_file_for

@@ -1,8 +1,8 @@
 """Figures of the trade layer: modelled flows against the record's series, and who paid.
 
 ``trade_figure`` runs a scenario with a `trade:` section over a few seeds, replays each run's
-lever paths through the trade layer (``sim.engine.trade.consequences``) and draws three panels:
-monthly imports against the documented monthly series with its error band, yearly exports by
+lever paths through the trade layer (``sim.engine.trade_replay.consequences``) and draws three
+panels: monthly imports against the documented monthly series with its error band, yearly exports by
 sector against the documented years, and who paid (in currency and as a share of GDP).
 
     python -m sim.views.trade_figures SCENARIO.yaml --runs 20 --out trade.png
@@ -23,7 +23,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.engine.trade import Consequences, consequences
+from sim.engine.trade import Consequences
+from sim.engine.trade_replay import consequences
 from sim.experiments.runs import run_once
 from sim.record.series import (
     Point,
