@@ -57,7 +57,8 @@ def single_command(scenario: Scenario, args, out: Path) -> int:
     result.save(out, figures=not args.no_plots)
     print(result.summary())
     print(f"  wrote {out}/: report.html, timeline.csv, events.csv, manifest.json, scorecard.csv"
-          + ("" if args.no_plots else ", overview.png, scorecard.png"))
+          + ("" if args.no_plots else ", overview.png, scorecard.png")
+          + (", consequences.csv" if (out / "consequences.csv").is_file() else ""))
     return 0
 
 

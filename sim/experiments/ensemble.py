@@ -37,6 +37,7 @@ from sim.record import documents as record_mod
 from sim.record import outcomes as oc
 from sim.record import scorecard
 from sim.record.lookup import record_for
+from sim.record.series_score import add_series_columns, with_series
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 QUANTILE_NAMES = ("p10", "p25", "p50", "p75", "p90")
@@ -75,7 +76,7 @@ def make_plan(scenario: Scenario, rec: record_mod.Record | None = None,
     names = [n for n in probe.columns if n not in ("date", "run", "status")]
     dates = [scenario.start + dt.timedelta(days=d) for d in range(scenario.days)]
     return Plan(scenario, names, scenario.days, dates, oc.outcome_list(scenario),
-                rec or record_for(scenario), timelines)
+                with_series(rec or record_for(scenario), scenario), timelines)
 
 
 @dataclass
@@ -111,7 +112,7 @@ def reduce_run(plan: Plan, index: int, seed: int, model: NegotiationModel) -> Ru
         raise RuntimeError(f"run {index} has {len(cols['date'])} days, expected {plan.days}")
     values = np.array([cols[q] for q in plan.quantities], dtype=np.float32)
     status = np.array([_STATUS_CODE.get(s, OTHER_STATUS) for s in cols["status"]], dtype=np.uint8)
-    obs, moves = scorecard.score_run(plan.record, cols)
+    obs, moves = scorecard.score_run(plan.record, add_series_columns(plan.record, cols))
     fit = scorecard.summarise(obs, moves).fit
     hits = np.array([_flag(s.hit) for s in obs], dtype=np.int8)
     marks = np.array([[_flag(m.direction_hit), _flag(m.size_hit), _flag(m.timing_hit)]

@@ -40,6 +40,7 @@ from sim.errors import UserError
 from sim.experiments.ensemble import Z95, seed_for
 from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
+from sim.record.series_score import add_series_columns, with_series
 from sim.scenario.language import apply_overrides
 
 FIXED_SHARE = 0.99
@@ -141,6 +142,7 @@ def score_task(context: Context, task: tuple[int, int, int]) -> RunScores:
     columns = NegotiationModel(world.scenario, seed=seed, run=index).run_to_end().columns
     if world.calendar:
         columns = {**columns, "status": calendar_status(world.scenario)}
+    columns = add_series_columns(context.record, columns)  # the record's series, if it has any
     obs = scorecard.score_observations(context.record, columns)
     moves = scorecard.score_moves(context.record, columns)
     behaviour = behaviour_score.observation_scores(context.record, columns)
@@ -223,6 +225,7 @@ def validate(scenario: Scenario, record: Record, runs: int, *, seed: int | None 
     if runs < 2:
         raise UserError("--runs", f"needs at least 2 runs for an interval, found {runs}")
     base = scenario.seed if seed is None else seed
+    record = with_series(record, scenario)  # scored as observations (sim.record.series_score)
     context = Context(worlds(scenario), record)
     tasks = [(w, i, seed_for(base, i)) for i in range(runs) for w in range(len(context.worlds))]
     results: dict[int, list[RunScores]] = {}

@@ -26,6 +26,7 @@ from sim.engine.spec import (
 from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
+from sim.scenario.trade import check_section as check_trade
 from sim.scenario.types import Number, kind
 
 MAX_DAYS = 3660
@@ -85,6 +86,7 @@ def build(src: Source, check_record: bool = False) -> Scenario:
               for i, spec in enumerate(data.get("shocks", []))]
     _check_order(b, shocks, "shocks")
     check_calibrate(data, b.fail)
+    check_trade(data, b.fail)
     return Scenario(
         name=model.name, title=str(data.get("title", model.name)),
         description=str(data.get("description", "")), seed=int(model.seed), start=start,

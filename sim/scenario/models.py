@@ -20,6 +20,7 @@ from pydantic import Discriminator, Field, create_model
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.engine.events import KINDS
 from sim.scenario.parts import Name, Part, TextT, key, num
+from sim.scenario.trade import Trade
 from sim.scenario.types import (
     Colour,
     Date,
@@ -340,6 +341,7 @@ class Scenario(Part):
                                                            "shocks: [...]")
     calibrate: Calibrate = key(Calibrate.__doc__, Calibrate.example)
     wording: Wording = key(Wording.__doc__, Wording.example)
+    trade: Trade = key(Trade.__doc__, Trade.example)  # the trade layer (sim/scenario/trade.py)
 
 
 EXTENDS_DOC = ("scenario it builds on: a file relative to it, or a bare name (`baseline`): the "

@@ -15,6 +15,7 @@ from pathlib import Path
 import sim.scenario.bundled as bundled
 from sim.engine.behaviour import PARAMS, PRESETS
 from sim.scenario.language import DISTRIBUTIONS, Scenario
+from sim.scenario.trade import commented_example as trade_example
 
 
 def _slug_of(stem: str) -> str:
@@ -142,7 +143,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
                   "#     change: -0.08                   # -1 to 1: relative change"]
     for s in base.shocks:
         lines.append(f"#   - {{name: {s.name}, remove: true}}")
-    return "\n".join(lines + _calibrate_text(base) + _wording_text(base)) + "\n"
+    sections = _calibrate_text(base) + _wording_text(base) + trade_example(base)
+    return "\n".join(lines + sections) + "\n"
 
 
 def _wording_text(base: Scenario) -> list[str]:

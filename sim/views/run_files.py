@@ -10,6 +10,7 @@ from sim.record import scorecard
 from sim.record.fit import Fit
 from sim.views import plots, report
 from sim.views.scorecard_figure import scorecard_figure
+from sim.views.trade_figures import write_consequences
 
 RUN_FILES = ["report.html", "timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
 RUN_FIGURES = ["overview.png", "scorecard.png"]
@@ -37,11 +38,13 @@ def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = 
     """Every file of one run into ``folder`` (which exists); returns the names written."""
     write_run(result, folder)
     write_scorecard(fit, result.scenario, folder, figures)
+    # who paid, for a scenario with a `trade:` section (the trade layer's data; no figure here)
+    traded = write_consequences(folder, result.scenario, result.columns)
     if figures:
         plots.write_run_plots(result.columns, result.scenario, folder, record_items(fit,
                                                                                     result.scenario))
     report.run_report(result, fit, folder)
-    return RUN_FILES + (RUN_FIGURES if figures else [])
+    return RUN_FILES + (RUN_FIGURES if figures else []) + ([traded.name] if traded else [])
 
 
 def summary(result: RunResult) -> str:

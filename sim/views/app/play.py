@@ -1,13 +1,13 @@
 """The student's side of the page: their turn at the talks, their weekly choice, the end screen.
 
 A question stops the step until the student answers (``app.runner.WebController``); these panels
-show the question and send the answer back. At the talks: the other side's offer, Accept / Walk away,
-or sliders and Propose. Each slider runs in its lever's own unit and direction (a share of
+show the question and send the answer back. At the talks: the other side's offer, Accept / Walk
+away, or sliders and Propose. Each slider runs in its lever's own unit and direction (a share of
 licences from today's 20 % up to 100 %, a tariff from 0 % up to today's), from the most open
 value to today's: an offer can only open, as in the model's own offers. Between meetings: carry
 on, implement what was agreed, hold back, or take a measure. Every answer is kept as the
-student's decisions, shown under the question and at the end. At the end: the student's
-outcome and fit against the record, the model-vs-model runs and the class's own games
+student's decisions, shown under the question and at the end. At the end: the student's outcome
+and fit against the record, the model-vs-model runs and the class's own games
 (``sim.experiments.play``; ``classroom.py``).
 """
 
