@@ -11,7 +11,7 @@ from sim.errors import UserError
 from sim.experiments import abc_smc, joint
 from sim.experiments.task_map import mapper
 from sim.scenario.bundled import scenarios_dir
-from sim.scenario.calibration import load_calibration
+from sim.scenario.calibration_file import load_calibration
 
 SCEN = scenarios_dir()
 PATIENCE = "actors.us.behaviour.patience"

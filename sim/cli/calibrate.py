@@ -95,7 +95,7 @@ def _problem(args):
     from sim.experiments import abc_smc, joint, priors
     from sim.record.lookup import record_to_fit
     from sim.scenario.bundled import find_scenario
-    from sim.scenario.calibration import is_calibration_file, load_calibration
+    from sim.scenario.calibration_file import is_calibration_file, load_calibration
     from sim.scenario.language import load_scenario
 
     path = Path(args.scenario)

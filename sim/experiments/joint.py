@@ -21,7 +21,8 @@ from sim.experiments import priors as pr
 from sim.experiments.abc_smc import Generation, Problem
 from sim.experiments.distance import Episode
 from sim.record.lookup import record_to_fit
-from sim.scenario.calibration import CalibrationFile, slots
+from sim.scenario.calibration import slots
+from sim.scenario.calibration_file import CalibrationFile
 from sim.scenario.language import load_scenario
 
 SEP = ":"  # EPISODE:KEY names a value fitted per episode
