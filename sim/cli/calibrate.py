@@ -187,6 +187,8 @@ def _sample_and_write(args, scenario, problem, record, held, population: int, me
                                        gens[-1])
     else:
         text = write_joint(args, cal, problem, gens, out)
+    if problem.kind != "fit":  # the outputs' summary line names the `fit` distance
+        text = text.replace("(distance 1 - behaviour fit)", f"({problem.kind} distance)")
     print(("PARTIAL (interrupted; --resume continues it): " if stopped else "") + text)
     return 130 if stopped else 0
 
