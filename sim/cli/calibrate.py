@@ -75,6 +75,7 @@ def calibrate_command(args) -> int:
     scenario, problem, record, held, cal = _problem(args)
     out = args.out or Path("results") / f"calibrate-{cal.name if cal else scenario.name}"
     method = choose_method(args.method, args.dask, problem.kind)
+    _check_params(args.params, problem)
     check_resume(out, args.resume)
     if not args.resume:  # a calibration writes in place (to resume): only into a folder of ours
         check_replaceable(out, args.out)
@@ -122,6 +123,16 @@ def _problem(args):
         held, None
 
 
+def _check_params(params: list[str], problem) -> None:
+    from sim.errors import UserError
+
+    keys = [p.key for p in problem.priors]
+    bad = [k for k in params if k not in keys]
+    if bad:
+        raise UserError("--params", f"`{bad[0]}` is not a free value here; free values: "
+                        f"{', '.join(keys)}")
+
+
 def _screen(args, problem, out: Path):
     """The problem narrowed to the values the screen keeps (or ``--params``), and what to
     print. A resumed calibration reads its screen back."""
@@ -132,10 +143,6 @@ def _screen(args, problem, out: Path):
 
     keys = [p.key for p in problem.priors]
     if args.params:
-        bad = [k for k in args.params if k not in keys]
-        if bad:
-            raise UserError("--params", f"`{bad[0]}` is not a free value here; free values: "
-                            f"{', '.join(keys)}")
         return joint.narrowed(problem, args.params), \
             f"fitting the {len(args.params)} values given with --params (no screen)"
     if args.no_screen:
