@@ -101,7 +101,7 @@ def test_sim_calibrate_writes_everything_and_the_calibrated_scenario_loads(tmp_p
     out = tmp_path / "cal"
     code = main(["calibrate", str(BASELINE), "--budget", "24", "--population", "6",
                  "--checks", "3", "--until", "2025-06-05", "--out", str(out),
-                 "--method", "builtin"])
+                 "--method", "builtin", "--no-screen"])
     assert code == 0
     for name in ("posterior.csv", "identifiability.csv", "marginals.png", "pairs.png",
                  "calibrated.yaml", "summary.json", "predictive/levers.png"):
@@ -125,7 +125,8 @@ def test_ctrl_c_keeps_finished_generations_and_says_so(tmp_path, stop):
 
     out = tmp_path / "cal"
     cmd = [sys.executable, "-m", "sim", "calibrate", str(BASELINE), "--budget", "100000",
-           "--population", "8", "--checks", "2", "--out", str(out), "--method", "builtin"]
+           "--population", "8", "--checks", "2", "--out", str(out), "--method", "builtin",
+           "--no-screen"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = out / "generations" / "gen-001.csv"
     for _ in range(600):  # wait (up to a minute) for two finished generations
@@ -146,7 +147,7 @@ def test_sim_calibrate_never_writes_into_a_folder_it_did_not_create(tmp_path, ca
     mine.mkdir()
     (mine / "posterior.csv").write_text("my own data\n")
     args = ["calibrate", str(BASELINE), "--budget", "8", "--population", "2", "--checks", "2",
-            "--method", "builtin"]
+            "--method", "builtin", "--no-screen"]
     assert main([*args, "--out", str(mine)]) == 2
     assert "not written by `sim`" in capsys.readouterr().err
     assert [p.name for p in mine.iterdir()] == ["posterior.csv"]

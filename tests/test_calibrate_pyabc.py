@@ -76,7 +76,7 @@ def test_pyabc_resumes_from_its_database(problem, tmp_path):
 def test_sim_calibrate_with_pyabc_writes_outputs_and_never_overwrites(tmp_path, capsys):
     out = tmp_path / "cal"
     args = ["calibrate", str(BASELINE), "--budget", "24", "--population", "6", "--checks", "3",
-            "--out", str(out), "--method", "pyabc"]
+            "--out", str(out), "--method", "pyabc", "--distance", "fit", "--no-screen"]
     assert main(args) == 0
     assert (out / "pyabc.db").exists() and (out / "calibrated.yaml").exists()
     assert "pyabc sampler" in capsys.readouterr().out

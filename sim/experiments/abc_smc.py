@@ -16,7 +16,11 @@ Moral et al. (2012) reduced to its usual form:
 5. Stop when the budget (total runs) is spent; the posterior is the last complete generation.
 
 Distance: ``1 - behaviour fit`` of one run (``sim.record.behaviour_score``) on the record given
-(``--until`` passes only the observations and moves that end before the date).
+(``--until`` passes only the observations and moves that end before the date), or the adaptive
+distance, over one episode or several (``sim.experiments.distance``). With the adaptive distance,
+generation g's weights come from generation g-1's accepted summaries and its tolerance is the
+``QUANTILE`` of g-1's distances recomputed under them (the weights change, so the tie rule below
+is not needed); generation 0's distances are computed after it under its own weights.
 
 Reproducible: proposals of batch b of generation g are drawn from ``SeedSequence([base, g, b])``
 and run k (counting every run of the calibration) uses ``ensemble.seed_for(base, k)``; results are
@@ -29,29 +33,37 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from sim.engine.model import NegotiationModel
 from sim.engine.spec import Scenario
-from sim.experiments.ensemble import seed_for
+from sim.experiments import distance as dist
 from sim.experiments.priors import Prior
-from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
-from sim.scenario.language import apply_overrides
 
 QUANTILE = 0.5
 
 
 @dataclass
 class Problem:
-    """What every worker needs: the scenario, the free values and the record to fit."""
+    """What every worker needs: the scenario, the free values and the record to fit; or, for a
+    calibration over several episodes, the episodes (``scenario`` and ``record`` are then the
+    first episode's); and which distance (``sim.experiments.distance.KINDS``)."""
 
     scenario: Scenario
     priors: list[Prior]
     record: Record
+    episodes: list[dist.Episode] = field(default_factory=list)
+    kind: str = "fit"
+
+    def parts(self) -> list[dist.Episode]:
+        """The episodes, cheapest (fewest days) first; one episode when none were given."""
+        if not self.episodes:
+            self.episodes = [dist.Episode(self.scenario.name, self.scenario, self.record,
+                                          tuple(p.key for p in self.priors))]
+        return sorted(self.episodes, key=lambda ep: ep.scenario.days)
 
 
 @dataclass
@@ -64,29 +76,44 @@ class Generation:
     distances: np.ndarray
     epsilon: float
     runs_used: int  # runs spent in total up to and including this generation
+    summaries: np.ndarray | None = None  # (particles, misses) of ``distance.misses``
+    fits: np.ndarray | None = None  # (particles, episodes): each episode's behaviour fit
 
 
 def distance(problem: Problem, task: tuple[int, tuple[float, ...]]) -> tuple[int, float]:
-    """Run the scenario with one parameter vector (run number ``task[0]``); 1 - behaviour fit."""
+    """Run every episode with one parameter vector (run number ``task[0]``): the mean over
+    episodes of 1 - behaviour fit."""
     k, theta = task
-    over = {p.key: float(v) for p, v in zip(problem.priors, theta, strict=True)}
-    scenario = apply_overrides(problem.scenario, over)
-    cols = NegotiationModel(scenario, seed=seed_for(problem.scenario.seed, k), run=k
-                            ).run_to_end().columns
-    obs = behaviour_score.observation_scores(problem.record, cols)
-    fit = scorecard.summarise(obs, scorecard.score_moves(problem.record, cols)).fit
-    return k, 1.0 - fit
+    return k, dist.evaluate(problem.parts(), (k, theta, np.inf, None))[1]
+
+
+def evaluate(problem: Problem, task: tuple) -> tuple:
+    """``distance.evaluate`` over the problem's episodes (what the workers run)."""
+    return dist.evaluate(problem.parts(), task)
 
 
 Mapper = Callable[[Callable, Problem, list], object]
 
 
-def tolerance(gens: list[Generation]) -> float:
+def scales(problem: Problem, gens: list[Generation]) -> np.ndarray | None:
+    """The adaptive distance's weights for the next generation (None: the ``fit`` distance, or
+    generation 0, whose weights come from its own summaries once it is complete)."""
+    if problem.kind != "adaptive" or not gens:
+        return None
+    return dist.scales_from(problem.parts(), gens[-1].summaries)
+
+
+def tolerance(gens: list[Generation], problem: Problem | None = None,
+              weights: np.ndarray | None = None) -> float:
     """The next generation's tolerance: the ``QUANTILE`` of the last accepted distances; when
     ties at the last tolerance keep it from falling (the score takes few distinct values), the
-    largest last distance below it."""
+    largest last distance below it. Under adaptive ``weights``: the quantile of the last
+    generation's distances recomputed with them."""
     if not gens:
         return np.inf
+    if weights is not None and problem is not None:
+        d = dist.distances(problem.parts(), gens[-1].summaries, gens[-1].fits, weights)
+        return float(np.quantile(d, QUANTILE))
     d = gens[-1].distances
     eps = float(np.quantile(d, QUANTILE))
     if eps >= gens[-1].epsilon and np.any(d < gens[-1].epsilon):
@@ -138,16 +165,18 @@ def run(problem: Problem, *, budget: int, population: int, mapper: Mapper, folde
     try:
         while used + population <= budget:
             g = len(gens)
-            eps = tolerance(gens)
-            thetas, dists, batch = [], [], 0
+            weights = scales(problem, gens)
+            eps = tolerance(gens, problem, weights)
+            thetas, dists, sums, fits, batch = [], [], [], [], 0
             while len(thetas) < population and used + population <= budget:
                 rng = np.random.default_rng(np.random.SeedSequence([base, g, batch]))
                 cand = (_prior_draw(problem.priors, rng, population) if not gens
                         else _propose(gens[-1], problem.priors, rng, population))
-                tasks = [(used + i, tuple(c)) for i, c in enumerate(cand)]
+                tasks = [(used + i, tuple(c), eps, weights) for i, c in enumerate(cand)]
                 d = np.empty(population)
-                for done, (k, dist) in enumerate(mapper(distance, problem, tasks), start=1):
-                    d[k - used] = dist
+                found: list = [None] * population
+                for done, (k, dk, sk, fk) in enumerate(mapper(evaluate, problem, tasks), 1):
+                    d[k - used], found[k - used] = dk, (sk, fk)
                     if progress:
                         progress(used + done, budget)
                 used += population
@@ -155,13 +184,19 @@ def run(problem: Problem, *, budget: int, population: int, mapper: Mapper, folde
                 keep = d <= eps
                 thetas += list(cand[keep])
                 dists += list(d[keep])
+                sums += [found[i][0] for i in np.flatnonzero(keep)]
+                fits += [found[i][1] for i in np.flatnonzero(keep)]
             if len(thetas) < population:
                 break  # the budget ran out inside this generation: it is not complete
             theta = np.array(thetas[:population])
-            dist = np.array(dists[:population])
+            summ, fit = np.array(sums[:population]), np.array(fits[:population])
+            dd = np.array(dists[:population])
+            if problem.kind == "adaptive" and not gens:  # generation 0: its own weights
+                dd = dist.distances(problem.parts(), summ, fit,
+                                    dist.scales_from(problem.parts(), summ))
             w = (np.full(population, 1 / population) if not gens
                  else _weights(theta, gens[-1]))
-            gen = Generation(g, theta, w, dist, eps, used)
+            gen = Generation(g, theta, w, dd, eps, used, summ, fit)
             save_generation(folder, problem.priors, gen)
             gens.append(gen)
     except KeyboardInterrupt:
@@ -174,16 +209,25 @@ def _path(folder: Path, g: int) -> Path:
     return folder / "generations" / f"gen-{g:03d}.csv"
 
 
+def _side(folder: Path, g: int, what: str) -> Path:
+    return folder / "generations" / f"gen-{g:03d}-{what}.csv"
+
+
 def save_generation(folder: Path, priors: list[Prior], gen: Generation) -> None:
     """Write one generation (written to a temporary name first: a half file is never read)."""
     path = _path(folder, gen.index)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for what, data in (("summaries", gen.summaries), ("fits", gen.fits)):
+        if data is not None:  # written before the generation: a generation file means both
+            side = _side(folder, gen.index, what)
+            np.savetxt(side.with_suffix(".tmp"), data, fmt="%.17g", delimiter=",")
+            side.with_suffix(".tmp").replace(side)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["weight", "distance", "epsilon", "runs_used", *(p.key for p in priors)])
-        for theta, weight, dist in zip(gen.theta, gen.weights, gen.distances, strict=True):
-            w.writerow([repr(float(weight)), repr(float(dist)), repr(gen.epsilon),
+        for theta, weight, dd in zip(gen.theta, gen.weights, gen.distances, strict=True):
+            w.writerow([repr(float(weight)), repr(float(dd)), repr(gen.epsilon),
                         gen.runs_used, *(repr(float(v)) for v in theta)])
     tmp.replace(path)
 
@@ -201,6 +245,9 @@ def load_generations(folder: Path, priors: list[Prior]) -> list[Generation]:
             raise UserError(str(folder), "holds a calibration of other free values; use a new "
                             "--out folder or the same priors")
         data = np.array([[float(v) for v in r] for r in rows[1:]])
+        side = [np.loadtxt(_side(folder, len(gens), what), delimiter=",", ndmin=2)
+                if _side(folder, len(gens), what).exists() else None
+                for what in ("summaries", "fits")]
         gens.append(Generation(len(gens), data[:, 4:], data[:, 0], data[:, 1],
-                               float(data[0, 2]), int(data[0, 3])))
+                               float(data[0, 2]), int(data[0, 3]), *side))
     return gens

@@ -91,3 +91,4 @@ def check_section(data: dict, fail) -> None:
                        "a prior: `fixed` changes nothing; give `[low, high]` or leave it out")
     for i, key in enumerate(section.get("only") or []):
         slot(key, ("calibrate", "only", i))
+
