@@ -123,3 +123,10 @@ def test_a_changed_scenario_is_refused_rather_than_explained_wrongly(tmp_path, c
     assert main(["explain", str(out), "--scenario", str(scenario)]) == 2
     err = capsys.readouterr().err
     assert "has changed since the run" in err and err.count("\n") == 1
+
+
+def test_the_run_report_holds_each_meetings_numbers(failed_run):
+    _, out = failed_run
+    page = (out / "report.html").read_text()
+    assert "<h2>Why each meeting came to what it did</h2>" in page
+    assert "NO AGREEMENT" in page and re.search(r"reservation 0\.\d{3} .*gap 0\.\d{3}", page)

@@ -28,21 +28,21 @@ def result_words(h: Happening) -> str:
     return {hp.AGREED: "agreed", hp.NO_AGREEMENT: "NO AGREEMENT", hp.HELD: "held"}[h.result]
 
 
-def standing_line(s: Standing) -> str:
+def standing_line(s: Standing, agreed: bool = False) -> str:
     if s.received is None:
         got = f"no offer reached it; its own best package is worth {s.best:.3f}"
     else:
         got = f"best offer received worth {s.received:.3f}"
         if s.asked is not None and s.asked > s.reservation + 0.0005:
             got += f" (it asked {s.asked:.3f} that round)"
-    gap = f"gap {s.gap:.3f}" if s.gap > 0.0005 else "no gap"
+    gap = "" if agreed else f": gap {s.gap:.3f}" if s.gap > 0.0005 else ": no gap"
     parts = f"status quo {s.status_quo:.3f} + resolve {s.resolve:.3f}"
     if s.tied:
         parts += f" + hands tied {s.tied:.3f}"
     if abs(s.relief) > 0.0005:
         parts += f" - pressure and room to settle {s.relief:.3f}"
-    line = f"{s.label}: reservation {s.reservation:.3f} ({parts}), {got}: {gap}"
-    if s.gap > 0.0005 and s.received is None and s.best - s.status_quo < s.resolve:
+    line = f"{s.label}: reservation {s.reservation:.3f} ({parts}), {got}{gap}"
+    if gap and s.gap > 0.0005 and s.received is None and s.best - s.status_quo < s.resolve:
         line += (f"; the most this agenda can give it over the status quo is "
                  f"{s.best - s.status_quo:.3f}, less than its resolve {s.resolve:.3f} asks")
     return line
@@ -72,7 +72,7 @@ def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[s
     if h.reason:
         lines.append(f"    {h.reason}")
     lines += [f"    {presence_line(p)}" for p in h.absent]
-    lines += [f"    {standing_line(s)}" for s in h.sides]
+    lines += [f"    {standing_line(s, h.result == hp.AGREED)}" for s in h.sides]
     if not probed or not (h.fell_short or h.name):
         return lines
     what = "would close it" if h.fell_short else "would change it"
@@ -138,7 +138,7 @@ def explanation_html(ex: Explanation) -> str:
     for h in ex.happenings:
         detail = [esc(h.reason)] if h.reason else []
         detail += [esc(presence_line(p)) for p in h.absent]
-        detail += [esc(standing_line(s)) for s in h.sides]
+        detail += [esc(standing_line(s, h.result == hp.AGREED)) for s in h.sides]
         detail += [esc(change_line(c)) for c in h.changes[:SHOWN]]
         rows.append(f"<tr><td>{esc(str(h.date))}</td><td>{esc(h.label)}</td>"
                     f"<td>{esc(result_words(h))}</td><td>{'<br>'.join(detail)}</td></tr>")

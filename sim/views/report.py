@@ -182,11 +182,21 @@ def run_report(result, fit, folder: Path) -> Path:
          + observations_html(s, fit.observation_scores) + "<h3>Documented moves</h3>"
          + moves_html(s, fit.move_scores) + documents_html(record)),
         ("Narrative: every decision and why", narrative_html(s, result.events)),
+        ("Why each meeting came to what it did", why_html(s, result.seed)),
         ("Outcomes", _table(["outcome", "this run"], rows)),
         ("Manifest", manifest_html(manifest)),
     ]
     return write(folder, page(s.title, f"{s.name}: one run, seed {result.seed}, "
                               f"{s.start} to {s.end}. {s.description}".strip(), sections))
+
+
+def why_html(scenario: Scenario, seed: int) -> str:
+    """Each meeting's numbers (reservations, best offers, gaps, willingness), from a replay of
+    the run (`sim explain` adds the behaviour values that would close each gap)."""
+    from sim.experiments.explain import explain
+    from sim.views.explanation import explanation_html
+
+    return explanation_html(explain(scenario, seed, probe_values=False))
 
 
 # -- ensembles and comparisons --------------------------------------------------------------------
