@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 
@@ -40,6 +41,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from sim.experiments.explain import explain_folder
     from sim.views.explanation import explanation_text
 
-    ex = explain_folder(args.folder, args.day, args.scenario, probe_values=not args.no_probe)
+    def say(line: str) -> None:  # what takes time, said only to a person at a terminal
+        if sys.stderr.isatty():
+            print(line, file=sys.stderr, flush=True)
+
+    ex = explain_folder(args.folder, args.day, args.scenario, not args.no_probe, say)
     print(explanation_text(ex), end="")
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.engine.spec import Scenario
@@ -25,7 +26,8 @@ from sim.scenario.load import load_scenario
 
 
 def explain(scenario: Scenario, seed: int, day: dt.date | None = None,
-            probe_values: bool = True) -> Explanation:
+            probe_values: bool = True, say: Callable[[str], None] | None = None
+            ) -> Explanation:
     """The explanation of the run of ``scenario`` with ``seed`` (only ``day``'s meetings and
     decisions, if given), with the probe of behaviour values unless ``probe_values`` is False."""
     if day is not None and not scenario.start <= day <= scenario.end:
@@ -37,13 +39,17 @@ def explain(scenario: Scenario, seed: int, day: dt.date | None = None,
     ex = Explanation(scenario, seed, found, day, behaviour=behaviour,
                      told=events_csv(events_of(model, 0)))
     if probe_values and any(h.fell_short or (h.kind == "decision" and h.name) for h in found):
+        if say is not None:
+            say(f"probing: re-running {scenario.name} with each behaviour value of each side "
+                 "moved alone (about a hundred runs; --no-probe skips this) ...")
         ex.probe_runs = probe(scenario, seed, found, behaviour)
     return ex
 
 
 # --- a run's folder -------------------------------------------------------------------------
 def explain_folder(folder: Path, day: dt.date | None = None, scenario_file: Path | None = None,
-                   probe_values: bool = True) -> Explanation:
+                   probe_values: bool = True, say: Callable[[str], None] | None = None
+                   ) -> Explanation:
     """``explain`` for the run whose files are in ``folder``: its scenario (``scenario_file``,
     else the one its manifest names) replayed on its seed. Raises ``UserError`` (one line) for a
     folder that is not a run's."""
@@ -60,7 +66,7 @@ def explain_folder(folder: Path, day: dt.date | None = None, scenario_file: Path
         raise UserError(None, f"{scenario.file} has changed since the run in {folder} was made "
                         "(its hash differs): run it again with `sim run` and explain the new "
                         "folder")
-    ex = explain(scenario, seed, day, probe_values)
+    ex = explain(scenario, seed, day, probe_values, say)
     try:
         written = (folder / "events.csv").read_text(encoding="utf-8")
     except OSError:

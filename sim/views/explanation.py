@@ -83,9 +83,13 @@ def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[s
         if len(h.changes) > SHOWN:
             lines.append(f"      ... and {len(h.changes) - SHOWN} more")
     else:
+        verb = "closes it" if h.fell_short else "changes it"
         lines.append(f"    No single behaviour value, moved alone to any point of its range, "
-                     f"{what.replace('would ', '')} on seed {seed}: move two at once, or change "
-                     "the agenda, the dates or the levers' starting values.")
+                     f"{verb} on seed {seed}: move two at once"
+                     + (" (every side that stays away must come: raise the initial_trust or "
+                        "pressure_sensitivity of each, or hold a leaders' call before)"
+                        if len(h.absent) > 1 else "")
+                     + ", or change the agenda, the dates or the levers' starting values.")
     return lines
 
 
