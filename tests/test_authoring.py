@@ -3,6 +3,7 @@ dispute from `sim new --dispute`, and `sim check` checking the record a scenario
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -207,8 +208,11 @@ def test_a_new_two_sided_dispute_from_sim_new_alone_checks_and_runs(tmp_path, ca
     said = capsys.readouterr().out
     assert "observations: " in said and "of 2 hit" in said  # scored against its own record
     assert (out / "events.csv").is_file() and (out / "scorecard.csv").is_file()
-    # (`sim explain` on `out` is to be added here once it exists: the gap that kept
-    # `first_talks` from agreeing.)
+    # `sim explain` names the gap that kept a meeting from agreeing, in numbers
+    assert main(["explain", str(out), "--no-probe"]) == 0
+    told = capsys.readouterr().out
+    assert "]: NO AGREEMENT" in told
+    assert re.search(r"\n    (EU|US): reservation 0\.\d{3} \(status quo .*: gap 0\.\d{3}", told)
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -166,9 +166,11 @@ def test_a_reservation_equal_to_the_best_offer_still_allows_talks():
 
 
 def test_no_package_better_than_no_deal_is_reported_without_rounds():
-    out = alternate_offers(side("a", 2.0), side("b", 0.0), list(NOW), NOW, rounds=5)
+    a = side("a", 2.0)
+    out = alternate_offers(a, side("b", 0.0), list(NOW), NOW, rounds=5)
     assert (out.agreed, out.package, out.rounds) == (False, {}, [])
-    assert out.reason == "a sees no package on this agenda better than no deal"
+    assert out.reason == ("a sees no package on this agenda better than no deal (its best is "
+                          f"worth {a.best:.3f} to it, its reservation is 2.000)")
 
 
 def test_concession_seen_is_the_improvement_of_the_others_offers_in_ones_own_utility():

@@ -303,7 +303,8 @@ def test_a_side_with_no_trust_and_no_pressure_stays_away(baseline):
     absent = entries(m, "talks not held")
     assert len(absent) == 1 and absent[0].actor == "china" and absent[0].meeting == "geneva"
     assert absent[0].day == day_of(baseline, dt.date(2025, 5, 10))
-    assert "China stays away" in absent[0].why
+    assert "China stays away (willingness 0.00, below the 0.45 it takes: trust 0.00 + " \
+        "pressure sensitivity 0.00 x pressure " in absent[0].why  # the numbers it speaks of
     assert not entries(m, "offer") and not entries(m, "agreement")
 
 
@@ -721,7 +722,9 @@ def test_a_summit_the_other_leader_will_not_attend_is_declined(baseline):
     declined = entries(m, "summit declined")
     assert [(e.actor, e.meeting) for e in m.entries] == [("china", "summit")] == \
         [(e.actor, e.meeting) for e in declined]
-    assert declined[0].why == "China's leader does not take part (trust 0.24, pressure 0.00)"
+    assert declined[0].why == ("China's leader does not take part (willingness 0.24, below the "
+                               "0.25 it takes: trust 0.24 + pressure sensitivity "
+                               f"{china.behaviour.pressure_sensitivity:.2f} x pressure 0.00)")
     assert m.news == pytest.approx(-0.2) and m.agreement is None
 
 

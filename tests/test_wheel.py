@@ -141,3 +141,7 @@ def test_a_new_dispute_is_written_checked_and_run_from_the_wheel(installed):
     done = run(installed, installed["sim"], "run", "dispute/steel.yaml", "--no-plots", "--out",
                "steel_run")
     assert done.returncode == 0, done.stderr
+    told = run(installed, installed["sim"], "explain", "steel_run", "--no-probe")
+    assert told.returncode == 0, told.stderr
+    assert "Why the run of steel" in told.stdout and "reservation" in told.stdout
+    assert "NO AGREEMENT" not in told.stdout or " gap 0." in told.stdout  # the gap, in numbers

@@ -20,7 +20,7 @@ README_HINT = "See README.md, or `sim COMMAND --help`."
 
 # command modules, in the order `sim --help` lists them
 COMMANDS = ["run", "compare", "sweep", "sensitivity", "validate", "calibrate",
-            "listing", "record", "authoring", "app", "play"]
+            "explain", "listing", "record", "authoring", "app", "play"]
 
 
 class Parser(argparse.ArgumentParser):

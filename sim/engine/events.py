@@ -13,6 +13,7 @@ from sim.engine import coercion
 from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
 from sim.engine.control import Controller
 from sim.engine.negotiation import Outcome, Side, Utility, alternate_offers, plurilateral_offers
+from sim.engine.negotiation import stances as stances_of
 from sim.engine.spec import MeetingSpec, ShockSpec
 from sim.engine.truce import Agreement
 
@@ -29,12 +30,14 @@ MANDATE_REACH = 0.1  # assumption: full pressure x sensitivity gives the team 0.
 class Held:
     """What a meeting came to, for the model to apply: whether it took place, the package agreed
     (if any), whether leaders promised talks (a freeze on new measures), and a side's decision
-    (a decision point)."""
+    (a decision point). ``talks``: the talks' outcome when they ended without agreement (read
+    only by explanations: each side's reservation and best offer received)."""
 
     held: bool
     agreed: Outcome | None = None
     talks_promised: bool = False
     decision: coercion.Decision | None = None
+    talks: Outcome | None = None
 
 
 NOT_HELD = Held(False)
@@ -70,14 +73,15 @@ class Talks(Occasion):
         if absent:
             who = absent[0]
             model.log(who.actor, "talks not held", f"{spec.label}: {who.label} stays away "
-                      f"(trust {who.trust:.2f}, pressure {who.pressure:.2f})", meeting=spec.name,
+                      f"({willingness_why(model, who, ATTEND_THRESHOLD)})", meeting=spec.name,
                       news=-0.3)
             return NOT_HELD
         outcome = bargain(model, spec, self.opening_order(model))
         if not outcome.agreed:
             model.log(None, "no agreement", f"{spec.label} ends without agreement: "
-                      f"{outcome.reason}", meeting=spec.name, news=-0.3)
-            return Held(True)
+                      f"{outcome.reason}{short_of(model, outcome)}", meeting=spec.name,
+                      news=-0.3)
+            return Held(True, talks=outcome)
         return Held(True, outcome)
 
     def opening_order(self, model: World) -> list[Negotiator]:
@@ -119,9 +123,36 @@ def bargain(model: World, spec: MeetingSpec, order: list[Negotiator],
                   f"{model.negotiators[r.proposer].label} proposes {model.describe(r.package)}"
                   f"; {responders} {answer} (worth {r.responder_utility:.3f} to {whom}, it aims "
                   f"for {r.responder_aim:.3f})", meeting=spec.name)
+    outcome.stances = stances_of(sides, outcome.rounds)
     for n in order:
         n.mandate_used()
     return outcome
+
+
+def willingness_why(model: World, n: Negotiator, threshold: float) -> str:
+    """A side's willingness to take part, below ``threshold``, with the terms it is made of
+    (``Negotiator.willingness``)."""
+    b = n.behaviour
+    threat = n.threat_pressure() if model.truce.threats else 0.0
+    felt = f"pressure {n.pressure:.2f}" + (f" + threats {threat:.2f}" if threat else "")
+    felt = f"({felt})" if threat else felt
+    room = f" + room to settle {n.mandate:.2f}" if n.mandate else ""
+    return (f"willingness {n.willingness():.2f}, below the {threshold:.2f} it takes: trust "
+            f"{n.trust:.2f} + pressure sensitivity {b.pressure_sensitivity:.2f} x {felt}{room}")
+
+
+def short_of(model: World, outcome: Outcome) -> str:
+    """How far each side's best offer received fell short of its reservation, for the log
+    ("; the best offer China received was worth 0.412 to it, its reservation 0.455 ...")."""
+    parts = []
+    for actor, s in outcome.stances.items():
+        if s.received is None:
+            continue
+        label = model.negotiators[actor].label
+        parts.append(f"the best offer {label} received was worth {s.received:.3f} to it, its "
+                     f"reservation {s.reservation:.3f}"
+                     + (f" ({s.gap:.3f} short)" if s.gap > 0 else ""))
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def side(model: World, n: Negotiator, others: list[Negotiator], now: dict[str, float],
@@ -161,8 +192,8 @@ def review_talks(model: World, agreement: Agreement, asking: str, rounds: int,
                        in_force_days=0)
     outcome = bargain(model, spec, [n, *n.others], fallback)
     if not outcome.agreed:
-        model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}",
-                  meeting=spec.name, news=-0.3)
+        model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}"
+                  f"{short_of(model, outcome)}", meeting=spec.name, news=-0.3)
         return spec, None
     return spec, outcome
 
@@ -185,8 +216,8 @@ class LeadersCall(Occasion):
         for callee in callees:
             if callee.willingness() < ANSWER_THRESHOLD:
                 model.log(callee.actor, f"{self.kind} declined", f"{callee.label}'s leader does "
-                          f"not take part (trust {callee.trust:.2f}, pressure "
-                          f"{callee.pressure:.2f})", meeting=self.spec.name, news=-0.2)
+                          f"not take part ({willingness_why(model, callee, ANSWER_THRESHOLD)})",
+                          meeting=self.spec.name, news=-0.2)
                 return False
         met = tuple(self.spec.parties)
         for n in (caller, *callees):
@@ -217,8 +248,9 @@ class Summit(LeadersCall):
         if outcome.agreed:
             return Held(True, outcome)
         model.log(None, "no agreement", f"{self.spec.label} ends without terms: "
-                  f"{outcome.reason}", meeting=self.spec.name, news=-0.1)
-        return Held(True, talks_promised=True)
+                  f"{outcome.reason}{short_of(model, outcome)}", meeting=self.spec.name,
+                  news=-0.1)
+        return Held(True, talks_promised=True, talks=outcome)
 
 
 class DecisionPoint(Occasion):

@@ -150,14 +150,34 @@ class Round:
     accepted: bool
 
 
+@dataclass(frozen=True)
+class Stance:
+    """Where one side stood when talks ended, in its own utility (0..1): its reservation (the
+    least it signs for), its best package on the agenda, and the best offer the others made it
+    (None: none reached it) with what it asked in that round (None: not known)."""
+
+    reservation: float
+    best: float
+    received: float | None = None
+    asked: float | None = None
+
+    @property
+    def gap(self) -> float:
+        """How far the best it could get fell short of its reservation (0 or less: no gap):
+        the best offer received, or its own best package when no offer reached it."""
+        return self.reservation - (self.best if self.received is None else self.received)
+
+
 @dataclass
 class Outcome:
-    """How talks ended: the package agreed (restrictiveness per lever) or why not."""
+    """How talks ended: the package agreed (restrictiveness per lever) or why not, and where
+    each side stood (``stances``, by actor; filled in by whoever holds the talks)."""
 
     agreed: bool
     package: dict[str, float]
     rounds: list[Round]
     reason: str
+    stances: dict[str, Stance] = field(default_factory=dict)
 
 
 def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str, float],
@@ -171,8 +191,7 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
         side.frontier(agenda, now)
     for side in (first, second):
         if side.best < side.reservation:
-            return Outcome(False, {}, [], f"{side.actor} sees no package on this agenda better "
-                           "than no deal")
+            return Outcome(False, {}, [], no_package(side))
     log: list[Round] = []
     for t in range(rounds):
         proposer, responder = (first, second) if t % 2 == 0 else (second, first)
@@ -208,8 +227,7 @@ def plurilateral_offers(sides: list[Side], agenda: list[str], now: dict[str, flo
         side.frontier(agenda, now)
     for side in sides:
         if side.best < side.reservation:
-            return Outcome(False, {}, [], f"{side.actor} sees no package on this agenda better "
-                           "than no deal")
+            return Outcome(False, {}, [], no_package(side))
     log: list[Round] = []
     for t in range(rounds):
         proposer = sides[t % len(sides)]
@@ -238,6 +256,28 @@ def plurilateral_offers(sides: list[Side], agenda: list[str], now: dict[str, flo
         if agreed:
             return Outcome(True, package, log, f"every side accepts in round {t + 1}")
     return Outcome(False, {}, log, f"no offer was accepted by every side in {rounds} rounds")
+
+
+def no_package(side: Side) -> str:
+    """Why talks end before any offer: a side whose best package is worth less than its
+    reservation, with both numbers."""
+    return (f"{side.actor} sees no package on this agenda better than no deal (its best is "
+            f"worth {side.best:.3f} to it, its reservation is {side.reservation:.3f})")
+
+
+def stances(sides: list[Side], log: list[Round]) -> dict[str, Stance]:
+    """Each side's ``Stance`` after the rounds in ``log``: its best offer received is the one
+    worth most to it among the others' offers."""
+    out = {}
+    for s in sides:
+        received = [(s.utility.of(r.package), r) for r in log if r.proposer != s.actor]
+        if not received:
+            out[s.actor] = Stance(s.reservation, s.best)
+            continue
+        worth, r = max(received, key=lambda x: x[0])
+        asked = r.responder_aim if len(sides) == 2 else None  # a round keeps one side's aim
+        out[s.actor] = Stance(s.reservation, s.best, worth, asked)
+    return out
 
 
 def _turn(side: Side, suggestion: dict[str, float], t: int, rounds: int, log: list[Round],

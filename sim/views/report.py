@@ -132,12 +132,23 @@ def run_report(result, fit, folder: Path) -> Path:
         Section("Figures", [figures(folder / n for n in ("overview.png", "scorecard.png"))]),
         Section("Scorecard: this run against the record", scorecard_blocks(s, fit, record)),
         Section("Narrative: every decision and why", [narrative_table(s, result.events)]),
+        Section("Why each meeting came to what it did", [why_block(s, result.seed)]),
         Section("Outcomes", [Table(["outcome", "this run"], rows)]),
         Section("Files", [files(folder)]),
         Section("Manifest", [manifest_block(_manifest(folder))]),
     ]
     return write(folder, render(s.title, f"{s.name}: one run, seed {result.seed}, {s.start} to "
                                 f"{s.end}. {s.description}".strip(), sections))
+
+
+def why_block(scenario: Scenario, seed: int) -> Folded:
+    """Each meeting's numbers (reservations, best offers, gaps, willingness), from a replay of
+    the run (`sim explain` adds the behaviour values that would close each gap)."""
+    from sim.experiments.explain import explain
+    from sim.views.explanation import explanation_text
+
+    return Folded("each side's reservation, best offer received and the gap; who stayed away",
+                  explanation_text(explain(scenario, seed, probe_values=False)), open=True)
 
 
 # -- ensembles and comparisons --------------------------------------------------------------------
