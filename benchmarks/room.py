@@ -1,11 +1,12 @@
 """A room of students on one `sim app` server, with headless Chromium as the students.
 
-    .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5] [--churn 100]
+    .venv/bin/python benchmarks/room.py --sessions 30 [--rounds 5] [--churn 100] [--repeat 3]
     .venv/bin/python benchmarks/room.py --sessions 30 --floor   # only solara's own floor
 
 Every run opens the N pages on the floor page (below), then on `sim app`, then on the floor page
 again, in the same browser, and reports the page's render time as a ratio to the mean of the two
-floors (a load that drifts during the run cancels out): on a shared 2-core
+floors (a load that drifts during the run cancels out; ``--repeat K`` opens the page K times,
+each between two floor openings, and reports the median of the K ratios): on a shared 2-core
 machine the clients, not the server, set the seconds (issue 27), so the ratio is the figure to
 compare between runs and machines. Prints, for N sessions opened at once:
   * usable: seconds from `sim app` printing its address to the first page showing its charts
@@ -205,7 +206,7 @@ def report(n: int, r: dict) -> None:
         print(f"usable after the address is printed: {r['usable']:.2f} s")
     floors = r.get("floors", [])
     for i, (floor, (f_server, f_clients)) in enumerate(floors):
-        print(f"floor page (one line of text) {'before' if i == 0 else 'after'}, {n} pages "
+        print(f"floor page (one line of text), opening {i + 1}, {n} pages "
               f"opened at once: median {statistics.median(floor):.2f} s, max {max(floor):.2f} s;"
               f" CPU: server {f_server / n:.3f} s a session, browsers {f_clients / n:.2f} s a page")
     if "render" not in r:
@@ -213,12 +214,20 @@ def report(n: int, r: dict) -> None:
     render, (server, clients) = r["render"], r["open_cpu"]
     print(f"render, {n} pages opened at once, as the browsers saw it: median "
           f"{statistics.median(render):.2f} s, max {max(render):.2f} s")
-    if floors:  # the floor measured before and after the page: a load drift cancels out
-        f_median = statistics.mean(statistics.median(f) for f, _ in floors)
-        f_max = statistics.mean(max(f) for f, _ in floors)
-        f_cpu = statistics.mean(c for _, (_, c) in floors)
-        print(f"render / floor page: {statistics.median(render) / f_median:.2f} (medians; max "
-              f"{max(render) / f_max:.2f}); browsers' CPU / floor's: {clients / f_cpu:.2f}")
+    if len(floors) > len(r.get("pages", [])):  # each page opening between two floor openings
+        ratios, cpus = [], []
+        for i, (times, (_, page_cpu)) in enumerate(r["pages"]):
+            around = floors[i:i + 2]  # the floor just before and just after: a drift cancels
+            ratios.append(statistics.median(times)
+                          / statistics.mean(statistics.median(f) for f, _ in around))
+            cpus.append(page_cpu / statistics.mean(c for _, (_, c) in around))
+        if len(ratios) > 1:
+            print("page openings between floors: render / floor " + ", ".join(
+                f"{x:.2f}" for x in ratios) + "; browsers' CPU / floor's " + ", ".join(
+                f"{x:.2f}" for x in cpus))
+        print(f"render / floor page: {statistics.median(ratios):.2f} (median of {len(ratios)} "
+              f"opening(s); medians of the pages); browsers' CPU / floor's: "
+              f"{statistics.median(cpus):.2f}")
     print(f"CPU to open them: server {server:.1f} s ({server / n:.3f} s a session; server-only "
           f"estimate for {n}: {server:.1f} s), the {n} browsers {clients:.1f} s "
           f"({clients / n:.2f} s a page)")
@@ -246,6 +255,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--churn", type=int, default=0, help="sessions opened and closed after")
     parser.add_argument("--floor", action="store_true", help="a one-line solara page instead")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="open the page this many times, each between two floor openings")
     args = parser.parse_args()
     expect.set_options(timeout=300_000)  # 30 pages on 2 cores are slow: wait, never fail
     r: dict = {"load0": os.getloadavg()[0], "rounds": args.rounds}
@@ -253,16 +264,20 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         r["floors"] = [measure(browser, args, r, floor=True)]
         if not args.floor:
-            measure(browser, args, r, floor=False)
+            r["pages"] = [measure(browser, args, r, floor=False)]
             r["floors"].append(measure(browser, args, r, floor=True))
+            for _ in range(args.repeat - 1):  # floor, page, floor, page, floor: pairs by time
+                r["pages"].append(measure(browser, args, {}, floor=False, full=False))
+                r["floors"].append(measure(browser, args, r, floor=True))
         browser.close()
     report(args.sessions, r)
     return 0
 
 
-def measure(browser, args, r: dict, floor: bool) -> tuple[list[float], tuple]:
-    """Open ``args.sessions`` pages at once on the floor page or on `sim app` (then Step, Play,
-    memory and churn into ``r``); returns the render times and the (server, browsers) CPU s."""
+def measure(browser, args, r: dict, floor: bool, full: bool = True) -> tuple[list[float], tuple]:
+    """Open ``args.sessions`` pages at once on the floor page or on `sim app` (then, if ``full``,
+    Step, Play, memory and churn into ``r``); returns the render times and the (server,
+    browsers) CPU s."""
     proc, url, printed = start_server(floor)  # the browser is up first: not timed
     pid = proc.pid
     try:
@@ -273,7 +288,7 @@ def measure(browser, args, r: dict, floor: bool) -> tuple[list[float], tuple]:
         if not floor:
             r["usable"] = time.monotonic() - printed
         first.context.close()
-        if floor:
+        if floor or not full:
             pages, render, cpu = open_pages(browser, url, args.sessions, pid)
             for page in pages:
                 page.context.close()
