@@ -67,6 +67,8 @@ def change_line(c: Change) -> str:
 def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[str]:
     head = f"{h.date}  {h.label}" + (f" [{h.name}]" if h.name else "") + f": {result_words(h)}"
     if not (full or h.fell_short):
+        if h.kind == "decision":  # its reckoning, with the numbers it weighed
+            return [head, f"    {h.reason}"]
         return [head + (f" ({h.reason})" if h.reason and h.result == hp.AGREED else "")]
     lines = [head]
     if h.reason:
