@@ -130,3 +130,16 @@ def test_the_run_report_holds_each_meetings_numbers(failed_run):
     page = (out / "report.html").read_text()
     assert "<h2>Why each meeting came to what it did</h2>" in page
     assert "NO AGREEMENT" in page and re.search(r"reservation 0\.\d{3} .*gap 0\.\d{3}", page)
+
+
+def test_json_holds_the_same_numbers(failed_run, capsys):
+    import json
+
+    _, out = failed_run
+    capsys.readouterr()
+    assert main(["explain", str(out), "--json", "--no-probe"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    short = [h for h in data["happenings"] if h["fell_short"]]
+    assert short and data["probe_runs"] == 0
+    side = max(short[0]["sides"], key=lambda s: s["gap"])
+    assert side["gap"] > 0 and side["reservation"] > (side["received"] or side["best"])

@@ -5,7 +5,9 @@ section for report.html."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 
 import sim.experiments.happenings as hp
 from sim.experiments.happenings import Change, Explanation, Happening, Presence, Standing
@@ -133,6 +135,23 @@ def in_short(ex: Explanation) -> list[str]:
                "it says on this seed. Another seed may tell another story: `sim run --runs N` "
                "shows how often.)")
     return out
+
+
+def explanation_json(ex: Explanation) -> str:
+    """The explanation as JSON (for scripts): every number the text shows, unrounded."""
+    s = ex.scenario
+    items = []
+    for h in ex.happenings:
+        item = dataclasses.asdict(h)
+        item["date"] = h.date.isoformat()
+        item["fell_short"] = h.fell_short
+        for change, c in zip(item["changes"], h.changes, strict=True):
+            change["key"] = c.key
+        items.append(item)
+    return json.dumps({"scenario": s.name, "seed": ex.seed, "start": s.start.isoformat(),
+                       "end": s.end.isoformat(), "day": ex.day.isoformat() if ex.day else None,
+                       "probe_runs": ex.probe_runs, "note": ex.note, "happenings": items},
+                      indent=2) + "\n"
 
 
 # --- report.html ------------------------------------------------------------------------------
