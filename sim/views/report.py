@@ -182,7 +182,7 @@ def run_report(result, fit, folder: Path) -> Path:
          + observations_html(s, fit.observation_scores) + "<h3>Documented moves</h3>"
          + moves_html(s, fit.move_scores) + documents_html(record)),
         ("Narrative: every decision and why", narrative_html(s, result.events)),
-        ("Why each meeting came to what it did", why_html(s, result.seed)),
+        ("Why each meeting came to what it did", why_html(result)),
         ("Outcomes", _table(["outcome", "this run"], rows)),
         ("Manifest", manifest_html(manifest)),
     ]
@@ -190,13 +190,18 @@ def run_report(result, fit, folder: Path) -> Path:
                               f"{s.start} to {s.end}. {s.description}".strip(), sections))
 
 
-def why_html(scenario: Scenario, seed: int) -> str:
+def why_html(result) -> str:
     """Each meeting's numbers (reservations, best offers, gaps, willingness), from a replay of
-    the run (`sim explain` adds the behaviour values that would close each gap)."""
+    the run (`sim explain` adds the behaviour values that would close each gap); nothing if the
+    replay is not this run (a run some player decided)."""
     from sim.experiments.explain import explain
+    from sim.experiments.runs import events_csv
     from sim.views.explanation import explanation_html
 
-    return explanation_html(explain(scenario, seed, probe_values=False))
+    ex = explain(result.scenario, result.seed, probe_values=False)
+    if ex.told != events_csv(result.events):
+        return "<p class=sub>This run cannot be replayed from its scenario and seed alone.</p>"
+    return explanation_html(ex)
 
 
 # -- ensembles and comparisons --------------------------------------------------------------------
