@@ -44,9 +44,13 @@ def standing_line(s: Standing, agreed: bool = False) -> str:
     if abs(s.relief) > 0.0005:
         parts += f" - pressure and room to settle {s.relief:.3f}"
     line = f"{s.label}: reservation {s.reservation:.3f} ({parts}), {got}{gap}"
-    if gap and s.gap > 0.0005 and s.received is None and s.best - s.status_quo < s.resolve:
-        line += (f"; the most this agenda can give it over the status quo is "
-                 f"{s.best - s.status_quo:.3f}, less than its resolve {s.resolve:.3f} asks")
+    room = s.best - s.status_quo
+    if gap and s.gap > 0.0005 and s.received is None and room < 0.0005:
+        line += ("; this agenda gives it nothing over the status quo (nothing on it that it "
+                 "wants eased or values keeping more)")
+    elif gap and s.gap > 0.0005 and s.received is None and room < s.resolve:
+        line += (f"; the most this agenda can give it over the status quo is {room:.3f}, less "
+                 f"than its resolve {s.resolve:.3f} asks")
     return line
 
 
@@ -89,12 +93,26 @@ def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[s
     else:
         verb = "closes it" if h.fell_short else "changes it"
         lines.append(f"    No single behaviour value, moved alone to any point of its range, "
-                     f"{verb} on seed {seed}: move two at once"
-                     + (" (every side that stays away must come: raise the initial_trust or "
-                        "pressure_sensitivity of each, or hold a leaders' call before)"
-                        if len(h.absent) > 1 else "")
-                     + ", or change the agenda, the dates or the levers' starting values.")
+                     f"{verb} on seed {seed}: move two at once{two_at_once(h)}, or change the "
+                     "agenda, the dates or the levers' starting values.")
     return lines
+
+
+def two_at_once(h: Happening) -> str:
+    """Which two (or more) sides each stand in the way, and what to move for each."""
+    if len(h.absent) > 1:
+        return (" (every side that stays away must come: raise the initial_trust or "
+                "pressure_sensitivity of each of " + _and([p.label for p in h.absent])
+                + ", or hold a leaders' call before)")
+    short = [s.label for s in h.sides if s.gap > 0.0005]
+    if len(short) > 1:
+        return (f" ({_and(short)} each have a gap: lower the resolve of each, or raise its "
+                "pressure_sensitivity)")
+    return ""
+
+
+def _and(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def explanation_text(ex: Explanation) -> str:
