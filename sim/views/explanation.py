@@ -92,9 +92,16 @@ def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[s
             lines.append(f"      ... and {len(h.changes) - SHOWN} more")
     else:
         verb = "closes it" if h.fell_short else "changes it"
-        lines.append(f"    No single behaviour value, moved alone to any point of its range, "
-                     f"{verb} on seed {seed}: move two at once{two_at_once(h)}, or change the "
-                     "agenda, the dates or the levers' starting values.")
+        if h.together:
+            lines.append(f"    No single behaviour value, moved alone to any point of its range, "
+                         f"{verb} on seed {seed}; with these moved together it "
+                         f"{SAYS.get(h.together[0].result, h.together[0].result)}:")
+            lines += [f"      {c.label} {c.param} {c.was:g} -> {c.value:g}  "
+                      f"(`{c.key}: {c.value:g}`)" for c in h.together]
+        else:
+            lines.append(f"    No single behaviour value, moved alone to any point of its range, "
+                         f"{verb} on seed {seed}: move two at once{two_at_once(h)}, or change "
+                         "the agenda, the dates or the levers' starting values.")
     return lines
 
 
@@ -163,7 +170,8 @@ def explanation_json(ex: Explanation) -> str:
         item = dataclasses.asdict(h)
         item["date"] = h.date.isoformat()
         item["fell_short"] = h.fell_short
-        for change, c in zip(item["changes"], h.changes, strict=True):
+        for change, c in zip(item["changes"] + item["together"], h.changes + h.together,
+                             strict=True):
             change["key"] = c.key
         items.append(item)
     return json.dumps({"scenario": s.name, "seed": ex.seed, "start": s.start.isoformat(),
