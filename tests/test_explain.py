@@ -130,3 +130,35 @@ def test_the_run_report_holds_each_meetings_numbers(failed_run):
     page = (out / "report.html").read_text()
     assert "<h2>Why each meeting came to what it did</h2>" in page
     assert "NO AGREEMENT" in page and re.search(r"reservation 0\.\d{3} .*gap 0\.\d{3}", page)
+
+
+def test_json_holds_the_same_numbers(failed_run, capsys):
+    import json
+
+    _, out = failed_run
+    capsys.readouterr()
+    assert main(["explain", str(out), "--json", "--no-probe"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    short = [h for h in data["happenings"] if h["fell_short"]]
+    assert short and data["probe_runs"] == 0
+    side = max(short[0]["sides"], key=lambda s: s["gap"])
+    assert side["gap"] > 0 and side["reservation"] > (side["received"] or side["best"])
+
+
+def test_when_no_single_value_works_the_sides_in_the_way_are_moved_together(failed_run,
+                                                                             capsys):
+    """Both sides stay away from the first talks: raising one side's trust cannot bring
+    both; the probe then moves both at once, and that change, re-run, brings the talks."""
+    scenario_file, _ = failed_run
+    text = scenario_file.read_text()
+    cold = scenario_file.parent / "cold.yaml"
+    cold.write_text(text.replace("name: steel", "name: cold").replace(
+        "      initial_trust: 0.5 ", "      initial_trust: 0.2 "), encoding="utf-8")
+    out = scenario_file.parent / "cold_run"
+    assert main(["run", str(cold), "--out", str(out), "--no-plots"]) == 0
+    ex = explain_folder(out)
+    h = next(h for h in ex.happenings if h.fell_short)
+    assert len(h.absent) == 2 and not h.changes and len(h.together) == 2
+    rerun = run_once(apply_overrides(load_scenario(cold), {c.key: c.value for c in h.together}),
+                     seed=ex.seed)
+    assert [e for e in rerun.events if e["meeting"] == h.name and e["kind"] == "offer"]

@@ -34,17 +34,19 @@ def register(sub) -> None:
     cmd.add_argument("--no-probe", action="store_true",
                      help="the numbers only, without re-running the scenario with each "
                      "behaviour value moved")
+    cmd.add_argument("--json", action="store_true",
+                     help="the same as JSON, every number unrounded (for scripts)")
     cmd.set_defaults(handler=cmd_explain)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from sim.experiments.explain import explain_folder
-    from sim.views.explanation import explanation_text
+    from sim.views.explanation import explanation_json, explanation_text
 
     def say(line: str) -> None:  # what takes time, said only to a person at a terminal
         if sys.stderr.isatty():
             print(line, file=sys.stderr, flush=True)
 
     ex = explain_folder(args.folder, args.day, args.scenario, not args.no_probe, say)
-    print(explanation_text(ex), end="")
+    print((explanation_json if args.json else explanation_text)(ex), end="")
     return 0

@@ -101,6 +101,7 @@ class Happening:
     sides: list[Standing] = field(default_factory=list)
     absent: list[Presence] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    together: list[Change] = field(default_factory=list)  # moved at once, when none alone
 
     @property
     def fell_short(self) -> bool:

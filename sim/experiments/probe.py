@@ -12,6 +12,8 @@ be missed, never a reported one untrue.
 
 from __future__ import annotations
 
+import dataclasses
+
 from sim.engine.behaviour import PARAMS, ParamInfo
 from sim.engine.spec import Scenario
 from sim.errors import UserError
@@ -23,7 +25,8 @@ STEPS = (0.25, 0.5, 0.75)  # shares of the way to the end of the range tried aft
 
 def probe(scenario: Scenario, seed: int, found: list[Happening],
           behaviour: dict[str, dict[str, float]]) -> int:
-    """Fill in each happening's ``changes``; returns the number of runs made."""
+    """Fill in each happening's ``changes`` (and ``together`` where no single value works);
+    returns the number of runs made."""
     targets = [h for h in found if h.fell_short or (h.kind == "decision" and h.name)]
     runs = 0
     for actor, values in behaviour.items():
@@ -33,26 +36,61 @@ def probe(scenario: Scenario, seed: int, found: list[Happening],
             for end in (info.low, info.high):
                 if abs(end - was) < 1e-9:
                     continue
-                tried: dict[str, Change] = {}
-                for share in (1.0, *STEPS):  # the end first: the rest only if it moved something
-                    if share < 1.0 and not tried:
-                        break
+                key = f"actors.{actor}.behaviour.{param}"
+                at_end: dict[str, Change] = {}  # what the end of the range moved
+                nearest: dict[str, Change] = {}  # the nearest value that moved it as well
+                for share in (1.0, *STEPS):  # the end first, then from the nearest
+                    if share < 1.0 and not at_end:
+                        break  # the end moved nothing: nearer values are not tried
                     value = rounded(was + (end - was) * share, info)
                     if value == rounded(was, info):
                         continue
-                    came = came_to(scenario, seed, {f"actors.{actor}.behaviour.{param}": value})
+                    came = came_to(scenario, seed, {key: value})
                     runs += 1
                     if came is None:
                         break
                     for h in targets:
                         result = moved(h, came)
-                        if result is not None:  # nearer values overwrite the end's
-                            tried[h.name] = Change(actor, label, param, was, value, result)
+                        if result is None:
+                            continue
+                        change = Change(actor, label, param, was, value, result)
+                        if share == 1.0:
+                            at_end[h.name] = change
+                        else:
+                            nearest.setdefault(h.name, change)
                 for h in targets:
-                    if h.name in tried:
-                        h.changes.append(tried[h.name])
+                    if h.name in at_end or h.name in nearest:
+                        h.changes.append(nearest.get(h.name) or at_end[h.name])
     for h in targets:
         h.changes.sort(key=lambda c: c.size)
+        if not h.changes and h.fell_short:
+            runs += together(scenario, seed, h, behaviour)
+    return runs
+
+
+def together(scenario: Scenario, seed: int, h: Happening,
+             behaviour: dict[str, dict[str, float]]) -> int:
+    """Where no single value works: every side in the way moved at once (each absent side's
+    initial_trust up, each side with a gap's resolve down), half way then all the way; the
+    first that works goes into ``h.together``. Returns the runs made."""
+    moves = [(p.actor, p.label, "initial_trust", PARAMS["initial_trust"].high) for p in h.absent]
+    moves += [(s.actor, s.label, "resolve", PARAMS["resolve"].low) for s in h.sides
+              if s.gap > 0.0005]
+    if len(moves) < 2:
+        return 0
+    runs = 0
+    for share in (0.5, 1.0):
+        changes = []
+        for actor, label, param, end in moves:
+            was = float(behaviour[actor][param])
+            value = rounded(was + (end - was) * share, PARAMS[param])
+            changes.append(Change(actor, label, param, was, value, ""))
+        came = came_to(scenario, seed, {c.key: c.value for c in changes})
+        runs += 1
+        result = moved(h, came) if came is not None else None
+        if result is not None:
+            h.together = [dataclasses.replace(c, result=result) for c in changes]
+            break
     return runs
 
 

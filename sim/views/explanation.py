@@ -5,7 +5,9 @@ section for report.html."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 
 import sim.experiments.happenings as hp
 from sim.experiments.happenings import Change, Explanation, Happening, Presence, Standing
@@ -42,9 +44,13 @@ def standing_line(s: Standing, agreed: bool = False) -> str:
     if abs(s.relief) > 0.0005:
         parts += f" - pressure and room to settle {s.relief:.3f}"
     line = f"{s.label}: reservation {s.reservation:.3f} ({parts}), {got}{gap}"
-    if gap and s.gap > 0.0005 and s.received is None and s.best - s.status_quo < s.resolve:
-        line += (f"; the most this agenda can give it over the status quo is "
-                 f"{s.best - s.status_quo:.3f}, less than its resolve {s.resolve:.3f} asks")
+    room = s.best - s.status_quo
+    if gap and s.gap > 0.0005 and s.received is None and room < 0.0005:
+        line += ("; this agenda gives it nothing over the status quo (nothing on it that it "
+                 "wants eased or values keeping more)")
+    elif gap and s.gap > 0.0005 and s.received is None and room < s.resolve:
+        line += (f"; the most this agenda can give it over the status quo is {room:.3f}, less "
+                 f"than its resolve {s.resolve:.3f} asks")
     return line
 
 
@@ -67,6 +73,8 @@ def change_line(c: Change) -> str:
 def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[str]:
     head = f"{h.date}  {h.label}" + (f" [{h.name}]" if h.name else "") + f": {result_words(h)}"
     if not (full or h.fell_short):
+        if h.kind == "decision":  # its reckoning, with the numbers it weighed
+            return [head, f"    {h.reason}"]
         return [head + (f" ({h.reason})" if h.reason and h.result == hp.AGREED else "")]
     lines = [head]
     if h.reason:
@@ -84,13 +92,34 @@ def happening_lines(h: Happening, full: bool, seed: int, probed: bool) -> list[s
             lines.append(f"      ... and {len(h.changes) - SHOWN} more")
     else:
         verb = "closes it" if h.fell_short else "changes it"
-        lines.append(f"    No single behaviour value, moved alone to any point of its range, "
-                     f"{verb} on seed {seed}: move two at once"
-                     + (" (every side that stays away must come: raise the initial_trust or "
-                        "pressure_sensitivity of each, or hold a leaders' call before)"
-                        if len(h.absent) > 1 else "")
-                     + ", or change the agenda, the dates or the levers' starting values.")
+        if h.together:
+            lines.append(f"    No single behaviour value, moved alone to any point of its range, "
+                         f"{verb} on seed {seed}; with these moved together it "
+                         f"{SAYS.get(h.together[0].result, h.together[0].result)}:")
+            lines += [f"      {c.label} {c.param} {c.was:g} -> {c.value:g}  "
+                      f"(`{c.key}: {c.value:g}`)" for c in h.together]
+        else:
+            lines.append(f"    No single behaviour value, moved alone to any point of its range, "
+                         f"{verb} on seed {seed}: move two at once{two_at_once(h)}, or change "
+                         "the agenda, the dates or the levers' starting values.")
     return lines
+
+
+def two_at_once(h: Happening) -> str:
+    """Which two (or more) sides each stand in the way, and what to move for each."""
+    if len(h.absent) > 1:
+        return (" (every side that stays away must come: raise the initial_trust or "
+                "pressure_sensitivity of each of " + _and([p.label for p in h.absent])
+                + ", or hold a leaders' call before)")
+    short = [s.label for s in h.sides if s.gap > 0.0005]
+    if len(short) > 1:
+        return (f" ({_and(short)} each have a gap: lower the resolve of each, or raise its "
+                "pressure_sensitivity)")
+    return ""
+
+
+def _and(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def explanation_text(ex: Explanation) -> str:
@@ -131,6 +160,24 @@ def in_short(ex: Explanation) -> list[str]:
                "it says on this seed. Another seed may tell another story: `sim run --runs N` "
                "shows how often.)")
     return out
+
+
+def explanation_json(ex: Explanation) -> str:
+    """The explanation as JSON (for scripts): every number the text shows, unrounded."""
+    s = ex.scenario
+    items = []
+    for h in ex.happenings:
+        item = dataclasses.asdict(h)
+        item["date"] = h.date.isoformat()
+        item["fell_short"] = h.fell_short
+        for change, c in zip(item["changes"] + item["together"], h.changes + h.together,
+                             strict=True):
+            change["key"] = c.key
+        items.append(item)
+    return json.dumps({"scenario": s.name, "seed": ex.seed, "start": s.start.isoformat(),
+                       "end": s.end.isoformat(), "day": ex.day.isoformat() if ex.day else None,
+                       "probe_runs": ex.probe_runs, "note": ex.note, "happenings": items},
+                      indent=2) + "\n"
 
 
 # --- report.html ------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def run_report(result, fit, folder: Path) -> Path:
         Section("Figures", [figures(folder / n for n in ("overview.png", "scorecard.png"))]),
         Section("Scorecard: this run against the record", scorecard_blocks(s, fit, record)),
         Section("Narrative: every decision and why", [narrative_table(s, result.events)]),
-        Section("Why each meeting came to what it did", [why_block(s, result.seed)]),
+        Section("Why each meeting came to what it did", [why_block(result)]),
         Section("Outcomes", [Table(["outcome", "this run"], rows)]),
         Section("Files", [files(folder)]),
         Section("Manifest", [manifest_block(_manifest(folder))]),
@@ -141,27 +141,20 @@ def run_report(result, fit, folder: Path) -> Path:
                                 f"{s.end}. {s.description}".strip(), sections))
 
 
-def why_block(scenario: Scenario, seed: int) -> Folded:
+<<<<<<< HEAD
+def why_block(result) -> Folded | Text:
     """Each meeting's numbers (reservations, best offers, gaps, willingness), from a replay of
-    the run (`sim explain` adds the behaviour values that would close each gap)."""
+    the run (`sim explain` adds the behaviour values that would close each gap); a note instead
+    if the replay is not this run (a run some player decided)."""
     from sim.experiments.explain import explain
+    from sim.experiments.runs import events_csv
     from sim.views.explanation import explanation_text
 
+    ex = explain(result.scenario, result.seed, probe_values=False)
+    if ex.told != events_csv(result.events):
+        return Text(["This run cannot be replayed from its scenario and seed alone."])
     return Folded("each side's reservation, best offer received and the gap; who stayed away",
-                  explanation_text(explain(scenario, seed, probe_values=False)), open=True)
-
-
-# -- ensembles and comparisons --------------------------------------------------------------------
-def outcome_table(table: list[dict]) -> Table:
-    rows = []
-    for r in table:
-        prob = r["kind"] == oc.PROBABILITY
-        mean = f"{100 * r['mean']:.1f} %" if prob and math.isfinite(r["mean"]) else _num(r["mean"])
-        se = f"{100 * r['se']:.1f} points" if prob and math.isfinite(r["se"]) else _num(r["se"])
-        band = "" if prob else f"{_num(r['p10'])} to {_num(r['p90'])}"
-        rows.append([Cell(r["description"]), Cell(str(r["n"]), "num"), Cell(mean, "num"),
-                     Cell(se, "num"), Cell(band, "num")])
-    return Table(["outcome", "runs", "mean (share of runs)", "standard error", "10–90 %"], rows)
+                  explanation_text(ex), open=True)
 
 
 def futures_blocks(ens) -> list:
