@@ -141,7 +141,6 @@ def run_report(result, fit, folder: Path) -> Path:
                                 f"{s.end}. {s.description}".strip(), sections))
 
 
-<<<<<<< HEAD
 def why_block(result) -> Folded | Text:
     """Each meeting's numbers (reservations, best offers, gaps, willingness), from a replay of
     the run (`sim explain` adds the behaviour values that would close each gap); a note instead
