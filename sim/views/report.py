@@ -156,6 +156,19 @@ def why_block(result) -> Folded | Text:
                   explanation_text(ex), open=True)
 
 
+# -- ensembles and comparisons --------------------------------------------------------------------
+def outcome_table(table: list[dict]) -> Table:
+    rows = []
+    for r in table:
+        prob = r["kind"] == oc.PROBABILITY
+        mean = f"{100 * r['mean']:.1f} %" if prob and math.isfinite(r["mean"]) else _num(r["mean"])
+        se = f"{100 * r['se']:.1f} points" if prob and math.isfinite(r["se"]) else _num(r["se"])
+        band = "" if prob else f"{_num(r['p10'])} to {_num(r['p90'])}"
+        rows.append([Cell(r["description"]), Cell(str(r["n"]), "num"), Cell(mean, "num"),
+                     Cell(se, "num"), Cell(band, "num")])
+    return Table(["outcome", "runs", "mean (share of runs)", "standard error", "10–90 %"], rows)
+
+
 def futures_blocks(ens) -> list:
     """The groups the runs split into (a future each), with shares and a typical run."""
     from sim.views.futures import futures
