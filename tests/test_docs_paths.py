@@ -14,7 +14,9 @@ TOP = ("sim/", "scenarios/", "docs/", "tests/", "benchmarks/", ".ci/", "record/"
 # A path as the docs write one: folders and a file name, in backticks, in a link or in prose.
 PATH = re.compile(r"(?<![\w/.<-])((?:\.\./|\./)?(?:[\w.-]+/)+[\w.*-]*)")
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
-NOT_PATHS = re.compile(r"^(https?:|mailto:)|[<>{}*$]|^results/|^/")
+# Not repository paths: web addresses, placeholders, run outputs, absolute paths, the virtual
+# environment a reader makes, and ../shared/ (the seed documents beside a clone, outside it).
+NOT_PATHS = re.compile(r"^(https?:|mailto:)|[<>{}*$]|^results/|^/|\.venv/|^\.\./shared/")
 # Files the docs tell a reader to write, not files of the repository.
 EXAMPLES = {"scenarios/x.yaml", "scenarios/X.yaml", "scenarios/mine.yaml", "../mine/base.yaml",
             "record/steel.yaml", "../scenario.schema.json"}

@@ -124,7 +124,7 @@ def _new_dispute(args: argparse.Namespace, also) -> int:
         name = Slug().check(args.dispute)
     except Exception:  # noqa: BLE001  (pydantic's error, said in our words)
         raise UserError(None, f"--dispute {args.dispute}: a dispute's name may hold letters, "
-                        "digits, `_` and `-` only (e.g. steel_2018)") from None
+                        "digits, `_` and `-` only (e.g. steel_dispute)") from None
     dispute = Dispute(name, parse_sides(args.sides), _start(getattr(args, "start", None)))
     file = Path(args.file) if args.file else Path(f"{name}.yaml")
     record = file.parent / "record" / f"{name}.yaml"
@@ -153,7 +153,7 @@ def _start(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UserError(None, f"--start {text}: expected a date written YYYY-MM-DD, e.g. "
-                        "--start 2018-03-01") from None
+                        "--start YYYY-MM-DD") from None
 
 
 def _write_checked(texts: dict[Path, str], scenario: Path, also) -> None:
