@@ -66,7 +66,8 @@ def one_try(delay: float, args, tmp: Path) -> dict:
            "--runs", str(args.runs), "--jobs", str(args.jobs), "--out", str(out)]
     with (tmp / "stderr.txt").open("w") as err:
         proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=err,
-                                start_new_session=True)
+                                start_new_session=True,
+                                env=dict(os.environ, PYTHONFAULTHANDLER="1"))
     time.sleep(delay)
     signum = getattr(signal, "SIG" + args.signal)
     sent = time.monotonic()
@@ -86,6 +87,9 @@ def one_try(delay: float, args, tmp: Path) -> dict:
     stray = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
              for pid in group_members(proc.pid)]
     if hang or stray:
+        if proc.poll() is None:  # its threads' stacks into stderr.txt (PYTHONFAULTHANDLER)
+            os.kill(proc.pid, signal.SIGABRT)
+            time.sleep(1.0)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     scratch = [p.name for p in tmp.iterdir() if p.name.startswith(".out-")]

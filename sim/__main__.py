@@ -1,3 +1,5 @@
+import atexit
+import os
 import signal
 import sys
 
@@ -19,4 +21,10 @@ code = main()
 for _s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
     if _s is not None:  # the work is over: a signal now only ends the process sooner
         signal.signal(_s, signal.SIG_DFL)
-sys.exit(code)
+# Everything is written and closed: end now, after the exit functions (which end the pools'
+# forkserver), without the interpreter's own clean-up, which after an interrupted pool was seen
+# to wait (its garbage collection) for more than 15 s on a busy machine.
+sys.stdout.flush()
+sys.stderr.flush()
+atexit._run_exitfuncs()
+os._exit(code if isinstance(code, int) else 1)
