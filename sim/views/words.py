@@ -27,6 +27,8 @@ def axis_unit(lever) -> str:
     label = getattr(lever, "unit_label", "") or ""
     if label:
         return label
+    if lever.unit == "amount" and not getattr(lever, "horizon_days", 0):
+        return "amount"  # not a commitment: nothing is "delivered"
     return AXIS_UNITS.get(lever.unit, lever.unit)
 
 
