@@ -82,7 +82,7 @@ def test_calibration_on_dask_gives_the_posterior_of_local_processes(tmp_path, mo
     monkeypatch.setattr(DaskWorkers, "map", lambda self, fn, tasks: mapped.append(fn) or
                         real_map(self, fn, tasks))
     args = ["calibrate", str(BASELINE), "--budget", "24", "--population", "6", "--checks", "2",
-            "--method", "builtin"]
+            "--method", "builtin", "--no-screen"]  # the sampler, not the screen
     assert main([*args, "--out", str(tmp_path / "serial")]) == 0
     assert main([*args, "--jobs", "2", "--dask", "local", "--out", str(tmp_path / "dask")]) == 0
     serial = (tmp_path / "serial" / "posterior.csv").read_bytes()
