@@ -11,6 +11,11 @@ from matplotlib.figure import Figure
 RECORD_COLOUR = "#222222"
 STATUS_COLOURS = {"escalating": "#D55E00", "truce": "#009E73", "stalled": "#E69F00",
                   "talks_restarted": "#56B4E9", "framework_agreed": "#0072B2"}
+STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
+         "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.spines.top": False,
+         "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110,
+         # text from scenarios (titles, labels) is shown literally: `$5 bn` is not math text
+         "text.parse_math": False}
 LEGEND_AT = 0.80  # in a figure with a fixed layout, the legend's left edge (figure fraction)
 
 

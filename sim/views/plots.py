@@ -29,6 +29,7 @@ from sim.views.figure_parts import (  # noqa: E402
     LEGEND_AT,
     PART,
     STATUS_COLOURS,
+    STYLE,
     declutter,
     doc_key,
     legend_outside,
@@ -45,11 +46,6 @@ from sim.views.record_marks import (  # noqa: E402
 from sim.views.words import axis_unit  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
-STYLE = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "legend.fontsize": 10,
-         "xtick.labelsize": 11, "ytick.labelsize": 11, "axes.spines.top": False,
-         "axes.spines.right": False, "figure.dpi": 100, "savefig.dpi": 110,
-         # text from scenarios (titles, labels) is shown literally: `$5 bn` is not math text
-         "text.parse_math": False}
 # colours for compared scenarios, none of them a side's colour (see ``compare_colours``)
 # colours for compared scenarios, none of them a side's colour (see ``compare_colours``) nor the
 # record's near-black

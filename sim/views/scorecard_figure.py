@@ -8,8 +8,7 @@ from matplotlib.figure import Figure
 
 from sim.engine.spec import Scenario
 from sim.views import words
-from sim.views.figure_parts import PART, message_card
-from sim.views.plots import STYLE
+from sim.views.figure_parts import PART, STYLE, message_card
 
 HIT, MISS = "#009E73", "#D55E00"
 
