@@ -62,7 +62,7 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
     checks = _checks(problem, held, last, args.checks, mapper)
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
     # after a stop signal the write completes without the predictive fans (figures last)
-    write_ensemble(predictive, out / "predictive", plots=not interrupts.pending())
+    write_ensemble(predictive, out / "predictive", plots=not interrupts.received())
     constrained = [r["key"] for r in rows if r["constrained"]]
     text = "\n".join([
         f"calibration of {len(keys)} free values ({getattr(args, 'method', 'builtin')} "
