@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.experiments import posterior
+from sim.experiments import interrupts, posterior
 from sim.experiments.abc_smc import Generation, Problem
 from sim.experiments.executors import run_ensemble
 from sim.scenario.language import load_scenario
@@ -62,7 +62,8 @@ def write_outputs(args, scenario, problem: Problem, record, held, gens: list[Gen
                     encoding="utf-8")
     checks = _checks(problem, held, last, args.checks, mapper)
     predictive = run_ensemble(load_scenario(path), max(2, args.checks), jobs=args.jobs)
-    write_ensemble(predictive, out / "predictive")
+    # after a stop signal the write completes without the predictive fans (figures last)
+    write_ensemble(predictive, out / "predictive", plots=not interrupts.received())
     constrained = [r["key"] for r in rows if r["constrained"]]
     text = "\n".join([
         f"calibration of {len(keys)} free values ({getattr(args, 'method', 'builtin')} "
