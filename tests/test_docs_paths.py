@@ -31,7 +31,7 @@ def named_paths(doc: Path) -> set[str]:
 
 
 def exists(doc: Path, path: str) -> bool:
-    bases = [doc.parent, ROOT, ROOT / "scenarios"]
+    bases = [doc.parent, ROOT, ROOT / "scenarios", ROOT / "scenarios" / "calibration"]
     return any((base / path).exists() for base in bases)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import sim.engine.agents as agents
+import sim.engine.watching as watching
 from sim.experiments import worksheet as ws
 
 FIX = "run `python -m sim.experiments.worksheet` to rewrite it from the model"
@@ -33,7 +33,7 @@ def test_the_worksheet_key_is_what_the_model_gives_today():
 
 def test_the_key_goes_stale_when_a_model_constant_moves(fresh_caches, monkeypatch):
     shipped = _shipped_key()
-    monkeypatch.setattr(agents, "TRUST_RISE", 2 * agents.TRUST_RISE)  # trust recovers faster
+    monkeypatch.setattr(watching, "TRUST_RISE", 2 * watching.TRUST_RISE)  # trust recovers faster
     assert ws.scenario_row("baseline") not in shipped
     assert ws.students_table() not in shipped
 

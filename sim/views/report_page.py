@@ -129,9 +129,10 @@ def _size(path: Path) -> tuple[int, int]:
 
 
 def files(folder: Path, names: Iterable[str] | None = None) -> Files:
-    """Every file (or sub-folder) of ``folder`` but the report, as links with sizes; with
-    ``names``, those of them that exist, in that order."""
-    chosen = list(names) if names is not None else sorted(p.name for p in folder.iterdir())
+    """Every file (or sub-folder) of ``folder`` but the report and sim's own hidden markers, as
+    links with sizes; with ``names``, those of them that exist, in that order."""
+    chosen = list(names) if names is not None else sorted(
+        p.name for p in folder.iterdir() if not p.name.startswith("."))
     out = []
     for name in dict.fromkeys(chosen):
         path = folder / name
