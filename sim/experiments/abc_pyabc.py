@@ -140,6 +140,7 @@ def seeded_sampler(base: int, pool, jobs: int, budget: int, used: int,
 
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
                                     all_accepted=False, ana_vars=None):
+            del all_accepted, ana_vars  # pyabc's interface: not used by this sampler
             blob = cloudpickle.dumps(simulate_one)
             sample = self._create_empty_sample()
             accepted = start = 0

@@ -86,6 +86,7 @@ def with_series(record: Record, scenario) -> Record:
 
 @functools.lru_cache(maxsize=16)
 def _load(path: str, mtime_ns: int) -> SeriesFile:
+    del mtime_ns  # only the cache's key: a changed file is read again
     # read once per file version: calibration scores thousands of runs
     return load_series(path)
 

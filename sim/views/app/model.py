@@ -66,6 +66,7 @@ def _mtime(path: str | Path) -> float:
 
 @lru_cache(maxsize=64)
 def _load(path: str, mtime: float) -> Scenario:
+    del mtime  # only the cache's key: a changed file is read again
     return load_scenario(path)
 
 
@@ -201,6 +202,7 @@ def band_columns(scenario: Scenario) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _band(path: str, mtime: float, runs: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    del mtime  # only the cache's key: a changed file is read again
     scenario = load(path)
     names = band_columns(scenario)
     series = {k: [] for k in names}

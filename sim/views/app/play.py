@@ -35,6 +35,7 @@ RECENT_DECISIONS = 4
 
 @lru_cache(maxsize=8)
 def _ensemble(path: str, mtime: float, runs: int) -> dict:
+    del mtime  # only the cache's key: a changed file is read again
     return ensemble(load(path), runs)
 
 
