@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +39,7 @@ from sim.experiments import interrupts
 
 POLL_SECONDS = 0.2  # how often a waiting parent looks for a signal held back
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy
+LOST_LOOKS, LOST_LOOK_SECONDS = 10, 0.1  # how long to look for a dead worker's exit code
 # loaded once in the forkserver; worker_signals first: it makes the forkserver and its workers
 # ignore the stop signals from birth
 PRELOAD = ["sim.experiments.worker_signals", "sim.experiments.tasks"]
@@ -190,13 +192,21 @@ class ProcessPool:
         _unblock_manager(executor)
 
     def lost(self) -> str:
-        """What ended a worker that died on its own, for the message."""
-        for p in self.processes:
-            code = p.exitcode
-            if code is not None and code < 0:
-                return f"a worker process was killed by {signal.Signals(-code).name}"
-            if code:
-                return f"a worker process exited with status {code}"
+        """What ended a worker that died on its own, for the message. The executor's manager
+        thread may be reaping the dead worker at this very moment (then our own ``waitpid``
+        finds nothing and ``exitcode`` reads None until the manager stores it), so look a few
+        times over about a second before saying the cause is unknown."""
+        known = list(self.processes)
+        if self.executor is not None and self.executor._processes:  # started on demand later
+            known += [p for p in self.executor._processes.values() if p not in known]
+        for _ in range(LOST_LOOKS):
+            for p in known:
+                code = p.exitcode
+                if code is not None and code < 0:
+                    return f"a worker process was killed by {signal.Signals(-code).name}"
+                if code:
+                    return f"a worker process exited with status {code}"
+            time.sleep(LOST_LOOK_SECONDS)
         return "a worker process ended unexpectedly"
 
     def submit(self, fn: Callable, *args) -> Future:
