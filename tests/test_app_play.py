@@ -19,10 +19,10 @@ from sim.experiments.play import (  # noqa: E402
     shown,
 )
 from sim.views import svg_charts as svg  # noqa: E402
-from sim.views.app import classroom, panels  # noqa: E402
+from sim.views.app import classroom, page, panels  # noqa: E402
 from sim.views.app import play as app_play  # noqa: E402
 from sim.views.app.model import ClassroomModel  # noqa: E402
-from sim.views.app.runner import Question  # noqa: E402
+from sim.views.app.runner import Question, Runner  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -122,20 +122,18 @@ def test_shares_are_drawn_in_percent_like_everywhere_else():
     assert ">50 %<" in html and ">100 %<" in html and ">0.5<" not in html
 
 
-def test_the_students_decisions_belong_to_the_run_and_go_with_a_reset():
-    class FakeRunner:
-        def __init__(self):
-            self.model, self.answers = ClassroomModel(scenario_file=str(BASELINE)), []
-
-        def answer(self, value):
-            self.answers.append(value)
-
-    runner = FakeRunner()
-    app_play.decide(runner, "china", "carried on", "carry on")
-    app_play.decide(runner, "china", "carried on", "carry on")
-    app_play.decide(runner, "us", "held back", None)
-    assert runner.answers == ["carry on", "carry on", None]
-    assert app_play.decisions_of(runner, "china") == [(0, "carried on"), (0, "carried on")]
+def test_the_students_decisions_outlive_the_replays_and_go_with_a_reset():
+    # every answer makes the run again from its start: the decisions must not live on the model
+    runner = Runner(page.new_model_factory(page.defaults(BASELINE), "china"), lambda: None)
+    runner.step(30)
+    assert runner.question is not None and runner.question.actor == "china"
+    day = runner.model.day
+    app_play.decide(runner, "carried on", "carry on")
+    assert runner.question is not None, "a week later the student is asked again"
+    app_play.decide(runner, "carried on", "carry on")
+    assert app_play.decisions_of(runner, "china")[0] == (day, "carried on")
+    assert len(app_play.decisions_of(runner, "china")) == 2
+    assert app_play.decisions_of(runner, "us") == []
     assert "carried on (2 times)" in app_play.decisions_html(runner, "china")
-    runner.model = ClassroomModel(scenario_file=str(BASELINE))  # what Reset does
+    runner.reset()
     assert app_play.decisions_of(runner, "china") == []

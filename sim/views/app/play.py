@@ -61,18 +61,15 @@ def package_rows(model, package: dict[str, float], now: dict[str, float], agenda
 
 
 # --- the student's decisions ------------------------------------------------------------------
-def decide(runner: Runner, actor: str, words: str, answer: object) -> None:
-    """Send ``answer`` and keep ``words`` (what the student decided) with the day, on the run
-    itself: a Reset's fresh run starts with none."""
-    decisions = runner.model.__dict__.setdefault("player_decisions", [])
-    decisions.append((actor, runner.model.day, words))
-    runner.answer(answer)
+def decide(runner: Runner, words: str, answer: object) -> None:
+    """Send ``answer`` and keep ``words`` (what the student decided) with the side and day, on
+    the runner: every answer makes the run again, and a Reset's fresh run starts with none."""
+    runner.answer(answer, words)
 
 
 def decisions_of(runner: Runner, actor: str) -> list[tuple[int, str]]:
     """(day, words) of the decisions the student playing ``actor`` took in this run."""
-    return [(day, words) for who, day, words in
-            getattr(runner.model, "player_decisions", []) if who == actor]
+    return [(day, words) for who, day, words in runner.decisions if who == actor]
 
 
 def grouped(decisions: list[tuple[int, str]]) -> list[tuple[int, int, str, int]]:
@@ -150,9 +147,9 @@ def TalksTurn(runner: Runner, question):
                                                                       turn.agenda)))
             with solara.Row(style="flex-wrap: wrap"):
                 solara.Button("Accept", color="success", classes=["sim-btn"], on_click=lambda: (
-                    decide(runner, turn.actor, f"accepted {other}'s offer ({where})", True)))
+                    decide(runner, f"accepted {other}'s offer ({where})", True)))
                 solara.Button("Walk away", classes=["sim-btn"], on_click=lambda: decide(
-                    runner, turn.actor, f"walked away ({where})", None))
+                    runner, f"walked away ({where})", None))
             solara.HTML(tag="div", classes=["sim-hint"],
                         unsafe_innerHTML="Or make a counter-offer:")
         for lever_id in turn.agenda:
@@ -161,11 +158,11 @@ def TalksTurn(runner: Runner, question):
                         lambda r, k=lever_id: set_package({**package, k: r}))
         with solara.Row(style="flex-wrap: wrap"):
             solara.Button("Propose", color="primary", classes=["sim-btn"], on_click=lambda: decide(
-                runner, turn.actor, f"proposed {model.describe(package, turn.agenda)}"
+                runner, f"proposed {model.describe(package, turn.agenda)}"
                 f" ({where})", dict(package)))
             if turn.offer is None:
                 solara.Button("Walk away", classes=["sim-btn"], on_click=lambda: decide(
-                    runner, turn.actor, f"walked away ({where})", None))
+                    runner, f"walked away ({where})", None))
 
 
 # --- between meetings -------------------------------------------------------------------------
@@ -186,18 +183,18 @@ def DailyTurn(runner: Runner, question):
         with solara.Row(style="flex-wrap: wrap"):
             # neutral: last week's choice again (before any agreement: nothing new)
             solara.Button("Carry on", color="primary", classes=["sim-btn"], on_click=lambda: (
-                decide(runner, actor, "carried on", "carry on")))
+                decide(runner, "carried on", "carry on")))
             if model.agreement:
                 solara.Button("Implement", classes=["sim-btn"], on_click=lambda: decide(
-                    runner, actor, "implemented what was agreed", Choice(IMPLEMENT)))
+                    runner, "implemented what was agreed", Choice(IMPLEMENT)))
                 solara.Button("Hold back", classes=["sim-btn"], on_click=lambda: decide(
-                    runner, actor, "held back", Choice(HOLD)))
+                    runner, "held back", Choice(HOLD)))
         if own:
             ids = dict((label, lid) for lid, label in own)
             solara.Select(label="A new measure on", values=[label for _, label in own],
                           value=lever, on_value=set_lever)
             solara.Button("Take a measure", classes=["sim-btn"], on_click=lambda: decide(
-                runner, actor, f"took a measure on {lever}", Choice(MEASURE, ids.get(lever))))
+                runner, f"took a measure on {lever}", Choice(MEASURE, ids.get(lever))))
 
 
 @solara.component

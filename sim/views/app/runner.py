@@ -87,6 +87,9 @@ class Runner:
     def __init__(self, make_model: Callable[[Runner], object], on_change: Callable[[], None]):
         self.make_model, self.on_change = make_model, on_change
         self.answers: list[object] = []  # every answer the students gave, in the order asked
+        # (actor, day, words) of each answer, for the page: kept here, not on the model, as
+        # every answer makes the model again
+        self.decisions: list[tuple[str, int, str]] = []
         self._given = 0  # answers handed to the model being run
         self._asked = itertools.count(1)
         self._lock = threading.RLock()  # a click and Play's timer never step at once
@@ -124,15 +127,19 @@ class Runner:
             if make_model is not None:
                 self.make_model = make_model
             self.answers, self.question, self.error, self.target = [], None, None, 0
+            self.decisions = []
             self._given = 0
             self.model = self.make_model(self)
         self.on_change()
 
-    def answer(self, value: object) -> None:
-        """The student's answer to the pending question: the run is made again with it."""
+    def answer(self, value: object, words: str = "") -> None:
+        """The student's answer to the pending question: the run is made again with it.
+        ``words``: what the student decided, kept with the side and day in ``decisions``."""
         with self._lock:
             if self.question is None:
                 return
+            if words:
+                self.decisions.append((self.question.actor, self.model.day, words))
             self.question = None
             self.answers.append(value)
             self._given = 0
