@@ -12,6 +12,7 @@ import yaml
 
 from sim import api
 from sim.cli import main
+from sim.engine.model import NegotiationModel
 from sim.views import plots
 from sim.views.figure_parts import contrast, declutter, text_problems, unexplained
 from sim.views.report_page import broken_images, image_count
@@ -189,14 +190,20 @@ def test_scorecard_is_in_words_and_units():
     assert not re.search(r"\d\.\.\d", text), "ranges in words"
 
 
-def test_axis_units_come_from_the_lever():
-    from types import SimpleNamespace
-
+def test_axis_units_come_from_the_levers_yaml():
     from sim.views.words import axis_unit
 
-    assert axis_unit(SimpleNamespace(unit="percent")) == "%"
-    assert axis_unit(SimpleNamespace(unit="USD m")) == "USD m"
-    assert axis_unit(SimpleNamespace(unit="amount", unit_label="USD bn")) == "USD bn"
+    scenario = api.load(ROOT / "scenarios" / "escalation_from_peace.yaml")
+    levers = {lv.name: lv for lv in scenario.levers}
+    assert levers["purchases"].unit_label == "USD bn"  # written as `unit_label:` in the YAML
+    assert axis_unit(levers["purchases"]) == "USD bn"
+    assert levers["purchases"].describe(12.5) == "12.5 USD bn"
+    tariff = next(lv for lv in levers.values() if lv.unit == "percent")
+    assert axis_unit(tariff) == "%" and tariff.describe(30) == "30 %"
+    model = NegotiationModel(scenario).run_to_end()
+    figure = plots.lever_figure(model.columns, scenario)
+    assert "USD bn" in [ax.get_ylabel() for ax in figure.axes]
+    plots.plt.close(figure)
 
 
 def test_validation_and_calibration_write_reports_whose_images_decode(tmp_path, capsys):

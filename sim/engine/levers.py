@@ -30,6 +30,7 @@ class LeverSpec:
     horizon_days: int = 0  # > 0: a commitment (an amount delivered over this many days)
     aimed_at: tuple[str, ...] = ()  # the sides its restriction is aimed at (empty: every other)
     aligns_with: str = ""  # a coalition partner's lever this one is aligned with, if any
+    unit_label: str = ""  # the unit in words ("USD bn"); empty: said from `unit`
 
     @property
     def commitment(self) -> bool:
@@ -51,7 +52,11 @@ class LeverSpec:
         return min(self.max, max(self.min, value))
 
     def describe(self, value: float) -> str:
-        """Plain-language value for the narrative: '30 %' or '0.42'."""
+        """Plain-language value for the narrative: '30 %', '0.42', or '12.5 USD bn' when the
+        scenario names the unit."""
+        if self.unit_label and self.unit not in ("percent", "share"):
+            return f"{value:.1f} {self.unit_label}" if self.unit == "amount" else (
+                f"{value:.2f} {self.unit_label}")
         if self.unit == "percent":
             return f"{value:.0f} %"
         if self.unit == "share":

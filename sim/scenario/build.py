@@ -172,7 +172,8 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
     fields = m.Lever.model_fields
     return LeverSpec(
         id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
-        unit=spec["unit"], min=low, max=high, initial=initial,
+        unit=spec["unit"], unit_label=str(spec.get("unit_label", "")), min=low, max=high,
+        initial=initial,
         restrictive=spec.get("restrictive", fields["restrictive"].default),
         speed=spec.get("speed", fields["speed"].default), source=origin,
         horizon_days=int(spec.get("horizon_days", 0)),

@@ -81,6 +81,9 @@ class Lever(Part):
         "what the number means: a `share` lies from 0 to 1 (0.3 is 30 %), a `percent` is 0 or "
         "more, an `amount` (such as purchases, in the scenario's own units) is 0 or more",
         "unit: percent", required=True)
+    unit_label: TextT = key(
+        "the unit in words, shown on every axis and after every value (such as `USD bn` or "
+        "`t`; default: from `unit`)", "unit_label: USD bn")
     min: num() = key("lowest value", "min: 0", required=True)
     max: num() = key("highest value (above `min`)", "max: 200", required=True)
     initial: num() = key("value on the start date, between `min` and `max`", "initial: 145",

@@ -24,7 +24,7 @@ def lever_of(scenario: Scenario, quantity: str):
 def axis_unit(lever) -> str:
     """The lever's unit for an axis label: from its ``unit_label`` if the scenario gives one,
     else its ``unit`` in words ("%", "index (0-1)", or a free-text unit as written)."""
-    label = getattr(lever, "unit_label", "") or ""
+    label = lever.unit_label
     if label:
         return label
     if lever.unit == "amount" and not getattr(lever, "horizon_days", 0):
