@@ -209,7 +209,9 @@ def staged_output(final: Path, kind: str = "run", needs: int = 0) -> Iterator[Pa
     the disk fills up while the folder is written, the files that were complete (the CSV data
     first written) still take ``final``'s place, and a ``UserError`` (exit 2) says what was
     kept; if the folder cannot be written at all (its parent made read-only or removed
-    meanwhile), nothing is left and a ``UserError`` says so."""
+    meanwhile), nothing is left and a ``UserError`` says so. A parent removed meanwhile but
+    made again as the results were written keeps every result, and a ``UserError`` (exit 2)
+    says what happened."""
     shown = Path(final)
     final = _resolve(shown)
     try:  # under the lock: another run may be swapping the folder right now
@@ -232,9 +234,7 @@ def staged_output(final: Path, kind: str = "run", needs: int = 0) -> Iterator[Pa
     try:
         yield scratch
         with interrupts.held():
-            if not (scratch / WRITING).is_file():  # the folder was removed, then made again
-                print(f"note: the folder holding {shown} was removed while `sim` ran; it was "
-                      "made again to keep the results", file=sys.stderr)
+            vanished = not (scratch / WRITING).is_file()  # removed, then made again as written
             (scratch / WRITING).unlink(missing_ok=True)
             write_marker(scratch, kind)
             _swap(scratch, final)
@@ -244,6 +244,11 @@ def staged_output(final: Path, kind: str = "run", needs: int = 0) -> Iterator[Pa
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
+    if vanished:  # kept, but whoever removed the folder should hear of it, as of a full disk
+        raise UserError("--out", f"the folder holding {shown} was removed while `sim` ran; it "
+                        f"was made again and every result is in {shown}/, but anything else "
+                        "that was in it is gone. Check what removed it, or choose another "
+                        "folder with --out")
 
 
 _CANNOT_WRITE = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR}
