@@ -83,6 +83,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         for lever, weight in raw.get("holds", {}).items():
             lines.append(f"#       {lever}: {_g(weight)}")
         lines.append("#     levers:            # bounds, start (horizon_days: 365 = a commitment)")
+        lines.append("#                        # unit in words on axes: unit_label: USD bn")
         lines.append("#                        # more sides: aimed_at: [side], aligns_with: lever")
         for lever_name, spec in raw["levers"].items():
             lines.append(f"#       {lever_name}:")
