@@ -109,6 +109,25 @@ def test_projector_first_screen(browser, server, tmp_path, width, height, zoom):
     assert not problems, problems
 
 
+def test_the_explain_panel_gives_each_meetings_numbers(browser, server, tmp_path):
+    problems: list[str] = []
+    context, page = _page(browser, problems, 1280, 720)
+    page.goto(server.url + "/")
+    week = page.get_by_role("button", name="Week", exact=True)
+    for _ in range(5):  # past Geneva (12 May)
+        week.click()
+        expect(week).to_be_enabled()
+    page.get_by_text("Why each meeting came to what it did").click()
+    panel = page.locator(".sim-explain")
+    expect(panel).to_contain_text("Geneva")
+    expect(panel).to_contain_text("reservation")
+    expect(panel).not_to_contain_text("London")  # not yet: only what happened so far
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "explain.png"), full_page=True)
+    context.close()
+    assert not problems, problems
+
+
 def test_phone_one_column_no_sideways_scroll(browser, server, tmp_path):
     problems: list[str] = []
     context, page = _page(browser, problems, 390, 844)

@@ -181,9 +181,10 @@ def explanation_json(ex: Explanation) -> str:
 
 
 # --- report.html ------------------------------------------------------------------------------
-def explanation_html(ex: Explanation) -> str:
-    """A report.html section: the meetings and decisions that fell short, with their numbers
-    (no probe: `sim explain FOLDER` adds the values that would close each gap)."""
+def explanation_html(ex: Explanation, probed: bool = False) -> str:
+    """A report.html section (and the page's panel): the meetings and decisions with their
+    numbers. Without the probe (``probed`` False), a note says `sim explain FOLDER` adds the
+    values that would close each gap; with it, those values are in the table."""
     esc = html.escape
     rows = []
     for h in ex.happenings:
@@ -195,7 +196,9 @@ def explanation_html(ex: Explanation) -> str:
                     f"<td>{esc(result_words(h))}</td><td>{'<br>'.join(detail)}</td></tr>")
     if not rows:
         return "<p>No meeting or decision point in this scenario.</p>"
-    return (f"<p class=sub>{esc(UTILITY)} <code>sim explain FOLDER</code> adds, for each meeting "
-            "that fell short, the behaviour values that would close its gap.</p>"
+    note = ("Each behaviour value that, moved alone on this run's seed, changes what a meeting "
+            "came to is listed with it." if probed else "<code>sim explain FOLDER</code> adds, "
+            "for each meeting that fell short, the behaviour values that would close its gap.")
+    return (f"<p class=sub>{esc(UTILITY)} {note}</p>"
             "<table><thead><tr><th>date</th><th>meeting</th><th>came to</th><th>the numbers"
             f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")

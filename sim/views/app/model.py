@@ -161,6 +161,7 @@ class ClassroomModel(NegotiationModel):
         path = Path(scenario_file) if scenario_file else default_scenario()
         scenario = build_scenario(path, leaders_call, call_shift, behaviour)
         super().__init__(scenario, seed=scenario.seed + int(draw), controllers=controllers)
+        self.seed_used = scenario.seed + int(draw)  # what `sim explain`'s replay needs
         self.scenario_file = str(path)
         self.settings = {"leaders_call": leaders_call, "call_shift": int(call_shift),
                          "draw": int(draw), **behaviour}

@@ -26,6 +26,7 @@ from solara.server import kernel_context
 
 import sim.views.app.panels as panels
 import sim.views.app.rooms as rooms
+from sim.views.app.explain_panel import ExplainPanel
 from sim.views.app.model import (
     ClassroomModel,
     baseline_band,
@@ -357,4 +358,5 @@ def Page():
         with solara.Div(classes=["sim-charts"]):
             Charts(runner)
         with solara.Div(classes=["sim-settings"]):
+            ExplainPanel(runner)
             Settings(runner)

@@ -38,6 +38,12 @@ CSS = """
 .sim-whyline { grid-area: whyline; display: none; }
 .sim-whybox { grid-area: why; min-width: 0; max-height: 62vh; overflow-y: auto; }
 .sim-settings { grid-area: settings; min-width: 0; }
+.sim-explain { font-size: 15px; }
+/* a narrow column: each meeting a block (date, meeting, what it came to; then its numbers) */
+.sim-explain thead { display: none; }
+.sim-explain tr { display: block; border-bottom: 1px solid #ddd; padding: 6px 0; }
+.sim-explain td { display: inline; padding: 0 6px 0 0; font-weight: 600; }
+.sim-explain td:last-child { display: block; font-weight: normal; margin-top: 2px; }
 .sim-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr));
   grid-auto-rows: minmax(150px, 1fr); gap: 4px 16px; flex: 1 1 auto; }
 .sim-legend { display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: 16px; color: #333; }
