@@ -6,6 +6,7 @@ through the command line with ``--dask local`` (worker processes) to check the w
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,43 @@ def test_calibrate_refuses_pyabc_on_dask(tmp_path, capsys):
                  "--dask", "local", "--out", str(tmp_path / "x")])
     assert code == 2 and "--dask" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def _dask_workers(pid: int) -> list[int]:
+    """The `dask worker` processes `sim` started (children of its process)."""
+    import psutil
+
+    return [c.pid for c in psutil.Process(pid).children()
+            if "dask worker" in " ".join(c.cmdline())]
+
+
+@pytest.mark.parametrize("after", [0.3, 3.0], ids=["while-starting", "mid-ensemble"])
+def test_a_dask_worker_killed_is_retried_and_changes_no_byte(tmp_path, after):
+    """A lost Dask worker is not waited on: the scheduler reruns its batch elsewhere (the nanny
+    starts a new worker), and the files are those of local processes, byte for byte. Killed
+    while the runs' context goes out to the workers, too (a scatter broke there: exit 1 and
+    a traceback)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "1500", "--no-plots"]
+    proc = subprocess.Popen([*command, "--dask", "local", "--jobs", "2", "--out", "dask"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while not (workers := _dask_workers(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    time.sleep(after)
+    assert proc.poll() is None, "the ensemble ended before a worker could be killed"
+    os.kill(workers[0], signal.SIGKILL)
+    err = proc.communicate(timeout=300)[1]
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    local = subprocess.run([*command, "--jobs", "2", "--out", "local"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert local.returncode == 0, local.stderr
+    for name in ("runs.csv", "ensemble.csv", "outcomes.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()

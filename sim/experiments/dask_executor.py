@@ -35,13 +35,17 @@ POLL_SECONDS = 0.2  # how often a waiting client looks for a signal held back
 NO_WORKERS_SECONDS = 30.0  # a cluster without workers this long is reported, not waited on
 
 
+def _hold(context: Any) -> Any:
+    return context
+
+
 def _run_batch(fn: Callable[[Any, Any], Any], context: Any, tasks: list) -> list:
     return [fn(context, task) for task in tasks]
 
 
 class DaskWorkers:
     """A Dask client (and, for ``"local"``, the LocalCluster it started) running tasks with a
-    context scattered once to every worker; used like ``executors.Workers``."""
+    context sent once (as a task the workers share); used like ``executors.Workers``."""
 
     def __init__(self, plans: Any, jobs: int, address: str, plots: bool = False,
                  processes: bool = True):
@@ -73,8 +77,15 @@ class DaskWorkers:
             self.stop()
             raise UserError("--dask", f"the scheduler at {self.address} has no workers; start "
                             f"some with `dask worker {self.address}`") from exc
-        self._context = self.client.scatter(self.plans, broadcast=True)
+        self._context = self._send_context()
         return self
+
+    def _send_context(self) -> Any:
+        """The runs' context as a task's result, not scattered data: a worker lost while it
+        holds it (or while it is sent) is not data lost for good, as the scheduler keeps the
+        task and computes it again on another worker (scattered data has no such lineage,
+        and a worker killed during a scatter broke the run with a traceback)."""
+        return self.client.submit(_hold, self.plans, pure=False)
 
     def __exit__(self, *exc) -> None:
         self.stop()
