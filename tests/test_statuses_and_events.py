@@ -162,12 +162,23 @@ def test_the_call_restarts_talks_until_london_signs_a_framework(baseline):
     assert status[london.day] == "framework_agreed"  # an agreement that follows Geneva's
 
 
-def _model_with_agreement(baseline, signed: int, follows: Agreement | None = None):
-    m = NegotiationModel(baseline, seed=1)
-    m.truce.sign(Agreement("geneva", signed, 90, {}, {}, follows))
-    for n in m.negotiators.values():
-        n.trust = 0.5
-    return m
+def trusting(base, trust: float = 0.5, **per_side: float):
+    """``base`` with both sides starting at ``trust`` (or a side's own value in ``per_side``)."""
+    return scripted(base, {a: {"initial_trust": per_side.get(a, trust)} for a in base.actors})
+
+
+def status_on(base, day: int, history, trust: float = 0.5, **per_side: float) -> str:
+    """The talks status on ``day`` of a model (sides trusting as in ``trusting``) whose truce
+    went through ``history`` (a function calling the truce's public methods, each with its
+    own day)."""
+    m = NegotiationModel(trusting(base, trust, **per_side), seed=1, day=day)
+    history(m.truce)
+    return m.talks_status()
+
+
+def signed_on(day: int, follows: Agreement | None = None):
+    """A truce history: an agreement signed on ``day``."""
+    return lambda truce: truce.sign(Agreement("geneva", day, 90, {}, {}, follows))
 
 
 def _measure(m: NegotiationModel, why: str) -> None:
@@ -177,63 +188,75 @@ def _measure(m: NegotiationModel, why: str) -> None:
 
 
 def test_a_measure_stalls_a_truce_for_exactly_fourteen_days(baseline):
-    m = _model_with_agreement(baseline, signed=10)
-    m.day = 20
-    _measure(m, "a new restriction")
-    stalled = []
-    for day in range(20, 40):
-        m.day = day
-        stalled.append(m.talks_status() == "stalled")
+    m = NegotiationModel(trusting(baseline), seed=1, day=20)
+    signed_on(10)(m.truce)
+    _measure(m, "a new restriction")  # a measure taken on day 20 is remembered as that day's
+    assert m.truce.last_measure_day == 20 and m.talks_status() == "stalled"
+
+    def measured(truce):
+        signed_on(10)(truce)
+        truce.measure_taken(20)
+    stalled = [status_on(baseline, day, measured) == "stalled" for day in range(20, 40)]
     assert stalled == [True] * (MEASURE_MEMORY_DAYS + 1) + [False] * 5
-    assert m.talks_status() == "truce"
+    assert status_on(baseline, 39, measured) == "truce"
 
 
 def test_a_measure_before_the_signing_does_not_stall_it(baseline):
-    m = _model_with_agreement(baseline, signed=10)
-    m.day = 9
+    m = NegotiationModel(trusting(baseline), seed=1, day=9)
     _measure(m, "a restriction before the deal")
-    m.day = 12
-    assert m.talks_status() == "truce"
+    signed_on(10)(m.truce)
+    assert m.truce.last_measure_day == 9
+
+    def measured_before(truce):
+        truce.measure_taken(9)
+        signed_on(10)(truce)
+    assert status_on(baseline, 12, measured_before) == "truce"
 
 
 @pytest.mark.parametrize("trust, expected", [(STALL_TRUST - 0.001, "stalled"),
                                              (STALL_TRUST, "truce")])
 def test_trust_below_the_stall_line_on_either_side_stalls(baseline, trust, expected):
     for side in ("us", "china"):
-        m = _model_with_agreement(baseline, signed=10)
-        m.day = 30
-        m.negotiators[side].trust = trust
-        assert m.talks_status() == expected, side
+        assert status_on(baseline, 30, signed_on(10), **{side: trust}) == expected, side
 
 
 def test_a_later_agreement_is_a_framework_and_a_call_after_it_restarts_talks(baseline):
     first = Agreement("geneva", 5, 90, {}, {})
-    m = _model_with_agreement(baseline, signed=30, follows=first)
-    m.day = 40
-    assert m.talks_status() == "framework_agreed"
-    m.truce.promise_talks(30, 60)  # a call on the signing day does not restart talks
-    assert m.talks_status() == "framework_agreed"
-    m.truce.promise_talks(31, 60)  # ... one the day after does, while its freeze runs ...
-    assert m.talks_status() == "talks_restarted"
-    m.day = 60
-    assert m.talks_status() == "talks_restarted"
-    m.day = 61  # ... and no longer: the agreement's own status returns
-    assert m.talks_status() == "framework_agreed"
+    framework = signed_on(30, follows=first)
+    assert status_on(baseline, 40, framework) == "framework_agreed"
+
+    def called(day):
+        def history(truce):
+            framework(truce)
+            truce.promise_talks(day, 60)
+        return history
+    # a call on the signing day does not restart talks ...
+    assert status_on(baseline, 40, called(30)) == "framework_agreed"
+    # ... one the day after does, while its freeze runs ...
+    assert status_on(baseline, 40, called(31)) == "talks_restarted"
+    assert status_on(baseline, 60, called(31)) == "talks_restarted"
+    # ... and no longer: the agreement's own status returns
+    assert status_on(baseline, 61, called(31)) == "framework_agreed"
 
 
 def test_without_an_agreement_a_call_restarts_talks_until_one_is_signed(baseline):
     m = NegotiationModel(baseline, seed=1)
     assert m.status == m.talks_status() == "escalating"
-    m.day = 3
+    m = NegotiationModel(baseline, seed=1, day=3)
     m.call_held("leaders_call", "Leaders' call", 30)
+    assert (m.truce.last_call_day, m.truce.freeze_until) == (3, 33)
     assert m.talks_pending() and m.talks_status() == "talks_restarted"
-    m.day = 33  # the last day of the freeze ...
-    assert m.talks_pending() and m.talks_status() == "talks_restarted"
-    m.day = 34  # ... after it, without an agreement, escalating again
-    assert not m.talks_pending() and m.talks_status() == "escalating"
-    m.day = 10
-    m.truce.last_sign_day = 3  # an agreement signed the same day, since lapsed
-    assert not m.talks_pending() and m.talks_status() == "escalating"
+
+    def on(day, lapsed=False):
+        m = NegotiationModel(baseline, seed=1, day=day)
+        m.truce.promise_talks(3, 33)
+        if lapsed:  # an agreement signed the same day, since lapsed
+            signed_on(3)(m.truce)
+            m.truce.lapse()
+        return m.talks_pending(), m.talks_status()
+    assert on(33) == (True, "talks_restarted")  # the last day of the freeze ...
+    assert on(34) == (False, "escalating")  # ... after it, without an agreement, escalating
+    assert on(10, lapsed=True) == (False, "escalating")
 
 
 # -- every event kind ------------------------------------------------------------------------------

@@ -45,7 +45,10 @@ class NegotiationModel(Timeline, mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0,
-                 controllers: dict[str, Controller] | None = None):
+                 controllers: dict[str, Controller] | None = None, day: int = 0):
+        """``day``: the model day the calendar starts on (0, the scenario's start, for a run).
+        It exists for building a state on a given day (tests, what-ifs): nothing before it
+        happened, and the first ``step`` is the day after it."""
         super().__init__(rng=scenario.seed if seed is None else seed)
         # actor id -> the controller deciding for that side (none: its behaviour)
         self.controllers = dict(controllers or {})
@@ -53,7 +56,7 @@ class NegotiationModel(Timeline, mesa.Model):
         self.spec = scenario
         self._dates = calendar(scenario.start, scenario.days)
         self.run_id = run
-        self.day = 0
+        self.day = day
         self.news = 0.0
         self.entries: list[LogEntry] = []
         self.truce = Truce()
