@@ -176,6 +176,17 @@ def status_on(base, day: int, history, trust: float = 0.5, **per_side: float) ->
     return m.talks_status()
 
 
+def quiet(base, day: int = 0, trust: float | None = None, sides=("us", "china"),
+          **behaviour: float) -> NegotiationModel:
+    """A model on ``day`` whose ``sides`` start at ``trust`` (if given), with ``behaviour``
+    values, and feel no pressure (``feel``); no call has given them a mandate yet."""
+    values = dict(behaviour, **({} if trust is None else {"initial_trust": trust}))
+    m = NegotiationModel(scripted(base, dict.fromkeys(sides, values)), seed=1, day=day)
+    for side in sides:
+        m.negotiators[side].feel(0.0)
+    return m
+
+
 def signed_on(day: int, follows: Agreement | None = None):
     """A truce history: an agreement signed on ``day``."""
     return lambda truce: truce.sign(Agreement("geneva", day, 90, {}, {}, follows))
@@ -558,40 +569,34 @@ def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_val
     first = Agreement("geneva", 0, 15, {tariff: 30, licences: 0.5}, {tariff: 145, licences: 0.2})
     second = Agreement("london", 20, 15, {tariff: 40, licences: 0.6},
                        {tariff: 60, licences: 0.4}, follows=first)
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, day=35, trust=0.0)
     m.truce.sign(second)
-    m.day = 35
-    for n in m.negotiators.values():
-        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
     m.clock_runs()
     assert entries(m, "lapse") and m.agreement is None
     assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
 
 
 def test_an_agreement_runs_until_its_last_day(baseline):
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, day=14, trust=0.0)
     m.truce.sign(Agreement("geneva", 0, 15, {}, {}))
-    m.day = 14
-    for n in m.negotiators.values():
-        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
     m.clock_runs()
     assert m.agreement is not None and not m.entries
-    m.day = 15
+    m = quiet(baseline, day=15, trust=0.0)
+    m.truce.sign(Agreement("geneva", 0, 15, {}, {}))
     m.clock_runs()
     assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
 
 
-def _call_model(baseline, initiator):
-    m = NegotiationModel(baseline, seed=1)
+def _call_model(baseline, initiator, day=0, **quietly):
+    m = quiet(baseline, day, **quietly) if quietly else NegotiationModel(baseline, seed=1, day=day)
     spec = meeting(baseline, "leaders_call", initiator=initiator)
     return m, events.LeadersCall(spec)
 
 
 def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline):
-    m, call = _call_model(baseline, "us")
-    m.day = 10
+    m, call = _call_model(baseline, "us", day=10)
     for n, pressure in zip(m.negotiators.values(), (0.2, 0.9), strict=True):
-        n.pressure = pressure  # China more pressed, but the US is the caller
+        n.feel(pressure)  # China more pressed, but the US is the caller
     assert m.hold(call).held is True
     assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
         ("call", "us", "leaders_call"), ("call", "china", "leaders_call"),
@@ -607,16 +612,15 @@ def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline
 
 def test_without_an_initiator_the_most_pressed_side_calls(baseline):
     m, call = _call_model(baseline, None)
-    m.negotiators["us"].pressure, m.negotiators["china"].pressure = 0.1, 0.7
+    m.negotiators["us"].feel(0.1)
+    m.negotiators["china"].feel(0.7)
     assert m.hold(call).held is True
     assert "(China called)" in m.entries[0].why
 
 
 def test_a_callee_exactly_at_the_answer_threshold_takes_the_call_and_below_declines(baseline):
     for trust, taken in ((events.ANSWER_THRESHOLD, True), (events.ANSWER_THRESHOLD - 1e-9, False)):
-        m, call = _call_model(baseline, "us")
-        china = m.negotiators["china"]
-        china.trust, china.pressure, china.mandate = trust, 0.0, 0.0
+        m, call = _call_model(baseline, "us", trust=trust, sides=("china",))
         assert m.hold(call).held is taken
         if not taken:
             assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
@@ -633,14 +637,16 @@ def test_a_triggered_call_that_took_place_is_not_held_again(baseline):
 
 def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earlier_terms(
         baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    tariff, licences = m.levers["us.tariff_on_china"], m.levers["china.rare_earth_licensing"]
+    m = NegotiationModel(baseline, seed=1, day=20)
+    tariff = m.levers["us.tariff_on_china"]
     m.sign("geneva", {tariff.spec.id: 0.2}, "Geneva talks")
     assert m.agreement.meeting == "geneva" and m.agreement.signed == 20
     assert m.entries[-1].why.startswith("Geneva talks: agreement for ")
     assert m.news == pytest.approx(abs(0.2 - tariff.restrictiveness))
-    m.day, m.news = 40, 0.0
+    geneva = m.agreement
+    m = NegotiationModel(baseline, seed=1, day=40)  # later, Geneva's terms in force
+    m.truce.sign(geneva)
+    tariff, licences = m.levers["us.tariff_on_china"], m.levers["china.rare_earth_licensing"]
     m.sign("london", {licences.spec.id: 0.3}, "London talks")
     assert m.agreement.follows.meeting == "geneva"
     assert set(m.agreement.terms) == {tariff.spec.id, licences.spec.id}
@@ -650,9 +656,7 @@ def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earli
 
 def test_a_side_exactly_at_the_attendance_threshold_attends_and_below_stays_away(baseline):
     for trust, held in ((events.ATTEND_THRESHOLD, True), (events.ATTEND_THRESHOLD - 1e-9, False)):
-        m = NegotiationModel(baseline, seed=1)
-        for n in m.negotiators.values():
-            n.trust, n.pressure, n.mandate = trust, 0.0, 0.0
+        m = quiet(baseline, trust=trust)
         assert m.hold(events.Talks(meeting(baseline, "geneva"))).held is held
         if not held:
             assert [e.kind for e in m.entries] == ["talks not held"]
@@ -710,8 +714,7 @@ def _summit(baseline, m, initiator="us"):
 
 
 def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = NegotiationModel(baseline, seed=1, day=20)
     before = {a: n.trust for a, n in m.negotiators.items()}
     assert m.hold(_summit(baseline, m)).held is True
     summit = entries(m, "summit")
@@ -727,10 +730,9 @@ def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(basel
 
 
 def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    for n in m.negotiators.values():
-        n.behaviour = replace(n.behaviour, resolve=0.5)  # no package beats no deal
+    # resolve 0.5: no package beats no deal
+    m = NegotiationModel(scripted(baseline, dict.fromkeys(baseline.actors, {"resolve": 0.5})),
+                         seed=1, day=20)
     assert m.hold(_summit(baseline, m)).held is True
     assert [e.kind for e in m.entries][-2:] == ["no agreement", "talks restart"]
     assert entries(m, "no agreement")[0].why.startswith("Summit ends without terms: ")
@@ -738,9 +740,8 @@ def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
 
 
 def test_a_summit_the_other_leader_will_not_attend_is_declined(baseline):
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, trust=events.ANSWER_THRESHOLD - 0.01, sides=("china",))
     china = m.negotiators["china"]
-    china.trust, china.pressure, china.mandate = events.ANSWER_THRESHOLD - 0.01, 0.0, 0.0
     assert m.hold(_summit(baseline, m)).held is False
     declined = entries(m, "summit declined")
     assert [(e.actor, e.meeting) for e in m.entries] == [("china", "summit")] == \
@@ -757,14 +758,12 @@ def _decision(baseline, m, actor="us"):
     return events.DecisionPoint(spec)
 
 
-def _coercer(baseline, threat_days=0):
-    """A model on day 20 whose US presses hard (full resolve, no sensitivity to pain)."""
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    us = m.negotiators["us"]
-    us.behaviour = replace(us.behaviour, resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0,
-                           threat_days=threat_days)
-    return m, us
+def _coercer(baseline, threat_days=0, day=20, **behaviour):
+    """A model on ``day`` whose US presses hard (full resolve, no sensitivity to pain), or
+    has the ``behaviour`` values given."""
+    values = dict(resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0, threat_days=threat_days)
+    m = NegotiationModel(scripted(baseline, {"us": values | behaviour}), seed=1, day=day)
+    return m, m.negotiators["us"]
 
 
 def test_a_decision_point_logs_why_a_side_holds(baseline):
@@ -821,12 +820,25 @@ def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
     assert us.threats_issued == 1 and m.news < 0
 
 
-def _due_threat(baseline, threat_days=10):
-    m, us = _coercer(baseline, threat_days)
+def _announced(baseline) -> Threat:
+    """The threat the US announces, with 10 days' notice, at a decision point on day 20."""
+    m, _ = _coercer(baseline, threat_days=10)
     m.random = _Draw(0.0)
     m.hold(_decision(baseline, m))
-    m.day = m.truce.threats[0].due
-    return m, us, m.truce.threats[0]
+    [threat] = m.truce.threats
+    return threat
+
+
+def _due_threat(baseline, threat: Threat | None = None, day: int | None = None,
+                draw: float = 0.0, **behaviour):
+    """A model on ``day`` (the threat's deadline unless given) with ``threat`` (``_announced``
+    unless given) pending, announced through the model as a decision point announces it; its
+    random draws all ``draw``; the US with ``_coercer``'s behaviour (or these values)."""
+    threat = threat or _announced(baseline)
+    m, us = _coercer(baseline, 10, day=threat.due if day is None else day, **behaviour)
+    m.random = _Draw(draw)
+    m.apply(coercion.Decision("us", coercion.THREATEN, "announced", threat=threat))
+    return m, us, threat
 
 
 def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_at_most(baseline):
@@ -834,19 +846,19 @@ def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_a
     m.call_held("leaders_call", "Leaders' call", 5)  # talks promised: to the freeze's end + 1
     m.threats_fall_due()
     assert threat.due == m.day + 6 and threat.postponed == 1
+    postponed = entries(m, "threat postponed")
     # later, the freeze over: dated London talks (9 June) are within 14 days of 1 June
-    m.day = day_of(baseline, dt.date(2025, 6, 1))
-    threat.due = m.day
+    june_1 = day_of(baseline, dt.date(2025, 6, 1))
+    m, us, threat = _due_threat(baseline, replace(threat, due=june_1))
     m.threats_fall_due()
     london = day_of(baseline, dt.date(2025, 6, 9))
     assert threat.due == london + 1 and threat.postponed == 2
-    postponed = entries(m, "threat postponed")
+    postponed += entries(m, "threat postponed")
     assert [e.why.rsplit(": ", 1)[1] for e in postponed] == ["talks are promised",
                                                              "talks are scheduled"]
-    m.day = threat.due - 7
-    threat.due = m.day
+    m, us, threat = _due_threat(baseline, replace(threat, due=threat.due - 7))
     m.threats_fall_due()  # a third time it is decided, talks or not
-    assert len(entries(m, "threat postponed")) == 2 and threat not in m.truce.threats
+    assert not entries(m, "threat postponed") and threat not in m.truce.threats
 
 
 def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baseline):
@@ -860,9 +872,7 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
     assert "is withdrawn: China met enough of its demands (0 % unmet, from" in withdrawn.why
     assert not m.truce.threats and us.audience == 0.0 and not entries(m, "measure")
     # dropped: the draw above the chance (the threatener's gain and audience cost)
-    m, us, threat = _due_threat(baseline)
-    us.behaviour = replace(us.behaviour, resolve=0.0, audience_cost=0.2)
-    m.random = _Draw(0.999999)
+    m, us, threat = _due_threat(baseline, draw=0.999999, resolve=0.0, audience_cost=0.2)
     m.threats_fall_due()
     [dropped] = entries(m, "threat withdrawn")
     assert "is dropped at its deadline: US backs down" in dropped.why
@@ -878,8 +888,8 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
 
 
 def test_a_deal_suspends_pending_threats_and_they_return_if_its_terms_lapse(baseline):
-    m, us, threat = _due_threat(baseline)
-    m.day = threat.due - 1
+    threat = _announced(baseline)
+    m, us, threat = _due_threat(baseline, threat, day=threat.due - 1)
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     [suspension] = entries(m, "suspension")
     assert suspension.actor == "us" and suspension.meeting == "geneva"
