@@ -85,3 +85,55 @@ def test_logging_changes_nothing_but_the_narrative_and_the_news():
     stored = {node.attr for node in ast.walk(log)
               if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)}
     assert stored == {"news"}
+
+
+# --- the tests build their states through public constructors and methods too ------------------
+TESTS = Path(__file__).resolve().parent
+# the state a test may not assign: every attribute the model, a negotiator or the truce sets on
+# itself, and Mesa's random source of the model
+TRUCE = ("Truce",)
+EXTRA = {"random"}
+# (test file, attribute): assignments allowed, each with its reason
+ALLOWED_IN_TESTS: dict[tuple[str, str], str] = {}
+
+
+def _owned_anywhere() -> set[str]:
+    classes = _classes()
+    names = set(EXTRA)
+    for cls in (*OWNERS["NegotiationModel"], *OWNERS["Negotiator"], *TRUCE):
+        for node in ast.walk(classes[cls]):
+            if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                    and isinstance(node.value, ast.Name) and node.value.id == "self"):
+                names.add(node.attr)
+    return names
+
+
+def _test_stores(tree: ast.AST) -> list[tuple[int, ast.Attribute]]:
+    """``_stores`` and ``monkeypatch.setattr(x, "a", ...)``."""
+    out = _stores(tree)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "setattr" and len(node.args) == 3
+                and isinstance(node.args[1], ast.Constant)):
+            out.append((node.lineno, ast.Attribute(node.args[0], node.args[1].value,
+                                                   ast.Store())))
+    return out
+
+
+def _assignments_in_tests() -> list[tuple[str, int, str]]:
+    owned = _owned_anywhere()
+    found = []
+    for path in sorted(TESTS.glob("*.py")):
+        for line, node in _test_stores(ast.parse(path.read_text())):
+            if node.attr in owned and (path.name, node.attr) not in ALLOWED_IN_TESTS:
+                found.append((path.name, line, f"{ast.unparse(node.value)}.{node.attr}"))
+    return found
+
+
+def test_no_test_assigns_the_state_of_a_model_a_negotiator_or_the_truce():
+    """Tests build their states through public constructors and methods (a scenario's values,
+    ``NegotiationModel(..., day=)``, ``step``, the truce's and negotiators' methods), so a test
+    never pins a state the engine cannot reach."""
+    found = _assignments_in_tests()
+    assert not found, "tests assigning owned state:\n" + "\n".join(
+        f"tests/{f}:{line}: {target}" for f, line, target in found)
