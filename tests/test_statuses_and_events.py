@@ -459,15 +459,21 @@ def test_a_side_that_never_complies_slow_walks_from_its_third_day(baseline):
 
 
 def test_a_side_that_starts_complying_again_says_it_resumes(baseline):
-    s = scripted(baseline, {"china": {"compliance": 0.0}}, meetings=[meeting(baseline, "geneva")])
+    """China half complies (its trust aside): held back by the day's draws for five days after
+    the signing, then implementing again on the sixth, it says it resumes."""
+    s = scripted(baseline, {"china": {"compliance": 0.5, "reciprocity": 0.0},
+                            "us": {"compliance": 1.0, "reciprocity": 0.0}},
+                 meetings=[meeting(baseline, "geneva")])
     m = NegotiationModel(s, seed=1)
     while not entries(m, "agreement"):
         m.step()
     signed = m.day
+    draws = _Draw(0.9)  # above China's willingness to implement (0.5): it holds back
+    m.random = draws
     for _ in range(5):
         m.step()
-    china = m.negotiators["china"]
-    china.behaviour = replace(china.behaviour, compliance=1.0, reciprocity=0.0)
+    assert {e.actor for e in entries(m, "slow-walk")} == {"china"}
+    draws.value = 0.0  # below it: China implements again
     m.step()
     resumed = entries(m, "implement")
     assert {e.day for e in resumed} == {signed + 6}
@@ -508,12 +514,13 @@ def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline)
     m = NegotiationModel(_short_deal(baseline), seed=1)
     while not entries(m, "agreement"):
         m.step()
-    signed, at_signing = m.day, dict(m.agreement.at_signing)
-    while m.day < signed + 14:
-        m.step()
-    china = m.negotiators["china"]
-    china.trust, china.behaviour = 0.0, replace(china.behaviour, pressure_sensitivity=0.0)
-    china.mandate = 0.0
+    geneva, signed, at_signing = m.agreement, m.day, dict(m.agreement.at_signing)
+    # the day before it expires, Geneva's terms in force, China unwilling: no trust left, deaf to
+    # pressure (a model started that day, from the same world with China's values changed)
+    unwilling = scripted(_short_deal(baseline), {"china": {"initial_trust": 0.0,
+                                                           "pressure_sensitivity": 0.0}})
+    m = NegotiationModel(unwilling, seed=1, day=signed + 14)
+    m.truce.sign(geneva)
     m.step()
     lapse = entries(m, "lapse")
     assert [(e.day, e.actor) for e in lapse] == [(signed + 15, "china")]
