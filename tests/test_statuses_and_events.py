@@ -2,9 +2,10 @@
 happens and why.
 
 Scenarios are scripted in code from the baseline (a behaviour changed, a meeting moved, a shock
-added) and, for the status rule itself, by setting the model's state directly. These tests pin
-the engine of issue 11 (truce clocks, coercion, calls that freeze measures for ``freeze_days``,
-signing and entry into force; docs/model.md): statuses derived each day by
+added); for the status rule itself, a model is started on the day wanted
+(``NegotiationModel(..., day=)``) and its truce given a history through its own methods.
+These tests pin the engine of issue 11 (truce clocks, coercion, calls that freeze measures for
+``freeze_days``, signing and entry into force; docs/model.md): statuses derived each day by
 ``NegotiationModel.talks_status``, events logged by ``NegotiationModel.log`` from the engine's
 modules. An engine change that alters them must change them on purpose.
 """
