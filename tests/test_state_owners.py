@@ -99,10 +99,6 @@ OWNED_BY_TESTS = (*OWNERS["NegotiationModel"], *OWNERS["Negotiator"], "Truce")
 MESA_OWNED = {"random"}
 # (test file, assigned target as written): allowed, each with its reason
 ALLOWED_IN_TESTS = {
-    ("test_statuses_and_events.py", "m.random"):
-        "a fixed draw (_Draw) in place of the model's seeded source, to make a chance event "
-        "happen or not: Mesa's source of randomness, no state of the engine's, and no public "
-        "way to give a model its draws",
     ("test_truce_rules.py", "visas.spec"):
         "a lever's spec (made a commitment lever), not the model's: the names coincide",
 }

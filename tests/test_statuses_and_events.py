@@ -465,16 +465,15 @@ def test_a_side_that_starts_complying_again_says_it_resumes(baseline):
     s = scripted(baseline, {"china": {"compliance": 0.5, "reciprocity": 0.0},
                             "us": {"compliance": 1.0, "reciprocity": 0.0}},
                  meetings=[meeting(baseline, "geneva")])
-    m = NegotiationModel(s, seed=1)
+    m = NegotiationModel(s, seed=1, draws=_Draw())
     while not entries(m, "agreement"):
         m.step()
     signed = m.day
-    draws = _Draw(0.9)  # above China's willingness to implement (0.5): it holds back
-    m.random = draws
+    m.random.fix(0.9)  # above China's willingness to implement (0.5): it holds back
     for _ in range(5):
         m.step()
     assert {e.actor for e in entries(m, "slow-walk")} == {"china"}
-    draws.value = 0.0  # below it: China implements again
+    m.random.fix(0.0)  # below it: China implements again
     m.step()
     resumed = entries(m, "implement")
     assert {e.day for e in resumed} == {signed + 6}
@@ -684,15 +683,19 @@ def test_the_initiator_of_talks_makes_the_first_offer(baseline, initiator, other
 
 # -- the new engine's kinds: signing, summits, decisions, threats, suspension, extension -----------
 class _Draw(random.Random):
-    """The model's random source with every uniform draw fixed (0: below any chance, so the
-    chance event happens; 0.999..: above any chance short of 1)."""
+    """A model's source of draws (``NegotiationModel(..., draws=)``): seeded, until ``fix`` sets
+    every uniform draw to one value (0: below any chance, so the chance event happens;
+    0.999..: above any chance short of 1)."""
 
-    def __init__(self, value: float):
-        super().__init__(0)
+    def __init__(self, seed: int = 1):
+        super().__init__(seed)
+        self.value: float | None = None
+
+    def fix(self, value: float) -> None:
         self.value = value
 
     def random(self) -> float:
-        return self.value
+        return super().random() if self.value is None else self.value
 
 
 def test_an_agreement_in_principle_is_signed_later_and_binds_from_entry_into_force(baseline):
@@ -770,7 +773,8 @@ def _coercer(baseline, threat_days=0, day=20, **behaviour):
     """A model on ``day`` whose US presses hard (full resolve, no sensitivity to pain), or
     has the ``behaviour`` values given."""
     values = dict(resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0, threat_days=threat_days)
-    m = NegotiationModel(scripted(baseline, {"us": values | behaviour}), seed=1, day=day)
+    m = NegotiationModel(scripted(baseline, {"us": values | behaviour}), seed=1, day=day,
+                         draws=_Draw())
     return m, m.negotiators["us"]
 
 
@@ -778,7 +782,7 @@ def test_a_decision_point_logs_why_a_side_holds(baseline):
     """Holding is logged with its reason: talks promised, its own threat pending, or the
     balance of gain, cost at home and expected retaliation (the draw above the chance)."""
     m, us = _coercer(baseline)
-    m.random = _Draw(0.999999)
+    m.random.fix(0.999999)
     m.hold(_decision(baseline, m))
     m.call_held("leaders_call", "Leaders' call", 30)
     m.hold(_decision(baseline, m))
@@ -806,7 +810,7 @@ def test_a_side_whose_demands_are_met_holds_at_a_decision_point(baseline):
 
 def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
     m, us = _coercer(baseline)
-    m.random = _Draw(0.0)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
     assert not entries(m, "decision") and not entries(m, "threat")
     [measure] = entries(m, "measure")
@@ -817,7 +821,7 @@ def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
 
 def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
     m, us = _coercer(baseline, threat_days=10)
-    m.random = _Draw(0.0)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
     [threat] = entries(m, "threat")
     assert threat.actor == "us" and not entries(m, "measure")
@@ -831,7 +835,7 @@ def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
 def _announced(baseline) -> Threat:
     """The threat the US announces, with 10 days' notice, at a decision point on day 20."""
     m, _ = _coercer(baseline, threat_days=10)
-    m.random = _Draw(0.0)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
     [threat] = m.truce.threats
     return threat
@@ -844,7 +848,7 @@ def _due_threat(baseline, threat: Threat | None = None, day: int | None = None,
     random draws all ``draw``; the US with ``_coercer``'s behaviour (or these values)."""
     threat = threat or _announced(baseline)
     m, us = _coercer(baseline, 10, day=threat.due if day is None else day, **behaviour)
-    m.random = _Draw(draw)
+    m.random.fix(draw)
     m.apply(coercion.Decision("us", coercion.THREATEN, "announced", threat=threat))
     return m, us, threat
 
