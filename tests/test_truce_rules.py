@@ -279,10 +279,12 @@ def test_a_lapse_brings_back_suspended_threats_at_their_tighter_end_and_skips_co
     suspended threat returns at the tighter of the threatened value and the lever's lapse
     value: the higher for a tariff (restrictive high), the lower for licences (restrictive
     low), starting from the lapse value when the agreement covers that lever."""
-    m = NegotiationModel(baseline, seed=1)
+    us = baseline.actors["us"]  # the visa restrictions made a commitment lever
+    levers = tuple(dataclasses.replace(lv, horizon_days=30) if lv.id == "us.visa_restrictions"
+                   else lv for lv in us.levers)
+    m = NegotiationModel(_scripted(baseline, us={"levers": levers}), seed=1)
     visas, tariff = m.levers["us.visa_restrictions"], "us.tariff_on_china"
     licences = m.levers["china.rare_earth_licensing"]
-    visas.spec = dataclasses.replace(visas.spec, horizon_days=30)  # made a commitment lever
     assert visas.spec.commitment
     first = Agreement("geneva", 0, 15, {tariff: 30.0, licences.spec.id: 0.5},
                       {visas.spec.id: 0.1, tariff: 145.0, licences.spec.id: 0.2})
