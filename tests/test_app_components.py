@@ -71,12 +71,16 @@ def test_svg_lines_hold_every_day_so_far():
     assert len(first.split()) == 10  # day 0 to day 9
 
 
-def test_a_failing_panel_shows_a_message_there_and_logs_once(caplog):
+def test_a_failing_panel_shows_a_message_there_and_logs_once(caplog, monkeypatch):
     model = app.ClassroomModel(scenario_file=str(BASELINE))
     runner = app_runner.Runner(lambda r: model, lambda: None)
     runner.logged = set()
     state.session.set(runner)
-    model.columns = {}  # a broken run: every chart lookup fails
+
+    def broken(model, band):  # a broken run: every chart lookup fails
+        return model.columns["no such column"]
+
+    monkeypatch.setattr(panels, "charts_html", broken)
 
     @solara.component
     def Both():

@@ -49,13 +49,14 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
 
 def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline):
     """What a side implements (``own_terms``) and what it measures new restrictions from
-    (``since_signing``) are read from the agreement in force, afresh for a new text."""
+    (``since_signing``) are read from the agreement in force, afresh for a new text.
+    ``since_signing`` is asked directly: it reads no day (``new_restrictions`` asks it from the
+    day after the signing)."""
     model = NegotiationModel(baseline, seed=1)
     us, china = model.negotiators["us"], model.negotiators["china"]
     model.sign("first", {"china.rare_earth_licensing": 0.3, "us.tariff_on_china": 0.5})
     first = model.agreement
     assert [k for k, _, _ in china.own_terms(first)] == ["china.rare_earth_licensing"]
-    model.day = first.signed + 1
     refs = model.memory.since_signing(first, us._watching)
     assert {lever.spec.id: ref for lever, _, ref in refs}["china.rare_earth_licensing"] == 0.8
 

@@ -16,16 +16,17 @@ import pytest
 
 from sim.engine.model import NegotiationModel
 from sim.engine.negotiation import Side, Utility, alternate_offers
+from sim.engine.truce import Agreement
 from sim.experiments import compare, executors
 
 
 def test_pressure_lowers_the_reservation_value_by_sensitivity_x_pressure_x_0_3(baseline):
     model = NegotiationModel(baseline, seed=1)
     us = model.negotiators["us"]
-    us.mandate = 0.0
-    us.pressure = 0.0
+    assert us.mandate == 0.0  # no call yet
+    us.feel(0.0)
     calm = us.reservation(0.5)
-    us.pressure = 0.8
+    us.feel(0.8)
     pressed = us.reservation(0.5)
     assert calm == pytest.approx(0.5 + us.behaviour.resolve)
     assert calm - pressed == pytest.approx(us.behaviour.pressure_sensitivity * 0.8 * 0.3)
@@ -34,11 +35,13 @@ def test_pressure_lowers_the_reservation_value_by_sensitivity_x_pressure_x_0_3(b
 def test_a_call_mandate_lowers_the_reservation_and_raises_willingness(baseline):
     model = NegotiationModel(baseline, seed=1)
     china = model.negotiators["china"]
-    china.pressure, china.mandate = 0.0, 0.0
+    china.feel(0.5)
     before = china.reservation(0.5), china.willingness()
-    china.mandate = 0.05
-    assert china.reservation(0.5) == pytest.approx(before[0] - 0.05)
-    assert china.willingness() == pytest.approx(before[1] + 0.05)
+    china.reassured(0.0, 0.2)  # a call that restores no trust, with a mandate
+    mandate = china.behaviour.pressure_sensitivity * 0.5 * 0.2
+    assert china.mandate == pytest.approx(mandate) and mandate > 0.01
+    assert china.reservation(0.5) == pytest.approx(before[0] - mandate)
+    assert china.willingness() == pytest.approx(before[1] + mandate)
 
 
 def test_a_pressed_side_accepts_a_deal_it_refuses_unpressed():
@@ -62,9 +65,11 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
     the day after the freeze ends, or once an agreement has been signed."""
     s = copy.copy(baseline)
     us = baseline.actors["us"]
+    # breach weight 20: a new Chinese restriction aggrieves the US fully
     s.actors = {**baseline.actors,
                 "us": replace(us, behaviour=us.behaviour.with_values(restraint=0.0,
-                                                                     reciprocity=1.0))}
+                                                                     reciprocity=1.0,
+                                                                     breach_weight=20.0))}
     freeze = 30
     counts = {}
     # (days since the call, an agreement signed since): inside the freeze, on its last day,
@@ -74,17 +79,13 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
     for name, (since, signed) in cases.items():
         total = 0
         for seed in range(8):
-            model = NegotiationModel(s, seed=seed)
-            model.day = 40
-            if since is not None:
-                model.day = 40 + since
-                model.truce.promise_talks(40, 40 + freeze)
-            if signed:
-                model.truce.last_sign_day = 42
-            us_n = model.negotiators["us"]
-            for _ in range(20):
-                us_n.grievance = 1.0
-                us_n.last_measure_day = -10**6
+            for k in range(20):
+                model = _aggrieved_us(s, 100 * seed + k, 40 + (since or 0))
+                if since is not None:
+                    model.truce.promise_talks(40, 40 + freeze)
+                if signed:
+                    model.truce.sign(Agreement("geneva", 42, 90, {}, {}))
+                us_n = model.negotiators["us"]
                 before = len(model.entries)
                 us_n.consider_measure(None)
                 total += len(model.entries) - before
@@ -93,17 +94,32 @@ def test_a_held_call_stops_new_measures_for_its_freeze_days_or_until_an_agreemen
     assert min(counts["after"], counts["signed"], counts["no call"]) >= 100
 
 
+def _aggrieved_us(s, seed: int, day: int) -> NegotiationModel:
+    """A model on ``day`` whose US has watched China raise its tariff on US goods to the top
+    that day (a new measure, in effect within the week): fully aggrieved, no measure of its
+    own yet."""
+    model = NegotiationModel(s, seed=seed, day=day)
+    model.memory.record()  # the levers as the day began
+    tariff = model.levers["china.tariff_on_us"]
+    model.negotiators["china"].impose(tariff, tariff.spec.value_at(1.0), "a new restriction")
+    for _ in range(7):
+        tariff.advance()
+    us = model.negotiators["us"]
+    us.observe(None)
+    assert us.grievance == 1.0
+    return model
+
+
 def test_a_call_sets_its_freeze_from_the_meetings_freeze_days(baseline):
     """The freeze a call sets runs ``freeze_days`` from the call (30 in the baseline), so the
     baseline's 5 June call holds measures back to 5 July at the latest."""
-    model = NegotiationModel(baseline, seed=1)
-    model.day = 20
+    model = NegotiationModel(baseline, seed=1, day=20)
     model.call_held("leaders_call", "Leaders' call", 12)
     assert (model.truce.last_call_day, model.truce.freeze_until) == (20, 32)
-    model.day = 32
-    assert model.talks_pending()
-    model.day = 33
-    assert not model.talks_pending()
+    for day, pending in ((32, True), (33, False)):
+        later = NegotiationModel(baseline, seed=1, day=day)
+        later.truce.promise_talks(20, 32)
+        assert later.talks_pending() is pending, day
     call = next(m for m in baseline.meetings if m.name == "leaders_call")
     assert call.freeze_days == 30
 

@@ -8,12 +8,13 @@ Written against the survivors of the mutation run in docs/testing.md (``sim.engi
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
-from types import SimpleNamespace
 
 from sim.engine.model import NegotiationModel
 from sim.engine.negotiation import Side, Utility, alternate_offers
+from sim.engine.spec import MeetingSpec
 
 NOW = {"a.x": 0.8, "b.y": 0.6}
 AGENDA = ["a.x", "b.y"]
@@ -65,8 +66,7 @@ def test_talks_given_no_label_show_their_controllers_an_empty_label():
 
 # -- signing ---------------------------------------------------------------------------------------
 def test_a_signed_agreement_logs_the_moves_of_its_terms_in_words(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = NegotiationModel(baseline, seed=1, day=20)
     tariff = m.levers["us.tariff_on_china"]
     before = tariff.spec.describe(tariff.value)
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
@@ -95,23 +95,27 @@ def test_an_agreement_signed_without_a_label_is_logged_under_its_meeting_name(ba
 
 
 # -- the next talks, which postpone a threat's deadline (coercion.check_threats) ---------------
-def _dated(m: NegotiationModel, kind: str, day: int) -> SimpleNamespace:
-    """A pending meeting as ``next_talks_day`` reads it: its kind and date."""
-    spec = dataclasses.replace(m.spec.meetings[0], kind=kind,
-                               date=m.spec.start + dt.timedelta(days=day))
-    return SimpleNamespace(spec=spec)
+def _dated(base, kind: str, day: int) -> MeetingSpec:
+    """A meeting of ``kind`` on model day ``day``."""
+    return dataclasses.replace(base.meetings[0], kind=kind, name=f"{kind}_{day}",
+                               date=base.start + dt.timedelta(days=day))
+
+
+def _pending(base, *meetings: MeetingSpec) -> NegotiationModel:
+    """A model on day 30 of a scenario whose meetings are ``meetings`` (all still pending)."""
+    s = copy.copy(base)
+    s.meetings = list(meetings)
+    return NegotiationModel(s, seed=1, day=30)
 
 
 def test_the_next_talks_are_dated_talks_or_summits_after_today_and_within_the_window(baseline):
     """Talks dated today are not 'next' (they are held or retried today); talks exactly
     ``within`` days ahead are; a summit counts as talks, a leaders' call does not."""
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 30
-    m.pending = [_dated(m, "talks", 30), _dated(m, "call", 35)]
-    assert m.next_talks_day(14) is None
-    m.pending.append(_dated(m, "talks", 44))
+    today, call = _dated(baseline, "talks", 30), _dated(baseline, "call", 35)
+    assert _pending(baseline, today, call).next_talks_day(14) is None
+    m = _pending(baseline, today, call, _dated(baseline, "talks", 44))
     assert m.next_talks_day(14) == 44 and m.next_talks_day(13) is None
-    m.pending = [_dated(m, "talks", 44), _dated(m, "summit", 40)]
+    m = _pending(baseline, _dated(baseline, "talks", 44), _dated(baseline, "summit", 40))
     assert m.next_talks_day(14) == 40
 
 

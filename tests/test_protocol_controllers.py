@@ -25,9 +25,10 @@ def side(actor: str, reservation: float = 0.0, controller=None) -> Side:
 
 def demanding(actor: str) -> Side:
     """A side that talks but accepts nothing short of its best package."""
-    s = side(actor)
+    probe = side(actor)
+    probe.frontier(AGENDA, NOW)
+    s = side(actor, reservation=probe.best)
     s.frontier(AGENDA, NOW)
-    s.reservation = s.best
     return s
 
 

@@ -2,9 +2,10 @@
 happens and why.
 
 Scenarios are scripted in code from the baseline (a behaviour changed, a meeting moved, a shock
-added) and, for the status rule itself, by setting the model's state directly. These tests pin
-the engine of issue 11 (truce clocks, coercion, calls that freeze measures for ``freeze_days``,
-signing and entry into force; docs/model.md): statuses derived each day by
+added); for the status rule itself, a model is started on the day wanted
+(``NegotiationModel(..., day=)``) and its truce given a history through its own methods.
+These tests pin the engine of issue 11 (truce clocks, coercion, calls that freeze measures for
+``freeze_days``, signing and entry into force; docs/model.md): statuses derived each day by
 ``NegotiationModel.talks_status``, events logged by ``NegotiationModel.log`` from the engine's
 modules. An engine change that alters them must change them on purpose.
 """
@@ -162,12 +163,34 @@ def test_the_call_restarts_talks_until_london_signs_a_framework(baseline):
     assert status[london.day] == "framework_agreed"  # an agreement that follows Geneva's
 
 
-def _model_with_agreement(baseline, signed: int, follows: Agreement | None = None):
-    m = NegotiationModel(baseline, seed=1)
-    m.truce.sign(Agreement("geneva", signed, 90, {}, {}, follows))
-    for n in m.negotiators.values():
-        n.trust = 0.5
+def trusting(base, trust: float = 0.5, **per_side: float):
+    """``base`` with both sides starting at ``trust`` (or a side's own value in ``per_side``)."""
+    return scripted(base, {a: {"initial_trust": per_side.get(a, trust)} for a in base.actors})
+
+
+def status_on(base, day: int, history, trust: float = 0.5, **per_side: float) -> str:
+    """The talks status on ``day`` of a model (sides trusting as in ``trusting``) whose truce
+    went through ``history`` (a function calling the truce's public methods, each with its
+    own day)."""
+    m = NegotiationModel(trusting(base, trust, **per_side), seed=1, day=day)
+    history(m.truce)
+    return m.talks_status()
+
+
+def quiet(base, day: int = 0, trust: float | None = None, sides=("us", "china"),
+          **behaviour: float) -> NegotiationModel:
+    """A model on ``day`` whose ``sides`` start at ``trust`` (if given), with ``behaviour``
+    values, and feel no pressure (``feel``); no call has given them a mandate yet."""
+    values = dict(behaviour, **({} if trust is None else {"initial_trust": trust}))
+    m = NegotiationModel(scripted(base, dict.fromkeys(sides, values)), seed=1, day=day)
+    for side in sides:
+        m.negotiators[side].feel(0.0)
     return m
+
+
+def signed_on(day: int, follows: Agreement | None = None):
+    """A truce history: an agreement signed on ``day``."""
+    return lambda truce: truce.sign(Agreement("geneva", day, 90, {}, {}, follows))
 
 
 def _measure(m: NegotiationModel, why: str) -> None:
@@ -177,63 +200,75 @@ def _measure(m: NegotiationModel, why: str) -> None:
 
 
 def test_a_measure_stalls_a_truce_for_exactly_fourteen_days(baseline):
-    m = _model_with_agreement(baseline, signed=10)
-    m.day = 20
-    _measure(m, "a new restriction")
-    stalled = []
-    for day in range(20, 40):
-        m.day = day
-        stalled.append(m.talks_status() == "stalled")
+    m = NegotiationModel(trusting(baseline), seed=1, day=20)
+    signed_on(10)(m.truce)
+    _measure(m, "a new restriction")  # a measure taken on day 20 is remembered as that day's
+    assert m.truce.last_measure_day == 20 and m.talks_status() == "stalled"
+
+    def measured(truce):
+        signed_on(10)(truce)
+        truce.measure_taken(20)
+    stalled = [status_on(baseline, day, measured) == "stalled" for day in range(20, 40)]
     assert stalled == [True] * (MEASURE_MEMORY_DAYS + 1) + [False] * 5
-    assert m.talks_status() == "truce"
+    assert status_on(baseline, 39, measured) == "truce"
 
 
 def test_a_measure_before_the_signing_does_not_stall_it(baseline):
-    m = _model_with_agreement(baseline, signed=10)
-    m.day = 9
+    m = NegotiationModel(trusting(baseline), seed=1, day=9)
     _measure(m, "a restriction before the deal")
-    m.day = 12
-    assert m.talks_status() == "truce"
+    signed_on(10)(m.truce)
+    assert m.truce.last_measure_day == 9
+
+    def measured_before(truce):
+        truce.measure_taken(9)
+        signed_on(10)(truce)
+    assert status_on(baseline, 12, measured_before) == "truce"
 
 
 @pytest.mark.parametrize("trust, expected", [(STALL_TRUST - 0.001, "stalled"),
                                              (STALL_TRUST, "truce")])
 def test_trust_below_the_stall_line_on_either_side_stalls(baseline, trust, expected):
     for side in ("us", "china"):
-        m = _model_with_agreement(baseline, signed=10)
-        m.day = 30
-        m.negotiators[side].trust = trust
-        assert m.talks_status() == expected, side
+        assert status_on(baseline, 30, signed_on(10), **{side: trust}) == expected, side
 
 
 def test_a_later_agreement_is_a_framework_and_a_call_after_it_restarts_talks(baseline):
     first = Agreement("geneva", 5, 90, {}, {})
-    m = _model_with_agreement(baseline, signed=30, follows=first)
-    m.day = 40
-    assert m.talks_status() == "framework_agreed"
-    m.truce.promise_talks(30, 60)  # a call on the signing day does not restart talks
-    assert m.talks_status() == "framework_agreed"
-    m.truce.promise_talks(31, 60)  # ... one the day after does, while its freeze runs ...
-    assert m.talks_status() == "talks_restarted"
-    m.day = 60
-    assert m.talks_status() == "talks_restarted"
-    m.day = 61  # ... and no longer: the agreement's own status returns
-    assert m.talks_status() == "framework_agreed"
+    framework = signed_on(30, follows=first)
+    assert status_on(baseline, 40, framework) == "framework_agreed"
+
+    def called(day):
+        def history(truce):
+            framework(truce)
+            truce.promise_talks(day, 60)
+        return history
+    # a call on the signing day does not restart talks ...
+    assert status_on(baseline, 40, called(30)) == "framework_agreed"
+    # ... one the day after does, while its freeze runs ...
+    assert status_on(baseline, 40, called(31)) == "talks_restarted"
+    assert status_on(baseline, 60, called(31)) == "talks_restarted"
+    # ... and no longer: the agreement's own status returns
+    assert status_on(baseline, 61, called(31)) == "framework_agreed"
 
 
 def test_without_an_agreement_a_call_restarts_talks_until_one_is_signed(baseline):
     m = NegotiationModel(baseline, seed=1)
     assert m.status == m.talks_status() == "escalating"
-    m.day = 3
+    m = NegotiationModel(baseline, seed=1, day=3)
     m.call_held("leaders_call", "Leaders' call", 30)
+    assert (m.truce.last_call_day, m.truce.freeze_until) == (3, 33)
     assert m.talks_pending() and m.talks_status() == "talks_restarted"
-    m.day = 33  # the last day of the freeze ...
-    assert m.talks_pending() and m.talks_status() == "talks_restarted"
-    m.day = 34  # ... after it, without an agreement, escalating again
-    assert not m.talks_pending() and m.talks_status() == "escalating"
-    m.day = 10
-    m.truce.last_sign_day = 3  # an agreement signed the same day, since lapsed
-    assert not m.talks_pending() and m.talks_status() == "escalating"
+
+    def on(day, lapsed=False):
+        m = NegotiationModel(baseline, seed=1, day=day)
+        m.truce.promise_talks(3, 33)
+        if lapsed:  # an agreement signed the same day, since lapsed
+            signed_on(3)(m.truce)
+            m.truce.lapse()
+        return m.talks_pending(), m.talks_status()
+    assert on(33) == (True, "talks_restarted")  # the last day of the freeze ...
+    assert on(34) == (False, "escalating")  # ... after it, without an agreement, escalating
+    assert on(10, lapsed=True) == (False, "escalating")
 
 
 # -- every event kind ------------------------------------------------------------------------------
@@ -425,15 +460,20 @@ def test_a_side_that_never_complies_slow_walks_from_its_third_day(baseline):
 
 
 def test_a_side_that_starts_complying_again_says_it_resumes(baseline):
-    s = scripted(baseline, {"china": {"compliance": 0.0}}, meetings=[meeting(baseline, "geneva")])
-    m = NegotiationModel(s, seed=1)
+    """China half complies (its trust aside): held back by the day's draws for five days after
+    the signing, then implementing again on the sixth, it says it resumes."""
+    s = scripted(baseline, {"china": {"compliance": 0.5, "reciprocity": 0.0},
+                            "us": {"compliance": 1.0, "reciprocity": 0.0}},
+                 meetings=[meeting(baseline, "geneva")])
+    m = NegotiationModel(s, seed=1, draws=_Draw())
     while not entries(m, "agreement"):
         m.step()
     signed = m.day
+    m.random.fix(0.9)  # above China's willingness to implement (0.5): it holds back
     for _ in range(5):
         m.step()
-    china = m.negotiators["china"]
-    china.behaviour = replace(china.behaviour, compliance=1.0, reciprocity=0.0)
+    assert {e.actor for e in entries(m, "slow-walk")} == {"china"}
+    m.random.fix(0.0)  # below it: China implements again
     m.step()
     resumed = entries(m, "implement")
     assert {e.day for e in resumed} == {signed + 6}
@@ -474,12 +514,13 @@ def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline)
     m = NegotiationModel(_short_deal(baseline), seed=1)
     while not entries(m, "agreement"):
         m.step()
-    signed, at_signing = m.day, dict(m.agreement.at_signing)
-    while m.day < signed + 14:
-        m.step()
-    china = m.negotiators["china"]
-    china.trust, china.behaviour = 0.0, replace(china.behaviour, pressure_sensitivity=0.0)
-    china.mandate = 0.0
+    geneva, signed, at_signing = m.agreement, m.day, dict(m.agreement.at_signing)
+    # the day before it expires, Geneva's terms in force, China unwilling: no trust left, deaf to
+    # pressure (a model started that day, from the same world with China's values changed)
+    unwilling = scripted(_short_deal(baseline), {"china": {"initial_trust": 0.0,
+                                                           "pressure_sensitivity": 0.0}})
+    m = NegotiationModel(unwilling, seed=1, day=signed + 14)
+    m.truce.sign(geneva)
     m.step()
     lapse = entries(m, "lapse")
     assert [(e.day, e.actor) for e in lapse] == [(signed + 15, "china")]
@@ -535,40 +576,34 @@ def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_val
     first = Agreement("geneva", 0, 15, {tariff: 30, licences: 0.5}, {tariff: 145, licences: 0.2})
     second = Agreement("london", 20, 15, {tariff: 40, licences: 0.6},
                        {tariff: 60, licences: 0.4}, follows=first)
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, day=35, trust=0.0)
     m.truce.sign(second)
-    m.day = 35
-    for n in m.negotiators.values():
-        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
     m.clock_runs()
     assert entries(m, "lapse") and m.agreement is None
     assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
 
 
 def test_an_agreement_runs_until_its_last_day(baseline):
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, day=14, trust=0.0)
     m.truce.sign(Agreement("geneva", 0, 15, {}, {}))
-    m.day = 14
-    for n in m.negotiators.values():
-        n.trust, n.pressure, n.mandate = 0.0, 0.0, 0.0
     m.clock_runs()
     assert m.agreement is not None and not m.entries
-    m.day = 15
+    m = quiet(baseline, day=15, trust=0.0)
+    m.truce.sign(Agreement("geneva", 0, 15, {}, {}))
     m.clock_runs()
     assert m.agreement is None and [e.kind for e in m.entries] == ["lapse"]
 
 
-def _call_model(baseline, initiator):
-    m = NegotiationModel(baseline, seed=1)
+def _call_model(baseline, initiator, day=0, **quietly):
+    m = quiet(baseline, day, **quietly) if quietly else NegotiationModel(baseline, seed=1, day=day)
     spec = meeting(baseline, "leaders_call", initiator=initiator)
     return m, events.LeadersCall(spec)
 
 
 def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline):
-    m, call = _call_model(baseline, "us")
-    m.day = 10
+    m, call = _call_model(baseline, "us", day=10)
     for n, pressure in zip(m.negotiators.values(), (0.2, 0.9), strict=True):
-        n.pressure = pressure  # China more pressed, but the US is the caller
+        n.feel(pressure)  # China more pressed, but the US is the caller
     assert m.hold(call).held is True
     assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
         ("call", "us", "leaders_call"), ("call", "china", "leaders_call"),
@@ -584,16 +619,15 @@ def test_a_taken_call_logs_both_sides_and_good_news_and_gives_a_mandate(baseline
 
 def test_without_an_initiator_the_most_pressed_side_calls(baseline):
     m, call = _call_model(baseline, None)
-    m.negotiators["us"].pressure, m.negotiators["china"].pressure = 0.1, 0.7
+    m.negotiators["us"].feel(0.1)
+    m.negotiators["china"].feel(0.7)
     assert m.hold(call).held is True
     assert "(China called)" in m.entries[0].why
 
 
 def test_a_callee_exactly_at_the_answer_threshold_takes_the_call_and_below_declines(baseline):
     for trust, taken in ((events.ANSWER_THRESHOLD, True), (events.ANSWER_THRESHOLD - 1e-9, False)):
-        m, call = _call_model(baseline, "us")
-        china = m.negotiators["china"]
-        china.trust, china.pressure, china.mandate = trust, 0.0, 0.0
+        m, call = _call_model(baseline, "us", trust=trust, sides=("china",))
         assert m.hold(call).held is taken
         if not taken:
             assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [
@@ -610,14 +644,16 @@ def test_a_triggered_call_that_took_place_is_not_held_again(baseline):
 
 def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earlier_terms(
         baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    tariff, licences = m.levers["us.tariff_on_china"], m.levers["china.rare_earth_licensing"]
+    m = NegotiationModel(baseline, seed=1, day=20)
+    tariff = m.levers["us.tariff_on_china"]
     m.sign("geneva", {tariff.spec.id: 0.2}, "Geneva talks")
     assert m.agreement.meeting == "geneva" and m.agreement.signed == 20
     assert m.entries[-1].why.startswith("Geneva talks: agreement for ")
     assert m.news == pytest.approx(abs(0.2 - tariff.restrictiveness))
-    m.day, m.news = 40, 0.0
+    geneva = m.agreement
+    m = NegotiationModel(baseline, seed=1, day=40)  # later, Geneva's terms in force
+    m.truce.sign(geneva)
+    tariff, licences = m.levers["us.tariff_on_china"], m.levers["china.rare_earth_licensing"]
     m.sign("london", {licences.spec.id: 0.3}, "London talks")
     assert m.agreement.follows.meeting == "geneva"
     assert set(m.agreement.terms) == {tariff.spec.id, licences.spec.id}
@@ -627,9 +663,7 @@ def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earli
 
 def test_a_side_exactly_at_the_attendance_threshold_attends_and_below_stays_away(baseline):
     for trust, held in ((events.ATTEND_THRESHOLD, True), (events.ATTEND_THRESHOLD - 1e-9, False)):
-        m = NegotiationModel(baseline, seed=1)
-        for n in m.negotiators.values():
-            n.trust, n.pressure, n.mandate = trust, 0.0, 0.0
+        m = quiet(baseline, trust=trust)
         assert m.hold(events.Talks(meeting(baseline, "geneva"))).held is held
         if not held:
             assert [e.kind for e in m.entries] == ["talks not held"]
@@ -649,15 +683,19 @@ def test_the_initiator_of_talks_makes_the_first_offer(baseline, initiator, other
 
 # -- the new engine's kinds: signing, summits, decisions, threats, suspension, extension -----------
 class _Draw(random.Random):
-    """The model's random source with every uniform draw fixed (0: below any chance, so the
-    chance event happens; 0.999..: above any chance short of 1)."""
+    """A model's source of draws (``NegotiationModel(..., draws=)``): seeded, until ``fix`` sets
+    every uniform draw to one value (0: below any chance, so the chance event happens;
+    0.999..: above any chance short of 1)."""
 
-    def __init__(self, value: float):
-        super().__init__(0)
+    def __init__(self, seed: int = 1):
+        super().__init__(seed)
+        self.value: float | None = None
+
+    def fix(self, value: float) -> None:
         self.value = value
 
     def random(self) -> float:
-        return self.value
+        return super().random() if self.value is None else self.value
 
 
 def test_an_agreement_in_principle_is_signed_later_and_binds_from_entry_into_force(baseline):
@@ -687,8 +725,7 @@ def _summit(baseline, m, initiator="us"):
 
 
 def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = NegotiationModel(baseline, seed=1, day=20)
     before = {a: n.trust for a, n in m.negotiators.items()}
     assert m.hold(_summit(baseline, m)).held is True
     summit = entries(m, "summit")
@@ -704,10 +741,9 @@ def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(basel
 
 
 def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    for n in m.negotiators.values():
-        n.behaviour = replace(n.behaviour, resolve=0.5)  # no package beats no deal
+    # resolve 0.5: no package beats no deal
+    m = NegotiationModel(scripted(baseline, dict.fromkeys(baseline.actors, {"resolve": 0.5})),
+                         seed=1, day=20)
     assert m.hold(_summit(baseline, m)).held is True
     assert [e.kind for e in m.entries][-2:] == ["no agreement", "talks restart"]
     assert entries(m, "no agreement")[0].why.startswith("Summit ends without terms: ")
@@ -715,9 +751,8 @@ def test_a_summit_that_settles_nothing_promises_talks_like_a_call(baseline):
 
 
 def test_a_summit_the_other_leader_will_not_attend_is_declined(baseline):
-    m = NegotiationModel(baseline, seed=1)
+    m = quiet(baseline, trust=events.ANSWER_THRESHOLD - 0.01, sides=("china",))
     china = m.negotiators["china"]
-    china.trust, china.pressure, china.mandate = events.ANSWER_THRESHOLD - 0.01, 0.0, 0.0
     assert m.hold(_summit(baseline, m)).held is False
     declined = entries(m, "summit declined")
     assert [(e.actor, e.meeting) for e in m.entries] == [("china", "summit")] == \
@@ -734,21 +769,20 @@ def _decision(baseline, m, actor="us"):
     return events.DecisionPoint(spec)
 
 
-def _coercer(baseline, threat_days=0):
-    """A model on day 20 whose US presses hard (full resolve, no sensitivity to pain)."""
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    us = m.negotiators["us"]
-    us.behaviour = replace(us.behaviour, resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0,
-                           threat_days=threat_days)
-    return m, us
+def _coercer(baseline, threat_days=0, day=20, **behaviour):
+    """A model on ``day`` whose US presses hard (full resolve, no sensitivity to pain), or
+    has the ``behaviour`` values given."""
+    values = dict(resolve=agents.RESOLVE_MAX, pressure_sensitivity=0.0, threat_days=threat_days)
+    m = NegotiationModel(scripted(baseline, {"us": values | behaviour}), seed=1, day=day,
+                         draws=_Draw())
+    return m, m.negotiators["us"]
 
 
 def test_a_decision_point_logs_why_a_side_holds(baseline):
     """Holding is logged with its reason: talks promised, its own threat pending, or the
     balance of gain, cost at home and expected retaliation (the draw above the chance)."""
     m, us = _coercer(baseline)
-    m.random = _Draw(0.999999)
+    m.random.fix(0.999999)
     m.hold(_decision(baseline, m))
     m.call_held("leaders_call", "Leaders' call", 30)
     m.hold(_decision(baseline, m))
@@ -776,7 +810,7 @@ def test_a_side_whose_demands_are_met_holds_at_a_decision_point(baseline):
 
 def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
     m, us = _coercer(baseline)
-    m.random = _Draw(0.0)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
     assert not entries(m, "decision") and not entries(m, "threat")
     [measure] = entries(m, "measure")
@@ -787,7 +821,7 @@ def test_a_decision_to_escalate_without_notice_is_a_measure(baseline):
 
 def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
     m, us = _coercer(baseline, threat_days=10)
-    m.random = _Draw(0.0)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
     [threat] = entries(m, "threat")
     assert threat.actor == "us" and not entries(m, "measure")
@@ -798,12 +832,25 @@ def test_a_side_that_gives_notice_threatens_with_a_deadline(baseline):
     assert us.threats_issued == 1 and m.news < 0
 
 
-def _due_threat(baseline, threat_days=10):
-    m, us = _coercer(baseline, threat_days)
-    m.random = _Draw(0.0)
+def _announced(baseline) -> Threat:
+    """The threat the US announces, with 10 days' notice, at a decision point on day 20."""
+    m, _ = _coercer(baseline, threat_days=10)
+    m.random.fix(0.0)
     m.hold(_decision(baseline, m))
-    m.day = m.truce.threats[0].due
-    return m, us, m.truce.threats[0]
+    [threat] = m.truce.threats
+    return threat
+
+
+def _due_threat(baseline, threat: Threat | None = None, day: int | None = None,
+                draw: float = 0.0, **behaviour):
+    """A model on ``day`` (the threat's deadline unless given) with ``threat`` (``_announced``
+    unless given) pending, announced through the model as a decision point announces it; its
+    random draws all ``draw``; the US with ``_coercer``'s behaviour (or these values)."""
+    threat = threat or _announced(baseline)
+    m, us = _coercer(baseline, 10, day=threat.due if day is None else day, **behaviour)
+    m.random.fix(draw)
+    m.apply(coercion.Decision("us", coercion.THREATEN, "announced", threat=threat))
+    return m, us, threat
 
 
 def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_at_most(baseline):
@@ -811,19 +858,19 @@ def test_a_threat_due_while_talks_are_promised_or_scheduled_is_postponed_twice_a
     m.call_held("leaders_call", "Leaders' call", 5)  # talks promised: to the freeze's end + 1
     m.threats_fall_due()
     assert threat.due == m.day + 6 and threat.postponed == 1
+    postponed = entries(m, "threat postponed")
     # later, the freeze over: dated London talks (9 June) are within 14 days of 1 June
-    m.day = day_of(baseline, dt.date(2025, 6, 1))
-    threat.due = m.day
+    june_1 = day_of(baseline, dt.date(2025, 6, 1))
+    m, us, threat = _due_threat(baseline, replace(threat, due=june_1))
     m.threats_fall_due()
     london = day_of(baseline, dt.date(2025, 6, 9))
     assert threat.due == london + 1 and threat.postponed == 2
-    postponed = entries(m, "threat postponed")
+    postponed += entries(m, "threat postponed")
     assert [e.why.rsplit(": ", 1)[1] for e in postponed] == ["talks are promised",
                                                              "talks are scheduled"]
-    m.day = threat.due - 7
-    threat.due = m.day
+    m, us, threat = _due_threat(baseline, replace(threat, due=threat.due - 7))
     m.threats_fall_due()  # a third time it is decided, talks or not
-    assert len(entries(m, "threat postponed")) == 2 and threat not in m.truce.threats
+    assert not entries(m, "threat postponed") and threat not in m.truce.threats
 
 
 def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baseline):
@@ -837,9 +884,7 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
     assert "is withdrawn: China met enough of its demands (0 % unmet, from" in withdrawn.why
     assert not m.truce.threats and us.audience == 0.0 and not entries(m, "measure")
     # dropped: the draw above the chance (the threatener's gain and audience cost)
-    m, us, threat = _due_threat(baseline)
-    us.behaviour = replace(us.behaviour, resolve=0.0, audience_cost=0.2)
-    m.random = _Draw(0.999999)
+    m, us, threat = _due_threat(baseline, draw=0.999999, resolve=0.0, audience_cost=0.2)
     m.threats_fall_due()
     [dropped] = entries(m, "threat withdrawn")
     assert "is dropped at its deadline: US backs down" in dropped.why
@@ -855,8 +900,8 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
 
 
 def test_a_deal_suspends_pending_threats_and_they_return_if_its_terms_lapse(baseline):
-    m, us, threat = _due_threat(baseline)
-    m.day = threat.due - 1
+    threat = _announced(baseline)
+    m, us, threat = _due_threat(baseline, threat, day=threat.due - 1)
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     [suspension] = entries(m, "suspension")
     assert suspension.actor == "us" and suspension.meeting == "geneva"

@@ -16,7 +16,6 @@ import pytest
 
 from sim.engine import clock, events
 from sim.engine.model import NegotiationModel
-from sim.engine.negotiation import Utility
 from sim.engine.spec import ShockSpec, Trigger
 from sim.engine.truce import Agreement, Signing, Threat
 
@@ -29,10 +28,28 @@ def _entries(m: NegotiationModel, kind: str) -> list:
     return [e for e in m.entries if e.kind == kind]
 
 
-def _stubborn(m: NegotiationModel) -> None:
-    """Both sides so resolved that no package beats no deal."""
-    for n in m.negotiators.values():
-        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.5)
+def _scripted(base, behaviour: dict[str, dict] | None = None, **actor_changes: dict):
+    """A copy of ``base`` with some sides' behaviour values set (``behaviour``: actor -> values)
+    and/or other fields of their actor spec (``actor_changes``: actor -> field -> value)."""
+    s = copy.copy(base)
+    actors = dict(base.actors)
+    for actor, values in (behaviour or {}).items():
+        actors[actor] = dataclasses.replace(
+            actors[actor], behaviour=actors[actor].behaviour.with_values(**values))
+    for actor, changes in actor_changes.items():
+        actors[actor] = dataclasses.replace(actors[actor], **changes)
+    s.actors = actors
+    return s
+
+
+def _both(base, **values) -> dict[str, dict]:
+    """The same behaviour values for every side."""
+    return dict.fromkeys(base.actors, values)
+
+
+def _stubborn(base, **values):
+    """``base`` with both sides so resolved that no package beats no deal (and ``values``)."""
+    return _scripted(base, _both(base, resolve=0.5, **values))
 
 
 # -- threats press their target --------------------------------------------------------------------
@@ -40,11 +57,14 @@ def test_threats_press_their_target_by_rise_times_its_weight_times_credibility(b
     """Each pending threat by the other side adds its rise in restrictiveness x the target's
     weight on the lever (relative to its top weight) x the threatener's credibility; its own
     threats, easings and levers it does not care about add nothing; the total is capped at 1."""
-    m = NegotiationModel(baseline, seed=1)
+    # top weight 2; visas not wanted
+    wants = {"us.tariff_on_china": 2.0, "us.chip_controls": 1.4}
+    m = NegotiationModel(_scripted(baseline, china={"priorities": wants}), seed=1)
     china, us = m.negotiators["china"], m.negotiators["us"]
-    china.utility = Utility({"us.tariff_on_china": 2.0, "us.chip_controls": 1.4},
-                            china.utility.holds)  # top weight 2; visas not wanted
-    us.threats_issued, us.threats_carried = 2, 2  # credibility (2 + 1) / (2 + 2)
+    assert china.utility.wants == wants
+    for _ in range(2):  # two threats, both carried out: credibility (2 + 1) / (2 + 2)
+        us.threatened()
+        us.carried_out()
     chips, visas = m.levers["us.chip_controls"], m.levers["us.visa_restrictions"]
     tariff = m.levers["us.tariff_on_china"]
     assert chips.restrictiveness == pytest.approx(0.4)
@@ -61,9 +81,8 @@ def test_threats_press_their_target_by_rise_times_its_weight_times_credibility(b
 
 
 def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    china = m.negotiators["china"]
-    china.utility = Utility({}, china.utility.holds)
+    m = NegotiationModel(_scripted(baseline, china={"priorities": {}}), seed=1)
+    assert not m.negotiators["china"].utility.wants
     chips = m.levers["us.chip_controls"]
     m.truce.announce(Threat("us", chips.spec.id, chips.spec.value_at(1.0), 0, 9, 0.5))
     assert m.negotiators["china"].threat_pressure() == 0.0
@@ -73,10 +92,7 @@ def test_a_side_that_wants_nothing_is_pressed_by_no_threat(baseline):
 def test_talks_that_end_without_agreement_took_place_and_are_bad_news(baseline):
     """Held but failed talks return True (a triggered meeting is not tried again), log 'no
     agreement' with the reason, and weigh -0.3 on the markets."""
-    m = NegotiationModel(baseline, seed=1)
-    _stubborn(m)
-    for n in m.negotiators.values():
-        n.trust = 0.9  # both attend
+    m = NegotiationModel(_stubborn(baseline, initial_trust=0.9), seed=1)  # both attend
     assert m.hold(events.Talks(_meeting(baseline, "geneva"))).held is True
     [failed] = _entries(m, "no agreement")
     assert failed.meeting == "geneva" and failed.why.startswith("Geneva talks ends without "
@@ -97,17 +113,15 @@ def _summit(baseline, initiator):
 ])
 def test_the_summits_host_or_else_the_most_pressed_leader_makes_the_first_offer(
         baseline, initiator, pressures, first):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    m.negotiators["us"].pressure, m.negotiators["china"].pressure = pressures
+    m = NegotiationModel(baseline, seed=1, day=20)
+    m.negotiators["us"].feel(pressures[0])
+    m.negotiators["china"].feel(pressures[1])
     assert m.hold(_summit(baseline, initiator)).held is True
     assert _entries(m, "offer")[0].actor == first
 
 
 def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
-    _stubborn(m)
+    m = NegotiationModel(_stubborn(baseline), seed=1, day=20)
     assert m.hold(_summit(baseline, "us")).held is True
     failed, restart = _entries(m, "no agreement"), _entries(m, "talks restart")
     assert [(e.meeting, e.day) for e in failed + restart] == [("summit", 20), ("summit", 20)]
@@ -117,8 +131,7 @@ def test_a_summit_that_settles_nothing_is_mild_bad_news_then_promises_talks(base
 
 
 def test_an_agreement_signed_later_is_filed_under_its_talks(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 25
+    m = NegotiationModel(baseline, seed=1, day=25)
     spec = _meeting(baseline, "geneva", signing_days=5)
     m.truce.schedule(Signing(25, spec, {"us.tariff_on_china": 0.2}))
     m.hold_meetings()
@@ -136,8 +149,8 @@ def test_a_shock_logs_its_change_in_percent(baseline):
 
 # -- review talks at an expiry ---------------------------------------------------------------------
 def _expiring(baseline) -> tuple[NegotiationModel, Agreement]:
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 30
+    """Day 30, Geneva's terms just signed (``baseline`` may be a scripted copy)."""
+    m = NegotiationModel(baseline, seed=1, day=30)
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     return m, m.agreement
 
@@ -166,35 +179,37 @@ def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(base
 
 
 def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(baseline):
-    m, agreement = _expiring(baseline)
-    _stubborn(m)
-    m.news = 0.0
+    m, agreement = _expiring(_stubborn(baseline))
+    news = m.news
     spec, outcome = events.review_talks(m, agreement, "us", 6, {})
     assert outcome is None and spec.name == "geneva_review"
     [failed] = _entries(m, "no agreement")
     assert failed.meeting == "geneva_review"
     assert failed.why.startswith("Review of the Geneva talks terms ends without new terms: ")
-    assert m.news == pytest.approx(-0.3) and m.agreement is agreement
+    assert m.news - news == pytest.approx(-0.3) and m.agreement is agreement
 
 
 
 # -- the decision at expiry (clock.expiry_choice) --------------------------------------------------
-def _at_expiry(baseline, terms: dict[str, float]):
-    """Day 30, an agreement with ``terms`` (lever id -> value) in force, the US willing."""
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 30
+def _at_expiry(baseline, terms: dict[str, float], trust: float = 0.9, model=NegotiationModel,
+               **behaviour: dict):
+    """Day 30, an agreement with ``terms`` (lever id -> value) in force, the US willing (its
+    ``trust``, no pressure); ``behaviour``: actor -> behaviour values; ``model``: the class."""
+    values = {"us": {"initial_trust": trust}} | behaviour
+    if "us" in behaviour:
+        values["us"] = {"initial_trust": trust} | behaviour["us"]
+    m = model(_scripted(baseline, values), seed=1, day=30)
     m.truce.sign(Agreement("geneva", 15, 15, dict(terms), {k: m.levers[k].value for k in terms}))
     us = m.negotiators["us"]
-    us.trust, us.pressure, us.mandate = 0.9, 0.0, 0.0
+    us.feel(0.0)
     return m, us
 
 
 def test_at_expiry_a_side_exactly_at_the_attendance_threshold_is_willing_to_renew(baseline):
-    m, us = _at_expiry(baseline, {})
-    us.trust = clock.ATTEND_THRESHOLD
+    m, us = _at_expiry(baseline, {}, trust=clock.ATTEND_THRESHOLD)
     assert us.willingness() == clock.ATTEND_THRESHOLD
     assert clock.expiry_choice(m, us, {})[0] != "lapse"
-    us.trust = clock.ATTEND_THRESHOLD - 1e-9
+    m, us = _at_expiry(baseline, {}, trust=clock.ATTEND_THRESHOLD - 1e-9)
     assert clock.expiry_choice(m, us, {})[0] == "lapse"
 
 
@@ -214,13 +229,11 @@ def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(
     """Terms that open everything the US wants leave nothing to renegotiate, however closed
     those levers still are; the bar (``RENEGOTIATE_AT``) must be exceeded, not met."""
     open_all = {"china.rare_earth_licensing": 1.0, "china.tariff_on_us": 0.0}
-    m, us = _at_expiry(baseline, open_all)
-    us.behaviour = dataclasses.replace(us.behaviour, resolve=clock.RENEGOTIATE_AT * 10)
+    m, us = _at_expiry(baseline, open_all, us={"resolve": clock.RENEGOTIATE_AT * 10})
     assert us.demand_gap() > 0.5 and us.demand_gap(open_all) == 0.0
     assert clock.expiry_choice(m, us, {}) == ("extend", clock.expiry_choice(m, us, {})[1])
     unwanted = {"us.tariff_on_china": 30.0}  # terms on a lever the US does not want eased
-    m, us = _at_expiry(baseline, unwanted)
-    us.behaviour = dataclasses.replace(us.behaviour, resolve=0.5)
+    m, us = _at_expiry(baseline, unwanted, us={"resolve": 0.5})
     gap = us.demand_gap(unwanted)
     assert gap == pytest.approx((1.0 * 0.8 + 0.6 * 0.625) / 1.6)  # as unmet as today
     choice, why = clock.expiry_choice(m, us, {})
@@ -232,10 +245,10 @@ def test_at_expiry_the_unmet_demands_are_counted_as_if_the_terms_were_delivered(
 
 def test_a_lapse_is_bad_news_for_the_markets(baseline):
     m, _ = _at_expiry(baseline, {"us.tariff_on_china": 30.0})
-    m.news = 0.0
+    news = m.news
     m.lapse(m.agreement, {}, "a test", "us")
     assert [(e.kind, e.actor, e.meeting) for e in m.entries] == [("lapse", "us", "geneva")]
-    assert m.news == pytest.approx(-0.5) and m.agreement is None
+    assert m.news - news == pytest.approx(-0.5) and m.agreement is None
 
 
 def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline):
@@ -250,9 +263,7 @@ def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline)
 def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_and_why(
         baseline, monkeypatch):
     monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)  # every side asks for new terms
-    m, us = _at_expiry(baseline, {})
-    m.negotiators["china"].trust = 0.9
-    _stubborn(m)
+    m, us = _at_expiry(baseline, {}, **_both(baseline, resolve=0.5, initial_trust=0.9))
     m.clock_runs()
     [lapse] = _entries(m, "lapse")
     assert lapse.actor == "us" and m.agreement is None
@@ -268,52 +279,53 @@ def test_a_lapse_brings_back_suspended_threats_at_their_tighter_end_and_skips_co
     suspended threat returns at the tighter of the threatened value and the lever's lapse
     value: the higher for a tariff (restrictive high), the lower for licences (restrictive
     low), starting from the lapse value when the agreement covers that lever."""
-    m = NegotiationModel(baseline, seed=1)
+    us = baseline.actors["us"]  # the visa restrictions made a commitment lever
+    levers = tuple(dataclasses.replace(lv, horizon_days=30) if lv.id == "us.visa_restrictions"
+                   else lv for lv in us.levers)
+    m = NegotiationModel(_scripted(baseline, us={"levers": levers}), seed=1)
     visas, tariff = m.levers["us.visa_restrictions"], "us.tariff_on_china"
     licences = m.levers["china.rare_earth_licensing"]
-    visas.spec = dataclasses.replace(visas.spec, horizon_days=30)  # made a commitment lever
     assert visas.spec.commitment
     first = Agreement("geneva", 0, 15, {tariff: 30.0, licences.spec.id: 0.5},
                       {visas.spec.id: 0.1, tariff: 145.0, licences.spec.id: 0.2})
     licences.value = 0.6  # eased since
-    first.suspended = [Threat("us", tariff, 200.0, 0, 9, 0.5),
-                       Threat("china", licences.spec.id, 0.3, 0, 9, 0.5),
-                       Threat("us", "us.chip_controls", 0.7, 0, 9, 0.5)]
+    for threat in [Threat("us", tariff, 200.0, 0, 9, 0.5),
+                   Threat("china", licences.spec.id, 0.3, 0, 9, 0.5),
+                   Threat("us", "us.chip_controls", 0.7, 0, 9, 0.5)]:
+        first.suspend(threat)
     assert clock.snapback(m, first) == {tariff: 200.0, licences.spec.id: 0.2,
                                         "us.chip_controls": 0.7}
 
 
 # -- the news an expiry makes (clock.check_expiry) -------------------------------------------------
-def _news_by_kind(m: NegotiationModel) -> list[tuple[str, str, float]]:
-    """Record (kind, meeting, news) of every line the model logs from now on."""
-    seen: list[tuple[str, str, float]] = []
-    log = m.log
+class _Recording(NegotiationModel):
+    """A model that also records (kind, meeting, news) of every line it logs from now on."""
 
-    def spy(actor, kind, why, meeting="", news=0.0):
-        seen.append((kind, meeting, news))
-        log(actor, kind, why, meeting=meeting, news=news)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen: list[tuple[str, str, float]] = []
 
-    m.log = spy
-    return seen
+    def log(self, actor, kind, why, meeting="", news=0.0):
+        self.seen.append((kind, meeting, news))
+        super().log(actor, kind, why, meeting=meeting, news=news)
 
 
 @pytest.mark.parametrize("renegotiate_at", [clock.RENEGOTIATE_AT, -1.0])
 def test_an_extension_or_renegotiation_is_good_news_filed_under_the_agreement(
         baseline, monkeypatch, renegotiate_at):
     monkeypatch.setattr(clock, "RENEGOTIATE_AT", renegotiate_at)
-    m, _ = _at_expiry(baseline, {})
-    m.negotiators["china"].trust = 0.9
-    for n in m.negotiators.values():
-        n.behaviour = dataclasses.replace(n.behaviour, resolve=0.0)  # any new terms will do
-    seen = _news_by_kind(m)
+    # resolve 0: any new terms will do
+    m, _ = _at_expiry(baseline, {}, model=_Recording,
+                      **_both(baseline, resolve=0.0, initial_trust=0.9))
+    m.seen.clear()
+    seen = m.seen
     m.clock_runs()
     assert [s for s in seen if s[0] == "extension"] == [("extension", "geneva", 0.2)]
     assert ("review" in m.agreement.meeting) == (renegotiate_at < 0)
 
 
 def test_an_agreement_in_principle_is_good_news_filed_under_its_talks(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = NegotiationModel(baseline, seed=1, day=20)
     spec = _meeting(baseline, "geneva", signing_days=5)
     outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
     m.conclude(spec, outcome)
@@ -329,8 +341,7 @@ def test_a_meeting_the_scenario_does_not_list_is_labelled_by_its_name(baseline):
 
 
 def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_later(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = NegotiationModel(baseline, seed=1, day=20)
     spec = _meeting(baseline, "geneva", in_force_days=3)
     outcome = events.Outcome(True, {"us.tariff_on_china": 0.2}, [], "china accepts in round 1")
     m.conclude(spec, outcome)
@@ -343,22 +354,18 @@ def test_terms_signed_at_the_table_are_logged_under_the_talks_label_and_bind_lat
 def test_a_measure_on_the_signing_day_stalls_the_new_truce(baseline):
     """Measures since the signing count, the signing day included (a side that signs and
     tightens the same day has not settled); a measure the day before does not."""
-    m = NegotiationModel(baseline, seed=1)
-    for n in m.negotiators.values():
-        n.trust = 0.9
-    m.truce.sign(Agreement("geneva", 20, 60, {}, {}))
-    m.day = 25
-    m.truce.measure_taken(20)
-    assert m.talks_status() == "stalled"
-    m.truce.measure_taken(19)
-    assert m.talks_status() == "truce"
+    for measured, status in ((20, "stalled"), (19, "truce")):
+        m = NegotiationModel(_scripted(baseline, _both(baseline, initial_trust=0.9)), seed=1,
+                             day=25)
+        m.truce.measure_taken(measured)
+        m.truce.sign(Agreement("geneva", 20, 60, {}, {}))
+        assert m.talks_status() == status, measured
 
 
 def test_each_threat_a_deal_suspends_is_mild_good_news(baseline):
-    m = NegotiationModel(baseline, seed=1)
-    m.day = 20
+    m = _Recording(baseline, seed=1, day=20)
     m.truce.announce(Threat("us", "us.chip_controls", 0.9, 10, 30, 0.5))
     m.truce.announce(Threat("china", "china.tariff_on_us", 150.0, 12, 32, 0.5))
-    seen = _news_by_kind(m)
+    seen = m.seen
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     assert [s for s in seen if s[0] == "suspension"] == [("suspension", "geneva", 0.1)] * 2

@@ -9,6 +9,7 @@ as the day's story.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from functools import lru_cache
 
 import mesa
@@ -45,15 +46,21 @@ class NegotiationModel(Timeline, mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, run: int = 0,
-                 controllers: dict[str, Controller] | None = None):
+                 controllers: dict[str, Controller] | None = None, day: int = 0,
+                 draws: random.Random | None = None):
+        """For building states (tests, what-ifs): ``day``, the day the calendar starts on (0 for
+        a run; nothing before it happened); ``draws``, the run's source of draws in place of the
+        one seeded from ``seed`` (one with fixed draws makes a chance event happen or not)."""
         super().__init__(rng=scenario.seed if seed is None else seed)
+        if draws is not None:
+            self.random = draws
         # actor id -> the controller deciding for that side (none: its behaviour)
         self.controllers = dict(controllers or {})
         # kept as `spec`: Mesa 3.5 reserves `Model.scenario` for its own experiment Scenario
         self.spec = scenario
         self._dates = calendar(scenario.start, scenario.days)
         self.run_id = run
-        self.day = 0
+        self.day = day
         self.news = 0.0
         self.entries: list[LogEntry] = []
         self.truce = Truce()
