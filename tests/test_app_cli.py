@@ -49,3 +49,17 @@ def test_the_played_side_is_taken_in_any_case(monkeypatch):
     bad = subprocess.run([sys.executable, "-m", "sim", "app", "--play", "Mars"], text=True,
                          capture_output=True, cwd=ROOT, timeout=120)
     assert "`Mars` is not a side" in _one_line_error(bad) and "china" in bad.stderr
+
+
+def test_a_shipped_scenario_is_opened_by_its_name_from_any_folder(monkeypatch, tmp_path):
+    import sim.views.app as app
+    from sim.cli import main
+    seen = {}
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here
+    monkeypatch.setattr(app, "serve", lambda args: seen.setdefault("scenario", args.scenario)
+                        and 0)
+    assert main(["app", "--scenario", "semiconductors_2023", "--play", "japan"]) == 0
+    assert seen["scenario"].name == "semiconductors_2023.yaml" and seen["scenario"].is_file()
+    bad = subprocess.run([sys.executable, "-m", "sim", "app", "--scenario", "nosuch"],
+                         text=True, capture_output=True, cwd=tmp_path, timeout=120)
+    assert "no shipped scenario of that name" in _one_line_error(bad)

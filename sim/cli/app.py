@@ -19,7 +19,8 @@ def register(sub) -> None:
     app.add_argument("--host", default="127.0.0.1",
                      help="address to listen on (default 127.0.0.1: this computer only; "
                      "0.0.0.0 for a classroom network)")
-    app.add_argument("--scenario", type=Path, help="scenario to open first (default: baseline)")
+    app.add_argument("--scenario", type=Path, help="scenario to open first: a file or a shipped "
+                     "name such as semiconductors_2023 (default: baseline)")
     app.add_argument("--play", metavar="SIDE", help="students play this side (an actor id or "
                      "label, any case: china, China); the model plays the other")
     app.set_defaults(handler=cmd_app)
@@ -41,6 +42,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UserError(None, f"the web page needs the `app` extra ({exc.name} is missing): run "
                         f"`{install_hint()}` and try again") from None
+    if args.scenario is not None:  # a shipped name (`semiconductors_2023`) as for `sim run`
+        from sim.scenario.bundled import find_scenario
+        args.scenario = find_scenario(args.scenario).resolve()
     if args.play:
         from sim.experiments.play import side_named
         from sim.scenario.language import load_scenario
