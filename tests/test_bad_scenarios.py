@@ -122,6 +122,7 @@ def test_a_device_is_refused_before_it_is_read(capsys):
     assert "this is a device, not a file to read" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
@@ -150,6 +151,7 @@ def test_one_crashing_file_does_not_stop_the_batch(monkeypatch, capsys):
     assert "the file is empty" in err
 
 
+@pytest.mark.slow
 def test_check_keeps_its_exit_code_through_a_closed_pipe():
     sim = Path(sys.executable).parent / "sim"
     line = (f"set -o pipefail; {sim} check {BASELINE} {BASELINE} {CORPUS / 'nan.yaml'} "

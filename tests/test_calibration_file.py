@@ -107,6 +107,7 @@ def test_interrupted_and_resumed_gives_the_same_posterior(tmp_path, kind):
         assert np.array_equal(g1.distances, g2.distances)
 
 
+@pytest.mark.slow
 def test_a_joint_calibration_writes_each_episode_and_validates_the_one_left_out(tmp_path,
                                                                               capsys):
     out = tmp_path / "joint"
