@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # `slow` here, in one place, so `pytest -m "not slow"` is the quick loop (under a minute). A module
 # joins when its tests are integration tests by nature and take more than a few seconds together
 # (measure with `pytest --durations=0 tests/<module>.py`); in a module of unit tests, a single
-# integration test (a `sim` or `pytest` subprocess, a calibration or a full report through the
-# CLI) carries `@pytest.mark.slow` itself. CI runs both (`.ci/run`: the whole suite).
+# integration test (a `sim`, `pytest` or Python subprocess, a calibration or a full report through
+# the CLI or the API, a direction over tens of seeds) carries `@pytest.mark.slow` itself. CI runs
+# both (`.ci/run`: the whole suite).
 SLOW_MODULES = {
     "test_app_browser", "test_app_room", "test_wheel", "test_signals", "test_dask", "test_notebook",
     "test_calibrate", "test_calibrate_pyabc", "test_calibrate_section", "test_sensitivity",

@@ -50,7 +50,7 @@ def test_the_played_side_is_taken_in_any_case(monkeypatch):
     assert main(["app", "--play", "China"]) == 0 and seen["play"] == "china"
 
 
-@pytest.mark.slow  # a `sim app` subprocess, which loads the whole app before it checks the side
+@pytest.mark.slow  # a `sim app` subprocess (about 2 s)
 def test_an_unknown_side_is_one_line_naming_the_sides():
     bad = subprocess.run([sys.executable, "-m", "sim", "app", "--play", "Mars"], text=True,
                          capture_output=True, cwd=ROOT, timeout=120)
