@@ -9,15 +9,20 @@ from sim.scenario.language import Scenario, load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 # Modules whose tests run whole ensembles, subprocesses, a browser, a wheel build or signals: marked
-# `slow` here, in one place, so `pytest -m "not slow"` is the quick loop (under a minute) and the
-# test files need no marker of their own. A module joins when its tests take more than a few
-# seconds together (measure with `pytest --durations=0 tests/<module>.py`).
+# `slow` here, in one place, so `pytest -m "not slow"` is the quick loop (under a minute). A module
+# joins when its tests are integration tests by nature and take more than a few seconds together
+# (measure with `pytest --durations=0 tests/<module>.py`); in a module of unit tests, a single
+# integration test (a `sim`, `pytest` or Python subprocess, a calibration or a full report through
+# the CLI or the API, a direction over tens of seeds) carries `@pytest.mark.slow` itself. CI runs
+# both (`.ci/run`: the whole suite).
 SLOW_MODULES = {
     "test_app_browser", "test_app_room", "test_wheel", "test_signals", "test_dask", "test_notebook",
     "test_calibrate", "test_calibrate_pyabc", "test_calibrate_section", "test_sensitivity",
     "test_sweeps", "test_validation", "test_ensemble", "test_counterfactuals", "test_outputs",
     "test_record_2018", "test_behaviour_score", "test_mechanisms", "test_determinism",
     "test_play_cli", "test_readme", "test_scenario_properties", "test_api",
+    "test_worksheet",  # the answer key: 100 runs of each of 9 scenarios and 3 students
+    "test_docs_api",  # docs/api.md's examples as written: ensembles, comparisons, saved figures
 }
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sim.cli.app import install_hint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,10 @@ def test_the_played_side_is_taken_in_any_case(monkeypatch):
     seen = {}
     monkeypatch.setattr(app, "serve", lambda args: seen.setdefault("play", args.play) and 0)
     assert main(["app", "--play", "China"]) == 0 and seen["play"] == "china"
+
+
+@pytest.mark.slow  # a `sim app` subprocess (about 2 s)
+def test_an_unknown_side_is_one_line_naming_the_sides():
     bad = subprocess.run([sys.executable, "-m", "sim", "app", "--play", "Mars"], text=True,
                          capture_output=True, cwd=ROOT, timeout=120)
     assert "`Mars` is not a side" in _one_line_error(bad) and "china" in bad.stderr

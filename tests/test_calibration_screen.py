@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from sim.cli import main
 from sim.experiments import abc_smc, priors, screening
 from sim.experiments.task_map import mapper
@@ -31,6 +33,7 @@ def test_the_screen_keeps_what_moves_the_distance_and_fixes_the_rest(tmp_path):
     assert "1 of 2 values" in text and f"{IDLE} (0.000" in text
 
 
+@pytest.mark.slow
 def test_sim_calibrate_screens_first_and_params_override(tmp_path, capsys):
     out = tmp_path / "cal"
     args = ["calibrate", str(BASELINE), "--budget", "12", "--population", "3", "--checks", "2",

@@ -50,6 +50,7 @@ def _paired(low: tuple[int, ...], high: tuple[int, ...]) -> tuple[float, float]:
     return statistics.mean(diffs), statistics.stdev(diffs) / math.sqrt(len(diffs))
 
 
+@pytest.mark.slow  # a direction over 60 seeds in each of two worlds
 def test_escalation_rises_with_resolve():
     low, high = escalations(0.25, 0.5), escalations(0.5, 0.5)
     diff, se = _paired(low, high)
@@ -58,6 +59,7 @@ def test_escalation_rises_with_resolve():
     assert se > 0 and diff >= 4 * se
 
 
+@pytest.mark.slow  # a direction over 60 seeds in each of two worlds
 def test_escalation_falls_with_sensitivity_to_own_pain():
     calm, touchy = escalations(0.5, 0.0), escalations(0.5, 1.0)
     diff, se = _paired(touchy, calm)

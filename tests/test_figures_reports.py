@@ -36,6 +36,7 @@ def _check_page(folder: Path, figures: int) -> str:
     return page
 
 
+@pytest.mark.slow
 def test_ensemble_report_inlines_figures_and_links_data_files(tmp_path):
     api.ensemble(BASELINE, runs=4, out=tmp_path / "e")
     page = _check_page(tmp_path / "e", 3)
@@ -43,17 +44,20 @@ def test_ensemble_report_inlines_figures_and_links_data_files(tmp_path):
     assert 'alt="ensemble"' not in page and "outcomes.json</figcaption>" not in page
 
 
+@pytest.mark.slow
 def test_comparison_report_inlines_its_figures_only(tmp_path):
     api.compare(BASELINE, ROOT / "scenarios" / "no_call.yaml", runs=3, out=tmp_path / "c")
     page = _check_page(tmp_path / "c", 2)
     assert '<a href="compare.csv">' in page and '<a href="baseline/">' in page
 
 
+@pytest.mark.slow
 def test_trade_war_ensemble_report_decodes(tmp_path):
     api.ensemble(TRADE_WAR, runs=3, out=tmp_path / "w")
     _check_page(tmp_path / "w", 3)
 
 
+@pytest.mark.slow
 def test_sweep_writes_a_report_whose_images_decode(tmp_path, capsys):
     out = tmp_path / "s"
     assert main(["sweep", str(BASELINE), "--vary", "actors.us.behaviour.patience=0.2:0.8:2",
@@ -106,7 +110,7 @@ def test_an_ensemble_past_the_truce_shows_two_futures_with_their_shares(long_ens
 
 
 def test_the_report_gives_the_futures_in_the_outcome_table(long_ensemble, tmp_path):
-    long_ensemble.save(tmp_path / "f")
+    long_ensemble.save(tmp_path / "f", figures=False)  # the table is in the page without them
     page = _page(tmp_path / "f")
     assert "Futures: how the runs ended" in page and "its truce held to the end" in page
 
@@ -206,6 +210,7 @@ def test_axis_units_come_from_the_levers_yaml():
     plots.plt.close(figure)
 
 
+@pytest.mark.slow
 def test_validation_and_calibration_write_reports_whose_images_decode(tmp_path, capsys):
     assert main(["validate", str(BASELINE), "--runs", "2", "--out", str(tmp_path / "v")]) == 0
     assert "levers frozen" in _check_page(tmp_path / "v", 1)

@@ -160,6 +160,10 @@ def test_model_code_never_reads_the_record():
         imported -= {"sim.scenario.record_language"}
         assert not any("record" in m or "scorecard" in m or "comparison" in m for m in imported), \
             name
+
+
+@pytest.mark.slow  # a fresh Python process
+def test_importing_the_model_loads_no_record_module():
     code = ("import sys, sim.engine.model, sim.scenario.language; "
             "print(any(m.startswith('sim.record') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

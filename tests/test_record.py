@@ -242,6 +242,7 @@ def test_to_json_lists_observations_with_headlines(record):
     assert all(keys <= set(r) for r in rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ci, code, outcome", [("true", 1, "ERROR"), ("", 0, "SKIPPED")])
 def test_missing_seed_documents_fail_in_ci_and_skip_elsewhere(tmp_path, ci, code, outcome):
     env = {**os.environ, "CI": ci, "SIM_SEEDS_DIR": str(tmp_path / "nowhere")}
@@ -259,6 +260,7 @@ def test_the_seed_documents_default_to_shared_seeds_beside_the_repository():
     assert seeds_dir({"SIM_SEEDS_DIR": str(REPO)}) == (REPO, "")
 
 
+@pytest.mark.slow
 def test_a_skip_says_why_in_the_summary_without_rs(tmp_path):
     env = {**os.environ, "CI": "", "SIM_SEEDS_DIR": str(tmp_path / "nowhere")}
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",

@@ -161,6 +161,7 @@ print(json.dumps({"code": code, **opened}))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [[], ["--runs", "3"]], ids=["single run", "ensemble"])
 def test_no_record_file_is_opened_while_the_model_runs(tmp_path, extra):
     """In a fresh process (audit hooks cannot be removed): every file opened under the record's

@@ -132,6 +132,7 @@ def _mean_se(values: list[float]) -> tuple[float, float]:
     return statistics.mean(values), statistics.stdev(values) / math.sqrt(len(values))
 
 
+@pytest.mark.slow  # a direction over 30 seeds
 def test_both_sides_end_2019_well_above_their_pre_war_tariffs():
     """Escalation emerges: by the end of 2019 the US average tariff has risen from 3 % and
     China's from 8 %, by at least four standard errors over 30 seeds and by several points."""
@@ -142,6 +143,7 @@ def test_both_sides_end_2019_well_above_their_pre_war_tariffs():
         assert rise > 4.0 and rise >= 4 * se
 
 
+@pytest.mark.slow  # a direction over 30 seeds
 def test_the_escalation_comes_from_the_us_resolve():
     """Paired on the same seeds: a US without resolve (nothing it would press for) never raises
     its tariff, and China has nothing to answer; the shipped US escalates."""
