@@ -117,15 +117,19 @@ class NegotiationModel(Timeline, mesa.Model):
     # --- the day -----------------------------------------------------------------------------
     def step(self) -> None:
         """One calendar day of the story."""
+        truce = self.truce  # a phase with nothing to do today is not entered (calls add up)
         self.begin_day()
         self.hold_meetings()
-        self.threats_fall_due()
+        if truce.threats:
+            self.threats_fall_due()
         self.sides_act()
-        for lever in self.levers.values():  # ordered changes take effect
-            lever.advance()
+        for lever in self.levers.values():  # ordered changes take effect (most days: none)
+            if lever.order is not None:
+                lever.advance()
         self.constituencies_respond()
         self.update_pressure()
-        self.clock_runs()
+        if truce.agreement is not None:
+            self.clock_runs()
         self.end_day()
 
     def begin_day(self) -> None:
@@ -144,8 +148,9 @@ class NegotiationModel(Timeline, mesa.Model):
         """Each side in a fresh random order: its own day (or its controller's choice), then,
         on its review days, whether to escalate for leverage."""
         agreement = self.truce.agreement
+        controllers = self.controllers
         for n in self.shuffled_negotiators():
-            controller = self.controllers.get(n.actor)
+            controller = controllers.get(n.actor) if controllers else None
             if controller is not None:  # hook: a controlled side decides today (engine.control)
                 n.follow(controller.daily(self, n.actor), agreement)
                 n.observe(agreement)
@@ -181,7 +186,7 @@ class NegotiationModel(Timeline, mesa.Model):
     def end_day(self) -> None:
         self.status = self.talks_status()
         self.collect()
-        if self.date >= self.spec.end:
+        if self._dates[self.day] >= self.spec.end:  # the calendar, not the ``date`` property
             self.running = False
             self.datacollector.collect(self)
 
@@ -195,15 +200,16 @@ class NegotiationModel(Timeline, mesa.Model):
     def hold_meetings(self) -> None:
         """Today's shocks, signings and meetings (those dated today and those whose trigger
         fires), each applied as it ends."""
+        date = self._dates[self.day]  # read once, not per shock and meeting (``date`` property)
         for shock in self.spec.shocks:
-            if shock.date == self.date:
+            if shock.date == date:
                 self.shock(shock)
         if self.truce.signings:
             for signing in self.truce.signings_due(self.day):
                 spec = signing.spec
                 self.sign(spec.name, signing.package, f"{spec.label} (signed)",
                           spec.in_force_days)
-        due = [m for m in self.pending if self.is_due(m)]
+        due = [m for m in self.pending if self.is_due(m, date)]
         for meeting in due:
             self.pending.remove(meeting)
             spec = meeting.spec
@@ -231,14 +237,16 @@ class NegotiationModel(Timeline, mesa.Model):
             agent.shock(shock.change)
         self.log(None, "shock", events.shock_line(shock), meeting=shock.name)
 
-    def is_due(self, meeting: events.Occasion) -> bool:
+    def is_due(self, meeting: events.Occasion, date: dt.date | None = None) -> bool:
+        """Is ``meeting`` held today (``date``: today's date, if the caller has it at hand)?"""
+        date = date or self._dates[self.day]
         spec = meeting.spec
         if spec.date is not None:
-            return spec.date == self.date
+            return spec.date == date
         if self.day < meeting.not_before:
             return False
         t = spec.trigger
-        if not t.not_before <= self.date <= t.not_after:
+        if not t.not_before <= date <= t.not_after:
             return False
         value = getattr(self.negotiators[t.actor], t.quantity)
         return value > t.above if t.above is not None else value < t.below
@@ -374,7 +382,7 @@ class NegotiationModel(Timeline, mesa.Model):
         truce = self.truce
         a = truce.agreement
         if a is None:  # before any deal, or after one lapsed
-            return "talks_restarted" if self.talks_pending() else "escalating"
+            return "talks_restarted" if truce.talks_pending(self.day) else "escalating"
         if truce.last_call_day > a.signed and self.day <= truce.freeze_until:
             return "talks_restarted"
         recent = (truce.last_measure_day >= a.signed
