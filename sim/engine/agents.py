@@ -85,6 +85,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         # the same, per counterpart that holds them: trust is learnt per pair
         self._pairs = [(a, [w for w in self._watching if w[1].spec.actor == a])
                        for a in self.counterparts]
+        self._two_sided = len(self._pairs) == 1
 
     @property
     def other(self) -> Negotiator:
@@ -216,7 +217,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
             return
         if model.day - self.last_measure_day < b.measure_interval:
             return
-        if model.talks_pending():
+        if model.truce.talks_pending(model.day):
             return  # the leaders agreed to talk: measures wait for the talks (or the freeze end)
         if model.random.random() >= b.reciprocity * (self.grievance - threshold):
             return
