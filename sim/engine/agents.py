@@ -118,13 +118,16 @@ class Negotiator(Delivery, Watching, mesa.Agent):
     def step(self) -> None:
         """One day of its own: learn from the other side, implement, observe, perhaps retaliate.
         (Its periodic review is the model's to run: ``review_due``.)"""
-        agreement = self.model.truce.agreement
+        model = self.model
+        agreement = model.truce.agreement
         if self.awaiting is not None:
             self.learn()
-        if agreement and self.model.day >= agreement.in_force:
+        if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
-        self.consider_measure(agreement)
+        # consider_measure's first test, made here: most days it is not aggrieved enough
+        if self.grievance > GRIEVANCE_FLOOR + GRIEVANCE_SPAN * self.behaviour.restraint:
+            self.consider_measure(agreement)
 
     def review_due(self) -> bool:
         """Is today one of its periodic reviews of whether to escalate? (If so, it is held.)"""
@@ -141,7 +144,8 @@ class Negotiator(Delivery, Watching, mesa.Agent):
 
     def learn(self) -> None:
         """Did the other side answer its last measure? Update its belief in retaliation."""
-        if max(n.last_measure_day for n in self.others) > self.awaiting:
+        negotiators = self.model.negotiators  # not ``others``: a list, not a generator, is read
+        if max([negotiators[a].last_measure_day for a in self.counterparts]) > self.awaiting:
             self.answered += 1
             self.awaiting = None
         elif self.model.day - self.awaiting > RESPONSE_DAYS:

@@ -71,6 +71,7 @@ class NegotiationModel(Timeline, mesa.Model):
             for spec in actor.constituencies:
                 self.constituents[spec.id] = self._constituency(spec)
         self.pending = [events.build(m) for m in scenario.meetings]
+        self._meeting_dates = {m.date for m in scenario.meetings}  # None: a trigger, any day
         # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
         # a constituency's firms share one lever, so its supply is worked out once for them all
         self.firm_groups = [(self.levers[g[0].lever_id], cid, g)
@@ -209,7 +210,9 @@ class NegotiationModel(Timeline, mesa.Model):
                 spec = signing.spec
                 self.sign(spec.name, signing.package, f"{spec.label} (signed)",
                           spec.in_force_days)
-        due = [m for m in self.pending if self.is_due(m, date)]
+        if None not in self._meeting_dates and date not in self._meeting_dates:
+            return  # no meeting can be due today: the pending ones need not be read
+        due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
             spec = meeting.spec
@@ -237,16 +240,14 @@ class NegotiationModel(Timeline, mesa.Model):
             agent.shock(shock.change)
         self.log(None, "shock", events.shock_line(shock), meeting=shock.name)
 
-    def is_due(self, meeting: events.Occasion, date: dt.date | None = None) -> bool:
-        """Is ``meeting`` held today (``date``: today's date, if the caller has it at hand)?"""
-        date = date or self._dates[self.day]
+    def is_due(self, meeting: events.Occasion) -> bool:
         spec = meeting.spec
         if spec.date is not None:
-            return spec.date == date
+            return spec.date == self.date
         if self.day < meeting.not_before:
             return False
         t = spec.trigger
-        if not t.not_before <= date <= t.not_after:
+        if not t.not_before <= self.date <= t.not_after:
             return False
         value = getattr(self.negotiators[t.actor], t.quantity)
         return value > t.above if t.above is not None else value < t.below
