@@ -129,7 +129,7 @@ class NegotiationModel(Timeline, mesa.Model):
                 lever.advance()
         self.constituencies_respond()
         self.update_pressure()
-        if truce.agreement is not None:
+        if truce.agreement is not None and self.day >= truce.agreement.expires:
             self.clock_runs()
         self.end_day()
 
