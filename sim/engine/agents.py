@@ -69,7 +69,8 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         # what the other side did after its own past measures (costly signals, not words)
         self.answered, self.unanswered = 1, 1
         self.awaiting: int | None = None  # day of its own measure whose answer it awaits
-        self._review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
+        # days between its periodic reviews (0: it holds none), read by the model every day
+        self.review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
         total = sum(spec.weight for spec in spec.constituencies) or 1.0
         # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
         self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
@@ -131,7 +132,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
 
     def review_due(self) -> bool:
         """Is today one of its periodic reviews of whether to escalate? (If so, it is held.)"""
-        review = self._review_days
+        review = self.review_days
         if review and self.model.day - self.last_review_day >= review:
             self.last_review_day = self.model.day
             return True

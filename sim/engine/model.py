@@ -157,7 +157,7 @@ class NegotiationModel(Timeline, mesa.Model):
                 n.observe(agreement)
                 continue
             n.step()
-            if n.review_due():
+            if n.review_days and n.review_due():  # a side without periodic reviews: not asked
                 self.apply(coercion.consider(self, n, f"{n.label}'s periodic review"))
 
     def constituencies_respond(self) -> None:
