@@ -145,7 +145,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
 
     def learn(self) -> None:
         """Did the other side answer its last measure? Update its belief in retaliation."""
-        negotiators = self.model.negotiators  # not ``others``: a list, not a generator, is read
+        negotiators = self.model.negotiators  # read directly: no ``others`` list, no generator
         if max([negotiators[a].last_measure_day for a in self.counterparts]) > self.awaiting:
             self.answered += 1
             self.awaiting = None
