@@ -162,11 +162,12 @@ class NegotiationModel(Timeline, mesa.Model):
 
     def constituencies_respond(self) -> None:
         """Firms restock at their lever's supply, then markets move on the day's news."""
+        group_pressure = self.group_pressure
         for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
-            self.group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+            group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
         for cid, market in self.markets:
             market.step()
-            self.group_pressure[cid] = market.pressure  # a market is its constituency
+            group_pressure[cid] = market.pressure  # a market is its constituency
 
     def clock_runs(self) -> None:
         """The agreement's clock: at expiry the sides extend, renegotiate or let it lapse."""
@@ -373,8 +374,7 @@ class NegotiationModel(Timeline, mesa.Model):
         return self.truce.talks_pending(self.day)
 
     def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float:
-        """Tightening of the watched levers since the agreement in force was signed (or in the
-        last 14 days): ``LeverMemory.new_restrictions``."""
+        """``LeverMemory.new_restrictions`` under the agreement in force, today."""
         return self.memory.new_restrictions(watching, self.truce.agreement, self.day)
 
     # --- reading the state --------------------------------------------------------------------
