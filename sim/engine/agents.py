@@ -69,7 +69,8 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         # what the other side did after its own past measures (costly signals, not words)
         self.answered, self.unanswered = 1, 1
         self.awaiting: int | None = None  # day of its own measure whose answer it awaits
-        self._review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
+        # days between its periodic reviews (0: it holds none), read by the model every day
+        self.review_days = behaviour.review_days if behaviour.review_days >= 1 else 0.0
         total = sum(spec.weight for spec in spec.constituencies) or 1.0
         # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
         self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
@@ -85,6 +86,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         # the same, per counterpart that holds them: trust is learnt per pair
         self._pairs = [(a, [w for w in self._watching if w[1].spec.actor == a])
                        for a in self.counterparts]
+        self._two_sided = len(self._pairs) == 1
 
     @property
     def other(self) -> Negotiator:
@@ -117,17 +119,20 @@ class Negotiator(Delivery, Watching, mesa.Agent):
     def step(self) -> None:
         """One day of its own: learn from the other side, implement, observe, perhaps retaliate.
         (Its periodic review is the model's to run: ``review_due``.)"""
-        agreement = self.model.truce.agreement
+        model = self.model
+        agreement = model.truce.agreement
         if self.awaiting is not None:
             self.learn()
-        if agreement and self.model.day >= agreement.in_force:
+        if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
-        self.consider_measure(agreement)
+        # consider_measure's first test, made here: most days it is not aggrieved enough
+        if self.grievance > GRIEVANCE_FLOOR + GRIEVANCE_SPAN * self.behaviour.restraint:
+            self.consider_measure(agreement)
 
     def review_due(self) -> bool:
         """Is today one of its periodic reviews of whether to escalate? (If so, it is held.)"""
-        review = self._review_days
+        review = self.review_days
         if review and self.model.day - self.last_review_day >= review:
             self.last_review_day = self.model.day
             return True
@@ -140,7 +145,8 @@ class Negotiator(Delivery, Watching, mesa.Agent):
 
     def learn(self) -> None:
         """Did the other side answer its last measure? Update its belief in retaliation."""
-        if max(n.last_measure_day for n in self.others) > self.awaiting:
+        negotiators = self.model.negotiators  # read directly: no ``others`` list, no generator
+        if max([negotiators[a].last_measure_day for a in self.counterparts]) > self.awaiting:
             self.answered += 1
             self.awaiting = None
         elif self.model.day - self.awaiting > RESPONSE_DAYS:
@@ -216,7 +222,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
             return
         if model.day - self.last_measure_day < b.measure_interval:
             return
-        if model.talks_pending():
+        if model.truce.talks_pending(model.day):
             return  # the leaders agreed to talk: measures wait for the talks (or the freeze end)
         if model.random.random() >= b.reciprocity * (self.grievance - threshold):
             return

@@ -77,9 +77,16 @@ class Market(mesa.Agent):
         self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
 
     def step(self) -> None:
-        noise = self.volatility * self.model.random.gauss(0, 1)
-        change = self.sensitivity * self.model.news + noise
-        self.shock(change)
+        model = self.model
+        noise = self.volatility * model.random.gauss(0, 1)
+        change = self.sensitivity * model.news + noise
+        # ``shock``, inlined with comparisons for min and max (same results): it runs every day
+        self.index = index = self.index * (1.0 + change)
+        peak = self.peak
+        if index > peak:
+            self.peak = peak = index
+        pressure = (1.0 - index / peak) / self.pain
+        self.pressure = pressure if pressure < 1.0 else 1.0
 
     def shock(self, change: float) -> None:
         self.index *= 1.0 + change

@@ -41,7 +41,9 @@ class Delivery:
         """Work towards each agreed value of its own levers, or hold back today."""
         b = self.behaviour
         willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
-        for lever_id, lever, target in self.own_terms(agreement):
+        # its terms already read from this agreement, without a call (most days)
+        terms = self._own_terms if self._own_terms_of is agreement else self.own_terms(agreement)
+        for lever_id, lever, target in terms:
             if lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:

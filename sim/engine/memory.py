@@ -36,7 +36,9 @@ class LeverMemory:
         over them, each scaled by that relative weight.
         """
         if agreement is not None and day > agreement.signed:
-            references = self.since_signing(agreement, watching)
+            cached = self._since_signing.get(id(watching))  # most days: read without a call
+            references = (cached[1] if cached is not None and cached[0] is agreement
+                          else self.since_signing(agreement, watching))
         else:
             references = [(lever, scale, self.reference(lever_id, lever, agreement))
                           for lever_id, lever, scale in watching]

@@ -78,6 +78,7 @@ class NegotiationModel(Timeline, mesa.Model):
             for spec in actor.constituencies:
                 self.constituents[spec.id] = self._constituency(spec)
         self.pending = [events.build(m) for m in scenario.meetings]
+        self._meeting_dates = {m.date for m in scenario.meetings}  # None: a trigger, any day
         # stepped as plain lists (firms first, then markets): cheaper than AgentSet.do each day;
         # a constituency's firms share one lever, so its supply is worked out once for them all
         self.firm_groups = [(self.levers[g[0].lever_id], cid, g)
@@ -124,15 +125,19 @@ class NegotiationModel(Timeline, mesa.Model):
     # --- the day -----------------------------------------------------------------------------
     def step(self) -> None:
         """One calendar day of the story."""
+        truce = self.truce  # a phase with nothing to do today is not entered (calls add up)
         self.begin_day()
         self.hold_meetings()
-        self.threats_fall_due()
+        if truce.threats:
+            self.threats_fall_due()
         self.sides_act()
-        for lever in self.levers.values():  # ordered changes take effect
-            lever.advance()
+        for lever in self.levers.values():  # ordered changes take effect (most days: none)
+            if lever.order is not None:
+                lever.advance()
         self.constituencies_respond()
         self.update_pressure()
-        self.clock_runs()
+        if truce.agreement is not None and self.day >= truce.agreement.expires:
+            self.clock_runs()
         self.end_day()
 
     def begin_day(self) -> None:
@@ -151,23 +156,25 @@ class NegotiationModel(Timeline, mesa.Model):
         """Each side in a fresh random order: its own day (or its controller's choice), then,
         on its review days, whether to escalate for leverage."""
         agreement = self.truce.agreement
+        controllers = self.controllers
         for n in self.shuffled_negotiators():
-            controller = self.controllers.get(n.actor)
+            controller = controllers.get(n.actor) if controllers else None
             if controller is not None:  # hook: a controlled side decides today (engine.control)
                 n.follow(controller.daily(self, n.actor), agreement)
                 n.observe(agreement)
                 continue
             n.step()
-            if n.review_due():
+            if n.review_days and n.review_due():  # a side without periodic reviews: not asked
                 self.apply(coercion.consider(self, n, f"{n.label}'s periodic review"))
 
     def constituencies_respond(self) -> None:
         """Firms restock at their lever's supply, then markets move on the day's news."""
+        group_pressure = self.group_pressure
         for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
-            self.group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+            group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
         for cid, market in self.markets:
             market.step()
-            self.group_pressure[cid] = market.pressure  # a market is its constituency
+            group_pressure[cid] = market.pressure  # a market is its constituency
 
     def clock_runs(self) -> None:
         """The agreement's clock: at expiry the sides extend, renegotiate or let it lapse."""
@@ -188,7 +195,7 @@ class NegotiationModel(Timeline, mesa.Model):
     def end_day(self) -> None:
         self.status = self.talks_status()
         self.collect()
-        if self.date >= self.spec.end:
+        if self._dates[self.day] >= self.spec.end:  # the calendar, not the ``date`` property
             self.running = False
             self.datacollector.collect(self)
 
@@ -202,14 +209,17 @@ class NegotiationModel(Timeline, mesa.Model):
     def hold_meetings(self) -> None:
         """Today's shocks, signings and meetings (those dated today and those whose trigger
         fires), each applied as it ends."""
+        date = self._dates[self.day]  # read once, not per shock and meeting (``date`` property)
         for shock in self.spec.shocks:
-            if shock.date == self.date:
+            if shock.date == date:
                 self.shock(shock)
         if self.truce.signings:
             for signing in self.truce.signings_due(self.day):
                 spec = signing.spec
                 self.sign(spec.name, signing.package, f"{spec.label} (signed)",
                           spec.in_force_days)
+        if None not in self._meeting_dates and date not in self._meeting_dates:
+            return  # no meeting can be due today: the pending ones need not be read
         due = [m for m in self.pending if self.is_due(m)]
         for meeting in due:
             self.pending.remove(meeting)
@@ -371,8 +381,7 @@ class NegotiationModel(Timeline, mesa.Model):
         return self.truce.talks_pending(self.day)
 
     def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float:
-        """Tightening of the watched levers since the agreement in force was signed (or in the
-        last 14 days): ``LeverMemory.new_restrictions``."""
+        """``LeverMemory.new_restrictions`` under the agreement in force, today."""
         return self.memory.new_restrictions(watching, self.truce.agreement, self.day)
 
     # --- reading the state --------------------------------------------------------------------
@@ -381,7 +390,7 @@ class NegotiationModel(Timeline, mesa.Model):
         truce = self.truce
         a = truce.agreement
         if a is None:  # before any deal, or after one lapsed
-            return "talks_restarted" if self.talks_pending() else "escalating"
+            return "talks_restarted" if truce.talks_pending(self.day) else "escalating"
         if truce.last_call_day > a.signed and self.day <= truce.freeze_until:
             return "talks_restarted"
         recent = (truce.last_measure_day >= a.signed

@@ -270,7 +270,10 @@ def stances(sides: list[Side], log: list[Round]) -> dict[str, Stance]:
     worth most to it among the others' offers."""
     out = {}
     for s in sides:
-        received = [(s.utility.of(r.package), r) for r in log if r.proposer != s.actor]
+        if len(sides) == 2:  # each round records what the offer was worth to its one responder
+            received = [(r.responder_utility, r) for r in log if r.proposer != s.actor]
+        else:
+            received = [(s.utility.of(r.package), r) for r in log if r.proposer != s.actor]
         if not received:
             out[s.actor] = Stance(s.reservation, s.best)
             continue

@@ -42,6 +42,7 @@ class Timeline:
     columns: dict[str, list]
     entries: list[LogEntry]
     date: dt.date
+    _dates: tuple[dt.date, ...]  # the date of each model day (``model.calendar``)
 
     news: float
     day: int
@@ -79,9 +80,9 @@ class Timeline:
 
     def collect(self) -> None:
         """Append today's row to the timeline (plain lists: cheap, and pure)."""
-        c = self.columns
-        c["date"].append(self.date)
-        c["run"].append(self.run_id)
+        dates, runs, statuses = self._day_columns
+        dates.append(self._dates[self.day])  # the calendar itself: cheaper than ``date``
+        runs.append(self.run_id)
         for column, lever in self._lever_columns:
             column.append(lever.value)
         for trust, pressure, n in self._side_columns:
@@ -91,11 +92,12 @@ class Timeline:
             column.append(market.index)
         for column, cid in self._group_columns:
             column.append(self.group_pressure[cid])
-        c["status"].append(self.status)
+        statuses.append(self.status)
 
     def _column_sources(self) -> None:
         """Pair each timeline column with what it reads, once, so ``collect`` formats no names."""
         c = self.columns
+        self._day_columns = c["date"], c["run"], c["status"]
         self._lever_columns = [(c[k], lever) for k, lever in self.levers.items()]
         self._side_columns = [(c[f"{a}.trust"], c[f"{a}.pressure"], n)
                               for a, n in self.negotiators.items()]

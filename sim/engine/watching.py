@@ -35,6 +35,7 @@ class Watching:
     grievance: float
     _watching: list[tuple[str, Lever, float]]
     _pairs: list[tuple[str, list[tuple[str, Lever, float]]]]
+    _two_sided: bool  # a dispute of two sides: one pair (``_pairs`` has one entry)
 
     def __init__(self) -> None:
         self._promised: list[tuple[Lever, float, float, float, int]] = []
@@ -46,17 +47,25 @@ class Watching:
         Trust arrives on foot and leaves on horseback (assumption): it rises at a quarter of the
         pace at which it falls. Without an agreement only new restrictions move it.
         """
-        if len(self._pairs) == 1:  # two sides: one pair, its trust is the side's trust
+        model = self.model
+        # the lever memory asked directly, not through ``model.new_restrictions`` (one call
+        # fewer per side per day: this runs every day)
+        memory, day = model.memory, model.day
+        if self._two_sided:  # one pair, its trust is the side's trust
             shortfall = self.shortfall(agreement) if agreement else 0.0
-            breach = self.model.new_restrictions(self._watching)
-            self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
-            self.trust = self._learnt(self.trust, self.grievance, agreement)
-            self.trust_in[self.other_actor] = self.trust
+            breach = memory.new_restrictions(self._watching, agreement, day)
+            self.grievance = grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
+            # ``_learnt``, inlined: this path runs for each side every day of a two-sided run
+            trust = self.trust
+            signal = 1.0 - grievance if agreement else min(trust, 1.0 - grievance)
+            rate = self.behaviour.trust_learning * (TRUST_RISE if signal > trust else 1.0)
+            self.trust = trust = trust + rate * (signal - trust)
+            self.trust_in[self.other_actor] = trust
             return
         worst = 0.0
         for actor, watching in self._pairs:  # each pair: that side's promises and measures
             shortfall = self.shortfall(agreement, actor) if agreement else 0.0
-            breach = self.model.new_restrictions(watching)
+            breach = memory.new_restrictions(watching, agreement, day)
             grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
             self.trust_in[actor] = self._learnt(self.trust_in[actor], grievance, agreement)
             worst = max(worst, grievance)
@@ -79,7 +88,9 @@ class Watching:
         grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
         expected = min(1.0, days / grace)
         worst = 0.0
-        for lever, scale, start, owed, horizon in self.promised(agreement):
+        # the promises already read from this agreement, without a call (most days)
+        promised = self._promised if self._promised_by is agreement else self.promised(agreement)
+        for lever, scale, start, owed, horizon in promised:
             if holder is not None and lever.spec.actor != holder:
                 continue
             share = (min(1.0, days / (horizon + grace)) if horizon

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from sim.engine.control import Controller
 from sim.engine.levers import Lever
+from sim.engine.memory import LeverMemory
 from sim.engine.spec import Scenario
 from sim.engine.truce import Truce
 
@@ -30,6 +31,7 @@ class World(Protocol):
     spec: Scenario
     levers: dict[str, Lever]
     history: dict[str, list[float]]
+    memory: LeverMemory  # the levers' history and what is read from it
     truce: Truce
     # actor id -> its negotiator (``sim.engine.agents.Negotiator``; named loosely here, since the
     # negotiator module reads this protocol)
