@@ -23,9 +23,9 @@ import pytest
 
 from sim.engine import agents, clock, coercion, delivery, events
 from sim.engine import model as model_mod
-from sim.engine.model import MEASURE_MEMORY_DAYS, STALL_TRUST, STATUSES, NegotiationModel
+from sim.engine.model import STATUSES, NegotiationModel
 from sim.engine.spec import ShockSpec, Trigger
-from sim.engine.truce import Agreement, Threat
+from sim.engine.truce import MEASURE_MEMORY_DAYS, STALL_TRUST, Agreement, Threat
 
 EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",

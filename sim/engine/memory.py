@@ -4,9 +4,7 @@ restriction is measured from (the level at the agreement's signing, or two weeks
 from __future__ import annotations
 
 from sim.engine.levers import Lever
-from sim.engine.truce import Agreement
-
-MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
+from sim.engine.truce import MEASURE_MEMORY_DAYS, Agreement
 
 
 class LeverMemory:

@@ -20,13 +20,12 @@ from sim.engine.behaviour import make_behaviour
 from sim.engine.constituents import REFILL, Firm, Market, restock
 from sim.engine.control import Controller
 from sim.engine.levers import Lever
-from sim.engine.memory import MEASURE_MEMORY_DAYS, LeverMemory
+from sim.engine.memory import LeverMemory
 from sim.engine.negotiation import Outcome
 from sim.engine.spec import ConstituencySpec, MarketParams, MeetingSpec, Scenario, ShockSpec
 from sim.engine.timeline import LogEntry, Timeline
 from sim.engine.truce import Agreement, Signing, Truce
 
-STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
 STATUSES = ("escalating", "truce", "stalled", "talks_restarted", "framework_agreed")
 
 
@@ -380,24 +379,11 @@ class NegotiationModel(Timeline, mesa.Model):
         they set on new measures still runs."""
         return self.truce.talks_pending(self.day)
 
-    def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float:
-        """``LeverMemory.new_restrictions`` under the agreement in force, today."""
-        return self.memory.new_restrictions(watching, self.truce.agreement, self.day)
-
     # --- reading the state --------------------------------------------------------------------
     def talks_status(self) -> str:
-        """Derived each day from state: never set by the scenario."""
-        truce = self.truce
-        a = truce.agreement
-        if a is None:  # before any deal, or after one lapsed
-            return "talks_restarted" if truce.talks_pending(self.day) else "escalating"
-        if truce.last_call_day > a.signed and self.day <= truce.freeze_until:
-            return "talks_restarted"
-        recent = (truce.last_measure_day >= a.signed
-                  and self.day - truce.last_measure_day <= MEASURE_MEMORY_DAYS)
-        if recent or min([n.trust for n in self._negotiator_list]) < STALL_TRUST:
-            return "stalled"
-        return "framework_agreed" if a.follows is not None else "truce"
+        """Derived each day from the truce's state (``Truce.status``): never set by the
+        scenario."""
+        return self.truce.status(self.day, min([n.trust for n in self._negotiator_list]))
 
     def run_to_end(self) -> NegotiationModel:
         while self.running:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from sim.engine.spec import MeetingSpec
 
+MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
+STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
+
 
 @dataclass
 class Agreement:
@@ -105,8 +108,8 @@ class Truce:
     """Who agreed what and what is pending: the agreement in force, signings, threats, and the
     leaders' promise of talks (with the freeze on new measures it sets).
 
-    The day of the last new measure and of the last signing are kept here too: a talks status
-    is read from them (``NegotiationModel.talks_status``).
+    The day of the last new measure and of the last signing are kept here too: the talks'
+    status is read from them (``status``).
     """
 
     def __init__(self) -> None:
@@ -119,6 +122,20 @@ class Truce:
         self.freeze_until = -1  # last day of the freeze on new measures a call or summit set
 
     # --- reading ------------------------------------------------------------------------------
+    def status(self, day: int, lowest_trust: float) -> str:
+        """The talks' status on ``day``, derived from the truce's state and the lowest trust of
+        any side: never set by the scenario (docs/model.md, "Status from state")."""
+        a = self.agreement
+        if a is None:  # before any deal, or after one lapsed
+            return "talks_restarted" if self.talks_pending(day) else "escalating"
+        if self.last_call_day > a.signed and day <= self.freeze_until:
+            return "talks_restarted"
+        recent = (self.last_measure_day >= a.signed
+                  and day - self.last_measure_day <= MEASURE_MEMORY_DAYS)
+        if recent or lowest_trust < STALL_TRUST:
+            return "stalled"
+        return "framework_agreed" if a.follows is not None else "truce"
+
     def talks_pending(self, day: int) -> bool:
         """Leaders have promised talks that have not yet produced an agreement, and the freeze
         they set on new measures still runs."""
