@@ -98,15 +98,25 @@ def test_calibrate_refuses_pyabc_on_dask(tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
-def _dask_workers(pid: int) -> list[int]:
-    """The `dask worker` processes `sim` started (children of its process)."""
+def _dask_workers(pid: int, started: bool = True) -> list[int]:
+    """The worker processes `sim` started for Dask: those that named themselves "dask worker
+    [...]", which they do once started (``started`` False: any child but the resource
+    tracker, a worker still starting included)."""
     import psutil
 
-    return [c.pid for c in psutil.Process(pid).children()
-            if "dask worker" in " ".join(c.cmdline())]
+    found = []
+    for child in psutil.Process(pid).children():
+        try:
+            command = " ".join(child.cmdline())
+        except psutil.Error:  # gone, or a zombie being reaped (a worker just killed)
+            continue
+        if "dask worker" in command or (not started and command
+                                         and "resource_tracker" not in command):
+            found.append(child.pid)
+    return found
 
 
-@pytest.mark.parametrize("after", [0.3, 3.0], ids=["while-starting", "mid-ensemble"])
+@pytest.mark.parametrize("after", [0.3, 3.0], ids=["just-started", "mid-ensemble"])
 def test_a_dask_worker_killed_is_retried_and_changes_no_byte(tmp_path, after):
     """A lost Dask worker is not waited on: the scheduler reruns its batch elsewhere (the nanny
     starts a new worker), and the files are those of local processes, byte for byte. Killed
@@ -117,7 +127,7 @@ def test_a_dask_worker_killed_is_retried_and_changes_no_byte(tmp_path, after):
     import sys
     import time
 
-    command = [sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "1500", "--no-plots"]
+    command = [sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "3000", "--no-plots"]
     proc = subprocess.Popen([*command, "--dask", "local", "--jobs", "2", "--out", "dask"],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
@@ -136,3 +146,29 @@ def test_a_dask_worker_killed_is_retried_and_changes_no_byte(tmp_path, after):
     assert local.returncode == 0, local.stderr
     for name in ("runs.csv", "ensemble.csv", "outcomes.csv"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_a_dask_worker_killed_before_it_started_stops_sim_in_one_sentence(tmp_path):
+    """Killed while the local cluster starts it: the nanny gives up on it, and `sim` stops as
+    for any lost worker (exit 3, one sentence, nothing written), not with a traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", "3000",
+                             "--no-plots", "--dask", "local", "--jobs", "2", "--out", "dask"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while not (workers := _dask_workers(proc.pid, started=False)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.01)
+    os.kill(workers[0], signal.SIGKILL)
+    err = proc.communicate(timeout=300)[1]
+    assert "Traceback" not in err, err
+    if proc.returncode == 0:  # the nanny had started it already: retried, as above
+        return
+    assert proc.returncode == 3, err
+    assert err.strip().splitlines()[-1].startswith("stopped because a Dask worker process ended")
+    assert not (tmp_path / "dask").exists() and not list(tmp_path.glob(".dask-*"))

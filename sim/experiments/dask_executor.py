@@ -61,8 +61,12 @@ class DaskWorkers:
         except ImportError as exc:
             raise UserError("--dask", "needs Dask: pip install -e '.[dask]'") from exc
         if self.address == "local":
-            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                        processes=self.processes, dashboard_address=None)
+            try:
+                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
+                                            processes=self.processes, dashboard_address=None)
+            except RuntimeError as exc:  # "Nanny failed to start worker process": killed
+                raise interrupts.WorkerLost(f"a Dask worker process ended while the local "
+                                            f"cluster started ({exc})") from None
             self.client = Client(self.cluster)
         else:
             try:
