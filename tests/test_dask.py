@@ -99,20 +99,24 @@ def test_calibrate_refuses_pyabc_on_dask(tmp_path, capsys):
 
 
 def _dask_workers(pid: int, started: bool = True) -> list[int]:
-    """The worker processes `sim` started for Dask: those that named themselves "dask worker
-    [...]", which they do once started (``started`` False: any child but the resource
-    tracker, a worker still starting included)."""
+    """The worker processes `sim` started for Dask (its children but the resource tracker);
+    with ``started``, only those already talking to the scheduler (a TCP connection
+    established: a process title is no sign, it needs the optional setproctitle)."""
     import psutil
 
     found = []
     for child in psutil.Process(pid).children():
         try:
             command = " ".join(child.cmdline())
+            if not command or "resource_tracker" in command:
+                continue
+            if started:
+                conns = getattr(child, "net_connections", None) or child.connections
+                if not any(c.status == psutil.CONN_ESTABLISHED for c in conns(kind="tcp")):
+                    continue
         except psutil.Error:  # gone, or a zombie being reaped (a worker just killed)
             continue
-        if "dask worker" in command or (not started and command
-                                         and "resource_tracker" not in command):
-            found.append(child.pid)
+        found.append(child.pid)
     return found
 
 
