@@ -53,6 +53,9 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         self.label = spec.label
         self.spec = spec
         self.behaviour = behaviour
+        # grievance past this becomes a measure (its behaviour is fixed for the run: worked out
+        # once, read every day by ``step`` and ``consider_measure``)
+        self.measure_threshold = GRIEVANCE_FLOOR + GRIEVANCE_SPAN * behaviour.restraint
         self.levers = levers  # its own levers, by id
         self.utility = Utility(dict(spec.priorities), dict(spec.holds))
         self.trust = behaviour.initial_trust  # its trust overall: the mean over its counterparts
@@ -126,8 +129,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         if agreement and model.day >= agreement.in_force:
             self.implement(agreement)
         self.observe(agreement)
-        # consider_measure's first test, made here: most days it is not aggrieved enough
-        if self.grievance > GRIEVANCE_FLOOR + GRIEVANCE_SPAN * self.behaviour.restraint:
+        if self.grievance > self.measure_threshold:  # most days it is not aggrieved enough
             self.consider_measure(agreement)
 
     def review_due(self) -> bool:
@@ -217,7 +219,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         deal binds every lever it has, stop implementing one of its agreed easings instead."""
         b = self.behaviour
         model = self.model
-        threshold = GRIEVANCE_FLOOR + GRIEVANCE_SPAN * b.restraint
+        threshold = self.measure_threshold
         if self.grievance <= threshold:
             return
         if model.day - self.last_measure_day < b.measure_interval:

@@ -54,13 +54,9 @@ class Watching:
         if self._two_sided:  # one pair, its trust is the side's trust
             shortfall = self.shortfall(agreement) if agreement else 0.0
             breach = memory.new_restrictions(self._watching, agreement, day)
-            self.grievance = grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
-            # ``_learnt``, inlined: this path runs for each side every day of a two-sided run
-            trust = self.trust
-            signal = 1.0 - grievance if agreement else min(trust, 1.0 - grievance)
-            rate = self.behaviour.trust_learning * (TRUST_RISE if signal > trust else 1.0)
-            self.trust = trust = trust + rate * (signal - trust)
-            self.trust_in[self.other_actor] = trust
+            self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
+            self.trust = self._learnt(self.trust, self.grievance, agreement)
+            self.trust_in[self.other_actor] = self.trust
             return
         worst = 0.0
         for actor, watching in self._pairs:  # each pair: that side's promises and measures
