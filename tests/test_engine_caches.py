@@ -50,14 +50,14 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
 def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline):
     """What a side implements (``own_terms``) and what it measures new restrictions from
     (``since_signing``) are read from the agreement in force, afresh for a new text.
-    ``since_signing`` is asked directly: it reads no day (``new_restrictions`` asks it from the
-    day after the signing)."""
+    ``since_signing`` is asked directly, on the model's day (``new_restrictions`` asks it from
+    the day after the signing); both levers here are in the texts, so no day's history is read."""
     model = NegotiationModel(baseline, seed=1)
     us, china = model.negotiators["us"], model.negotiators["china"]
     model.sign("first", {"china.rare_earth_licensing": 0.3, "us.tariff_on_china": 0.5})
     first = model.agreement
     assert [k for k, _, _ in china.own_terms(first)] == ["china.rare_earth_licensing"]
-    refs = model.memory.since_signing(first, us._watching)
+    refs = model.memory.since_signing(first, us._watching, model.day)
     assert {lever.spec.id: ref for lever, _, ref in refs}["china.rare_earth_licensing"] == 0.8
 
     model.levers["china.rare_earth_licensing"].value = 0.5
@@ -66,7 +66,8 @@ def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline)
     second = model.agreement
     assert {k for k, _, _ in china.own_terms(second)} == {"china.rare_earth_licensing",
                                                           "china.tariff_on_us"}
-    assert {lever.spec.id: ref for lever, _, ref in model.memory.since_signing(second, us._watching)
+    assert {lever.spec.id: ref for lever, _, ref in model.memory.since_signing(second, us._watching,
+                                                                   model.day)
             }["china.rare_earth_licensing"] == model.levers["china.rare_earth_licensing"].spec \
         .restrictiveness(0.5)
 

@@ -98,8 +98,8 @@ def _aggrieved_us(s, seed: int, day: int) -> NegotiationModel:
     """A model on ``day`` whose US has watched China raise its tariff on US goods to the top
     that day (a new measure, in effect within the week): fully aggrieved, no measure of its
     own yet."""
-    model = NegotiationModel(s, seed=seed, day=day)
-    model.memory.record()  # the levers as the day began
+    model = NegotiationModel(s, seed=seed, day=day - 1)
+    model.begin_day()  # ``day`` begins: the levers as they stood are its history
     tariff = model.levers["china.tariff_on_us"]
     model.negotiators["china"].impose(tariff, tariff.spec.value_at(1.0), "a new restriction")
     for _ in range(7):

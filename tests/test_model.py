@@ -91,7 +91,7 @@ def test_a_breach_lowers_trust(baseline):
     china = model.negotiators["china"]
     china.observe(model.agreement)
     before = china.trust
-    model.history[chips.spec.id].append(chips.restrictiveness)
+    model.begin_day()  # the next day: the levers as they stood are history
     chips.value = chips.spec.value_at(chips.restrictiveness + 0.3)
     china.observe(model.agreement)
     assert china.trust < before

@@ -104,8 +104,9 @@ class Delivery:
             goal = lever.spec.restrictiveness(target)
             if start - goal <= 1e-6:
                 continue
-            hist = model.history[lever_id]
-            then = hist[max(0, len(hist) - 1 - lag)] if hist else lever.restrictiveness
+            memory = model.memory
+            n = memory.kept(model.day)
+            then = memory.at(lever, max(0, n - 1 - lag)) if n else lever.restrictiveness
             owed += start - goal
             done += max(0.0, min(start - goal, start - then))
         return done / owed if owed else 1.0

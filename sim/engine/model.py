@@ -64,8 +64,6 @@ class NegotiationModel(Timeline, mesa.Model):
         self.entries: list[LogEntry] = []
         self.truce = Truce()
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
-        self.memory = LeverMemory(self.levers)
-        self.history = self.memory.history  # read by the sides (their verification)
         self.negotiators: dict[str, Negotiator] = {}
         self.constituents: dict[str, list[Firm | Market]] = {}
         for actor in scenario.actors.values():
@@ -89,6 +87,7 @@ class NegotiationModel(Timeline, mesa.Model):
         self.group_pressure = {cid: sum([a.pressure for a in agents]) / len(agents)
                                for cid, agents in self.constituents.items()}
         self.columns: dict[str, list] = {name: [] for name in self.column_names()}
+        self.memory = LeverMemory(self.levers, self.columns, day)  # reads the lever columns
         self._column_sources()
         self.update_pressure()
         self.status = "escalating"
@@ -142,7 +141,6 @@ class NegotiationModel(Timeline, mesa.Model):
     def begin_day(self) -> None:
         self.day += 1
         self.news = 0.0
-        self.memory.record()
 
     def threats_fall_due(self) -> None:
         """Each threat whose deadline is today: its author decides, the model applies."""

@@ -30,7 +30,6 @@ class World(Protocol):
     random: random.Random
     spec: Scenario
     levers: dict[str, Lever]
-    history: dict[str, list[float]]
     memory: LeverMemory  # the levers' history and what is read from it
     truce: Truce
     # actor id -> its negotiator (``sim.engine.agents.Negotiator``; named loosely here, since the
@@ -48,8 +47,6 @@ class World(Protocol):
     def describe(self, package: dict[str, float], only: dict | None = None) -> str: ...
 
     def meeting_label(self, meeting: str) -> str: ...
-
-    def new_restrictions(self, watching: list[tuple[str, Lever, float]]) -> float: ...
 
     def next_talks_day(self, within: int) -> int | None: ...
 
