@@ -1,0 +1,109 @@
+"""Who paid, as a table (sim/views/who_paid.py): its numbers are the trade layer's own
+(``Consequences.who_paid``) for a run of the trade war, the medians of an ensemble's runs, in the
+scenario's currency; a scenario without a `trade:` section has no table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.engine.trade_replay import consequences
+from sim.experiments.runs import run_once
+from sim.scenario.language import load_scenario
+from sim.scenario.trade import trade_spec
+from sim.views import who_paid as wp
+
+ROOT = Path(__file__).resolve().parent.parent
+WAR = ROOT / "scenarios" / "trade_war_2018.yaml"
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+SEED = 2018
+MEASURES = ("buyers_loss", "extra_duty_revenue", "lost_exports", "net_loss")
+
+
+@pytest.fixture(scope="module")
+def war():
+    return load_scenario(WAR)
+
+
+def _engine(scenario, columns) -> dict[str, dict[str, float]]:
+    """The engine's own who_paid over the whole run."""
+    return consequences(trade_spec(scenario), columns["date"], columns).who_paid()
+
+
+def test_a_runs_table_is_the_engines_who_paid(war):
+    columns = run_once(war, seed=SEED).columns
+    table = wp.run_who_paid(war, columns)
+    engine = _engine(war, columns)
+    assert table.runs == 1 and table.currency == "USD million"
+    assert (table.first, table.last) == (war.start, war.end)
+    assert table.sides() == ["us", "china"]
+    for side, paid in engine.items():
+        for key in MEASURES:
+            row = table.get(side, key)
+            assert row.amount == pytest.approx(paid[key], rel=1e-12)
+            assert row.share == pytest.approx(paid[f"{key}_share_of_gdp"], rel=1e-12)
+    us = table.get("us", "buyers_loss")
+    assert us.amount > 0 and 0 < us.share < 0.02 and us.side_label == "US"
+
+
+def test_a_run_so_far_is_its_days_so_far(war):
+    columns = run_once(war, seed=SEED).columns
+    so_far = {k: v[:200] for k, v in columns.items()}
+    table = wp.run_who_paid(war, so_far)
+    assert table.last == war.start + dt.timedelta(days=199)
+    assert table.get("us", "net_loss").amount == pytest.approx(
+        _engine(war, so_far)["us"]["net_loss"], rel=1e-12)
+    assert table.get("us", "net_loss").amount < wp.run_who_paid(war, columns).get(
+        "us", "net_loss").amount
+
+
+def test_an_ensembles_table_is_the_median_of_its_runs(war):
+    from sim.experiments.ensemble import Ensemble, make_plan, simulate
+
+    plan = make_plan(war)
+    ens = Ensemble(plan, base_seed=SEED, runs=5)
+    for i, seed in enumerate(ens.seeds):
+        ens.add(simulate(plan, i, int(seed)))
+    table = wp.ensemble_who_paid(ens)
+    per_run = [_engine(war, run_once(war, seed=int(s)).columns) for s in ens.seeds]
+    assert table.runs == 5
+    for side in ("us", "china"):
+        for key in MEASURES:
+            amounts = [p[side][key] for p in per_run]
+            row = table.get(side, key)
+            # the ensemble keeps its timelines in float32: the same run, to 5 digits
+            assert row.amount == pytest.approx(np.median(amounts), rel=1e-5)
+            assert row.low == pytest.approx(np.percentile(amounts, 10), rel=1e-5)
+            assert row.high == pytest.approx(np.percentile(amounts, 90), rel=1e-5)
+            assert row.low <= row.amount <= row.high
+    assert "median of 5 runs" in wp.period_text(table)
+    assert wp.table(table)[0] == ["side", "what", "amount", "10–90 % of runs",
+                                  "a year's share of GDP"]
+
+
+def test_a_scenario_without_trade_has_no_table():
+    baseline = load_scenario(BASELINE)
+    assert wp.run_who_paid(baseline, run_once(baseline, seed=1).columns) is None
+    assert wp.runs_who_paid(baseline, [run_once(baseline, seed=1).columns]) is None
+
+
+def test_money_is_in_the_scenarios_currency():
+    assert wp.money(301317.5, "USD million") == "USD 301.3 billion"
+    assert wp.money(-53.8, "USD million") == "USD -53.8 million"
+    assert wp.money(0.2, "USD million") == "USD 200,000"
+    assert wp.money(12.0, "coins") == "12 coins"
+    assert wp.share_text(0.0041) == "0.41 % of GDP a year" and wp.share_text(None) == "–"
+
+
+def test_the_words_say_each_sides_bill(war):
+    table = wp.run_who_paid(war, run_once(war, seed=SEED).columns)
+    text = "\n".join(wp.lines(table))
+    net = table.get("us", "net_loss")
+    assert text.startswith("Who paid (22 Mar 2018 to 31 Dec 2021):")
+    assert f"US: net cost {wp.money(net.amount, 'USD million')}" in text
+    assert "China: net cost" in text and text.count("exporters' lost sales") == 2
+    page = wp.html_table(table)
+    assert page.count("<tr>") == 1 + 8 and "buyers&#x27; extra cost" in page
