@@ -103,7 +103,70 @@ def test_the_words_say_each_sides_bill(war):
     text = "\n".join(wp.lines(table))
     net = table.get("us", "net_loss")
     assert text.startswith("Who paid (22 Mar 2018 to 31 Dec 2021):")
-    assert f"US: net cost {wp.money(net.amount, 'USD million')}" in text
-    assert "China: net cost" in text and text.count("exporters' lost sales") == 2
+    assert f"US: net loss {wp.money(net.amount, 'USD million')}" in text
+    assert "China: net loss" in text and text.count("exporters' lost sales") == 2
     page = wp.html_table(table)
-    assert page.count("<tr>") == 1 + 8 and "buyers&#x27; extra cost" in page
+    assert page.count("<tr>") == 1 + 8 and "buyers&#x27; loss" in page
+
+
+# -- report.html ----------------------------------------------------------------------------------
+def _section(folder: Path) -> str:
+    """The text of report.html's "Who paid" section ("" if there is none)."""
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    if "<h2>Who paid</h2>" not in page:
+        return ""
+    return page.split("<h2>Who paid</h2>")[1].split("<h2>")[0]
+
+
+def test_a_runs_report_shows_who_paid_and_a_baseline_run_does_not(tmp_path, war):
+    from sim import api
+
+    run = api.run(war)
+    run.save(tmp_path / "war", figures=False)
+    section = _section(tmp_path / "war")
+    table = wp.run_who_paid(war, run._result.columns)
+    for side in ("us", "china"):
+        for key in MEASURES:
+            assert f"<td class=\"num\">{wp.money(table.get(side, key).amount, table.currency)}" \
+                   f"</td>" in section
+    assert "net loss = buyers&#39; loss - extra tariff revenue" in section
+    assert "of GDP a year" in section and "<img" not in section  # no figure: --no-plots
+    api.run(BASELINE).save(tmp_path / "base", figures=False)
+    assert _section(tmp_path / "base") == ""
+    assert "Who paid" not in (tmp_path / "base" / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_runs_report_inlines_the_who_paid_figure(tmp_path):
+    from sim.cli import main
+    from sim.views.report_page import broken_images
+
+    assert main(["run", str(WAR), "--out", str(tmp_path / "r")]) == 0
+    section = _section(tmp_path / "r")
+    assert section.count("<img") == 1 and broken_images(section) == []
+    assert "who_paid.png</figcaption>" in section
+    assert (tmp_path / "r" / "who_paid.png").is_file()
+
+
+def test_an_ensembles_report_shows_the_median_who_paid(tmp_path, war):
+    from sim import api
+
+    api.ensemble(war, runs=3, out=tmp_path / "e", figures=False)
+    section = _section(tmp_path / "e")
+    assert "median of 3 runs" in section and "10–90 % of runs" in section
+    assert section.count("<tr>") == 1 + 8 and "need not add up" in section
+    api.ensemble(BASELINE, runs=2, out=tmp_path / "b", figures=False)
+    assert _section(tmp_path / "b") == ""
+
+
+def test_the_who_paid_figure_reads(war):
+    from sim.views import plots
+    from sim.views.figure_parts import declutter, text_problems, unexplained
+    from sim.views.trade_figures import consequence_rows, who_paid_figure
+
+    columns = run_once(war, seed=SEED).columns
+    rows = consequence_rows(consequences(trade_spec(war), columns["date"], columns), war)
+    figure = who_paid_figure(rows)
+    declutter(figure)
+    assert text_problems(figure) == [] and unexplained(figure) == []
+    plots.plt.close(figure)

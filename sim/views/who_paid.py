@@ -2,8 +2,8 @@
 the median of an ensemble's runs.
 
 The numbers are the trade layer's (``Consequences.who_paid``, by way of ``consequence_rows``):
-each side's buyers' extra cost, its extra tariff revenue, its exporters' lost sales and the net
-(buyers' cost less revenue plus lost sales), in the `trade:` section's currency and, when the
+each side's buyers' loss, its extra tariff revenue, its exporters' lost sales and the net loss
+(buyers' loss less revenue plus lost sales), in the `trade:` section's currency and, when the
 scenario gives a side's GDP, as a year's share of it. This module only picks, summarises and
 words them, once, for report.html, the classroom page and `sim play`'s end screen. A scenario
 without a `trade:` section has no table (None), and each of those shows nothing.
@@ -23,9 +23,7 @@ from sim.engine.trade_replay import consequences
 from sim.scenario.trade import trade_spec
 from sim.views.trade_figures import WHO_PAID, consequence_rows
 
-# the table's words for each measure of WHO_PAID: what it is to the side that pays
-MEASURES = {"buyers_loss": "buyers' extra cost", "extra_duty_revenue": "extra tariff revenue",
-            "lost_exports": "exporters' lost sales", "net_loss": "net cost"}
+MEASURES = dict(WHO_PAID)  # the words of the figure and of docs/economics.md
 MOST_RUNS = 1000  # an ensemble's table is the median of at most this many runs (a replay each)
 
 
@@ -172,20 +170,20 @@ def table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-NOTE = ("Buyers' extra cost: what the side's buyers paid more for what they still bought, plus "
-        "what they gave up on what they stopped buying; extra tariff revenue: what its "
-        "government collected above the pre-dispute tariff (a gain); exporters' lost sales: "
-        "below what they would have sold without the dispute; net cost = buyers' extra cost "
-        "- extra tariff revenue + exporters' lost sales. docs/economics.md gives the formulas.")
+NOTE = ("Buyers' loss: what the side's buyers paid more for what they still bought, plus what "
+        "they gave up on what they stopped buying; extra tariff revenue: what its government "
+        "collected above the pre-dispute tariff (a gain); exporters' lost sales: below what they "
+        "would have sold without the dispute; net loss = buyers' loss - extra tariff revenue + "
+        "exporters' lost sales. docs/economics.md gives the formulas.")
 
 
 def lines(wp: WhoPaid) -> list[str]:
-    """The table as plain lines, for the terminal: a side's net cost, then its parts."""
+    """The table as plain lines, for the terminal: a side's net loss, then its parts."""
     out = [f"Who paid ({period_text(wp)}):"]
     for side in wp.sides():
         net = wp.get(side, "net_loss")
         share = f" ({share_text(net.share)})" if net.share is not None else ""
-        out.append(f"  {net.side_label}: net cost {money(net.amount, wp.currency)}{share}")
+        out.append(f"  {net.side_label}: net loss {money(net.amount, wp.currency)}{share}")
         for key, _ in WHO_PAID[:3]:
             gain = " (a gain: taken off)" if key == "extra_duty_revenue" else ""
             out.append(f"    {MEASURES[key]:<23}{money(wp.get(side, key).amount, wp.currency)}"
