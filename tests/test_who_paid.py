@@ -94,6 +94,7 @@ def test_money_is_in_the_scenarios_currency():
     assert wp.money(301317.5, "USD million") == "USD 301.3 billion"
     assert wp.money(-53.8, "USD million") == "USD -53.8 million"
     assert wp.money(0.2, "USD million") == "USD 200,000"
+    assert wp.money(-1e-9, "USD million") == "USD 0"
     assert wp.money(12.0, "coins") == "12 coins"
     assert wp.share_text(0.0041) == "0.41 % of GDP a year" and wp.share_text(None) == "–"
 
@@ -170,3 +171,34 @@ def test_the_who_paid_figure_reads(war):
     declutter(figure)
     assert text_problems(figure) == [] and unexplained(figure) == []
     plots.plt.close(figure)
+
+
+# -- `sim play`'s end screen ------------------------------------------------------------------
+def test_sim_plays_end_says_who_paid_in_the_game(monkeypatch, capsys, war):
+    import io
+
+    from sim.cli import main
+    from sim.engine.model import NegotiationModel
+
+    played = []
+    real_run = NegotiationModel.run_to_end
+
+    def keep(model):  # the game's own model, to compare with
+        played.append(model)
+        return real_run(model)
+
+    monkeypatch.setattr(NegotiationModel, "run_to_end", keep)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # Enter to every question
+    assert main(["play", "--as", "china", "--scenario", str(WAR), "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    paid = wp.run_who_paid(war, played[0].columns)
+    end = out.split("Who paid in your game (22 Mar 2018 to 31 Dec 2021):\n")[1].splitlines()
+    us, china = paid.get("us", "net_loss"), paid.get("china", "net_loss")
+    assert end[0] == f"  US: net loss {wp.money(us.amount, paid.currency)} " \
+                     f"({wp.share_text(us.share)})"
+    assert end[4].startswith(f"  China: net loss {wp.money(china.amount, paid.currency)}")
+    assert end[1] == f"    buyers' loss           " \
+                     f"{wp.money(paid.get('us', 'buyers_loss').amount, paid.currency)}"
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["play", "--as", "china", "--scenario", str(BASELINE), "--runs", "1"]) == 0
+    assert "Who paid" not in capsys.readouterr().out

@@ -130,6 +130,8 @@ def money(amount: float, currency: str) -> str:
     if unit not in SCALES:
         return f"{amount:,.0f} {currency}"
     value = amount * SCALES[unit]
+    if abs(value) < 0.5:  # nothing, whatever its sign: not "USD -0"
+        return f"{code} 0"
     for word in ("billion", "million"):
         if abs(value) >= SCALES[word]:
             return f"{code} {value / SCALES[word]:,.1f} {word}"
@@ -177,9 +179,9 @@ NOTE = ("Buyers' loss: what the side's buyers paid more for what they still boug
         "exporters' lost sales. docs/economics.md gives the formulas.")
 
 
-def lines(wp: WhoPaid) -> list[str]:
+def lines(wp: WhoPaid, title: str = "Who paid") -> list[str]:
     """The table as plain lines, for the terminal: a side's net loss, then its parts."""
-    out = [f"Who paid ({period_text(wp)}):"]
+    out = [f"{title} ({period_text(wp)}):"]
     for side in wp.sides():
         net = wp.get(side, "net_loss")
         share = f" ({share_text(net.share)})" if net.share is not None else ""
