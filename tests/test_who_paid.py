@@ -174,24 +174,28 @@ def test_the_who_paid_figure_reads(war):
 
 
 # -- `sim play`'s end screen ------------------------------------------------------------------
+def _game(scenario, answers: str = ""):
+    """The game `sim play --as china` plays with ``answers`` on stdin, played here again."""
+    import io
+
+    from sim.engine.model import NegotiationModel
+    from sim.views.play_terminal import TerminalController
+
+    controller = TerminalController(None, "china", io.StringIO(answers), io.StringIO())
+    model = NegotiationModel(scenario, controllers={"china": controller})
+    controller.model = model
+    return model.run_to_end()
+
+
 def test_sim_plays_end_says_who_paid_in_the_game(monkeypatch, capsys, war):
     import io
 
     from sim.cli import main
-    from sim.engine.model import NegotiationModel
 
-    played = []
-    real_run = NegotiationModel.run_to_end
-
-    def keep(model):  # the game's own model, to compare with
-        played.append(model)
-        return real_run(model)
-
-    monkeypatch.setattr(NegotiationModel, "run_to_end", keep)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # Enter to every question
     assert main(["play", "--as", "china", "--scenario", str(WAR), "--runs", "1"]) == 0
     out = capsys.readouterr().out
-    paid = wp.run_who_paid(war, played[0].columns)
+    paid = wp.run_who_paid(war, _game(war).columns)
     end = out.split("Who paid in your game (22 Mar 2018 to 31 Dec 2021):\n")[1].splitlines()
     us, china = paid.get("us", "net_loss"), paid.get("china", "net_loss")
     assert end[0] == f"  US: net loss {wp.money(us.amount, paid.currency)} " \
