@@ -81,7 +81,7 @@ def test_an_ensembles_table_is_the_median_of_its_runs(war):
             assert row.low <= row.amount <= row.high
     assert "median of 5 runs" in wp.period_text(table)
     assert wp.table(table)[0] == ["side", "what", "amount", "10–90 % of runs",
-                                  "a year's share of GDP"]
+                                  "share of GDP, a year"]
 
 
 def test_a_scenario_without_trade_has_no_table():
@@ -97,6 +97,7 @@ def test_money_is_in_the_scenarios_currency():
     assert wp.money(-1e-9, "USD million") == "USD 0"
     assert wp.money(12.0, "coins") == "12 coins"
     assert wp.share_text(0.0041) == "0.41 % of GDP a year" and wp.share_text(None) == "–"
+    assert wp.share_text(0.0041, words=False) == "0.41 %"
 
 
 def test_the_words_say_each_sides_bill(war):
@@ -131,7 +132,7 @@ def test_a_runs_report_shows_who_paid_and_a_baseline_run_does_not(tmp_path, war)
             assert f"<td class=\"num\">{wp.money(table.get(side, key).amount, table.currency)}" \
                    f"</td>" in section
     assert "net loss = buyers&#39; loss - extra tariff revenue" in section
-    assert "of GDP a year" in section and "<img" not in section  # no figure: --no-plots
+    assert "share of GDP, a year" in section and "<img" not in section  # no figure: --no-plots
     api.run(BASELINE).save(tmp_path / "base", figures=False)
     assert _section(tmp_path / "base") == ""
     assert "Who paid" not in (tmp_path / "base" / "report.html").read_text(encoding="utf-8")

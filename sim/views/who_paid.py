@@ -138,8 +138,11 @@ def money(amount: float, currency: str) -> str:
     return f"{code} {value:,.0f}"
 
 
-def share_text(share: float | None) -> str:
-    return "–" if share is None else f"{100 * share:.2f} % of GDP a year"
+def share_text(share: float | None, words: bool = True) -> str:
+    """0.0041 -> "0.41 % of GDP a year" ("0.41 %" without ``words``, under a header)."""
+    if share is None:
+        return "–"
+    return f"{100 * share:.2f} %" + (" of GDP a year" if words else "")
 
 
 def range_text(paid: Paid, currency: str) -> str:
@@ -160,7 +163,7 @@ def period_text(wp: WhoPaid) -> str:
 
 def table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
     """The who-paid table as (header, rows of text): a row per side and measure."""
-    head = ["side", "what", "amount", "a year's share of GDP"]
+    head = ["side", "what", "amount", "share of GDP, a year"]
     if wp.runs > 1:
         head = [*head[:3], "10–90 % of runs", head[3]]
     rows = []
@@ -168,7 +171,7 @@ def table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
         cells = [r.side_label, MEASURES[r.measure], money(r.amount, wp.currency)]
         if wp.runs > 1:
             cells.append(range_text(r, wp.currency))
-        rows.append([*cells, share_text(r.share)])
+        rows.append([*cells, share_text(r.share, words=False)])
     return head, rows
 
 

@@ -112,7 +112,8 @@ table.sim-who-paid { border-collapse: collapse; margin: 4px 0; }
 table.sim-who-paid caption { text-align: left; font-weight: 600; }
 table.sim-who-paid th, table.sim-who-paid td { padding: 2px 8px 2px 0; text-align: left;
   border-bottom: 1px solid #ddd; }
-table.sim-who-paid td:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums; }
+table.sim-who-paid td:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
 .sim-end table { border-collapse: collapse; font-size: 16px; }
 .sim-end td, .sim-end th { padding: 2px 8px 2px 0; text-align: left; vertical-align: top; }
 .about-page { font-size: 19px; max-width: 62rem; line-height: 1.5; padding: 8px 24px; }
