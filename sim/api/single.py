@@ -106,8 +106,9 @@ class Run:
     def save(self, folder: str | os.PathLike | None = None, *, figures: bool = True) -> Path:
         """Write the files `sim run` writes into ``folder`` (default ``results/<name>``):
         report.html, timeline.csv, events.csv, manifest.json, scorecard.csv and, with
-        ``figures``, overview.png, scorecard.png. An existing folder is replaced only if `sim`
-        wrote it (else ``UserError``). Returns the folder."""
+        ``figures``, overview.png, scorecard.png; with a `trade:` section also consequences.csv
+        and (with ``figures``) who_paid.png. An existing folder is replaced only if `sim` wrote
+        it (else ``UserError``). Returns the folder."""
         from sim.views.run_files import write_run_folder
 
         out = Path(folder) if folder is not None else default_folder(self.scenario.name, "run")

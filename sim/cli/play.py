@@ -18,7 +18,8 @@ def register(sub) -> None:
         "its lever's range, is said so and asked again without using up the round. Answers are "
         "read one line at a time from stdin, so `printf 'a\\n...' | sim play --as china` plays "
         "a scripted game. The end lists your decisions and compares your outcome with the "
-        "documented record and with model-vs-model runs.")
+        "documented record and with model-vs-model runs; for a scenario with a trade section, "
+        "it says who paid, in money.")
     play.add_argument("--as", dest="side", required=True, metavar="SIDE",
                       help="the side you play (an actor id or label of the scenario, in any "
                       "case: china, China)")
@@ -34,7 +35,12 @@ def cmd_play(args: argparse.Namespace) -> int:
     from sim.experiments.play import compare, ensemble, observations_of, side_named
     from sim.scenario.bundled import scenarios_dir
     from sim.scenario.language import load_scenario
-    from sim.views.play_terminal import TerminalController, decisions_report, end_report
+    from sim.views.play_terminal import (
+        TerminalController,
+        decisions_report,
+        end_report,
+        who_paid_report,
+    )
 
     scenario = load_scenario(args.scenario or scenarios_dir() / "baseline.yaml")
     side = side_named(scenario, args.side)
@@ -54,4 +60,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     print(decisions_report(controller))
     rows = compare(model, ensemble(scenario, args.runs), observations_of(scenario))
     print(end_report(rows, scenario.title, me, args.runs))
+    paid = who_paid_report(model)
+    if paid:  # a scenario with a trade layer: what the game cost each side
+        print(paid)
     return 0

@@ -58,7 +58,8 @@ def single_command(scenario: Scenario, args, out: Path) -> int:
     print(result.summary())
     print(f"  wrote {out}/: report.html, timeline.csv, events.csv, manifest.json, scorecard.csv"
           + ("" if args.no_plots else ", overview.png, scorecard.png")
-          + (", consequences.csv" if (out / "consequences.csv").is_file() else ""))
+          + (", consequences.csv" if (out / "consequences.csv").is_file() else "")
+          + (", who_paid.png" if (out / "who_paid.png").is_file() else ""))
     return 0
 
 

@@ -241,3 +241,11 @@ def end_report(rows, scenario_title: str, side_label: str, runs: int) -> str:
              f"{runs} model-vs-model runs and the documented record"]
     lines += [f"  {r.sentence()}" for r in rows]
     return "\n".join(lines)
+
+
+def who_paid_report(model) -> str:
+    """What the game cost each side, in money ("" for a scenario without a trade layer)."""
+    from sim.views.who_paid import lines, run_who_paid
+
+    paid = run_who_paid(model.spec, model.columns)
+    return "" if paid is None else "\n" + "\n".join(lines(paid, "Who paid in your game"))

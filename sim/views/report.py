@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from sim.engine.spec import Scenario
 from sim.record import outcomes as oc
-from sim.views import words
+from sim.views import who_paid, words
 from sim.views.report_page import Cell, Folded, Section, Table, Text, figures, files, render, write
 
 quantity_label = words.quantity_label  # the name other modules have used
@@ -92,6 +92,28 @@ def _manifest(folder: Path) -> dict:
 PARTIAL = "Interrupted: this result holds only the runs that finished before the interruption."
 
 
+# -- who paid, for a scenario with a `trade:` section ---------------------------------------------
+WHO_PAID_FIGURE = "who_paid.png"
+MEDIANS = ("Each number is its own median over the runs, so the medians of the parts need not "
+           "add up to the median net loss.")
+
+
+def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Section]:
+    """"Who paid": the table in currency and share of GDP, what its words mean, and the figure
+    beside the page if one was drawn; nothing for a scenario without a trade layer."""
+    if paid is None:
+        return []
+    head, rows = who_paid.table(paid)
+    cells = [[Cell(text, "num" if k >= 2 else "") for k, text in enumerate(row)] for row in rows]
+    blocks: list = [Text([f"What the levers cost each side in money, {who_paid.period_text(paid)}"
+                          " (a share of GDP is a year's loss over that side's GDP)."]),
+                    Table(head, cells),
+                    Text([who_paid.NOTE] + ([MEDIANS] if paid.runs > 1 else []), cls="sub")]
+    if (folder / WHO_PAID_FIGURE).is_file():
+        blocks.append(figures([folder / WHO_PAID_FIGURE]))
+    return [Section("Who paid", blocks)]
+
+
 # -- one run --------------------------------------------------------------------------------------
 def run_outcomes(scenario: Scenario, columns: dict[str, list], events: list[dict],
                  fit: float) -> list[tuple[oc.Outcome, float]]:
@@ -134,6 +156,7 @@ def run_report(result, fit, folder: Path) -> Path:
         Section("Narrative: every decision and why", [narrative_table(s, result.events)]),
         Section("Why each meeting came to what it did", [why_block(result)]),
         Section("Outcomes", [Table(["outcome", "this run"], rows)]),
+        *who_paid_sections(who_paid.run_who_paid(s, result.columns), folder),
         Section("Files", [files(folder)]),
         Section("Manifest", [manifest_block(_manifest(folder))]),
     ]
@@ -231,6 +254,7 @@ def ensemble_report(ens, folder: Path, figure_names: Sequence[str]) -> Path:
         Section("Outcomes over the runs", [*futures_blocks(ens),
                                            outcome_table(ens.outcome_stats())]),
         Section("Scorecard: the runs against the record", ensemble_scorecard_blocks(ens)),
+        *who_paid_sections(who_paid.ensemble_who_paid(ens), folder),
         Section("Narrative of one run", first_run_narrative(s, int(ens.seeds[0]))
                 if ens.finished else [Text(["No run finished."])]),
         Section("Files", [files(folder, figure_names)]),

@@ -10,10 +10,11 @@ from sim.record import scorecard
 from sim.record.fit import Fit
 from sim.views import plots, report
 from sim.views.scorecard_figure import scorecard_figure
-from sim.views.trade_figures import write_consequences
+from sim.views.trade_figures import read_consequences, who_paid_figure, write_consequences
 
 RUN_FILES = ["report.html", "timeline.csv", "events.csv", "manifest.json", "scorecard.csv"]
 RUN_FIGURES = ["overview.png", "scorecard.png"]
+WHO_PAID_FIGURE = report.WHO_PAID_FIGURE  # beside a run of a scenario with a `trade:` section
 
 
 def write_scorecard(fit: Fit, scenario: Scenario, folder: Path, figure: bool = True) -> None:
@@ -38,13 +39,18 @@ def write_run_folder(result: RunResult, fit: Fit, folder: Path, figures: bool = 
     """Every file of one run into ``folder`` (which exists); returns the names written."""
     write_run(result, folder)
     write_scorecard(fit, result.scenario, folder, figures)
-    # who paid, for a scenario with a `trade:` section (the trade layer's data; no figure here)
+    # who paid, for a scenario with a `trade:` section: the data, and its figure for the report
     traded = write_consequences(folder, result.scenario, result.columns)
+    drawn = []
     if figures:
         plots.write_run_plots(result.columns, result.scenario, folder, record_items(fit,
                                                                                     result.scenario))
+        if traded:
+            plots.save(who_paid_figure(read_consequences(traded)), folder / WHO_PAID_FIGURE)
+            drawn.append(WHO_PAID_FIGURE)
     report.run_report(result, fit, folder)
-    return RUN_FILES + (RUN_FIGURES if figures else []) + ([traded.name] if traded else [])
+    return (RUN_FILES + (RUN_FIGURES if figures else []) + drawn
+            + ([traded.name] if traded else []))
 
 
 def summary(result: RunResult) -> str:

@@ -40,6 +40,7 @@ from sim.views.app.play import EndPanel, PlayPanel
 from sim.views.app.runner import Runner, WebController
 from sim.views.app.state import room, session, settings, side, tick, view
 from sim.views.app.style import CSS
+from sim.views.app.who_paid_panel import WhoPaidPanel
 
 LOG = logging.getLogger("sim.app")
 ABOUT_FILE = Path(str(files("sim.views") / "about.md"))  # package data: docs/about.md
@@ -359,4 +360,5 @@ def Page():
             Charts(runner)
         with solara.Div(classes=["sim-settings"]):
             ExplainPanel(runner)
+            WhoPaidPanel(runner)
             Settings(runner)

@@ -26,6 +26,7 @@ from sim.views.app.classroom import end_html, record_game
 from sim.views.app.model import _mtime, load
 from sim.views.app.runner import Runner
 from sim.views.app.state import side, tick
+from sim.views.app.who_paid_panel import end_html as who_paid_end
 from sim.views.plots import actor_colour
 
 _ENSEMBLE_LOCK = threading.Lock()
@@ -224,7 +225,8 @@ def PlayPanel(runner: Runner):
 @solara.component
 def EndPanel(runner: Runner):
     """At the end of a played game: the student's outcome and fit against the record, the model
-    runs and the class's games; then the student's decisions."""
+    runs and the class's games; who paid, for a scenario with a trade layer; then the student's
+    decisions."""
     tick.get()
     model = runner.model
     if not side.value or model.running:
@@ -234,4 +236,5 @@ def EndPanel(runner: Runner):
     mates = record_game(model, side.value, rows)
     solara.HTML(tag="div", classes=["sim-end", "sim-turn"], unsafe_innerHTML=(
         end_html(model, side.value, rows, runs, mates)
+        + who_paid_end(model, model.spec.actors[side.value].label)
         + decisions_html(runner, side.value, last=None)))

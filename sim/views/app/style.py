@@ -107,6 +107,13 @@ CSS = """
 .sim-legend .sw.dot { width: 14px; height: 14px; border-radius: 50%; border: 2px solid #000; }
 .sim-legend .sw.runs { width: 0; height: 14px; border-left: 2px solid #999; }
 .sim-legend .sw.mate { width: 11px; height: 11px; border-radius: 50%; border: 1.5px solid #333; }
+.sim-who-paid { font-size: 15px; overflow-x: auto; }
+table.sim-who-paid { border-collapse: collapse; margin: 4px 0; }
+table.sim-who-paid caption { text-align: left; font-weight: 600; }
+table.sim-who-paid th, table.sim-who-paid td { padding: 2px 8px 2px 0; text-align: left;
+  border-bottom: 1px solid #ddd; }
+table.sim-who-paid td:nth-child(n+3) { text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
 .sim-end table { border-collapse: collapse; font-size: 16px; }
 .sim-end td, .sim-end th { padding: 2px 8px 2px 0; text-align: left; vertical-align: top; }
 .about-page { font-size: 19px; max-width: 62rem; line-height: 1.5; padding: 8px 24px; }
