@@ -49,6 +49,32 @@ def test_a_runs_table_is_the_engines_who_paid(war):
     assert us.amount > 0 and 0 < us.share < 0.02 and us.side_label == "US"
 
 
+def test_the_sectors_lost_sales_add_up_to_each_exporters(war):
+    """Sector by sector, the exporters' lost sales are the trade layer's own sector totals,
+    and an exporter's sectors add up to its lost sales in the sides' table."""
+    columns = run_once(war, seed=SEED).columns
+    table = wp.run_who_paid(war, columns)
+    result = consequences(trade_spec(war), columns["date"], columns)
+    spec = trade_spec(war)
+    assert [s.sector for s in table.sectors] == [s.name for s in spec.sectors]
+    for loss in table.sectors:
+        assert loss.amount == pytest.approx(result.total(loss.sector).lost_exports, rel=1e-12)
+    for side in table.sides():
+        label = table.get(side, "lost_exports").side_label
+        total = sum(s.amount for s in table.sectors if s.exporter_label == label)
+        assert total == pytest.approx(table.get(side, "lost_exports").amount, rel=1e-9)
+    assert any(s.amount > 0 for s in table.sectors)
+
+
+def test_an_ensembles_sector_losses_are_medians_of_the_runs(war):
+    runs = [run_once(war, seed=SEED + k).columns for k in range(3)]
+    table = wp.runs_who_paid(war, runs)
+    for k, loss in enumerate(table.sectors):
+        amounts = [wp.run_who_paid(war, cols).sectors[k].amount for cols in runs]
+        assert loss.amount == pytest.approx(float(np.median(amounts)), rel=1e-12)
+        assert loss.low <= loss.amount <= loss.high
+
+
 def test_a_run_so_far_is_its_days_so_far(war):
     columns = run_once(war, seed=SEED).columns
     so_far = {k: v[:200] for k, v in columns.items()}
@@ -108,7 +134,8 @@ def test_the_words_say_each_sides_bill(war):
     assert f"US: net loss {wp.money(net.amount, 'USD million')}" in text
     assert "China: net loss" in text and text.count("exporters' lost sales") == 2
     page = wp.html_table(table)
-    assert page.count("<tr>") == 1 + 8 and "buyers&#x27; loss" in page
+    # the sides' table (a header, 4 measures x 2 sides), then the sectors' (a header, 3)
+    assert page.count("<tr>") == (1 + 8) + (1 + 3) and "buyers&#x27; loss" in page
 
 
 # -- report.html ----------------------------------------------------------------------------------
@@ -156,7 +183,7 @@ def test_an_ensembles_report_shows_the_median_who_paid(tmp_path, war):
     api.ensemble(war, runs=3, out=tmp_path / "e", figures=False)
     section = _section(tmp_path / "e")
     assert "median of 3 runs" in section and "10–90 % of runs" in section
-    assert section.count("<tr>") == 1 + 8 and "need not add up" in section
+    assert section.count("<tr>") == (1 + 8) + (1 + 3) and "need not add up" in section
     api.ensemble(BASELINE, runs=2, out=tmp_path / "b", figures=False)
     assert _section(tmp_path / "b") == ""
 

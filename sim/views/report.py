@@ -107,8 +107,13 @@ def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Secti
     cells = [[Cell(text, "num" if k >= 2 else "") for k, text in enumerate(row)] for row in rows]
     blocks: list = [Text([f"What the levers cost each side in money, {who_paid.period_text(paid)}"
                           " (a share of GDP is a year's loss over that side's GDP)."]),
-                    Table(head, cells),
-                    Text([who_paid.NOTE] + ([MEDIANS] if paid.runs > 1 else []), cls="sub")]
+                    Table(head, cells)]
+    if paid.sectors:
+        head, rows = who_paid.sector_table(paid)
+        blocks += [Text(["Exporters' lost sales, sector by sector:"]),
+                   Table(head, [[Cell(t, "num" if k >= 2 else "") for k, t in enumerate(row)]
+                                for row in rows])]
+    blocks.append(Text([who_paid.NOTE] + ([MEDIANS] if paid.runs > 1 else []), cls="sub"))
     if (folder / WHO_PAID_FIGURE).is_file():
         blocks.append(figures([folder / WHO_PAID_FIGURE]))
     return [Section("Who paid", blocks)]

@@ -43,14 +43,29 @@ class Paid:
 
 
 @dataclass(frozen=True)
+class SectorLoss:
+    """One sector's exporters' lost sales over the period (currency): for an ensemble the
+    median of the runs, with ``low`` and ``high`` the 10th and 90th percentiles."""
+
+    sector: str
+    label: str
+    exporter_label: str
+    amount: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
 class WhoPaid:
-    """Who paid in a run (``runs`` 1) or over ``runs`` runs, from ``first`` to ``last``."""
+    """Who paid in a run (``runs`` 1) or over ``runs`` runs, from ``first`` to ``last``; and
+    the exporters' lost sales sector by sector (``sectors``, in the trade section's order)."""
 
     currency: str
     first: dt.date
     last: dt.date
     runs: int
     rows: tuple[Paid, ...]
+    sectors: tuple[SectorLoss, ...] = ()
 
     def sides(self) -> list[str]:
         return list(dict.fromkeys(r.side for r in self.rows))
@@ -59,9 +74,11 @@ class WhoPaid:
         return next(r for r in self.rows if r.side == side and r.measure == measure)
 
 
-def _rows(scenario: Scenario, columns: Mapping[str, Sequence]) -> list[dict] | None:
-    """``consequence_rows`` for the whole run whose timeline is ``columns``; None for a
-    scenario without a `trade:` section or a run without a lever it follows."""
+def _rows(scenario: Scenario, columns: Mapping[str, Sequence]
+          ) -> tuple[list[dict], list[SectorLoss]] | None:
+    """``consequence_rows`` for the whole run whose timeline is ``columns``, and each sector's
+    lost export sales over it; None for a scenario without a `trade:` section or a run without
+    a lever it follows."""
     spec = trade_spec(scenario)
     if spec is None or not len(columns.get("date", ())):
         return None
@@ -69,7 +86,13 @@ def _rows(scenario: Scenario, columns: Mapping[str, Sequence]) -> list[dict] | N
         result = consequences(spec, list(columns["date"]), columns)
     except KeyError:
         return None
-    return consequence_rows(result, scenario, periods=False)
+    sectors = [SectorLoss(s.name, s.label or s.name, _label(scenario, s.exporter),
+                          result.total(s.name).lost_exports) for s in spec.sectors]
+    return consequence_rows(result, scenario, periods=False), sectors
+
+
+def _label(scenario: Scenario, side: str) -> str:
+    return scenario.actors[side].label if side in scenario.actors else side
 
 
 def _paid(row: dict) -> Paid:
@@ -80,20 +103,23 @@ def _paid(row: dict) -> Paid:
 def run_who_paid(scenario: Scenario, columns: Mapping[str, Sequence]) -> WhoPaid | None:
     """Who paid in one run (its timeline ``columns``, whole or so far); None without a trade
     layer."""
-    rows = _rows(scenario, columns)
-    if not rows:
+    found = _rows(scenario, columns)
+    if not found or not found[0]:
         return None
+    rows, sectors = found
     return WhoPaid(rows[0]["currency"], dt.date.fromisoformat(rows[0]["from"]),
-                   dt.date.fromisoformat(rows[0]["to"]), 1, tuple(_paid(r) for r in rows))
+                   dt.date.fromisoformat(rows[0]["to"]), 1, tuple(_paid(r) for r in rows),
+                   tuple(sectors))
 
 
 def runs_who_paid(scenario: Scenario, runs: Iterable[Mapping[str, Sequence]]
                   ) -> WhoPaid | None:
     """Who paid over several runs (each a timeline's columns): per side and measure the median
     amount, its 10-90 % range and the median share of GDP; None without a trade layer."""
-    per_run = [r for r in (_rows(scenario, cols) for cols in runs) if r]
-    if not per_run:
+    found = [r for r in (_rows(scenario, cols) for cols in runs) if r and r[0]]
+    if not found:
         return None
+    per_run = [rows for rows, _ in found]
     first = per_run[0]
     out = []
     for i, row in enumerate(first):
@@ -104,8 +130,15 @@ def runs_who_paid(scenario: Scenario, runs: Iterable[Mapping[str, Sequence]]
         out.append(Paid(row["side"], row["side_label"], row["measure"],
                         float(np.median(amounts)),
                         float(np.median(shares)) if shares else None, float(low), float(high)))
+    sectors = []
+    for k, sector in enumerate(found[0][1]):
+        amounts = np.array([losses[k].amount for _, losses in found])
+        low, high = np.percentile(amounts, [10, 90])
+        sectors.append(SectorLoss(sector.sector, sector.label, sector.exporter_label,
+                                  float(np.median(amounts)), float(low), float(high)))
     return WhoPaid(first[0]["currency"], dt.date.fromisoformat(first[0]["from"]),
-                   dt.date.fromisoformat(first[0]["to"]), len(per_run), tuple(out))
+                   dt.date.fromisoformat(first[0]["to"]), len(per_run), tuple(out),
+                   tuple(sectors))
 
 
 def ensemble_who_paid(ens) -> WhoPaid | None:
@@ -145,7 +178,7 @@ def share_text(share: float | None, words: bool = True) -> str:
     return f"{100 * share:.2f} %" + (" of GDP a year" if words else "")
 
 
-def range_text(paid: Paid, currency: str) -> str:
+def range_text(paid: Paid | SectorLoss, currency: str) -> str:
     """"USD 166.9–270.7 billion": the 10-90 % range of an ensemble's amount ("" for a run)."""
     if paid.low is None or paid.high is None:
         return ""
@@ -175,6 +208,20 @@ def table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+def sector_table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
+    """The exporters' lost sales sector by sector as (header, rows of text)."""
+    head = ["sector", "exporter", "lost sales"]
+    if wp.runs > 1:
+        head.append("10–90 % of runs")
+    rows = []
+    for s in wp.sectors:
+        row = [s.label, s.exporter_label, money(s.amount, wp.currency)]
+        if wp.runs > 1:
+            row.append(range_text(s, wp.currency))
+        rows.append(row)
+    return head, rows
+
+
 NOTE = ("Buyers' loss: what the side's buyers paid more for what they still bought, plus what "
         "they gave up on what they stopped buying; extra tariff revenue: what its government "
         "collected above the pre-dispute tariff (a gain); exporters' lost sales: below what they "
@@ -198,11 +245,16 @@ def lines(wp: WhoPaid, title: str = "Who paid") -> list[str]:
 
 def html_table(wp: WhoPaid, caption: str = "") -> str:
     """The table as an HTML fragment (every text escaped), for the classroom page."""
-    head, rows = table(wp)
-    cap = html.escape(caption or f"Who paid, {period_text(wp)}")
+    cap = caption or f"Who paid, {period_text(wp)}"
+    by_sector = (_html(*sector_table(wp), "Exporters' lost sales, sector by sector")
+                 if wp.sectors else "")
+    return (_html(*table(wp), cap) + by_sector
+            + f"<p class='sim-hint'>{html.escape(NOTE)}</p>")
+
+
+def _html(head: list[str], rows: list[list[str]], caption: str) -> str:
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return (f"<table class='sim-who-paid'><caption>{cap}</caption><thead><tr>"
+    return (f"<table class='sim-who-paid'><caption>{html.escape(caption)}</caption><thead><tr>"
             + "".join(f"<th>{html.escape(h)}</th>" for h in head)
-            + f"</tr></thead><tbody>{body}</tbody></table>"
-            f"<p class='sim-hint'>{html.escape(NOTE)}</p>")
+            + f"</tr></thead><tbody>{body}</tbody></table>")
