@@ -26,11 +26,12 @@ from sim.engine import model as model_mod
 from sim.engine.model import STATUSES, NegotiationModel
 from sim.engine.spec import ShockSpec, Trigger
 from sim.engine.truce import MEASURE_MEMORY_DAYS, STALL_TRUST, Agreement, Threat
+from sim.scenario.language import load_scenario
 
 EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",
                "measure", "slow-walk", "implement", "extension", "lapse", "suspension", "threat",
-               "threat postponed", "threat withdrawn", "decision"}
+               "threat postponed", "threat withdrawn", "decision", "commitment"}
 # every module of the engine package: a kind logged from a module added later is read too
 ENGINE_FILES = sorted(Path(model_mod.__file__).parent.glob("*.py"))
 
@@ -566,6 +567,16 @@ def test_every_event_kind_is_reached_by_these_tests(baseline):
     source = open(__file__, encoding="utf-8").read()
     looked_for = set(re.findall(r'entries\(\w+, "([^"]+)"\)', source))
     assert EVENT_KINDS <= looked_for, sorted(EVENT_KINDS - looked_for)
+
+
+def test_a_commitment_cut_short_or_due_is_accounted_for():
+    """How far a commitment got (``Delivery.account``): its horizon over, or the terms lapsing
+    first (tests/test_commitment_account.py has the reasons); the baseline has none."""
+    war = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" /
+                        "trade_war_2018.yaml")
+    m = run(war, seed=2020)
+    lines = [e.why for e in entries(m, "commitment")]
+    assert any("are over" in w for w in lines) and any("terms lapse" in w for w in lines)
 
 
 def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_value(baseline):

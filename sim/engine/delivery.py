@@ -40,10 +40,13 @@ class Delivery:
     def implement(self, agreement: Agreement) -> None:
         """Work towards each agreed value of its own levers, or hold back today."""
         b = self.behaviour
-        willing = b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+        willing = self.willing_today()
         # its terms already read from this agreement, without a call (most days)
         terms = self._own_terms if self._own_terms_of is agreement else self.own_terms(agreement)
+        day = self.model.day
         for lever_id, lever, target in terms:
+            if lever.commitment:  # the narrative says how it went, when its horizon is over
+                self.account(agreement, lever, target, day)  # (or the run ends first)
             if lever.value == target or lever_id in self.halted:
                 continue
             if self.model.random.random() < willing:
@@ -72,6 +75,56 @@ class Delivery:
                                if k in self.levers]
             self._own_terms_of = agreement
         return self._own_terms
+
+    def willing_today(self) -> float:
+        """The chance it works on an agreed easing today: its compliance, scaled down by its
+        distrust of the other side as far as it reciprocates."""
+        b = self.behaviour
+        return b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+
+    def account(self, agreement: Agreement, lever: Lever, target: float, day: int,
+                lapsing: bool = False) -> None:
+        """How a commitment went, in the narrative, on the day its horizon is over, on the run's
+        last day if that comes first, or on the day the agreement lapses (``lapsing``): how
+        much was delivered and, if less than was due, why (the days it held back, at its
+        willingness today; a deliberate halt; the ceiling its compliance sets). Nothing
+        changes."""
+        horizon = lever.spec.horizon_days
+        elapsed = day - agreement.in_force
+        last_day = day == self.model.spec.days - 1
+        if not lapsing and elapsed != horizon and not (elapsed < horizon and last_day):
+            return
+        start = agreement.at_signing[lever.spec.id]
+        owed = target - start
+        if owed <= 0.0 or not 0 < elapsed <= horizon:
+            return
+        spec, b = lever.spec, self.behaviour
+        share = (lever.value - start) / owed
+        due = elapsed / horizon  # the share due by today at the agreed pace
+        agreed = f"the {horizon} days agreed in the {self.model.meeting_label(agreement.meeting)}"
+        when = (f"{agreed} are over" if elapsed == horizon else
+                f"the {'terms lapse' if lapsing else 'run ends'} {elapsed} days into {agreed} "
+                f"({100 * due:.0f} % due by now)")
+        line = (f"{spec.label}: {when}, with {100 * share:.0f} % of the agreed amount delivered "
+                f"({spec.describe(lever.value)} of {spec.describe(target)})")
+        if share < due - 1e-9:
+            why = [f"it delivered on about {round(share * horizon)} of {elapsed} days and held "
+                   f"back on the rest (its willingness to implement on a given day is "
+                   f"{self.willing_today():.2f}: compliance {b.compliance:.2f}, trust in "
+                   f"{self.counterpart_label} {self.trust:.2f})"]
+            if spec.id in self.halted:
+                why.append("it halted this delivery as a measure")
+            if share >= b.compliance - 1e-9:
+                why.append(f"it delivers at most {100 * b.compliance:.0f} % of a commitment "
+                           "(its compliance)")
+            line += ": " + "; ".join(why)
+        self.model.log(self.actor, "commitment", line, meeting=agreement.meeting)
+
+    def account_on_lapse(self, agreement: Agreement) -> None:
+        """The agreement lapses today: how each of its own commitments went, in the narrative."""
+        for _, lever, target in self.own_terms(agreement):
+            if lever.commitment:
+                self.account(agreement, lever, target, self.model.day, lapsing=True)
 
     def deliver(self, agreement: Agreement, lever: Lever, target: float) -> float:
         """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of

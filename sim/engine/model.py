@@ -349,6 +349,8 @@ class NegotiationModel(Timeline, mesa.Model):
 
     def lapse(self, a: Agreement, lapse: dict[str, float], why: str, actor: str | None) -> None:
         """The terms lapse: suspended measures and tariffs return."""
+        for n in self._negotiator_list:  # the narrative: how far their commitments got
+            n.account_on_lapse(a)
         self.log(actor, "lapse", f"the {self.meeting_label(a.first.meeting)} terms lapse: {why}; "
                  "suspended measures return", meeting=a.meeting, news=-0.5)
         for lever_id, value in lapse.items():
