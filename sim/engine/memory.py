@@ -62,7 +62,9 @@ class LeverMemory:
         for lever, scale, ref in references:
             rise = lever.restrictiveness - ref
             if rise > 0.0:  # a lever eased or unchanged adds nothing
-                out = max(out, scale * rise)
+                rise *= scale  # max(out, scale * rise), as a comparison (runs daily)
+                if rise > out:
+                    out = rise
         return out
 
     def reference(self, lever_id: str, lever: Lever, agreement: Agreement | None,

@@ -383,7 +383,11 @@ class NegotiationModel(Timeline, mesa.Model):
     def talks_status(self) -> str:
         """Derived each day from the truce's state (``Truce.status``): never set by the
         scenario."""
-        return self.truce.status(self.day, min([n.trust for n in self._negotiator_list]))
+        lowest = 1.0e300  # the lowest trust: min() of a list, without the list (daily)
+        for n in self._negotiator_list:
+            if n.trust < lowest:
+                lowest = n.trust
+        return self.truce.status(self.day, lowest)
 
     def run_to_end(self) -> NegotiationModel:
         while self.running:

@@ -54,8 +54,11 @@ class Watching:
         if self._two_sided:  # one pair, its trust is the side's trust
             shortfall = self.shortfall(agreement) if agreement else 0.0
             breach = memory.new_restrictions(self._watching, agreement, day)
-            self.grievance = min(1.0, shortfall + self.behaviour.breach_weight * breach)
-            self.trust = self._learnt(self.trust, self.grievance, agreement)
+            grievance = shortfall + self.behaviour.breach_weight * breach
+            # min(1, ...) as a comparison, here and below: the same result, and this runs for
+            # each side every day
+            self.grievance = grievance = grievance if grievance < 1.0 else 1.0
+            self.trust = self._learnt(self.trust, grievance, agreement)
             self.trust_in[self.other_actor] = self.trust
             return
         worst = 0.0
@@ -69,7 +72,9 @@ class Watching:
         self.trust = sum(self.trust_in.values()) / len(self.trust_in)
 
     def _learnt(self, trust: float, grievance: float, agreement: Agreement | None) -> float:
-        signal = 1.0 - grievance if agreement else min(trust, 1.0 - grievance)
+        signal = 1.0 - grievance
+        if not agreement and trust <= signal:  # min(trust, 1 - grievance)
+            signal = trust
         rate = self.behaviour.trust_learning * (TRUST_RISE if signal > trust else 1.0)
         return trust + rate * (signal - trust)
 
@@ -82,7 +87,9 @@ class Watching:
         """
         days = self.model.day - agreement.in_force
         grace = DUE_DAYS + PATIENCE_DAYS * self.behaviour.patience
-        expected = min(1.0, days / grace)
+        expected = days / grace
+        if expected > 1.0:
+            expected = 1.0
         worst = 0.0
         # the promises already read from this agreement, without a call (most days)
         promised = self._promised if self._promised_by is agreement else self.promised(agreement)
@@ -94,7 +101,9 @@ class Watching:
             due = start - share * owed
             behind = lever.restrictiveness - due
             if behind > 0.0:  # on or ahead of the line adds nothing
-                worst = max(worst, scale * (behind / owed))
+                short = scale * (behind / owed)
+                if short > worst:
+                    worst = short
         return worst
 
     def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:
