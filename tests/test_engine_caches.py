@@ -34,7 +34,7 @@ def test_promises_and_levels_at_signing_are_read_again_for_a_new_agreement(basel
     assert model.memory.at_signing(first) == {"china.rare_earth_licensing": 0.8}
 
     rare_earths = model.levers["china.rare_earth_licensing"]
-    rare_earths.value = 0.5  # delivered in part before the next text is signed
+    rare_earths.set(0.5)  # delivered in part before the next text is signed
     model.sign("second", {"china.tariff_on_us": 0.1, "china.rare_earth_licensing": 0.2},
                renewal=True)
     second = model.agreement
@@ -60,7 +60,7 @@ def test_own_terms_and_references_since_signing_follow_a_new_agreement(baseline)
     refs = model.memory.since_signing(first, us._watching, model.day)
     assert {lever.spec.id: ref for lever, _, ref in refs}["china.rare_earth_licensing"] == 0.8
 
-    model.levers["china.rare_earth_licensing"].value = 0.5
+    model.levers["china.rare_earth_licensing"].set(0.5)
     model.sign("second", {"china.tariff_on_us": 0.1, "china.rare_earth_licensing": 0.2},
                renewal=True)
     second = model.agreement
@@ -78,7 +78,7 @@ def test_a_lever_keeps_its_restrictiveness_with_its_value(baseline):
     model = NegotiationModel(baseline, seed=1)
     for lever in model.levers.values():
         for value in (lever.spec.min, lever.spec.max, 0.3 * lever.spec.max):
-            lever.value = value
+            lever.set(value)
             assert lever.restrictiveness == lever.spec.restrictiveness(value)
         lever.command(lever.spec.max + 1.0)
         assert lever.order is lever.spec.max

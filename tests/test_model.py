@@ -92,7 +92,7 @@ def test_a_breach_lowers_trust(baseline):
     china.observe(model.agreement)
     before = china.trust
     model.begin_day()  # the next day: the levers as they stood are history
-    chips.value = chips.spec.value_at(chips.restrictiveness + 0.3)
+    chips.set(chips.spec.value_at(chips.restrictiveness + 0.3))
     china.observe(model.agreement)
     assert china.trust < before
 
@@ -102,7 +102,7 @@ def test_delivered_promises_raise_trust(baseline):
     us = model.negotiators["us"]
     lever = model.levers["china.rare_earth_licensing"]
     model.truce.sign(Agreement("test", 0, 90, {lever.spec.id: 0.8}, {lever.spec.id: 0.2}))
-    lever.value = 0.8
+    lever.set(0.8)
     before = us.trust
     for _ in range(10):
         us.observe(model.agreement)

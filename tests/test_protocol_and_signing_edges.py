@@ -80,9 +80,9 @@ def test_a_move_of_half_a_point_of_restrictiveness_or_less_is_no_term(baseline):
     tariff on a 0..200 % scale opened to 0 %), one a little further is a term."""
     m = NegotiationModel(baseline, seed=1)
     tariff, chips = m.levers["us.tariff_on_china"], m.levers["us.chip_controls"]
-    tariff.value = tariff.spec.value_at(0.005)
+    tariff.set(tariff.spec.value_at(0.005))
     assert abs(0.0 - tariff.restrictiveness) == 0.005  # exactly on the boundary
-    chips.value = chips.spec.value_at(0.4)
+    chips.set(chips.spec.value_at(0.4))
     m.sign("geneva", {"us.tariff_on_china": 0.0, "us.chip_controls": 0.394}, "Geneva talks")
     assert set(m.agreement.terms) == {"us.chip_controls"}
 

@@ -194,10 +194,10 @@ def test_an_expiring_deal_is_valued_with_its_commitments_still_due():
     arrived yet (a lapse stops delivery; keeping the terms does not)."""
     model = _peace_model()
     tariff, purchases = model.levers["demander.tariff"], model.levers["target.purchases"]
-    tariff.value = 60.0
+    tariff.set(60.0)
     model.sign("deal", {"demander.tariff": tariff.spec.restrictiveness(10.0),
                         "target.purchases": purchases.spec.restrictiveness(150.0)}, "A deal")
-    tariff.value = 10.0  # implemented; nothing delivered yet
+    tariff.set(10.0)  # implemented; nothing delivered yet
     demander = model.negotiators["demander"]
     lapse = clock.snapback(model, model.agreement)
     choice, why = clock.expiry_choice(model, demander, lapse)

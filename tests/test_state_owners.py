@@ -79,6 +79,22 @@ def test_the_scan_sees_an_assignment_from_outside(tmp_path):
     assert [node.attr for _, node in _stores(tree)] == ["trust", "mandate"]
 
 
+# the page's reactive variables (solara), whose ``value`` is theirs to set
+REACTIVE = {"state.tick", "state.session", "state.side", "state.code"}
+
+
+def test_a_levers_value_is_set_only_through_its_own_method():
+    """``Lever.value`` is a plain attribute (read many times a day) that ``Lever.set`` keeps
+    with ``restrictiveness``: a store anywhere else, in the package or a test, would part them."""
+    found = []
+    for path in [*sorted(SIM.rglob("*.py")), *sorted(Path(__file__).parent.glob("*.py"))]:
+        for line, node in _stores(ast.parse(path.read_text())):
+            base = ast.unparse(node.value)
+            if node.attr == "restrictiveness" or (node.attr == "value" and base not in REACTIVE):
+                found.append(f"{path.name}:{line}: {base}.{node.attr}")
+    assert not found, "a lever's value set past Lever.set:\n" + "\n".join(found)
+
+
 def test_logging_changes_nothing_but_the_narrative_and_the_news():
     """``log`` is pure: it appends a line and adds to the day's news (it used to also set the
     days of the last measure and signing as a side effect)."""

@@ -813,7 +813,7 @@ def test_a_side_whose_demands_are_met_holds_at_a_decision_point(baseline):
     m, us = _coercer(baseline)
     for lever_id, _ in us._wants:
         m.levers[lever_id].command(m.levers[lever_id].spec.value_at(0.0))
-        m.levers[lever_id].value = m.levers[lever_id].order
+        m.levers[lever_id].set(m.levers[lever_id].order)
     assert us.demand_gap() < coercion.DEMANDS_MET
     m.hold(_decision(baseline, m))
     assert [e.why for e in entries(m, "decision")] == ["Review: US holds: its demands are met"]
@@ -888,8 +888,9 @@ def test_a_threat_is_withdrawn_when_demands_are_met_or_dropped_at_a_cost(baselin
     # met: the other side eased enough before the deadline
     m, us, threat = _due_threat(baseline)
     for lever_id, _ in us._wants:
-        m.levers[lever_id].value = m.levers[lever_id].order = \
-            m.levers[lever_id].spec.value_at(0.0)
+        lever = m.levers[lever_id]
+        lever.set(lever.spec.value_at(0.0))
+        lever.order = lever.value
     m.threats_fall_due()
     [withdrawn] = entries(m, "threat withdrawn")
     assert "is withdrawn: China met enough of its demands (0 % unmet, from" in withdrawn.why

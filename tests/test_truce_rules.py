@@ -288,7 +288,7 @@ def test_a_lapse_brings_back_suspended_threats_at_their_tighter_end_and_skips_co
     assert visas.spec.commitment
     first = Agreement("geneva", 0, 15, {tariff: 30.0, licences.spec.id: 0.5},
                       {visas.spec.id: 0.1, tariff: 145.0, licences.spec.id: 0.2})
-    licences.value = 0.6  # eased since
+    licences.set(0.6)  # eased since
     for threat in [Threat("us", tariff, 200.0, 0, 9, 0.5),
                    Threat("china", licences.spec.id, 0.3, 0, 9, 0.5),
                    Threat("us", "us.chip_controls", 0.7, 0, 9, 0.5)]:

@@ -69,7 +69,7 @@ class LeverSpec:
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
-    __slots__ = ("spec", "_value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
+    __slots__ = ("spec", "value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
                  "_speed", "commitment")
 
     def __init__(self, spec: LeverSpec):
@@ -80,16 +80,14 @@ class Lever:
         self._high = spec.restrictive == "high"
         self._speed = spec.speed
         self.commitment = spec.commitment
-        self.value = spec.initial
+        self.set(spec.initial)
 
-    @property
-    def value(self) -> float:
-        return self._value
-
-    @value.setter
-    def value(self, value: float) -> None:
-        # restrictiveness is read about four times as often as the value is set: kept with it
-        self._value = value
+    def set(self, value: float) -> None:
+        """The value, at once: as an ordered change takes effect (``advance``), or a state built
+        by hand (tests, what-ifs). ``value`` is a plain attribute, read many times a day; set
+        it only through here, which keeps ``restrictiveness`` with it (read about four times as
+        often as the value is set)."""
+        self.value = value
         share = (value - self._min) / self._span
         self.restrictiveness = share if self._high else 1.0 - share
 
@@ -107,9 +105,9 @@ class Lever:
         """One day of an ordered change taking effect."""
         if self.order is None:
             return
-        gap = self.order - self._value
+        gap = self.order - self.value
         if abs(gap) <= 1e-9 * self._span:
-            self.value = self.order
+            self.set(self.order)
             self.order = None
         else:
-            self.value = self._clip(self._value + self._speed * gap)
+            self.set(self._clip(self.value + self._speed * gap))
