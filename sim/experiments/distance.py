@@ -38,6 +38,7 @@ from sim.engine.spec import Scenario
 from sim.experiments.ensemble import seed_for
 from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
+from sim.record.series_score import add_series_columns
 from sim.scenario.language import apply_overrides
 
 KINDS = ("fit", "adaptive")
@@ -66,10 +67,13 @@ class Episode:
 
 
 def columns(episode: Episode, theta, k: int) -> dict:
-    """Run ``episode`` with ``theta`` as run number ``k`` (its seed: ``seed_for(seed, k)``)."""
+    """Run ``episode`` with ``theta`` as run number ``k`` (its seed: ``seed_for(seed, k)``):
+    its timeline, with the quantities its record's series are scored on (the trade layer's
+    flows, ``add_series_columns``) when the record has any."""
     scenario = apply_overrides(episode.scenario, episode.overrides(theta))
-    return NegotiationModel(scenario, seed=seed_for(episode.scenario.seed, k), run=k
+    cols = NegotiationModel(scenario, seed=seed_for(episode.scenario.seed, k), run=k
                             ).run_to_end().columns
+    return add_series_columns(episode.record, cols)
 
 
 def fit(record: Record, cols: dict) -> float:

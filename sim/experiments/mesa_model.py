@@ -36,6 +36,7 @@ from sim.engine.spec import Scenario
 from sim.record import outcomes as oc
 from sim.record import scorecard
 from sim.record.lookup import record_for
+from sim.record.series_score import add_series_columns, with_series
 from sim.scenario.bundled import scenarios_dir
 from sim.scenario.language import apply_overrides, load_scenario
 
@@ -80,8 +81,10 @@ class ScenarioModel(NegotiationModel):
     def outcomes(self) -> dict[str, float]:
         """Every outcome of this (finished) run, by id; computed once."""
         if self._outcomes is None:
-            cols = self.columns  # the scenario's record, read once per process (record_for)
-            fit = scorecard.summarise(*scorecard.score_run(record_for(self.spec), cols)).fit
+            # the scenario's record (read once per process: record_for), with its series
+            rec = with_series(record_for(self.spec), self.spec)
+            cols = add_series_columns(rec, self.columns)
+            fit = scorecard.summarise(*scorecard.score_run(rec, cols)).fit
             values = oc.outcome_values(self, self.outcome_list, fit)
             self._outcomes = dict(zip((o.id for o in self.outcome_list), values, strict=True))
         return self._outcomes

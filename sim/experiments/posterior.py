@@ -18,6 +18,7 @@ from sim.experiments.ensemble import seed_for
 from sim.experiments.priors import Prior
 from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
+from sim.record.series_score import add_series_columns
 from sim.scenario.language import apply_overrides
 
 CHECK_OFFSET = 1_000_000  # predictive runs use seeds the fit never used
@@ -96,6 +97,7 @@ def check_task(problem: Problem, task: tuple) -> tuple[int, float, float, float,
     out = []
     for scenario in (apply_overrides(problem.scenario, over), problem.scenario):
         cols = NegotiationModel(scenario, seed=seed, run=k).run_to_end().columns
+        cols = add_series_columns(fitted, cols)  # both parts carry the same series (``split``)
         for rec in (fitted, held):
             if not rec.observations and not rec.moves:
                 out.append(float("nan"))

@@ -30,6 +30,7 @@ from sim.engine.spec import Scenario
 from sim.experiments.ensemble import seed_for
 from sim.record import behaviour_score, scorecard
 from sim.record.documents import Record
+from sim.record.series_score import add_series_columns
 
 BAND = (0.1, 0.9)
 CHECK_OFFSET = 3_000_000  # run numbers the fit and the screen never use
@@ -50,8 +51,8 @@ class Covered:
 
 def _task(context: tuple[Scenario, Record], k: int) -> tuple[int, list[float], list[float]]:
     scenario, record = context
-    cols = NegotiationModel(scenario, seed=seed_for(scenario.seed, CHECK_OFFSET + k), run=k
-                            ).run_to_end().columns
+    cols = add_series_columns(record, NegotiationModel(
+        scenario, seed=seed_for(scenario.seed, CHECK_OFFSET + k), run=k).run_to_end().columns)
     means = behaviour_score.window_means(record, cols)
     for i, obs in enumerate(record.observations):  # levels are read as window means too
         if obs.kind == "level" and obs.quantity in cols:

@@ -31,6 +31,7 @@ from sim.record import documents as record_mod
 from sim.record import outcomes as oc
 from sim.record import scorecard
 from sim.record.lookup import record_for
+from sim.record.series_score import add_series_columns, with_series
 from sim.scenario.language import apply_overrides
 
 BLOCK = 10  # runs per task: a few tens of milliseconds, small enough to balance the workers
@@ -47,12 +48,13 @@ class CellPlan:
 
 
 def make_cell_plan(base: Scenario) -> CellPlan:
-    return CellPlan(base, record_for(base), oc.outcome_list(base))
+    # the record with its series (a scenario with a trade layer): a cell's fit is `sim run`'s
+    return CellPlan(base, with_series(record_for(base), base), oc.outcome_list(base))
 
 
 def outcomes_of(plan: CellPlan, model: NegotiationModel) -> list[float]:
     """A finished run's outcomes (``plan.outcomes`` order), its fit to the record included."""
-    cols = model.columns
+    cols = add_series_columns(plan.record, model.columns)
     fit = scorecard.summarise(*scorecard.score_run(plan.record, cols)).fit
     return oc.outcome_values(model, plan.outcomes, fit)
 

@@ -15,6 +15,7 @@ from sim.engine.spec import Scenario
 from sim.errors import UserError
 from sim.record.documents import Record
 from sim.record.reader import load_record
+from sim.record.series_score import with_series
 
 
 def record_path(scenario: Scenario) -> Path | None:
@@ -50,11 +51,13 @@ def _read(path: str, mtime_ns: int) -> Record:
 
 def record_to_fit(scenario: Scenario, file: str | Path | None = None) -> Record:
     """The record a command that needs one (validation, calibration) compares with: ``file`` if
-    given, else the scenario's own; a clean error when there is neither."""
+    given, else the scenario's own, with the series beside it when the scenario has a `trade:`
+    section (``with_series``: runs are scored on them too); a clean error when there is
+    neither."""
     if file:
-        return load_record(file)
+        return with_series(load_record(file), scenario)
     if not has_record(scenario):
         raise UserError(scenario.file or scenario.name,
                         "names no record (no `record:` key), so there is nothing to compare its "
                         "runs with; add `record: FILE` to the scenario or pass --record FILE")
-    return record_for(scenario)
+    return with_series(record_for(scenario), scenario)
