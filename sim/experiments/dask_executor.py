@@ -20,6 +20,7 @@ workers elsewhere cannot write into its folders.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -62,8 +63,13 @@ class DaskWorkers:
             raise UserError("--dask", "needs Dask: pip install -e '.[dask]'") from exc
         if self.address == "local":
             try:
+                # distributed's own logs silenced below CRITICAL, in this process (the
+                # scheduler) and in the workers: a lost worker is retried and said in our words;
+                # its log lines (tracebacks of heartbeats and connections to a killed worker,
+                # timing-dependent) are not for the user
                 self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
-                                            processes=self.processes, dashboard_address=None)
+                                            processes=self.processes, dashboard_address=None,
+                                            silence_logs=logging.CRITICAL)
             except RuntimeError as exc:  # "Nanny failed to start worker process": killed
                 raise interrupts.WorkerLost(f"a Dask worker process ended while the local "
                                             f"cluster started ({exc})") from None
