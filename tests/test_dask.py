@@ -145,6 +145,8 @@ def test_a_dask_worker_killed_is_retried_and_changes_no_byte(tmp_path, after):
     err = proc.communicate(timeout=300)[1]
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+    # said in one sentence of ours, not in distributed's log lines
+    assert "1 Dask worker ended during the runs" in err and "WARNING" not in err, err
     local = subprocess.run([*command, "--jobs", "2", "--out", "local"], cwd=tmp_path,
                            capture_output=True, text=True, timeout=300)
     assert local.returncode == 0, local.stderr

@@ -21,6 +21,7 @@ workers elsewhere cannot write into its folders.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -55,12 +56,14 @@ class DaskWorkers:
         self.method = "dask local" if address == "local" else f"dask {address}"
         self.client = self.cluster = self._context = None
         self.batch = 1
+        self._since = 0.0  # when the runs' cluster was ready (time.time(), as its events)
 
     def __enter__(self) -> DaskWorkers:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise UserError("--dask", "needs Dask: pip install -e '.[dask]'") from exc
+        self._since = time.time()
         if self.address == "local":
             try:
                 # distributed's own logs silenced below CRITICAL, in this process (the
@@ -97,8 +100,24 @@ class DaskWorkers:
         and a worker killed during a scatter broke the run with a traceback)."""
         return self.client.submit(_hold, self.plans, pure=False)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None and self.client is not None:
+            self._say_lost()
         self.stop()
+
+    def _say_lost(self) -> None:
+        """One sentence when workers went away during a run that still finished: the
+        scheduler ran their tasks again on the others. Read from the scheduler's own events
+        (a worker removed without being asked to close), which no timing can miss."""
+        events = self.client.get_events("all")
+        lost = len({msg.get("worker") for stamp, msg in events
+                    if stamp >= self._since and isinstance(msg, dict)
+                    and msg.get("action") == "remove-worker" and not msg.get("expected")})
+        if lost:
+            which = ("1 Dask worker", "its") if lost == 1 else (f"{lost} Dask workers", "their")
+            print(f"{which[0]} ended during the runs (killed or out of memory); the scheduler "
+                  f"ran {which[1]} runs again on the others, so every run is there and the same "
+                  "as without the loss", file=sys.stderr)
 
     def stop(self) -> None:
         if self.client is not None:
