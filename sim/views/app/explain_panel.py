@@ -15,10 +15,10 @@ import threading
 from collections import OrderedDict
 
 import solara
-from solara.alias import rv
 
 from sim.experiments.explain import explain
 from sim.experiments.happenings import Explanation
+from sim.views.app.folded import Folded
 from sim.views.app.runner import Runner
 from sim.views.app.state import tick
 from sim.views.explanation import explanation_html
@@ -58,14 +58,7 @@ def explain_html(model) -> str:
 @solara.component
 def ExplainPanel(runner: Runner):
     """Folded; its body is built (and the run explained) only once it is opened."""
-    expand, set_expand = solara.use_state(False)
-    with rv.ExpansionPanels(v_model=0 if expand else None,
-                            on_v_model=lambda v: set_expand(v == 0)):
-        with rv.ExpansionPanel():
-            rv.ExpansionPanelHeader(children=["Why each meeting came to what it did (numbers)"])
-            with rv.ExpansionPanelContent():
-                if expand:
-                    ExplainBody(runner)
+    Folded("Why each meeting came to what it did (numbers)", lambda: ExplainBody(runner))
 
 
 @solara.component

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import markdown as mdlib
 import solara
-from solara.alias import rv
 from solara.server import kernel_context
 
 import sim.views.app.panels as panels
 import sim.views.app.rooms as rooms
 from sim.views.app.explain_panel import ExplainPanel
+from sim.views.app.folded import Folded
 from sim.views.app.model import (
     ClassroomModel,
     baseline_band,
@@ -263,14 +263,8 @@ def WhyLine(runner: Runner):
 def Settings(runner: Runner):
     """The settings, folded: the body's widgets are built only once it is opened, so a tab that
     never opens it (most of a room) costs the server and the browser ~25 widgets less."""
-    expand, set_expand = solara.use_state_or_update(bool(room.value))
-    with rv.ExpansionPanels(v_model=0 if expand else None,
-                            on_v_model=lambda v: set_expand(v == 0)):
-        with rv.ExpansionPanel():
-            rv.ExpansionPanelHeader(children=["Scenario, players and behaviour (then Reset)"])
-            with rv.ExpansionPanelContent():
-                if expand:
-                    SettingsBody(runner)
+    Folded("Scenario, players and behaviour (then Reset)", lambda: SettingsBody(runner),
+           start_open=bool(room.value))
 
 
 @solara.component

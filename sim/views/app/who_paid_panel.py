@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 
 import solara
-from solara.alias import rv
 
 from sim.scenario.trade import trade_spec
+from sim.views.app.folded import Folded
 from sim.views.app.runner import Runner
 from sim.views.app.state import tick
 from sim.views.who_paid import WhoPaid, html_table, run_who_paid
@@ -58,16 +58,8 @@ def end_html(model, side_label: str) -> str:
 def WhoPaidPanel(runner: Runner):
     """Folded; nothing at all for a scenario without a trade layer; its body is built only
     once it is opened."""
-    expand, set_expand = solara.use_state(False)
-    if not has_trade(runner.model):
-        return
-    with rv.ExpansionPanels(v_model=0 if expand else None,
-                            on_v_model=lambda v: set_expand(v == 0)):
-        with rv.ExpansionPanel():
-            rv.ExpansionPanelHeader(children=["Who paid, in money (so far)"])
-            with rv.ExpansionPanelContent():
-                if expand:
-                    WhoPaidBody(runner)
+    if has_trade(runner.model):
+        Folded("Who paid, in money (so far)", lambda: WhoPaidBody(runner))
 
 
 @solara.component
