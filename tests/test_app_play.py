@@ -9,6 +9,8 @@ import pytest
 
 pytest.importorskip("solara")
 
+from player_kit import Carrier  # noqa: E402
+
 from sim.engine.control import TalksTurn  # noqa: E402
 from sim.engine.model import NegotiationModel  # noqa: E402
 from sim.experiments.play import (  # noqa: E402
@@ -72,24 +74,13 @@ def test_decisions_are_grouped_so_weeks_of_carrying_on_are_one_line():
                                                       (33, 33, "carried on", 1)]
 
 
-class _Carrier:
-    def propose(self, turn):
-        return turn.suggestion
-
-    def accepts(self, turn):
-        return True
-
-    def daily(self, model, actor):
-        from sim.engine.control import Choice
-        return Choice()
-
 
 def test_the_end_screen_has_the_fit_the_record_the_runs_and_the_class(monkeypatch):
     monkeypatch.setattr(classroom, "_GAMES", {})
     runs = ensemble(ClassroomModel(scenario_file=str(BASELINE)).spec, 10)
     games = []
     for _ in range(3):
-        model = ClassroomModel(scenario_file=str(BASELINE), controllers={"china": _Carrier()})
+        model = ClassroomModel(scenario_file=str(BASELINE), controllers={"china": Carrier()})
         model.run_to_end()
         rows = compare(model, runs, observations_of(model.spec))
         mates = classroom.record_game(model, "china", rows)

@@ -11,6 +11,8 @@ import pytest
 solara = pytest.importorskip("solara")
 v = pytest.importorskip("ipyvuetify")
 
+from player_kit import Carrier  # noqa: E402
+
 from sim.experiments.play import ensemble  # noqa: E402
 from sim.views import who_paid  # noqa: E402
 from sim.views.app import play as app_play  # noqa: E402
@@ -23,19 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WAR = ROOT / "scenarios" / "trade_war_2018.yaml"
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-
-class _Carrier:
-    """A student who accepts every offer and carries on every week."""
-
-    def propose(self, turn):
-        return turn.suggestion
-
-    def accepts(self, turn):
-        return True
-
-    def daily(self, model, actor):
-        from sim.engine.control import Choice
-        return Choice()
 
 
 def test_the_panel_shows_who_paid_in_the_run_so_far():
@@ -83,14 +72,14 @@ def test_the_panel_is_folded_until_opened_and_absent_without_trade():
 
 
 def test_the_end_of_a_students_game_says_what_it_cost_each_side(monkeypatch):
-    model = ClassroomModel(scenario_file=str(WAR), controllers={"china": _Carrier()})
+    model = ClassroomModel(scenario_file=str(WAR), controllers={"china": Carrier()})
     model.run_to_end()
     paid = who_paid.run_who_paid(model.spec, model.columns)
     end = panel.end_html(model, "China")
     assert "Who paid: what your game as China cost each side" in end
     for side in ("us", "china"):
         assert who_paid.money(paid.get(side, "net_loss").amount, paid.currency) in end
-    plain = ClassroomModel(scenario_file=str(BASELINE), controllers={"china": _Carrier()})
+    plain = ClassroomModel(scenario_file=str(BASELINE), controllers={"china": Carrier()})
     assert panel.end_html(plain.run_to_end(), "China") == ""
     # and on the page's end screen, between the outcomes and the decisions
     runs = ensemble(model.spec, 3)
