@@ -132,7 +132,7 @@ def test_extends_chain_and_hash(tmp_path):
     assert load_scenario(file).sha256 != s.sha256
 
 
-def test_every_counterfactual_extends_baseline_and_states_its_question():
+def test_every_counterfactual_extends_a_shipped_scenario_and_states_its_question():
     files = [f for f in SCENARIOS.glob("*.yaml") if f.name != "baseline.yaml"]
     assert len(files) >= 7
     for file in files:
@@ -140,7 +140,8 @@ def test_every_counterfactual_extends_baseline_and_states_its_question():
         assert text.startswith("# Question: "), file.name
         if not re.search(r"^extends:", text, re.M):
             continue  # an episode of its own (escalation_from_peace), not a counterfactual
-        assert re.search(r"^extends: baseline(\.yaml)?$", text, re.M), file.name
+        parent = re.search(r"^extends: (\w+)(\.yaml)?$", text, re.M)
+        assert parent and (SCENARIOS / f"{parent.group(1)}.yaml").is_file(), file.name
         assert load_scenario(file).name == file.stem
 
 

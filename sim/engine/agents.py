@@ -77,7 +77,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         total = sum(spec.weight for spec in spec.constituencies) or 1.0
         # constituencies that depend on a lever of its own (importers pay its tariff): Putnam
         self._exposure = {lv.id: sum(k.weight for k in spec.constituencies
-                                     if k.depends_on == lv.id) / total
+                                     if lv.id in k.moved_by) / total
                           for lv in spec.levers}
         wants_total = sum(self.utility.wants.values()) or 1.0
         self._wants = [(k, w / wants_total) for k, w in self.utility.wants.items()]

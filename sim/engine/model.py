@@ -19,11 +19,19 @@ from sim.engine.agents import Negotiator
 from sim.engine.behaviour import make_behaviour
 from sim.engine.constituents import REFILL, Firm, Market, restock
 from sim.engine.control import Controller
+from sim.engine.economy import Economy, Payers
 from sim.engine.levers import Lever
 from sim.engine.meeting_calendar import MeetingCalendar
 from sim.engine.memory import LeverMemory
 from sim.engine.negotiation import Outcome
-from sim.engine.spec import ConstituencySpec, MarketParams, MeetingSpec, Scenario, ShockSpec
+from sim.engine.spec import (
+    ConstituencySpec,
+    LossesParams,
+    MarketParams,
+    MeetingSpec,
+    Scenario,
+    ShockSpec,
+)
 from sim.engine.timeline import LogEntry, Timeline
 from sim.engine.truce import Agreement, Signing, Truce
 
@@ -35,6 +43,11 @@ def calendar(start: dt.date, days: int) -> tuple[dt.date, ...]:
     """The date of each model day 0..days: the same for every run of a scenario, so built once
     (building it took about 2 % of a run)."""
     return tuple(start + dt.timedelta(days=d) for d in range(days + 1))
+
+
+def _feels_money(scenario: Scenario) -> bool:
+    return any(isinstance(c.params, LossesParams)
+               for a in scenario.actors.values() for c in a.constituencies)
 
 
 class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
@@ -66,7 +79,10 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         self.truce = Truce()
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.negotiators: dict[str, Negotiator] = {}
-        self.constituents: dict[str, list[Firm | Market]] = {}
+        self.constituents: dict[str, list[Firm | Market | Payers]] = {}
+        # the dispute's trade, stepped each day when a constituency feels its losses in money
+        self.economy = Economy(scenario.trade, self.levers, scenario.start) \
+            if scenario.trade is not None and _feels_money(scenario) else None
         for actor in scenario.actors.values():
             behaviour = make_behaviour(actor.behaviour, self.random)
             own = {lv.id: self.levers[lv.id] for lv in actor.levers}
@@ -83,6 +99,10 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
                             for cid, g in self.constituents.items() if isinstance(g[0], Firm)]
         self.markets = [(cid, a) for cid, g in self.constituents.items() for a in g
                         if isinstance(a, Market)]
+        self.payers = [(cid, g[0]) for cid, g in self.constituents.items()
+                       if isinstance(g[0], Payers)]
+        for _, payers in self.payers:  # they feel day 0's trade, as it was before the run
+            payers.feel(self.economy.flows)
         self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
         # each constituency's pressure (the mean of its agents'), set as they are stepped
         self.group_pressure = {cid: sum([a.pressure for a in agents]) / len(agents)
@@ -96,10 +116,12 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         # For mesa.batch_run: the end state, collected once when the run ends (cheap, pure).
         self.datacollector = mesa.DataCollector(model_reporters=self.end_reporters())
 
-    def _constituency(self, spec: ConstituencySpec) -> list[Firm | Market]:
+    def _constituency(self, spec: ConstituencySpec) -> list[Firm | Market | Payers]:
         p = spec.params
         if isinstance(p, MarketParams):
             return [Market(self, spec, p)]
+        if isinstance(p, LossesParams):
+            return [Payers(self, spec, p, self.spec.trade)]
         return [Firm(self, spec, p, max(0.0, p.stock_days.sample(self.random)))
                 for _ in range(p.count)]
 
@@ -166,10 +188,15 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
                 self.apply(coercion.consider(self, n, f"{n.label}'s periodic review"))
 
     def constituencies_respond(self) -> None:
-        """Firms restock at their lever's supply, then markets move on the day's news."""
+        """Firms restock at their lever's supply; a day of trade passes and groups that pay for
+        it in money feel their losses; then markets move on the day's news."""
         group_pressure = self.group_pressure
         for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
             group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+        if self.economy is not None:
+            flows = self.economy.step(self._dates[self.day])
+            for cid, payers in self.payers:
+                group_pressure[cid] = payers.feel(flows)
         for cid, market in self.markets:
             market.step()
             group_pressure[cid] = market.pressure  # a market is its constituency

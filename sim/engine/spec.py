@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.engine.levers import LeverSpec
+from sim.engine.trade import TradeSpec
 
 DISTRIBUTIONS = ("uniform", "normal", "choice")
 
@@ -106,20 +107,41 @@ class MarketParams:
 
 
 @dataclass(frozen=True)
+class LossesParams:
+    """A group that feels its losses in money (``sim.engine.economy``): which loss, from which
+    sectors, as a share of what, and the share at which it presses with full force."""
+
+    loss: str  # "lost_exports", "buyers_loss" or "net"
+    sectors: tuple[str, ...]  # trade sector names
+    relative_to: str  # "flow" or "gdp"
+    painful: float
+    window_days: int
+    levers: tuple[str, ...] = ()  # the levers that move its sectors (tariffs, caps, commitments)
+
+
+@dataclass(frozen=True)
 class ConstituencySpec:
     """A domestic group whose state becomes pressure on its actor (firms, a stock market)."""
 
     id: str  # "<actor>.<name>"
     actor: str
-    kind: str  # "firms" or "market"
+    kind: str  # "firms", "market" or "losses"
     label: str
     weight: float
-    params: FirmsParams | MarketParams
+    params: FirmsParams | MarketParams | LossesParams
 
     @property
     def depends_on(self) -> str | None:
-        """The lever its firms need open (None: a market)."""
+        """The lever its firms need open (None: a market or a group feeling losses)."""
         return self.params.depends_on if isinstance(self.params, FirmsParams) else None
+
+    @property
+    def moved_by(self) -> tuple[str, ...]:
+        """The levers whose moves it feels: its firms' lever, or those that move the sectors it
+        feels its losses in (none: a market, which moves on news)."""
+        if isinstance(self.params, FirmsParams):
+            return (self.params.depends_on,)
+        return self.params.levers if isinstance(self.params, LossesParams) else ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +224,8 @@ class Scenario:
     # the record YAML this scenario is scored against (its `record:` key); None: it names none.
     # Never read by the engine: the record is an input of scoring only.
     record_file: Path | None = None
+    # its `trade:` section (None: none): what levers do to flows and prices, in money
+    trade: TradeSpec | None = None
 
     @property
     def levers(self) -> list[LeverSpec]:

@@ -17,6 +17,7 @@ from sim.engine.spec import (
     ConstituencySpec,
     Draw,
     FirmsParams,
+    LossesParams,
     MarketParams,
     MeetingSpec,
     Scenario,
@@ -27,6 +28,7 @@ from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
 from sim.scenario.trade import check_section as check_trade
+from sim.scenario.trade import trade_spec
 from sim.scenario.types import Number, kind
 
 MAX_DAYS = 3660
@@ -37,6 +39,7 @@ class _Build:
 
     def __init__(self, src: Source):
         self.src = src
+        self.money_groups: set[str] = set()  # constituencies of kind `losses` (no shocks)
 
     def fail(self, path: tuple, message: str):
         return self.src.error(path, message)
@@ -82,16 +85,20 @@ def build(src: Source, check_record: bool = False) -> Scenario:
                 for i, spec in enumerate(data.get("meetings", []))]
     _check_order(b, meetings, "meetings")
     constituency_ids = {k.id for a in actors.values() for k in a.constituencies}
+    b.money_groups = {k.id for a in actors.values() for k in a.constituencies
+                      if k.kind == "losses"}
     shocks = [_shock(b, spec, ("shocks", i), start, end, constituency_ids)
               for i, spec in enumerate(data.get("shocks", []))]
     _check_order(b, shocks, "shocks")
     check_calibrate(data, b.fail)
     check_trade(data, b.fail)
-    return Scenario(
+    scenario = Scenario(
         name=model.name, title=str(data.get("title", model.name)),
         description=str(data.get("description", "")), seed=int(model.seed), start=start,
         end=end, actors=actors, meetings=meetings, shocks=shocks, file=src.file, data=data,
         record_file=_record_file(b, data.get("record"), check_record))
+    scenario.trade = trade_spec(scenario)
+    return scenario
 
 
 def _record_file(b: _Build, written: str | None, check: bool) -> Path | None:
@@ -191,8 +198,53 @@ def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
     if spec["kind"] == "firms":  # the other side's lever, or its own (importers pay its tariff)
         b.reference(spec["depends_on"], (*path, "depends_on"), levers, "a lever")
     weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
+    params = _losses(b, actor, spec, path) if spec["kind"] == "losses" else _params(spec)
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
-                            float(weight), _params(spec))
+                            float(weight), params)
+
+
+# the sectors a side's loss of each kind is felt in: those it exports, imports or either
+_LOSS_ENDS = {"lost_exports": ("exporter",), "buyers_loss": ("importer",),
+              "net": ("exporter", "importer")}
+
+
+def _losses(b: _Build, actor: str, spec: dict, path: tuple) -> LossesParams:
+    """A group that feels its losses in money: its sectors must be the `trade:` section's and
+    ones its side exports (lost exports), imports (buyers' loss) or either (net)."""
+    trade = b.src.data.get("trade")
+    if not trade:
+        raise b.fail((*path, "kind"), "a constituency of kind `losses` feels the money of the "
+                     "`trade:` section, and this scenario has none: add a `trade:` section "
+                     "(docs/economics.md) or use `firms` or `market`")
+    loss = spec["loss"]
+    ends = _LOSS_ENDS[loss]
+    own = [name for name, s in trade["sectors"].items() if any(s[e] == actor for e in ends)]
+    sectors = spec.get("sectors") or own
+    for i, name in enumerate(spec.get("sectors") or ()):
+        b.reference(name, (*path, "sectors", i), set(trade["sectors"]), "a `trade:` sector")
+        if name not in own:
+            s = trade["sectors"][name]
+            raise b.fail((*path, "sectors", i), f"in sector `{name}` {s['exporter']} exports "
+                         f"to {s['importer']}: `{actor}` is not its "
+                         + " or ".join(ends) + f", so it has no {loss.replace('_', ' ')} there")
+    if not sectors:
+        raise b.fail((*path, "loss"), f"`{actor}` has no `trade:` sector in which to feel "
+                     f"{loss.replace('_', ' ')}")
+    relative_to = spec.get("relative_to", m.Losses.model_fields["relative_to"].default)
+    if relative_to == "gdp" and actor not in (trade.get("gdp") or {}):
+        raise b.fail((*path, "relative_to"), f"a loss relative to GDP needs `{actor}`'s GDP "
+                     "under `trade: gdp:`; give it, or use `relative_to: flow`")
+    window = spec.get("window_days", m.Losses.model_fields["window_days"].default)
+    levers = tuple(dict.fromkeys(  # in order, once each
+        lever for name in sectors for lever in _sector_levers(trade["sectors"][name])))
+    return LossesParams(loss, tuple(sectors), relative_to, float(spec["painful"]), int(window),
+                        levers)
+
+
+def _sector_levers(sector: dict) -> list[str]:
+    commitment = sector.get("commitment") or {}
+    return [lever for lever in (sector.get("tariff"), sector.get("cap"), commitment.get("lever"))
+            if lever]
 
 
 def _params(spec: dict) -> FirmsParams | MarketParams:
@@ -265,5 +317,8 @@ def _shock(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
            targets: set[str]) -> ShockSpec:
     b.in_window(spec["date"], (*path, "date"), start, end)
     b.reference(spec["target"], (*path, "target"), targets, "a constituency")
+    if spec["target"] in b.money_groups:
+        raise b.fail((*path, "target"), f"`{spec['target']}` feels its losses in money, which "
+                     "only levers move: a shock hits firms or a market")
     return ShockSpec(spec["name"], str(spec.get("label", spec["name"])), spec["date"],
                      spec["target"], spec["change"])

@@ -113,9 +113,10 @@ class Constituency(Part):
 
     example: ClassVar[str] = "manufacturers: {kind: firms, depends_on: china.rare_earth_licensing}"
 
-    kind: Literal["firms", "market"] = key(
-        "`firms` (run down a stock while the other side restricts a lever) or `market` (moves "
-        "on the day's news)", "kind: firms", required=True)
+    kind: Literal["firms", "market", "losses"] = key(
+        "`firms` (run down a stock while the other side restricts a lever), `market` (moves "
+        "on the day's news) or `losses` (feel their losses in money, from the `trade:` "
+        "section)", "kind: firms", required=True)
     label: TextT = key("plain-language name", "label: US firms that need rare earths")
     weight: num(0, 10) = key("its share in the side's pressure", "weight: 0.6", 1.0)
 
@@ -151,7 +152,32 @@ class Market(Constituency):
                                       "pain_drawdown: 0.2", 0.2)
 
 
-AnyConstituency = Annotated[Firms | Market, Discriminator("kind")]
+class Losses(Constituency):
+    """a group that feels what the dispute costs it in money: its sectors' flows in the `trade:`
+    section, over a window of days, as a share of their flow or of the side's GDP"""
+
+    kind: Literal["losses"] = key(Constituency.model_fields["kind"].description,
+                                  "kind: losses", required=True)
+    loss: Literal["lost_exports", "buyers_loss", "net"] = key(
+        "which money it feels: `lost_exports` (its exporters' sales below the flow without the "
+        "dispute), `buyers_loss` (its buyers' extra spending and lost surplus) or `net` (the "
+        "side's buyers' loss less its extra tariff revenue, plus its lost exports)",
+        "loss: lost_exports", required=True)
+    sectors: Annotated[list[Name], Field(min_length=1)] = key(
+        "the `trade:` sectors it feels (their ids); default: every sector the side exports "
+        "(lost_exports), imports (buyers_loss) or takes part in (net)",
+        "sectors: [us_exports_to_china_soybeans]")
+    relative_to: Literal["flow", "gdp"] = key(
+        "what the loss is a share of: the sectors' flow without the dispute (`flow`) or the "
+        "side's GDP at a yearly rate (`gdp`, from `trade: gdp:`)", "relative_to: flow", "flow")
+    painful: num(0.00001, 10) = key(
+        "the share (of `relative_to`) at which the group presses with full force: an "
+        "assumption, label it so", "painful: 0.5", required=True)
+    window_days: num(1, 730, integer=True) = key(
+        "days of losses it remembers (a rolling window)", "window_days: 90", 90)
+
+
+AnyConstituency = Annotated[Firms | Market | Losses, Discriminator("kind")]
 def weight(example: str) -> Any:
     return Annotated[float, Number(0, 10), Field(description="weight of that lever",
                                                  examples=[example])]
@@ -353,6 +379,6 @@ EXTENDS_EXAMPLE = "extends: baseline"
 REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
-__all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Calibrate", "Call",
+__all__ = ["Actor", "AnyConstituency", "Losses", "AnyMeeting", "Behaviour", "Calibrate", "Call",
            "Constituency", "Dates", "Firms", "Lever", "Market", "Meeting", "Part", "Scenario",
            "Shock", "Talks", "Trigger", "UNITS", "kind"]

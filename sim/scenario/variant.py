@@ -94,6 +94,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
             lines.append(f"#       {cname}:")
             for k, v in spec.items():
                 lines.append(f"#         {k}: {_flow(v)}")
+        if actor_id == next(iter(base.actors)):
+            lines += _losses_example(bd)
     lines += [
         "",
         "# --- meetings: WHEN they happen; what they decide is up to the negotiators ----------",
@@ -209,6 +211,21 @@ def _g(value: float | None) -> str:
 def _defaults():
     from sim.engine.behaviour import Behaviour
     return Behaviour()
+
+
+def _losses_example(data: dict) -> list[str]:
+    """A group that feels its losses in money: every key, commented (with a `trade:` section)."""
+    sector = next(iter((data.get("trade") or {}).get("sectors") or {}), "my_sector")
+    return ["#       # a group that feels its losses in money (needs a `trade:` section, see",
+            "#       # docs/economics.md); `painful` is an assumption: label it so",
+            "#       payers:",
+            "#         kind: losses",
+            "#         loss: lost_exports             # | buyers_loss | net",
+            f"#         sectors: [{sector}]".ljust(43) + "# default: all the side's",
+            "#         relative_to: flow              # | gdp (needs trade: gdp:)",
+            "#         painful: 0.5                   # the share that presses with full force",
+            "#         window_days: 90",
+            "#         weight: 0.4"]
 
 
 def _flow(value: object) -> str:
