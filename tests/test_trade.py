@@ -14,10 +14,8 @@ from hypothesis import strategies as st
 
 from sim.engine.trade import (
     LeverRef,
-    LossWindow,
     Sector,
     TradeSpec,
-    losses_today,
     respond,
     start,
     step,
@@ -171,23 +169,6 @@ def test_a_sector_must_be_well_formed():
 
 
 # --- money and replay ---------------------------------------------------------------------------
-
-def test_losses_today_charge_the_importer_net_of_revenue_and_the_exporter_its_lost_sales():
-    spec = TradeSpec((sector(),))
-    (f,) = run_days(spec, [{"a.tariff": 20.0}])
-    loss = losses_today([f])
-    assert loss["a"] == pytest.approx(f.buyers_loss - f.extra_revenue)
-    assert loss["b"] == pytest.approx(f.lost_exports)
-
-
-def test_the_loss_window_keeps_the_last_days_and_gives_a_yearly_share_of_gdp():
-    w = LossWindow(days=3)
-    for loss in (10.0, 20.0, 30.0, 40.0):
-        w = w.add({"a": loss, "b": 1.0})
-    assert w.total("a") == 90.0 and len(w.history) == 3
-    assert w.yearly_share("a", gdp=365.25 * 30) == pytest.approx(1.0)
-    assert LossWindow().yearly_share("a", 1.0) == 0.0
-
 
 def test_replaying_a_run_with_levers_at_the_base_gives_the_base_year_months():
     spec = TradeSpec((sector(monthly=tuple(float(m) for m in range(1, 13)), duty=TARIFF),))

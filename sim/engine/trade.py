@@ -18,9 +18,9 @@ buyers (extra spending on what they still buy plus the lost surplus on what they
 and the exporter's lost sales against the flow without the dispute.
 
 Nothing here names a side, a lever or a year: the scenario's `trade:` section says which lever a
-sector follows and gives every number with its source (``sim.scenario.trade``). ``step`` is the
-entry point the engine will call each day; ``sim.engine.trade_replay.consequences`` replays a
-finished run's lever paths.
+sector follows and gives every number with its source (``sim.scenario.trade``). ``step`` is what the
+engine calls each day when a group feels its losses in money (``sim.engine.economy``);
+``sim.engine.trade_replay.consequences`` replays a finished run's lever paths.
 The formulas and their sources are in docs/economics.md.
 """
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -307,39 +307,5 @@ def _zero() -> dict[str, float]:
     return {"buyers_loss": 0.0, "extra_duty_revenue": 0.0, "lost_exports": 0.0}
 
 
-def losses_today(flows: Sequence[Flow]) -> dict[str, float]:
-    """Each side's loss on one day (currency): its buyers' loss less its extra tariff revenue,
-    plus its exporters' lost sales. The money the engine will turn into pressure
-    (docs/economics.md, "Pressure in money")."""
-    out: dict[str, float] = {}
-    for f in flows:
-        out[f.importer] = out.get(f.importer, 0.0) + f.buyers_loss - f.extra_revenue
-        out[f.exporter] = out.get(f.exporter, 0.0) + f.lost_exports
-    return out
-
-
-@dataclass(frozen=True)
-class LossWindow:
-    """Each side's losses over the last ``days`` days (currency), the quantity money-valued
-    pressure will read: ``add`` one day's ``losses_today``, ``yearly_share`` the window's loss at
-    a yearly rate as a share of GDP."""
-
-    days: int = 90
-    history: tuple[tuple[tuple[str, float], ...], ...] = ()
-
-    def add(self, losses: Mapping[str, float]) -> LossWindow:
-        kept = (*self.history, tuple(sorted(losses.items())))[-self.days:]
-        return LossWindow(self.days, kept)
-
-    def total(self, actor: str) -> float:
-        return sum(dict(day).get(actor, 0.0) for day in self.history)
-
-    def yearly_share(self, actor: str, gdp: float) -> float:
-        """The window's loss of ``actor`` at a yearly rate, as a share of ``gdp`` (a year's)."""
-        if not self.history or gdp <= 0:
-            return 0.0
-        return self.total(actor) * 365.25 / len(self.history) / gdp
-
-
-__all__ = ["Consequences", "Flow", "LeverRef", "LossWindow", "Month", "Response", "Sector",
-           "TradeSpec", "TradeState", "losses_today", "respond", "start", "step"]
+__all__ = ["Consequences", "Flow", "LeverRef", "Month", "Response", "Sector", "TradeSpec",
+           "TradeState", "respond", "start", "step"]
