@@ -575,8 +575,14 @@ def test_a_commitment_cut_short_or_due_is_accounted_for():
     war = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" /
                         "trade_war_2018.yaml")
     m = run(war, seed=2020)
-    lines = [e.why for e in entries(m, "commitment")]
-    assert any("are over" in w for w in lines) and any("terms lapse" in w for w in lines)
+    assert any("are over" in e.why for e in entries(m, "commitment"))
+    cut = NegotiationModel(war, seed=2020)  # the same run, its terms made to lapse early
+    while not (cut.agreement and any(cut.levers[k].commitment for k in cut.agreement.terms)):
+        cut.step()
+    for _ in range(60):  # two months into the commitments
+        cut.step()
+    cut.lapse(cut.agreement, clock.snapback(cut, cut.agreement), "a test", "us")
+    assert any("terms lapse" in e.why for e in entries(cut, "commitment"))
 
 
 def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_value(baseline):

@@ -181,7 +181,7 @@ def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(base
 def test_review_talks_that_find_no_new_terms_are_bad_news_and_sign_nothing(baseline):
     m, agreement = _expiring(_stubborn(baseline))
     news = m.news
-    spec, outcome = events.review_talks(m, agreement, "us", 6, {})
+    spec, outcome = events.review_talks(m, agreement, "us", 6)
     assert outcome is None and spec.name == "geneva_review"
     [failed] = _entries(m, "no agreement")
     assert failed.meeting == "geneva_review"
@@ -260,16 +260,40 @@ def test_triggered_talks_are_held_on_the_first_day_their_trigger_fires(baseline)
     assert first.day == (dt.date(2025, 5, 1) - baseline.start).days
 
 
-def test_review_talks_that_fail_at_expiry_let_the_terms_lapse_saying_who_asked_and_why(
+def test_review_talks_that_fail_at_expiry_keep_the_terms_both_prefer_saying_who_asked_and_why(
         baseline, monkeypatch):
+    """A side asks for a review only when neither side prefers the terms' lapse
+    (``clock.at_expiry``): talks that find nothing better leave the terms in force, on a new
+    clock, and nothing returns."""
     monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)  # every side asks for new terms
     m, us = _at_expiry(baseline, {}, **_both(baseline, resolve=0.5, initial_trust=0.9))
+    agreement, tariff = m.agreement, m.levers["us.tariff_on_china"].value
     m.clock_runs()
-    [lapse] = _entries(m, "lapse")
-    assert lapse.actor == "us" and m.agreement is None
-    assert lapse.why == ("the Geneva talks terms lapse: US wants more: the terms leave 73 % of "
-                         "its demands unmet, and the review talks end without new terms; "
-                         "suspended measures return")
+    assert not _entries(m, "lapse") and m.agreement is agreement
+    assert agreement.expires > m.day and m.levers["us.tariff_on_china"].value == tariff
+    [kept] = _entries(m, "extension")
+    assert kept.actor == "us" and kept.meeting == agreement.meeting
+    assert kept.why.startswith("the review talks end without new terms (US wants more: the "
+                               "terms leave 73 % of its demands unmet); ")
+    assert "both sides prefer the Geneva talks terms to their lapse, so they stay in force " \
+        "for " in kept.why
+
+
+def test_review_talks_bargain_against_the_terms_as_they_stand_not_their_lapse(baseline,
+                                                                                monkeypatch):
+    """Without a deal the terms stay, so no fallback is passed to the bargaining: what each side
+    compares offers with is today's state."""
+    m, agreement = _expiring(baseline)
+    seen = {}
+    original = events.bargain
+
+    def spy(model, spec, order, fallback=None):
+        seen["fallback"] = fallback
+        return original(model, spec, order, fallback)
+
+    monkeypatch.setattr(events, "bargain", spy)
+    events.review_talks(m, agreement, "us", 6)
+    assert seen == {"fallback": None}
 
 
 # -- what a lapse brings back (clock.snapback) -----------------------------------------------------

@@ -178,19 +178,20 @@ def side(model: World, n: Negotiator, others: list[Negotiator], now: dict[str, f
                 controller=controller)
 
 
-def review_talks(model: World, agreement: Agreement, asking: str, rounds: int,
-                 fallback: dict[str, float]) -> tuple[MeetingSpec, Outcome | None]:
+def review_talks(model: World, agreement: Agreement, asking: str,
+                 rounds: int) -> tuple[MeetingSpec, Outcome | None]:
     """Talks held at an agreement's expiry because a side asked for new terms: on the levers
-    the agreement covers and those the asking side wants eased, with the lapse (``fallback``)
-    as what happens without a deal. Returns the talks and the package agreed (None if none):
-    new terms, if any, run on a new clock."""
+    the agreement covers and those the asking side wants eased, with the terms as they stand
+    as what happens without a deal (a side that preferred their lapse would have chosen it, so
+    failed talks leave them in force). Returns the talks and the package agreed (None if
+    none): new terms, if any, run on a new clock."""
     n = model.negotiators[asking]
     agenda = tuple(dict.fromkeys([*agreement.terms, *n.utility.wants]))
     label = f"Review of the {model.meeting_label(agreement.first.meeting)} terms"
     spec = MeetingSpec(f"{agreement.first.meeting}_review", "talks", label, None, None, rounds,
                        agenda, asking, tuple(model.negotiators), freeze_days=0, signing_days=0,
                        in_force_days=0)
-    outcome = bargain(model, spec, [n, *n.others], fallback)
+    outcome = bargain(model, spec, [n, *n.others])
     if not outcome.agreed:
         model.log(None, "no agreement", f"{label} ends without new terms: {outcome.reason}"
                   f"{short_of(model, outcome)}", meeting=spec.name, news=-0.3)

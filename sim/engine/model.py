@@ -315,12 +315,17 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         return agreement
 
     def review(self, a: Agreement, expiry: clock.Expiry) -> None:
-        """Review talks at an expiry a side asked for: new terms on a new clock, or a lapse."""
-        spec, outcome = events.review_talks(self, a, expiry.actor, clock.REVIEW_ROUNDS,
-                                            expiry.lapse)
-        if outcome is None:
-            self.lapse(a, expiry.lapse, f"{expiry.why}, and the review talks end without new "
-                       "terms", expiry.actor)
+        """Review talks at an expiry a side asked for: new terms on a new clock; if the talks
+        fail, the old terms stay in force on a new clock, since neither side chose their lapse
+        (``clock.at_expiry`` asks for a review only when both prefer the terms to none)."""
+        spec, outcome = events.review_talks(self, a, expiry.actor, clock.REVIEW_ROUNDS)
+        if outcome is None:  # neither side chose a lapse: both prefer these terms to none
+            a.extend(self.day, clock.agreed_term(self._negotiator_list))
+            self.log(expiry.actor, "extension", f"the review talks end without new terms "
+                     f"({expiry.why}); both sides prefer the "
+                     f"{self.meeting_label(a.first.meeting)} terms to their lapse, so they stay "
+                     f"in force for {a.days} more days, to {self.date_of(a.expires)}",
+                     meeting=a.meeting, news=0.0)
             return
         new = self.sign(spec.name, outcome.package, spec.label, renewal=True)
         self.log(None, "extension", f"the {self.meeting_label(a.first.meeting)} terms are "
