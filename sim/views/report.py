@@ -99,8 +99,9 @@ MEDIANS = ("Each number is its own median over the runs, so the medians of the p
 
 
 def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Section]:
-    """"Who paid": the table in currency and share of GDP, what its words mean, and the figure
-    beside the page if one was drawn; nothing for a scenario without a trade layer."""
+    """"Who paid": the table in currency and share of GDP, the same per calendar year (when the
+    period covers more than one), what its words mean, and the figure beside the page if one
+    was drawn; nothing for a scenario without a trade layer."""
     if paid is None:
         return []
     head, rows = who_paid.table(paid)
@@ -108,6 +109,11 @@ def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Secti
     blocks: list = [Text([f"What the levers cost each side in money, {who_paid.period_text(paid)}"
                           " (a share of GDP is a year's loss over that side's GDP)."]),
                     Table(head, cells)]
+    if who_paid.by_year(paid):
+        head, rows = who_paid.year_table(paid)
+        blocks += [Text([who_paid.year_caption(paid)]),
+                   Table(head, [[Cell(t, "num nowrap" if k >= 2 else "")
+                                 for k, t in enumerate(row)] for row in rows])]
     if paid.sectors:
         head, rows = who_paid.sector_table(paid)
         blocks += [Text(["Exporters' lost sales, sector by sector:"]),
