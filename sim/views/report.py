@@ -260,8 +260,9 @@ def ensemble_report(ens, folder: Path, figure_names: Sequence[str]) -> Path:
     """report.html for an ensemble, in its folder beside manifest.json, its data files and
     ``figure_names``."""
     s = ens.scenario
+    drawn = [n for n in figure_names if n != WHO_PAID_FIGURE]  # shown in its own section
     sections = [
-        Section("Figures", [figures(folder / n for n in figure_names)]),
+        Section("Figures", [figures(folder / n for n in drawn)]),
         Section("Outcomes over the runs", [*futures_blocks(ens),
                                            outcome_table(ens.outcome_stats())]),
         Section("Scorecard: the runs against the record", ensemble_scorecard_blocks(ens)),
