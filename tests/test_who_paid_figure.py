@@ -108,3 +108,17 @@ def test_sim_run_runs_writes_who_paid_png_and_the_report_shows_it_once(tmp_path)
     assert "who_paid.png" not in figures and figures.count("<img") == 3
     assert section.count("<img") == 1 and "who_paid.png</figcaption>" in section
     assert broken_images(page) == []
+
+
+def test_an_ensembles_who_paid_is_worked_out_once_for_its_runs(war):
+    """The report, the figure and a comparison share one replay of the runs; a comparison's
+    mask of runs (those finished for every scenario) is its own."""
+    import numpy as np
+
+    whole = wp.ensemble_who_paid(war)
+    assert wp.ensemble_who_paid(war) is whole and whole.runs == 4
+    two = np.zeros(war.runs, dtype=bool)
+    two[:2] = True
+    part = wp.ensemble_who_paid(war, two)
+    assert part.runs == 2 and part.get("us", "net_loss") != whole.get("us", "net_loss")
+    assert wp.ensemble_who_paid(war).rows == whole.rows

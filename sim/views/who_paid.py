@@ -174,13 +174,14 @@ def runs_who_paid(scenario: Scenario, runs: Iterable[Mapping[str, Sequence]]
     return _who_paid([periods for periods, _ in found], tuple(sectors), ranged=True)
 
 
-def ensemble_who_paid(ens) -> WhoPaid | None:
-    """Who paid over an ensemble's finished runs (the first ``MOST_RUNS`` of them: each is a
-    replay, and the median of a thousand is settled), from the timelines it keeps. Worked out
-    once for an ensemble and its finished runs: its report, its figure and a comparison ask."""
+def ensemble_who_paid(ens, runs: np.ndarray | None = None) -> WhoPaid | None:
+    """Who paid over an ensemble's finished runs, or those of ``runs`` (a mask: a comparison's
+    runs finished for every scenario); the first ``MOST_RUNS`` of them (each is a replay, and
+    the median of a thousand is settled), from the timelines it keeps. Worked out once for an
+    ensemble and its runs: its report, its figure and a comparison ask."""
     if trade_spec(ens.scenario) is None:
         return None
-    rows = np.flatnonzero(ens.done)[:MOST_RUNS]
+    rows = np.flatnonzero(ens.done if runs is None else ens.done & runs)[:MOST_RUNS]
     kept = _KEPT.get(id(ens))
     if kept is not None and kept[0]() is ens and kept[1] == rows.tobytes():
         return kept[2]
