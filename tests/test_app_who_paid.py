@@ -36,7 +36,8 @@ def test_the_panel_shows_who_paid_in_the_run_so_far():
     page = panel.who_paid_html(model)
     assert f"Who paid so far: {model.spec.start:%d %b %Y} to {model.date:%d %b %Y}" in page
     net = who_paid.money(paid.get("us", "net_loss").amount, paid.currency)
-    assert f"<td>{net}</td>" in page and page.count("<tr>") == (1 + 8) + (1 + 3)
+    # the sides' table, the years' (2018 and 2019 so far, each side) and the sectors'
+    assert f"<td>{net}</td>" in page and page.count("<tr>") == (1 + 8) + (1 + 4) + (1 + 3)
 
 
 def test_a_step_in_the_middle_of_a_read_is_cut_to_whole_days():

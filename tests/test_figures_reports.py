@@ -54,7 +54,7 @@ def test_comparison_report_inlines_its_figures_only(tmp_path):
 @pytest.mark.slow
 def test_trade_war_ensemble_report_decodes(tmp_path):
     api.ensemble(TRADE_WAR, runs=3, out=tmp_path / "w")
-    _check_page(tmp_path / "w", 3)
+    _check_page(tmp_path / "w", 4)  # levers, trust and pressure, status, who paid
 
 
 @pytest.mark.slow

@@ -134,8 +134,9 @@ def test_the_words_say_each_sides_bill(war):
     assert f"US: net loss {wp.money(net.amount, 'USD million')}" in text
     assert "China: net loss" in text and text.count("exporters' lost sales") == 2
     page = wp.html_table(table)
-    # the sides' table (a header, 4 measures x 2 sides), then the sectors' (a header, 3)
-    assert page.count("<tr>") == (1 + 8) + (1 + 3) and "buyers&#x27; loss" in page
+    # the sides' table (a header, 4 measures x 2 sides), the years' (a header, 4 years x 2
+    # sides), then the sectors' (a header, 3)
+    assert page.count("<tr>") == (1 + 8) + (1 + 8) + (1 + 3) and "buyers&#x27; loss" in page
 
 
 # -- report.html ----------------------------------------------------------------------------------
@@ -183,7 +184,8 @@ def test_an_ensembles_report_shows_the_median_who_paid(tmp_path, war):
     api.ensemble(war, runs=3, out=tmp_path / "e", figures=False)
     section = _section(tmp_path / "e")
     assert "median of 3 runs" in section and "10–90 % of runs" in section
-    assert section.count("<tr>") == (1 + 8) + (1 + 3) and "need not add up" in section
+    assert section.count("<tr>") == (1 + 8) + (1 + 8) + (1 + 3)  # sides, years, sectors
+    assert "need not add up" in section
     api.ensemble(BASELINE, runs=2, out=tmp_path / "b", figures=False)
     assert _section(tmp_path / "b") == ""
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from sim.views.who_paid_compare import ComparedPaid
+
 
 def compare(*scenarios: ScenarioLike | Ensemble | Sequence[ScenarioLike | Ensemble],
             runs: int = 200, seed: int | None = None, jobs: int = 1,
@@ -122,6 +124,22 @@ class Comparison:
     def _rows(self) -> list[dict]:
         return compare_table(self._ensembles, self.names)
 
+    @cached_property
+    def _paid(self) -> ComparedPaid:
+        from sim.views.who_paid_compare import compared_paid
+
+        return compared_paid(self._ensembles, self.names)
+
+    @property
+    def who_paid(self) -> pd.DataFrame:
+        """For each scenario with a `trade:` section, each side's buyers' loss, extra tariff
+        revenue, exporters' lost sales and net loss in its currency: the ``median`` over the
+        runs compared, ``p10``, ``p90`` and the median ``share_of_gdp_a_year`` (no rows for a
+        scenario without one)."""
+        from sim.views.who_paid_compare import FIELDS, records
+
+        return frames.frame(records(self._paid), FIELDS)
+
     @property
     def outcomes(self) -> pd.DataFrame:
         """One row per outcome and scenario: ``mean``, ``se`` and, from the second scenario on,
@@ -172,8 +190,8 @@ class Comparison:
 
         ensembles, names, first = self._ensembles, self.names, self._ensembles[0]
         (folder / "compare.csv").write_text(compare_csv(self._rows), encoding="utf-8")
-        (folder / "compare.md").write_text(f"# {' vs '.join(names)}\n\n" + self.markdown,
-                                           encoding="utf-8")
+        (folder / "compare.md").write_text(f"# {' vs '.join(names)}\n\n" + self.markdown
+                                           + self._paid_markdown(), encoding="utf-8")
         figures = compare_figure_jobs(ensembles, names, folder) if self.common else []
         (workers or Workers([], 1)).render([(draw_file, job) for job in figures])
         self.files = ["compare.csv", "compare.md", *(path.name for _, _, path in figures)]
@@ -193,14 +211,21 @@ class Comparison:
         from sim.views.report import compare_report
 
         self.files.insert(0, compare_report(ensembles, names, self._rows, folder, self.files,
-                                            self.partial).name)
+                                            self.partial, self._paid).name)
         return self.files
 
+    def _paid_markdown(self) -> str:
+        from sim.views.who_paid_compare import markdown
+
+        return markdown(self._paid)
+
     def summary(self) -> str:
-        """What `sim compare` prints: the scenarios, the seeds and the table."""
+        """What `sim compare` prints: the scenarios, the seeds and the table; and who paid in
+        each scenario with a `trade:` section."""
         status = "PARTIAL (interrupted) " if self.partial else ""
         return (f"{status}comparison of {', '.join(self.names)} on {self.common} common seeds "
-                f"(base seed {self._ensembles[0].base_seed})\n{self.markdown}")
+                f"(base seed {self._ensembles[0].base_seed})\n{self.markdown}"
+                + self._paid_markdown())
 
     def __repr__(self) -> str:
         return f"<Comparison {' vs '.join(self.names)} runs={self.common}>"

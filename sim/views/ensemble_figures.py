@@ -28,6 +28,7 @@ from sim.views.words import axis_unit
 
 FAN = "sim.views.plots:fan_figure"
 STATUS_SHARES = "sim.views.plots:status_share_figure"
+WHO_PAID = "sim.views.who_paid_figures:ensemble_figure"
 
 
 def draw_file(function: str, args: tuple, path: Path) -> None:
@@ -101,8 +102,9 @@ def _future_series(ens: Ensemble, groups: list[Future], q: int, stepped_lever: b
 
 def figure_jobs(ens: Ensemble, folder: Path) -> list[tuple]:
     """The ensemble's figures as ``("module:function", args, path)``, for ``Workers.render``:
-    levers.png (fan of every lever), trust_pressure.png and status.png. Where the runs split
-    into futures (``sim.views.futures``), each future is drawn with its share."""
+    levers.png (fan of every lever), trust_pressure.png, status.png and, for a scenario with a
+    `trade:` section, who_paid.png. Where the runs split into futures
+    (``sim.views.futures``), each future is drawn with its share."""
     s, p = ens.scenario, ens.plan
     obs = [*p.record.observations, *p.record.moves]
     label = f"{ens.finished} runs"
@@ -142,7 +144,18 @@ def figure_jobs(ens: Ensemble, folder: Path) -> list[tuple]:
         (STATUS_SHARES, (p.dates, ens.status_shares(), s,
                          f"{s.title}: talks status across {label}", obs),
          folder / "status.png"),
+        *who_paid_jobs(ens, folder),
     ]
+
+
+def who_paid_jobs(ens: Ensemble, folder: Path) -> list[tuple]:
+    """who_paid.png (the runs' medians and 10-90 % ranges) for a scenario with a `trade:`
+    section; none for one without."""
+    from sim.views.report import WHO_PAID_FIGURE
+    from sim.views.who_paid import ensemble_who_paid
+
+    paid = ensemble_who_paid(ens)
+    return [] if paid is None else [(WHO_PAID, (paid, ens.scenario), folder / WHO_PAID_FIGURE)]
 
 
 def write_ensemble(ens: Ensemble, folder: Path, plots: bool = True, extra: dict | None = None,

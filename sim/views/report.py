@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from sim.engine.spec import Scenario
 from sim.record import outcomes as oc
-from sim.views import who_paid, words
+from sim.views import who_paid, who_paid_compare, words
 from sim.views.report_page import Cell, Folded, Section, Table, Text, figures, files, render, write
 
 quantity_label = words.quantity_label  # the name other modules have used
@@ -99,8 +99,9 @@ MEDIANS = ("Each number is its own median over the runs, so the medians of the p
 
 
 def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Section]:
-    """"Who paid": the table in currency and share of GDP, what its words mean, and the figure
-    beside the page if one was drawn; nothing for a scenario without a trade layer."""
+    """"Who paid": the table in currency and share of GDP, the same per calendar year (when the
+    period covers more than one), what its words mean, and the figure beside the page if one
+    was drawn; nothing for a scenario without a trade layer."""
     if paid is None:
         return []
     head, rows = who_paid.table(paid)
@@ -108,6 +109,11 @@ def who_paid_sections(paid: who_paid.WhoPaid | None, folder: Path) -> list[Secti
     blocks: list = [Text([f"What the levers cost each side in money, {who_paid.period_text(paid)}"
                           " (a share of GDP is a year's loss over that side's GDP)."]),
                     Table(head, cells)]
+    if who_paid.by_year(paid):
+        head, rows = who_paid.year_table(paid)
+        blocks += [Text([who_paid.year_caption(paid)]),
+                   Table(head, [[Cell(t, "num nowrap" if k >= 2 else "")
+                                 for k, t in enumerate(row)] for row in rows])]
     if paid.sectors:
         head, rows = who_paid.sector_table(paid)
         blocks += [Text(["Exporters' lost sales, sector by sector:"]),
@@ -254,8 +260,9 @@ def ensemble_report(ens, folder: Path, figure_names: Sequence[str]) -> Path:
     """report.html for an ensemble, in its folder beside manifest.json, its data files and
     ``figure_names``."""
     s = ens.scenario
+    drawn = [n for n in figure_names if n != WHO_PAID_FIGURE]  # shown in its own section
     sections = [
-        Section("Figures", [figures(folder / n for n in figure_names)]),
+        Section("Figures", [figures(folder / n for n in drawn)]),
         Section("Outcomes over the runs", [*futures_blocks(ens),
                                            outcome_table(ens.outcome_stats())]),
         Section("Scorecard: the runs against the record", ensemble_scorecard_blocks(ens)),
@@ -290,10 +297,13 @@ def compare_table(rows: list[dict]) -> Table:
 
 
 def compare_report(ensembles, names: Sequence[str], rows: list[dict], folder: Path,
-                   figure_names: Sequence[str], partial: bool) -> Path:
-    """report.html for a comparison, in its folder beside manifest.json and ``figure_names``."""
+                   figure_names: Sequence[str], partial: bool,
+                   paid: who_paid_compare.ComparedPaid | None = None) -> Path:
+    """report.html for a comparison, in its folder beside manifest.json and ``figure_names``;
+    with ``paid`` (a ``who_paid_compare.ComparedPaid``), who paid in each scenario."""
     sections = [Section("Figures", [figures(folder / n for n in figure_names)]),
-                Section("Outcomes, same seeds for every scenario", [compare_table(rows)])]
+                Section("Outcomes, same seeds for every scenario", [compare_table(rows)]),
+                *compare_who_paid_sections(paid)]
     for e, name in zip(ensembles, names, strict=True):
         if e.finished:
             sections.append(Section(f"Narrative of run 0 of {name}",
@@ -303,6 +313,19 @@ def compare_report(ensembles, names: Sequence[str], rows: list[dict], folder: Pa
     return write(folder, render(f"Comparison: {' vs '.join(names)}", "The same seeds for every "
                                 "scenario (common random numbers); differences are paired run "
                                 "by run.", sections, PARTIAL if partial else ""))
+
+
+def compare_who_paid_sections(paid: who_paid_compare.ComparedPaid | None) -> list[Section]:
+    """"Who paid": each scenario's net loss per side (median, 10-90 % of runs, share of GDP);
+    nothing when no compared scenario has a `trade:` section."""
+    if paid is None or not paid.shown():
+        return []
+    head, rows = who_paid_compare.table(paid)
+    return [Section("Who paid", [
+        Text([who_paid_compare.caption(paid)]),
+        Table(head, [[Cell(t, "num" if k >= 2 else "") for k, t in enumerate(row)]
+                     for row in rows]),
+        Text([who_paid.NOTE], cls="sub")])]
 
 
 # -- sweeps, validations, calibrations: a summary, figures, a table and the files -----------------

@@ -211,6 +211,9 @@ def _median_or_none(values: list) -> float | None:
 # -- who paid, as data: consequences.csv in `sim run`'s folder, and its figure -------------------
 WHO_PAID = (("buyers_loss", "buyers' loss"), ("extra_duty_revenue", "extra tariff revenue"),
             ("lost_exports", "exporters' lost sales"), ("net_loss", "net loss"))
+# a colour per measure, Okabe-Ito (neither of the sides' own, the first two of the palette)
+MEASURE_COLOURS = {"buyers_loss": "#E69F00", "extra_duty_revenue": "#009E73",
+                   "lost_exports": "#56B4E9", "net_loss": "#CC79A7"}
 CONSEQUENCE_FIELDS = ("period", "from", "to", "side", "side_label", "measure", "amount",
                       "currency", "share_of_gdp_a_year")
 
@@ -308,7 +311,7 @@ def draw_who_paid(ax, rows: list[dict]) -> None:
     for k, (key, label) in enumerate(shown):
         vals = [by[(s, key)]["amount"] / scale if (s, key) in by else 0.0 for s in sides]
         bars = ax.bar([i + (k - 1) * width for i in range(len(sides))], vals, width,
-                      label=label)
+                      label=label, color=MEASURE_COLOURS[key])
         for bar, side in zip(bars, sides, strict=True):
             share = by.get((side, key), {}).get("share_of_gdp_a_year")
             if share is not None:

@@ -4,15 +4,17 @@ the median of an ensemble's runs.
 The numbers are the trade layer's (``Consequences.who_paid``, by way of ``consequence_rows``):
 each side's buyers' loss, its extra tariff revenue, its exporters' lost sales and the net loss
 (buyers' loss less revenue plus lost sales), in the `trade:` section's currency and, when the
-scenario gives a side's GDP, as a year's share of it. This module only picks, summarises and
-words them, once, for report.html, the classroom page and `sim play`'s end screen. A scenario
-without a `trade:` section has no table (None), and each of those shows nothing.
+scenario gives a side's GDP, as a year's share of it; over the whole period and each calendar
+year it touches (``WhoPaid.years``). This module only picks, summarises and words them, once,
+for report.html, the classroom page and `sim play`'s end screen. A scenario without a `trade:`
+section has no table (None), and each of those shows nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -56,9 +58,25 @@ class SectorLoss:
 
 
 @dataclass(frozen=True)
+class YearPaid:
+    """Who paid in one calendar year of the period, from ``first`` to ``last`` (the period's
+    own start or end where it falls inside the year); rows as ``WhoPaid.rows``, a year's share
+    of GDP at a yearly rate over the days covered."""
+
+    year: int
+    first: dt.date
+    last: dt.date
+    rows: tuple[Paid, ...]
+
+    def get(self, side: str, measure: str) -> Paid:
+        return next(r for r in self.rows if r.side == side and r.measure == measure)
+
+
+@dataclass(frozen=True)
 class WhoPaid:
-    """Who paid in a run (``runs`` 1) or over ``runs`` runs, from ``first`` to ``last``; and
-    the exporters' lost sales sector by sector (``sectors``, in the trade section's order)."""
+    """Who paid in a run (``runs`` 1) or over ``runs`` runs, from ``first`` to ``last``; the
+    exporters' lost sales sector by sector (``sectors``, in the trade section's order); and the
+    same per calendar year (``years``, in order; for one run they add up to ``rows``)."""
 
     currency: str
     first: dt.date
@@ -66,6 +84,7 @@ class WhoPaid:
     runs: int
     rows: tuple[Paid, ...]
     sectors: tuple[SectorLoss, ...] = ()
+    years: tuple[YearPaid, ...] = ()
 
     def sides(self) -> list[str]:
         return list(dict.fromkeys(r.side for r in self.rows))
@@ -75,10 +94,10 @@ class WhoPaid:
 
 
 def _rows(scenario: Scenario, columns: Mapping[str, Sequence]
-          ) -> tuple[list[dict], list[SectorLoss]] | None:
-    """``consequence_rows`` for the whole run whose timeline is ``columns``, and each sector's
-    lost export sales over it; None for a scenario without a `trade:` section or a run without
-    a lever it follows."""
+          ) -> tuple[dict[str, list[dict]], list[SectorLoss]] | None:
+    """``consequence_rows`` of the run whose timeline is ``columns``, by period ("run" first,
+    then each calendar year), and each sector's lost export sales over it; None for a scenario
+    without a `trade:` section or a run without a lever it follows."""
     spec = trade_spec(scenario)
     if spec is None or not len(columns.get("date", ())):
         return None
@@ -88,68 +107,95 @@ def _rows(scenario: Scenario, columns: Mapping[str, Sequence]
         return None
     sectors = [SectorLoss(s.name, s.label or s.name, _label(scenario, s.exporter),
                           result.total(s.name).lost_exports) for s in spec.sectors]
-    return consequence_rows(result, scenario, periods=False), sectors
+    periods: dict[str, list[dict]] = {}
+    for row in consequence_rows(result, scenario):
+        periods.setdefault(row["period"], []).append(row)
+    return periods, sectors
 
 
 def _label(scenario: Scenario, side: str) -> str:
     return scenario.actors[side].label if side in scenario.actors else side
 
 
-def _paid(row: dict) -> Paid:
-    return Paid(row["side"], row["side_label"], row["measure"], row["amount"],
-                row["share_of_gdp_a_year"])
+def _span(rows: list[dict]) -> tuple[dt.date, dt.date]:
+    return dt.date.fromisoformat(rows[0]["from"]), dt.date.fromisoformat(rows[0]["to"])
+
+
+def _who_paid(runs: list[dict[str, list[dict]]], sectors: tuple[SectorLoss, ...],
+              ranged: bool) -> WhoPaid:
+    """A ``WhoPaid`` from each run's rows by period: ``_summary`` of them over the whole
+    period and per calendar year (the years of the first run)."""
+    whole = runs[0]["run"]
+    years = tuple(YearPaid(int(period), *_span(rows),
+                           _summary([r[period] for r in runs if period in r], ranged))
+                  for period, rows in runs[0].items() if period != "run")
+    return WhoPaid(whole[0]["currency"], *_span(whole), len(runs),
+                   _summary([r["run"] for r in runs], ranged), sectors, years)
+
+
+def _summary(per_run: list[list[dict]], ranged: bool) -> tuple[Paid, ...]:
+    """Per side and measure (the runs' rows in the same order) the median amount, with its
+    10-90 % range if ``ranged``, and the median share of GDP: one run's own numbers."""
+    out = []
+    for i, row in enumerate(per_run[0]):
+        amounts = np.array([p[i]["amount"] for p in per_run])
+        shares = [p[i]["share_of_gdp_a_year"] for p in per_run
+                  if p[i]["share_of_gdp_a_year"] is not None]
+        low, high = [float(v) for v in np.percentile(amounts, [10, 90])] if ranged else [None] * 2
+        out.append(Paid(row["side"], row["side_label"], row["measure"], float(np.median(amounts)),
+                        float(np.median(shares)) if shares else None, low, high))
+    return tuple(out)
 
 
 def run_who_paid(scenario: Scenario, columns: Mapping[str, Sequence]) -> WhoPaid | None:
-    """Who paid in one run (its timeline ``columns``, whole or so far); None without a trade
-    layer."""
+    """Who paid in one run (its timeline ``columns``, whole or so far), over the run and per
+    calendar year; None without a trade layer."""
     found = _rows(scenario, columns)
-    if not found or not found[0]:
+    if not found or not found[0].get("run"):
         return None
-    rows, sectors = found
-    return WhoPaid(rows[0]["currency"], dt.date.fromisoformat(rows[0]["from"]),
-                   dt.date.fromisoformat(rows[0]["to"]), 1, tuple(_paid(r) for r in rows),
-                   tuple(sectors))
+    periods, sectors = found
+    return _who_paid([periods], tuple(sectors), ranged=False)
 
 
 def runs_who_paid(scenario: Scenario, runs: Iterable[Mapping[str, Sequence]]
                   ) -> WhoPaid | None:
-    """Who paid over several runs (each a timeline's columns): per side and measure the median
-    amount, its 10-90 % range and the median share of GDP; None without a trade layer."""
-    found = [r for r in (_rows(scenario, cols) for cols in runs) if r and r[0]]
+    """Who paid over several runs (each a timeline's columns; an ensemble's share its dates):
+    per side and measure, over the runs' period and per calendar year, the median amount, its
+    10-90 % range and the median share of GDP; None without a trade layer."""
+    found = [r for r in (_rows(scenario, cols) for cols in runs) if r and r[0].get("run")]
     if not found:
         return None
-    per_run = [rows for rows, _ in found]
-    first = per_run[0]
-    out = []
-    for i, row in enumerate(first):
-        amounts = np.array([p[i]["amount"] for p in per_run])
-        shares = [p[i]["share_of_gdp_a_year"] for p in per_run
-                  if p[i]["share_of_gdp_a_year"] is not None]
-        low, high = np.percentile(amounts, [10, 90])
-        out.append(Paid(row["side"], row["side_label"], row["measure"],
-                        float(np.median(amounts)),
-                        float(np.median(shares)) if shares else None, float(low), float(high)))
     sectors = []
     for k, sector in enumerate(found[0][1]):
         amounts = np.array([losses[k].amount for _, losses in found])
-        low, high = np.percentile(amounts, [10, 90])
         sectors.append(SectorLoss(sector.sector, sector.label, sector.exporter_label,
-                                  float(np.median(amounts)), float(low), float(high)))
-    return WhoPaid(first[0]["currency"], dt.date.fromisoformat(first[0]["from"]),
-                   dt.date.fromisoformat(first[0]["to"]), len(per_run), tuple(out),
-                   tuple(sectors))
+                                  float(np.median(amounts)),
+                                  *(float(v) for v in np.percentile(amounts, [10, 90]))))
+    return _who_paid([periods for periods, _ in found], tuple(sectors), ranged=True)
 
 
-def ensemble_who_paid(ens) -> WhoPaid | None:
-    """Who paid over an ensemble's finished runs (the first ``MOST_RUNS`` of them: each is a
-    replay, and the median of a thousand is settled), from the timelines it keeps."""
+def ensemble_who_paid(ens, runs: np.ndarray | None = None) -> WhoPaid | None:
+    """Who paid over an ensemble's finished runs, or those of ``runs`` (a mask: a comparison's
+    runs finished for every scenario); the first ``MOST_RUNS`` of them (each is a replay, and
+    the median of a thousand is settled), from the timelines it keeps. Worked out once for an
+    ensemble and its runs: its report, its figure and a comparison ask."""
     if trade_spec(ens.scenario) is None:
         return None
+    rows = np.flatnonzero(ens.done if runs is None else ens.done & runs)[:MOST_RUNS]
+    kept = _KEPT.get(id(ens))
+    if kept is not None and kept[0]() is ens and kept[1] == rows.tobytes():
+        return kept[2]
     plan = ens.plan
-    rows = np.flatnonzero(ens.done)[:MOST_RUNS]
-    return runs_who_paid(ens.scenario, ({"date": plan.dates, **dict(zip(
+    paid = runs_who_paid(ens.scenario, ({"date": plan.dates, **dict(zip(
         plan.quantities, ens.values[i].astype(np.float64), strict=True))} for i in rows))
+    for key in [k for k, v in _KEPT.items() if v[0]() is None]:  # ensembles gone
+        del _KEPT[key]
+    _KEPT[id(ens)] = (weakref.ref(ens), rows.tobytes(), paid)
+    return paid
+
+
+# an ensemble's who paid, by id(ensemble): (the ensemble, its finished runs, who paid)
+_KEPT: dict[int, tuple[weakref.ref, bytes, WhoPaid | None]] = {}
 
 
 # -- in words ------------------------------------------------------------------------------------
@@ -222,6 +268,93 @@ def sector_table(wp: WhoPaid) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
+# -- per calendar year ---------------------------------------------------------------------------
+ORDER = ("net_loss", "buyers_loss", "extra_duty_revenue", "lost_exports")  # the net, its parts
+
+
+def by_year(wp: WhoPaid) -> bool:
+    """True if the period covers more than one calendar year: else its one year's table would
+    repeat the whole period's, and none is shown."""
+    return len(wp.years) > 1
+
+
+def year_text(year: YearPaid) -> str:
+    """"2030", or the part of the year covered: "2029 from 22 Mar", "2031 to 15 Jun"."""
+    starts = year.first == dt.date(year.year, 1, 1)
+    ends = year.last == dt.date(year.year, 12, 31)
+    if starts and ends:
+        return str(year.year)
+    if ends:
+        return f"{year.year} from {year.first:%d %b}"
+    if starts:
+        return f"{year.year} to {year.last:%d %b}"
+    return f"{year.year}, {year.first:%d %b}–{year.last:%d %b}"
+
+
+def year_unit(wp: WhoPaid) -> tuple[float, str]:
+    """The one unit of a per-year table, stated in its caption: (factor from the currency's
+    amounts, its words), in billions where the largest amount reaches a billion."""
+    code, _, unit = wp.currency.partition(" ")
+    if unit not in SCALES:
+        return 1.0, wp.currency
+    largest = max((abs(v) for y in wp.years for r in y.rows
+                   for v in (r.amount, r.low, r.high) if v is not None), default=0.0)
+    for word in ("billion", "million"):
+        if largest * SCALES[unit] >= SCALES[word]:
+            return SCALES[unit] / SCALES[word], f"{code} {word}"
+    return SCALES[unit], code
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 1) + 0.0:,.1f}"  # + 0.0: never "-0.0"
+
+
+def _amount(paid: Paid, factor: float) -> str:
+    """"47.0", and for several runs "47.0 (30.1–60.2)": the median and its 10-90 % range."""
+    text = _number(paid.amount * factor)
+    if paid.low is None or paid.high is None:
+        return text
+    return f"{text} ({_number(paid.low * factor)}–{_number(paid.high * factor)})"
+
+
+def year_table(wp: WhoPaid, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Who paid per calendar year as (header, rows of text): a row per year and side, the net
+    loss and its parts in ``year_unit`` each with its share of GDP (``compact``: the net
+    loss's share only, for the page's narrow panel)."""
+    factor, _ = year_unit(wp)
+    head = ["year", "side"]
+    for key in ORDER:
+        head.append(MEASURES[key])
+        if key == "net_loss" or not compact:
+            head.append("% of GDP")
+    rows = []
+    for year in wp.years:
+        for side in wp.sides():
+            row = [str(year.year), year.get(side, "net_loss").side_label]
+            for key in ORDER:
+                paid = year.get(side, key)
+                row.append(_amount(paid, factor))
+                if key == "net_loss" or not compact:
+                    row.append(share_text(paid.share, words=False))
+            rows.append(row)
+    return head, rows
+
+
+def year_caption(wp: WhoPaid, compact: bool = False) -> str:
+    """What a per-year table's numbers are: the years covered in part, the unit, for several
+    runs the statistic, and (unless ``compact``: the page's hint says it) the share of GDP."""
+    _, unit = year_unit(wp)
+    part = [year_text(y) for y in wp.years if year_text(y) != str(y.year)]
+    text = "By calendar year" + (f" ({'; '.join(part)})" if part else "") + f", in {unit}"
+    if wp.runs > 1:
+        text += f"; each the median of {wp.runs} runs, its 10–90 % range in brackets"
+    return text if compact else f"{text}. {YEAR_SHARE}"
+
+
+YEAR_SHARE = ("% of GDP: the year's amount at a yearly rate over the days it covers, as a share "
+              "of the side's GDP.")
+
+
 NOTE = ("Buyers' loss: what the side's buyers paid more for what they still bought, plus what "
         "they gave up on what they stopped buying; extra tariff revenue: what its government "
         "collected above the pre-dispute tariff (a gain); exporters' lost sales: below what they "
@@ -244,12 +377,17 @@ def lines(wp: WhoPaid, title: str = "Who paid") -> list[str]:
 
 
 def html_table(wp: WhoPaid, caption: str = "") -> str:
-    """The table as an HTML fragment (every text escaped), for the classroom page."""
+    """The tables as an HTML fragment (every text escaped), for the classroom page: the whole
+    period's, a compact one per calendar year (when there is more than one) and the sectors'."""
     cap = caption or f"Who paid, {period_text(wp)}"
     by_sector = (_html(*sector_table(wp), "Exporters' lost sales, sector by sector")
                  if wp.sectors else "")
-    return (_html(*table(wp), cap) + by_sector
-            + f"<p class='sim-hint'>{html.escape(NOTE)}</p>")
+    years = by_year(wp)
+    by_years = _html(*year_table(wp, compact=True), year_caption(wp, compact=True)) \
+        if years else ""
+    note = NOTE + (f" {YEAR_SHARE}" if years else "")
+    return (_html(*table(wp), cap) + by_years + by_sector
+            + f"<p class='sim-hint'>{html.escape(note)}</p>")
 
 
 def _html(head: list[str], rows: list[list[str]], caption: str) -> str:
