@@ -129,6 +129,11 @@ def test_a_lever_set_by_decree_is_drawn_as_a_typical_run_not_a_zigzag(long_ensem
 
 # -- legible figures -------------------------------------------------------------------------
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
+# the quick loop draws one scenario of each shape (the baseline, a counterfactual of it, an
+# episode of its own, a multi-party one, one with a trade section); the rest run with the slow set
+QUICK = {"baseline", "no_call", "trade_war_2018", "semiconductors_2023", "steel_2018"}
+SHIPPED_PARAMS = [pytest.param(p, id=p.stem, marks=() if p.stem in QUICK else pytest.mark.slow)
+                  for p in SHIPPED]
 
 
 def _assert_legible(figure, what: str) -> None:
@@ -142,7 +147,7 @@ def _assert_legible(figure, what: str) -> None:
     plots.plt.close(figure)
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SHIPPED_PARAMS)
 def test_shipped_run_figures_have_no_colliding_or_clipped_text(path):
     from sim.views.run_files import record_items
 
