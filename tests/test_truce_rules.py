@@ -393,3 +393,12 @@ def test_each_threat_a_deal_suspends_is_mild_good_news(baseline):
     seen = m.seen
     m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     assert [s for s in seen if s[0] == "suspension"] == [("suspension", "geneva", 0.1)] * 2
+
+
+def test_terms_may_run_up_to_ten_years(baseline):
+    """A side that commits for ten years at full trust agrees a term of ten years (in whole
+    half-months) with one that does the same: arrangements longer than two years can be said."""
+    ten_years = _both(baseline, commitment_days=3650, initial_trust=1.0)
+    m = NegotiationModel(_scripted(baseline, ten_years), seed=1, day=30)
+    agreement = m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
+    assert agreement.days == 3645 and agreement.days > 730

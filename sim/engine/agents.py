@@ -63,6 +63,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         self.mandate = 0.0  # extra room to concede given by a leaders' call, used up by talks
         self.grievance = 0.0
         self.pressure = 0.0
+        self.push = 0.0  # from groups that gain from the dispute (``pushed``); most sides: none
         self.last_measure_day = -10**6
         self.last_review_day = 0
         self.threats_issued = 0
@@ -205,7 +206,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         threat = self.threat_pressure() if truce.threats else 0.0
         tied = HANDS_TIED * b.audience_cost * truce.threatening(self.actor)
         return (status_quo + b.resolve + tied
-                - b.pressure_sensitivity * (self.pressure + threat) * PRESSURE_RESERVE
+                - b.pressure_sensitivity * (self.pressure + threat - self.push) * PRESSURE_RESERVE
                 - self.mandate)
 
     def concession_pace(self) -> float:
@@ -290,6 +291,12 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
                        f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
                        meeting=meeting, news=-step)
+
+    def pushed(self, push: float) -> None:
+        """Today's push to escalate from the groups at home that gain from the dispute's
+        measures (protected producers): it adds to what pressing is worth to it and to what a
+        deal must give it (Putnam's win-set narrowed from home)."""
+        self.push = push
 
     def feel(self, pressure: float) -> None:
         """Today's pressure from its constituencies, plus the fading domestic cost of any threat

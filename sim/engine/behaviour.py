@@ -44,7 +44,7 @@ PARAMS: dict[str, ParamInfo] = {
                                 "closed each day"),
     "goodwill": ParamInfo(0.0, 1.0, "how far a leaders' call restores its trust"),
     "restraint": ParamInfo(0.0, 1.0, "reluctance to add new measures when aggrieved"),
-    "commitment_days": ParamInfo(7.0, 730.0, "longest term it commits to without review, at full "
+    "commitment_days": ParamInfo(7.0, 3650.0, "longest term it commits to without review, at full "
                                  "trust; the term it proposes is this times its trust in the "
                                  "other side, and the shorter proposal is agreed"),
     "misperception": ParamInfo(0.0, 1.0, "noise in its reading of the other side's priorities"),

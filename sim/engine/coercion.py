@@ -79,12 +79,16 @@ def weigh(model: World, n: Negotiator, lever: Lever, new_h: float) -> tuple[floa
     wants = max(aimed, key=lambda o: minded(o, lever.spec.id)).utility.wants if aimed else {}
     top = max(wants.values(), default=0.0) or 1.0
     gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
+    if n.push:  # groups at home that gain from measures want one (protected producers)
+        gain += b.pressure_sensitivity * n.push
     own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
     retaliation = (RETALIATION_WEIGHT * n.expected_retaliation()
                    * n.retaliation_exposure(model.truce.agreement))
     score = max(0.0, min(1.0, gain - own - retaliation))
-    why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}, cost at home "
-           f"{own:.2f}, expected retaliation {retaliation:.2f}")
+    why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}"
+           + (f" (of which {b.pressure_sensitivity * n.push:.2f} pressed for at home)"
+              if n.push else "")
+           + f", cost at home {own:.2f}, expected retaliation {retaliation:.2f}")
     return score, why
 
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.engine.spec import ConstituencySpec, FirmsParams, MarketParams
+    from sim.engine.levers import Lever
+    from sim.engine.spec import ConstituencySpec, FirmsParams, MarketParams, ProtectedParams
     from sim.engine.world import World
 
 REFILL = 2.0  # assumption: with half its usual supply a firm just keeps its stock level
@@ -92,3 +93,31 @@ class Market(mesa.Agent):
         self.index *= 1.0 + change
         self.peak = max(self.peak, self.index)
         self.pressure = min(1.0, (1.0 - self.index / self.peak) / self.pain)
+
+
+class ProtectedProducers(mesa.Agent):
+    """Producers at home whom a lever of their own side protects from the other side's goods
+    (steelmakers behind a tariff): content while the lever restricts at least ``content_at``
+    of its range, pressing in proportion to the shortfall below it (1 when the lever is wide
+    open). Which way that pressure pushes is the constituency's ``direction``."""
+
+    def __init__(self, model: World, spec: ConstituencySpec, params: ProtectedParams,
+                 lever: Lever):
+        super().__init__(model)
+        self.constituency = spec.id
+        self.lever = lever
+        self.content_at = params.content_at
+        self.pressure = 0.0
+        self.feel()
+
+    def feel(self) -> float:
+        """Today's pressure, from how far its lever restricts."""
+        short = self.content_at - self.lever.restrictiveness
+        self.pressure = short / self.content_at if short > 0.0 else 0.0
+        return self.pressure
+
+    def step(self) -> None:
+        self.feel()
+
+    def shock(self, change: float) -> None:
+        raise ValueError(f"{self.constituency} feels only its lever: a shock cannot hit it")

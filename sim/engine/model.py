@@ -17,7 +17,7 @@ import mesa
 from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
 from sim.engine.behaviour import make_behaviour
-from sim.engine.constituents import REFILL, Firm, Market, restock
+from sim.engine.constituents import REFILL, Firm, Market, ProtectedProducers, restock
 from sim.engine.control import Controller
 from sim.engine.economy import Economy, Payers
 from sim.engine.levers import Lever
@@ -29,6 +29,7 @@ from sim.engine.spec import (
     LossesParams,
     MarketParams,
     MeetingSpec,
+    ProtectedParams,
     Scenario,
     ShockSpec,
 )
@@ -79,7 +80,7 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         self.truce = Truce()
         self.levers = {spec.id: Lever(spec) for spec in scenario.levers}
         self.negotiators: dict[str, Negotiator] = {}
-        self.constituents: dict[str, list[Firm | Market | Payers]] = {}
+        self.constituents: dict[str, list[Firm | Market | Payers | ProtectedProducers]] = {}
         # the dispute's trade, stepped each day when a constituency feels its losses in money
         self.economy = Economy(scenario.trade, self.levers, scenario.start) \
             if scenario.trade is not None and _feels_money(scenario) else None
@@ -101,6 +102,8 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
                         if isinstance(a, Market)]
         self.payers = [(cid, g[0]) for cid, g in self.constituents.items()
                        if isinstance(g[0], Payers)]
+        self.protected = [(cid, g[0]) for cid, g in self.constituents.items()
+                          if isinstance(g[0], ProtectedProducers)]
         for _, payers in self.payers:  # they feel day 0's trade, as it was before the run
             payers.feel(self.economy.flows)
         self.pressure_sources = [self._pressure_source(actor) for actor in scenario.actors.values()]
@@ -116,23 +119,30 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         # For mesa.batch_run: the end state, collected once when the run ends (cheap, pure).
         self.datacollector = mesa.DataCollector(model_reporters=self.end_reporters())
 
-    def _constituency(self, spec: ConstituencySpec) -> list[Firm | Market | Payers]:
+    def _constituency(self, spec: ConstituencySpec) -> list:
         p = spec.params
         if isinstance(p, MarketParams):
             return [Market(self, spec, p)]
         if isinstance(p, LossesParams):
             return [Payers(self, spec, p, self.spec.trade)]
+        if isinstance(p, ProtectedParams):
+            return [ProtectedProducers(self, spec, p, self.levers[p.protected_by])]
         return [Firm(self, spec, p, max(0.0, p.stock_days.sample(self.random)))
                 for _ in range(p.count)]
 
-    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float]:
-        """A side's negotiator, its constituencies (id, weight) and their total weight: fixed
-        for the run, read by ``update_pressure`` every day."""
+    def _pressure_source(self, actor) -> tuple[Negotiator, list[tuple[str, float]], float,
+                                                list[tuple[str, float]]]:
+        """A side's negotiator, its constituencies that push it to settle (id, weight), the
+        total weight of all its constituencies, and those that push it to escalate: fixed for
+        the run, read by ``update_pressure`` every day."""
         weight = 0.0
         for spec in actor.constituencies:
             weight += spec.weight  # added in order, one by one (sum() rounds differently)
-        groups = [(spec.id, spec.weight) for spec in actor.constituencies]
-        return self.negotiators[actor.id], groups, weight
+        settle = [(spec.id, spec.weight) for spec in actor.constituencies
+                  if spec.direction == "settle"]
+        escalate = [(spec.id, spec.weight) for spec in actor.constituencies
+                    if spec.direction == "escalate"]
+        return self.negotiators[actor.id], settle, weight, escalate
 
     @property
     def date(self) -> dt.date:
@@ -193,6 +203,8 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
         group_pressure = self.group_pressure
         for lever, cid, firms in self.firm_groups:  # firms, then markets, in creation order
             group_pressure[cid] = restock(firms, REFILL * (1.0 - lever.restrictiveness))
+        for cid, producers in self.protected:
+            group_pressure[cid] = producers.feel()
         if self.economy is not None:
             flows = self.economy.step(self._dates[self.day])
             for cid, payers in self.payers:
@@ -239,13 +251,19 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
 
     def update_pressure(self) -> None:
         """Each side feels the weighted mean of its constituencies' pressure (as they left it
-        today: ``group_pressure``)."""
+        today: ``group_pressure``): those that want a deal as pressure, those that gain from the
+        dispute as a push to escalate (each weighed against all of the side's groups)."""
         group_pressure = self.group_pressure
-        for n, groups, weight in self.pressure_sources:
+        for n, groups, weight, pushing in self.pressure_sources:
             total = 0.0
             for cid, group_weight in groups:
                 total += group_weight * group_pressure[cid]
             n.feel(total / weight if weight else 0.0)
+            if pushing:  # groups that gain from the dispute push the other way (none: most)
+                push = 0.0
+                for cid, group_weight in pushing:
+                    push += group_weight * group_pressure[cid]
+                n.pushed(push / weight)
 
     # --- applying decisions --------------------------------------------------------------------
     def apply(self, decision: coercion.Decision) -> None:

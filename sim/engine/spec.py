@@ -120,15 +120,28 @@ class LossesParams:
 
 
 @dataclass(frozen=True)
+class ProtectedParams:
+    """Producers a lever of their own side protects: content once it restricts as much as
+    ``content_at`` (0-1 of its range), pressing harder the more open it is."""
+
+    protected_by: str  # a lever id of its own side
+    content_at: float
+
+
+@dataclass(frozen=True)
 class ConstituencySpec:
     """A domestic group whose state becomes pressure on its actor (firms, a stock market)."""
 
     id: str  # "<actor>.<name>"
     actor: str
-    kind: str  # "firms", "market" or "losses"
+    kind: str  # "firms", "market", "losses" or "protected"
     label: str
     weight: float
-    params: FirmsParams | MarketParams | LossesParams
+    params: FirmsParams | MarketParams | LossesParams | ProtectedParams
+    # "settle": its pressure pushes its side toward a deal; "escalate": toward new measures and
+    # a harder bargain (a group that gains from the dispute's measures)
+    direction: str = "settle"
+    origin: str = ""  # "source: ..." or "assumption: ..." as the scenario gives it
 
     @property
     def depends_on(self) -> str | None:
@@ -137,8 +150,9 @@ class ConstituencySpec:
 
     @property
     def moved_by(self) -> tuple[str, ...]:
-        """The levers whose moves it feels: its firms' lever, or those that move the sectors it
-        feels its losses in (none: a market, which moves on news)."""
+        """The levers whose restriction hurts it: its firms' lever, or those that move the
+        sectors it feels its losses in (none: a market, which moves on news, and producers a
+        lever protects, whom its restriction helps)."""
         if isinstance(self.params, FirmsParams):
             return (self.params.depends_on,)
         return self.params.levers if isinstance(self.params, LossesParams) else ()

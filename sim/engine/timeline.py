@@ -72,8 +72,10 @@ class Timeline:
     # --- the daily rows (timeline.csv) ---------------------------------------------------------
     def column_names(self) -> list[str]:
         names = ["date", "run", *self.levers]
-        for actor in self.spec.actors:
+        for actor, spec in self.spec.actors.items():
             names += [f"{actor}.trust", f"{actor}.pressure"]
+            if any(k.direction == "escalate" for k in spec.constituencies):
+                names.append(f"{actor}.push")  # only a side with groups pushing to escalate
         for cid, agents in self.constituents.items():
             names.append(cid if isinstance(agents[0], Market) else f"{cid}.pressure")
         return [*names, "status"]
@@ -88,6 +90,8 @@ class Timeline:
         for trust, pressure, n in self._side_columns:
             trust.append(n.trust)
             pressure.append(n.pressure)
+        for column, n in self._push_columns:
+            column.append(n.push)
         for column, market in self._market_columns:
             column.append(market.index)
         for column, cid in self._group_columns:
@@ -101,6 +105,8 @@ class Timeline:
         self._lever_columns = [(c[k], lever) for k, lever in self.levers.items()]
         self._side_columns = [(c[f"{a}.trust"], c[f"{a}.pressure"], n)
                               for a, n in self.negotiators.items()]
+        self._push_columns = [(c[f"{a}.push"], n) for a, n in self.negotiators.items()
+                              if f"{a}.push" in c]
         self._market_columns = [(c[cid], agents[0]) for cid, agents in self.constituents.items()
                                 if isinstance(agents[0], Market)]
         self._group_columns = [(c[f"{cid}.pressure"], cid)

@@ -20,6 +20,7 @@ from sim.engine.spec import (
     LossesParams,
     MarketParams,
     MeetingSpec,
+    ProtectedParams,
     Scenario,
     ShockSpec,
     Trigger,
@@ -39,7 +40,7 @@ class _Build:
 
     def __init__(self, src: Source):
         self.src = src
-        self.money_groups: set[str] = set()  # constituencies of kind `losses` (no shocks)
+        self.money_groups: set[str] = set()  # `losses` and `protected` groups (no shocks)
 
     def fail(self, path: tuple, message: str):
         return self.src.error(path, message)
@@ -86,7 +87,7 @@ def build(src: Source, check_record: bool = False) -> Scenario:
     _check_order(b, meetings, "meetings")
     constituency_ids = {k.id for a in actors.values() for k in a.constituencies}
     b.money_groups = {k.id for a in actors.values() for k in a.constituencies
-                      if k.kind == "losses"}
+                      if k.kind in ("losses", "protected")}
     shocks = [_shock(b, spec, ("shocks", i), start, end, constituency_ids)
               for i, spec in enumerate(data.get("shocks", []))]
     _check_order(b, shocks, "shocks")
@@ -198,9 +199,29 @@ def _constituency(b: _Build, actor: str, name: str, spec: dict, path: tuple,
     if spec["kind"] == "firms":  # the other side's lever, or its own (importers pay its tariff)
         b.reference(spec["depends_on"], (*path, "depends_on"), levers, "a lever")
     weight = spec.get("weight", m.Constituency.model_fields["weight"].default)
-    params = _losses(b, actor, spec, path) if spec["kind"] == "losses" else _params(spec)
+    if spec["kind"] == "losses":
+        params = _losses(b, actor, spec, path)
+    elif spec["kind"] == "protected":
+        params = _protected(b, actor, spec, path, levers)
+    else:
+        params = _params(spec)
+    origin = (f"source: {spec['source']}" if "source" in spec
+              else f"assumption: {spec['assumption']}" if "assumption" in spec else "")
     return ConstituencySpec(f"{actor}.{name}", actor, spec["kind"], str(spec.get("label", name)),
-                            float(weight), params)
+                            float(weight), params, spec.get("direction", "settle"), origin)
+
+
+def _protected(b: _Build, actor: str, spec: dict, path: tuple,
+               levers: set[str]) -> ProtectedParams:
+    """Producers a lever of their own side protects: that lever must be one of its side's, and
+    the group must say where it comes from (a group pressing for escalation is a claim)."""
+    own = {lever for lever in levers if lever.startswith(f"{actor}.")}
+    b.reference(spec["protected_by"], (*path, "protected_by"), own,
+                f"a lever of `{actor}` (producers are protected by their own side's lever)")
+    if "source" not in spec and "assumption" not in spec:
+        raise b.fail(path, "a `protected` group says where it comes from: give `source` "
+                     "(document and quote) or `assumption` (why it is there)")
+    return ProtectedParams(spec["protected_by"], float(spec["content_at"]))
 
 
 # the sectors a side's loss of each kind is felt in: those it exports, imports or either
@@ -318,7 +339,7 @@ def _shock(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     b.in_window(spec["date"], (*path, "date"), start, end)
     b.reference(spec["target"], (*path, "target"), targets, "a constituency")
     if spec["target"] in b.money_groups:
-        raise b.fail((*path, "target"), f"`{spec['target']}` feels its losses in money, which "
-                     "only levers move: a shock hits firms or a market")
+        raise b.fail((*path, "target"), f"`{spec['target']}` feels only what levers do (its "
+                     "losses in money, or its protection): a shock hits firms or a market")
     return ShockSpec(spec["name"], str(spec.get("label", spec["name"])), spec["date"],
                      spec["target"], spec["change"])

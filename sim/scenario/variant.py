@@ -214,7 +214,8 @@ def _defaults():
 
 
 def _losses_example(data: dict) -> list[str]:
-    """A group that feels its losses in money: every key, commented (with a `trade:` section)."""
+    """The groups `sim new` shows besides the parent's: one that feels its losses in money (with
+    a `trade:` section) and producers a lever protects, every key commented."""
     sector = next(iter((data.get("trade") or {}).get("sectors") or {}), "my_sector")
     return ["#       # a group that feels its losses in money (needs a `trade:` section, see",
             "#       # docs/economics.md); `painful` is an assumption: label it so",
@@ -225,7 +226,12 @@ def _losses_example(data: dict) -> list[str]:
             "#         relative_to: flow              # | gdp (needs trade: gdp:)",
             "#         painful: 0.5                   # the share that presses with full force",
             "#         window_days: 90",
-            "#         weight: 0.4"]
+            "#         weight: 0.4",
+            "#         direction: settle              # | escalate: it gains from measures",
+            "#         assumption: \"why it is here\"     # or source: \"doc: 'quote'\"",
+            "#       # producers a lever of this side protects; they push it to escalate",
+            "#       steelmakers: {kind: protected, protected_by: LEVER, content_at: 0.9,",
+            "#                     direction: escalate, weight: 0.3, source: \"doc: 'quote'\"}"]
 
 
 def _flow(value: object) -> str:
