@@ -319,23 +319,21 @@ def _amount(paid: Paid, factor: float) -> str:
 
 def year_table(wp: WhoPaid, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """Who paid per calendar year as (header, rows of text): a row per year and side, the net
-    loss and its parts in ``year_unit`` each with its share of GDP (``compact``: the net
-    loss's share only, for the page's narrow panel)."""
+    loss and its parts in ``year_unit`` each with its share of GDP (``compact``: the net loss
+    and its share only, four columns that fit the page's narrow panel; the parts per year are
+    in report.html)."""
     factor, _ = year_unit(wp)
+    keys = ["net_loss"] if compact else ORDER
     head = ["year", "side"]
-    for key in ORDER:
-        head.append(MEASURES[key])
-        if key == "net_loss" or not compact:
-            head.append("% of GDP")
+    for key in keys:
+        head += [MEASURES[key], "% of GDP"]
     rows = []
     for year in wp.years:
         for side in wp.sides():
             row = [str(year.year), year.get(side, "net_loss").side_label]
-            for key in ORDER:
+            for key in keys:
                 paid = year.get(side, key)
-                row.append(_amount(paid, factor))
-                if key == "net_loss" or not compact:
-                    row.append(share_text(paid.share, words=False))
+                row += [_amount(paid, factor), share_text(paid.share, words=False)]
             rows.append(row)
     return head, rows
 
