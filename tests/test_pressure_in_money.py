@@ -181,3 +181,36 @@ def test_exporters_who_mind_their_losses_more_bring_the_first_deal_sooner(money)
     mean = statistics.mean(diffs)
     se = statistics.stdev(diffs) / math.sqrt(len(diffs))
     assert mean > 4 * se, (mean, se)
+
+
+def _ends(money):
+    """A day on which every sector has something at both ends: its exporter lost 10 and its
+    importer's buyers lost 20, of which 5 came back as tariff revenue (flow 100 each)."""
+    return tuple(_day(s.name, s.exporter, s.importer, 100.0, lost=10.0, buyers=20.0, revenue=5.0)
+                 for s in money.trade.sectors)
+
+
+def test_each_loss_counts_only_its_own_end_of_each_sector(money):
+    """Given every sector, a group feeling lost exports counts only those it exports (the US:
+    soybeans and the rest, 2 x 10 of 200), one feeling its buyers' loss only those it imports
+    (20 of 100, the revenue not taken off), and the net both, less revenue."""
+    every = tuple(s.name for s in money.trade.sectors)
+    exports = _payers(money, "us", "farmers", sectors=every, painful=1.0)
+    assert exports.feel(_ends(money)) == pytest.approx(20.0 / 200.0)
+    buyers = _payers(money, "us", "importers", sectors=every, painful=1.0)
+    assert buyers.feel(_ends(money)) == pytest.approx(20.0 / 100.0)
+    net = _payers(money, "us", "importers", loss="net", sectors=every, painful=1.0)
+    assert net.feel(_ends(money)) == pytest.approx((20.0 - 5.0 + 2 * 10.0) / 300.0)
+
+
+def test_a_window_without_flow_presses_for_nothing_and_a_small_one_counts(money):
+    farmers = _payers(money, "us", "farmers", painful=1.0)
+    soy = "us_exports_to_china_soybeans"
+    assert farmers.feel(_three(money, **{soy: _day(soy, "us", "china", 0.0)})) == 0.0
+    assert farmers.feel(_three(money, **{soy: _day(soy, "us", "china", 0.5, lost=0.25)})) \
+        == pytest.approx(0.25 / 0.5)
+
+
+def test_a_shock_cannot_hit_a_group_that_feels_money(money):
+    with pytest.raises(ValueError, match="us.farmers feels losses in money"):
+        _payers(money, "us", "farmers").shock(-0.2)

@@ -72,10 +72,13 @@ class Payers(mesa.Agent):
         self.pressure = 0.0
         names = set(params.sectors)
         actor, loss = spec.actor, params.loss
-        # (sector index, counts the buyers' side, counts the exporters' side)
-        self.parts = [(i, loss != "lost_exports" and s.importer == actor,
-                       loss != "buyers_loss" and s.exporter == actor)
-                      for i, s in enumerate(trade.sectors) if s.name in names]
+        # (sector index, counts the buyers' side, counts the exporters' side): only sectors in
+        # which it has the loss it feels (the scenario's checks allow no other)
+        ends = [(i, loss != "lost_exports" and s.importer == actor,
+                 loss != "buyers_loss" and s.exporter == actor)
+                for i, s in enumerate(trade.sectors) if s.name in names]
+        self.parts = [(i, buyers, exporters) for i, buyers, exporters in ends
+                      if buyers or exporters]
         self.net = loss == "net"
         gdp = trade.gdp_of(actor) if params.relative_to == "gdp" else None
         self.gdp_day = gdp / YEAR_DAYS if gdp else None
