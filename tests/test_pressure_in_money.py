@@ -12,6 +12,7 @@ their losses more bring the trade war's first deal sooner.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import math
 import statistics
@@ -95,6 +96,8 @@ def test_a_groups_pressure_is_its_loss_share_over_what_it_finds_painful(money):
         == pytest.approx(0.3 / 0.5)  # the window's loss over the window's flow
     assert farmers.feel(_three(money, **{soy: _day(soy, "us", "china", 100.0, lost=300.0)})) \
         == 1.0  # full force at most
+    assert _payers(money, "us", "farmers").feel(
+        _three(money, **{soy: _day(soy, "us", "china", 100.0, lost=75.0)})) == 1.0  # 1.5 capped
 
 
 def test_a_gain_presses_for_nothing(money):
@@ -201,6 +204,12 @@ def test_each_loss_counts_only_its_own_end_of_each_sector(money):
     assert buyers.feel(_ends(money)) == pytest.approx(20.0 / 100.0)
     net = _payers(money, "us", "importers", loss="net", sectors=every, painful=1.0)
     assert net.feel(_ends(money)) == pytest.approx((20.0 - 5.0 + 2 * 10.0) / 300.0)
+    # the same in any order of the sectors: each day's losses are summed, not the last kept
+    backwards = dataclasses.replace(money.trade, sectors=money.trade.sectors[::-1])
+    spec = next(k for k in money.actors["us"].constituencies if k.id == "us.importers")
+    params = LossesParams("net", every, "flow", 1.0, 90)
+    net = Payers(NegotiationModel(money, seed=1), spec, params, backwards)
+    assert net.feel(_ends(money)[::-1]) == pytest.approx((20.0 - 5.0 + 2 * 10.0) / 300.0)
 
 
 def test_a_window_without_flow_presses_for_nothing_and_a_small_one_counts(money):

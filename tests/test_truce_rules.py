@@ -268,8 +268,10 @@ def test_review_talks_that_fail_at_expiry_keep_the_terms_both_prefer_saying_who_
     monkeypatch.setattr(clock, "RENEGOTIATE_AT", -1.0)  # every side asks for new terms
     m, us = _at_expiry(baseline, {}, **_both(baseline, resolve=0.5, initial_trust=0.9))
     agreement, tariff = m.agreement, m.levers["us.tariff_on_china"].value
+    news = m.news
     m.clock_runs()
     assert not _entries(m, "lapse") and m.agreement is agreement
+    assert m.news - news == pytest.approx(-0.3)  # the failed talks' news; keeping terms: none
     assert agreement.expires > m.day and m.levers["us.tariff_on_china"].value == tariff
     [kept] = _entries(m, "extension")
     assert kept.actor == "us" and kept.meeting == agreement.meeting
@@ -402,3 +404,11 @@ def test_terms_may_run_up_to_ten_years(baseline):
     m = NegotiationModel(_scripted(baseline, ten_years), seed=1, day=30)
     agreement = m.sign("geneva", {"us.tariff_on_china": 0.2}, "Geneva talks")
     assert agreement.days == 3645 and agreement.days > 730
+
+
+def test_a_side_without_constituencies_feels_no_pressure(baseline):
+    """A side whose constituencies weigh nothing in all (here: none) feels no pressure, rather
+    than dividing by a total weight of zero."""
+    m = NegotiationModel(_scripted(baseline, us={"constituencies": ()}), seed=1)
+    m.update_pressure()
+    assert m.negotiators["us"].pressure == 0.0
