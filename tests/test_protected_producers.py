@@ -114,3 +114,16 @@ def test_steelmakers_who_push_keep_us_tariffs_higher(steel):
     mean = statistics.mean(diffs)
     se = statistics.stdev(diffs) / math.sqrt(len(diffs))
     assert mean > 4 * se, (mean, se)
+
+
+def test_groups_pushing_to_escalate_add_up(steel):
+    """A second group pushing the same way (the steel users, made to push for the test) adds
+    its weighted pressure to the push; the side's pressure keeps only those left to settle."""
+    data = copy.deepcopy(dict(steel.data))
+    data["actors"]["us"]["constituencies"]["steel_users"]["direction"] = "escalate"
+    model = NegotiationModel(scenario_from_data(data, steel.file), seed=1)
+    weights = {k.id: k.weight for k in model.spec.actors["us"].constituencies}
+    pushing = ("us.steelmakers", "us.steel_users")
+    expected = sum(weights[c] * model.group_pressure[c] for c in pushing) / sum(weights.values())
+    assert model.negotiators["us"].push == pytest.approx(expected)
+    assert model.group_pressure["us.steel_users"] > 0.0  # firms start below their comfort
