@@ -122,6 +122,7 @@ def test_groups_pushing_to_escalate_add_up(steel):
     data = copy.deepcopy(dict(steel.data))
     data["actors"]["us"]["constituencies"]["steel_users"]["direction"] = "escalate"
     model = NegotiationModel(scenario_from_data(data, steel.file), seed=1)
+    model.step()  # a day: the firms' stocks have been counted once
     weights = {k.id: k.weight for k in model.spec.actors["us"].constituencies}
     pushing = ("us.steelmakers", "us.steel_users")
     expected = sum(weights[c] * model.group_pressure[c] for c in pushing) / sum(weights.values())
