@@ -86,6 +86,23 @@ def test_a_shipped_scenario_runs_by_name_from_an_empty_folder(installed):
     assert "fit " in done.stdout
 
 
+def test_the_wheel_scores_a_shipped_episode_as_the_clone_does(installed):
+    """The shipped records' trade series and calibration files are in the wheel: a run of the
+    trade war from an empty folder prints the same fit and series lines as in the clone."""
+    done = run(installed, installed["sim"], "run", "trade_war_2018", "--no-plots", "--out", "tw")
+    assert done.returncode == 0, done.stderr
+    here = subprocess.run([sys.executable, "-m", "sim", "run", "trade_war_2018", "--no-plots",
+                           "--out", str(installed["cwd"].parent / "tw-clone")],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert "US imports from China:" in done.stdout
+    assert [line for line in done.stdout.splitlines() if "fit" in line or "within" in line] == \
+        [line for line in here.stdout.splitlines() if "fit" in line or "within" in line]
+    shipped = run(installed, installed["python"], "-c", "import importlib.resources as r; "
+                  "print((r.files('sim.scenario') / 'shipped' / 'calibration' / "
+                  "'us_china.yaml').is_file())")
+    assert shipped.stdout.strip() == "True", shipped.stderr
+
+
 def test_an_ensemble_runs_by_name(installed):
     done = run(installed, installed["sim"], "run", "baseline", "--runs", "20", "--no-plots",
                "--out", "ens")
