@@ -40,7 +40,7 @@ class _Build:
 
     def __init__(self, src: Source):
         self.src = src
-        self.money_groups: set[str] = set()  # `losses` and `protected` groups (no shocks)
+        self.lever_only_groups: set[str] = set()  # `losses` and `protected` groups (no shocks)
 
     def fail(self, path: tuple, message: str):
         return self.src.error(path, message)
@@ -86,7 +86,7 @@ def build(src: Source, check_record: bool = False) -> Scenario:
                 for i, spec in enumerate(data.get("meetings", []))]
     _check_order(b, meetings, "meetings")
     constituency_ids = {k.id for a in actors.values() for k in a.constituencies}
-    b.money_groups = {k.id for a in actors.values() for k in a.constituencies
+    b.lever_only_groups = {k.id for a in actors.values() for k in a.constituencies
                       if k.kind in ("losses", "protected")}
     shocks = [_shock(b, spec, ("shocks", i), start, end, constituency_ids)
               for i, spec in enumerate(data.get("shocks", []))]
@@ -338,7 +338,7 @@ def _shock(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
            targets: set[str]) -> ShockSpec:
     b.in_window(spec["date"], (*path, "date"), start, end)
     b.reference(spec["target"], (*path, "target"), targets, "a constituency")
-    if spec["target"] in b.money_groups:
+    if spec["target"] in b.lever_only_groups:
         raise b.fail((*path, "target"), f"`{spec['target']}` feels only what levers do (its "
                      "losses in money, or its protection): a shock hits firms or a market")
     return ShockSpec(spec["name"], str(spec.get("label", spec["name"])), spec["date"],
