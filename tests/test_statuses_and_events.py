@@ -31,7 +31,7 @@ from sim.scenario.language import load_scenario
 EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",
                "measure", "slow-walk", "implement", "extension", "lapse", "suspension", "threat",
-               "threat postponed", "threat withdrawn", "decision", "commitment"}
+               "threat postponed", "threat withdrawn", "decision", "commitment", "layers"}
 # every module of the engine package: a kind logged from a module added later is read too
 ENGINE_FILES = sorted(Path(model_mod.__file__).parent.glob("*.py"))
 
@@ -511,6 +511,17 @@ def test_willing_satisfied_sides_extend_an_agreement_the_day_it_expires(baseline
     assert not entries(m, "lapse") and not entries(m, "no agreement")
 
 
+def test_a_deal_says_which_measures_it_suspends_and_which_it_drops(baseline):
+    """The baseline's tariffs are layers (tests/test_layers.py): Geneva's cut is logged per side,
+    the newest measures first."""
+    m = NegotiationModel(_short_deal(baseline), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    cuts = entries(m, "layers")
+    assert sorted(e.actor for e in cuts) == ["china", "us"]
+    assert all(e.why.startswith("Geneva talks cuts ") and "dropped" in e.why for e in cuts)
+
+
 def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline):
     m = NegotiationModel(_short_deal(baseline), seed=1)
     while not entries(m, "agreement"):
@@ -585,19 +596,21 @@ def test_a_commitment_cut_short_or_due_is_accounted_for():
     assert any("terms lapse" in e.why for e in entries(cut, "commitment"))
 
 
-def test_a_lapsing_framework_returns_each_lever_to_its_tighter_pre_agreement_value(baseline):
-    """A lapse takes each lever back to the more restrictive of its values at this signing and
-    at the first agreement's: a tariff (restrictive high) to the higher, licences (restrictive
-    low) to the lower."""
+def test_a_lapsing_framework_returns_each_lever_to_the_layers_its_deals_suspended(baseline):
+    """A lapse restores what the deals in the chain suspended (tests/test_layers.py), never what
+    they dropped: the tariff (restrictive high) to its fentanyl and reciprocal layers, not the
+    145 % peak; licences (restrictive low, one base layer, suspended) to their level before."""
     tariff, licences = "us.tariff_on_china", "china.rare_earth_licensing"
-    first = Agreement("geneva", 0, 15, {tariff: 30, licences: 0.5}, {tariff: 145, licences: 0.2})
-    second = Agreement("london", 20, 15, {tariff: 40, licences: 0.6},
-                       {tariff: 60, licences: 0.4}, follows=first)
     m = quiet(baseline, day=35, trust=0.0)
-    m.truce.sign(second)
+    t, li = m.levers[tariff].spec, m.levers[licences].spec
+    m.sign("geneva", {tariff: t.restrictiveness(30), licences: li.restrictiveness(0.5)})
+    m.sign("london", {tariff: t.restrictiveness(20), licences: li.restrictiveness(0.6)})
+    m.levers[tariff].set(20)  # implemented as agreed
+    m.levers[licences].set(0.6)
+    m.agreement.extend(m.day - m.agreement.days, m.agreement.days)  # its clock has run out
     m.clock_runs()
     assert entries(m, "lapse") and m.agreement is None
-    assert m.levers[tariff].order == 145 and m.levers[licences].order == 0.2
+    assert m.levers[tariff].order == pytest.approx(54) and m.levers[licences].order == 0.2
 
 
 def test_an_agreement_runs_until_its_last_day(baseline):
@@ -665,7 +678,7 @@ def test_signing_records_the_meeting_its_label_the_moves_as_news_and_keeps_earli
     tariff = m.levers["us.tariff_on_china"]
     m.sign("geneva", {tariff.spec.id: 0.2}, "Geneva talks")
     assert m.agreement.meeting == "geneva" and m.agreement.signed == 20
-    assert m.entries[-1].why.startswith("Geneva talks: agreement for ")
+    assert entries(m, "agreement")[-1].why.startswith("Geneva talks: agreement for ")
     assert m.news == pytest.approx(abs(0.2 - tariff.restrictiveness))
     geneva = m.agreement
     m = NegotiationModel(baseline, seed=1, day=40)  # later, Geneva's terms in force
@@ -752,7 +765,7 @@ def test_a_summit_reassures_both_leaders_then_they_settle_terms_themselves(basel
         start = before[e.actor]
         assert f"Summit (US invited): {m.negotiators[e.actor].label}'s trust rises from " \
                f"{start:.2f} to {start + goodwill * (1 - start) * 0.6:.2f}" in e.why
-    kinds = [e.kind for e in m.entries]
+    kinds = [e.kind for e in m.entries if e.kind != "layers"]  # a deal's cuts follow it
     assert kinds[:2] == ["summit", "summit"] and set(kinds[2:-1]) == {"offer"}
     assert kinds[-1] == "agreement" and m.agreement.meeting == "summit"
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.engine import layers
 from sim.engine.behaviour import PARAMS, Behaviour
 from sim.engine.control import HOLD, IMPLEMENT, MEASURE, Choice, measure_target
 from sim.engine.delivery import Delivery
@@ -287,6 +288,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         old = lever.value
         step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
         lever.command(value)
+        lever.stack.move_to(lever.order, layers.MEASURE, self.model.day)
         self.took_measure(awaits_answer=True)
         self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
                        f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
@@ -352,6 +354,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
             old = lever.value
             lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
+            lever.stack.move_to(lever.order, layers.MEASURE, self.model.day)
             self.took_measure()
             self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} "
                            f"from {lever.spec.describe(old)} to "

@@ -60,16 +60,17 @@ def draft(model: World, meeting: str, package: dict[str, float], in_force_days: 
 
 
 def snapback(model: World, agreement: Agreement) -> dict[str, float]:
-    """Lever values if the terms lapse: suspended measures return to their pre-deal level."""
-    first = agreement.first
+    """Lever values if the terms lapse: the layers the deals suspended return (a dropped layer
+    does not), and so do the threats they suspended. A lever its owner never eased as agreed
+    keeps its value (a lapse does not ease)."""
     out = {}
-    for lever_id, value in agreement.at_signing.items():
+    for lever_id in agreement.terms:
         lever = model.levers[lever_id]
         if lever.spec.commitment:
             continue  # what was delivered stays delivered; delivery simply stops
-        before = first.at_signing.get(lever_id, value)
-        out[lever_id] = (max(value, before) if lever.spec.restrictive == "high"
-                         else min(value, before))
+        restored = lever.stack.restored_level()
+        out[lever_id] = (max(lever.value, restored) if lever.spec.restrictive == "high"
+                         else min(lever.value, restored))
     for threat in agreement.suspended:
         lever = model.levers[threat.lever_id]
         current = out.get(threat.lever_id, lever.value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.engine.layers import LayerSpec, Stack
+
 
 @dataclass(frozen=True)
 class LeverSpec:
@@ -31,6 +33,7 @@ class LeverSpec:
     aimed_at: tuple[str, ...] = ()  # the sides its restriction is aimed at (empty: every other)
     aligns_with: str = ""  # a coalition partner's lever this one is aligned with, if any
     unit_label: str = ""  # the unit in words ("USD bn"); empty: said from `unit`
+    layers: tuple[LayerSpec, ...] = ()  # the measures the initial value is made of (bottom first)
 
     @property
     def commitment(self) -> bool:
@@ -66,11 +69,21 @@ class LeverSpec:
         return f"{value:.2f}"
 
 
+    def describe_amount(self, amount: float) -> str:
+        """A change or a layer in words: percentage points for a percent or a share, else as
+        ``describe`` says a value."""
+        if self.unit == "percent":
+            return f"{amount:.0f} points"
+        if self.unit == "share":
+            return f"{100 * amount:.0f} points"
+        return self.describe(amount)
+
+
 class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
     __slots__ = ("spec", "value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
-                 "_speed", "commitment")
+                 "_speed", "commitment", "stack")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
@@ -80,6 +93,8 @@ class Lever:
         self._high = spec.restrictive == "high"
         self._speed = spec.speed
         self.commitment = spec.commitment
+        # what the law says (its measures, those a deal suspended): a lapse returns to it
+        self.stack = Stack(spec.initial, self._high, spec.min, spec.max, spec.layers)
         self.set(spec.initial)
 
     def set(self, value: float) -> None:

@@ -20,6 +20,7 @@ from sim.engine.behaviour import make_behaviour
 from sim.engine.constituents import REFILL, Firm, Market, ProtectedProducers, restock
 from sim.engine.control import Controller
 from sim.engine.economy import Economy, Payers
+from sim.engine.layers import BASE, MEASURE, SUSPEND
 from sim.engine.levers import Lever
 from sim.engine.meeting_calendar import MeetingCalendar
 from sim.engine.memory import LeverMemory
@@ -324,6 +325,7 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
             how += f", in force from {self.date_of(agreement.in_force)}"
         self.log(None, "agreement", f"{label or meeting}: {how}: {what}", meeting=meeting,
                  news=sum(abs(package[k] - self.levers[k].restrictiveness) for k in terms))
+        self.cut_layers(agreement, sorted(terms), label or meeting)
         for threat in suspended:
             lever = self.levers[threat.lever_id]
             self.log(threat.actor, "suspension", f"{label or meeting} suspends the threatened "
@@ -331,6 +333,22 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
                      f"{self.date_of(threat.due)}): it returns if the terms lapse",
                      meeting=agreement.meeting, news=0.1)
         return agreement
+
+    def cut_layers(self, agreement: Agreement, terms: list[str], label: str) -> None:
+        """The deal's new terms cut each lever's measures, newest first, as each measure's legal
+        form says (``layers.Stack``); the log names the measures a scenario declared."""
+        for lever_id in terms:
+            lever = self.levers[lever_id]
+            if lever.commitment:
+                continue
+            cuts = lever.stack.cut_to(agreement.terms[lever_id])
+            named = [c for c in cuts if c.layer not in (BASE, MEASURE)]
+            if named:
+                said = "; ".join(f"{c.layer} {lever.spec.describe_amount(c.amount)} "
+                                 + ("suspended" if c.action == SUSPEND else "dropped")
+                                 for c in named)
+                self.log(lever.spec.actor, "layers", f"{label} cuts {lever.spec.label}: {said}",
+                         meeting=agreement.meeting)
 
     def review(self, a: Agreement, expiry: clock.Expiry) -> None:
         """Review talks at an expiry a side asked for: new terms on a new clock; if the talks
@@ -358,6 +376,8 @@ class NegotiationModel(MeetingCalendar, Timeline, mesa.Model):
                  "suspended measures return", meeting=a.meeting, news=-0.5)
         for lever_id, value in lapse.items():
             self.levers[lever_id].command(value)
+        for lever_id in a.terms:  # the law: the suspended measures are in force again
+            self.levers[lever_id].stack.restore()
         self.truce.lapse()
 
     # --- reading the state --------------------------------------------------------------------

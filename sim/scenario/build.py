@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic_core import PydanticCustomError
 
 import sim.scenario.models as m
+from sim.engine.layers import LayerSpec
 from sim.engine.levers import LeverSpec
 from sim.engine.spec import (
     ActorSpec,
@@ -185,7 +186,33 @@ def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSp
         restrictive=spec.get("restrictive", fields["restrictive"].default),
         speed=spec.get("speed", fields["speed"].default), source=origin,
         horizon_days=int(spec.get("horizon_days", 0)),
-        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""))
+        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""),
+        layers=_layers(b, spec, path, initial))
+
+
+def _layers(b: _Build, spec: dict, path: tuple, initial: float) -> tuple[LayerSpec, ...]:
+    """The measures the initial value is made of, oldest first, up to the initial value: a
+    scenario that ``extends`` another and lowers the value keeps the oldest layers, and the
+    newest ones that no longer fit are not in force at the start (said in the key's meaning). A
+    commitment has none (it is delivered, not laid)."""
+    layers = spec.get("layers") or {}
+    if layers and spec.get("horizon_days"):
+        raise b.fail((*path, "layers"), "a commitment lever (`horizon_days`) has no layers: "
+                     "what is delivered is not a measure a deal suspends")
+    for name, layer in layers.items():
+        if "source" not in layer and "assumption" not in layer:
+            raise b.fail((*path, "layers", name), "a layer says where it comes from: give "
+                         "`source` (document and quote) or `assumption` (why it is there)")
+    open_end = spec["min"] if spec.get("restrictive", "high") == "high" else spec["max"]
+    room, out = abs(initial - open_end), []
+    for name, layer in layers.items():
+        amount = min(float(layer["amount"]), room)
+        room -= amount
+        if amount > 0:
+            out.append(LayerSpec(name, amount, layer.get("if_cut", "suspend"),
+                                 f"source: {layer['source']}" if "source" in layer
+                                 else f"assumption: {layer.get('assumption', '')}"))
+    return tuple(out)
 
 
 def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:

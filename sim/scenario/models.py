@@ -74,6 +74,27 @@ UNITS = {"percent": (0.0, None), "share": (0.0, 1.0), "index": (None, None),
          "amount": (0.0, None)}
 
 
+class Layer(Part):
+    """one measure the lever's initial value is made of (its legal form says what a deal's cut
+    does to it)"""
+
+    example: ClassVar[str] = ("counter_measures: {amount: 91, if_cut: drop, source: \"doc 003: "
+                              "'promised to withdraw further measures'\"}")
+    alternatives = {("source", "assumption"): "each layer says where it comes from: give "
+                    "exactly one of `source` (document and quote) or `assumption` (why)"}
+
+    amount: num(0, None) = key("the restriction it adds, in the lever's unit (towards its "
+                               "restrictive end)", "amount: 24", required=True)
+    if_cut: Literal["suspend", "drop"] = key(
+        "what a deal that cuts this measure does to it, by its legal form: `suspend` (set aside "
+        "for the agreement's term; it returns if the terms lapse) or `drop` (revoked for good)",
+        "if_cut: drop", "suspend")
+    source: TextT = key("document and quote the layer comes from (give this or `assumption`)",
+                        "source: \"joint statement: '24 percentage points'\"")
+    assumption: TextT = key("why the layer is there, when no document gives it",
+                            "assumption: \"the rate in force before April\"")
+
+
 class Lever(Part):
     """a policy instrument this side sets"""
 
@@ -110,6 +131,11 @@ class Lever(Part):
     aligns_with: TextT = key(
         "a coalition partner's lever (its id) this one is aligned with: at its decision points "
         "the side weighs bringing it up to that lever's level", "aligns_with: us.chip_controls")
+    layers: Annotated[dict[Annotated[str, Slug("<layer>")], Layer], NullIsEmpty(dict)] = key(
+        "the measures the initial value is made of, oldest first (what is left below them is "
+        "its base; layers beyond the initial value are not in force at the start); a deal cuts "
+        "the newest first, and a lapse restores only what it suspended",
+        "layers: {reciprocal: {amount: 34, if_cut: suspend, source: ...}}")
     source: TextT = key("document and quote the initial value comes from (give this or "
                         "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\"")
     assumption: TextT = key("why the initial value was chosen, when no document gives it",
@@ -319,6 +345,6 @@ REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
 __all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Calibrate", "Call",
-           "Constituency", "Dates", "Firms", "Lever", "Losses", "Market", "Meeting", "Part",
-           "Protected", "Scenario",
+           "Constituency", "Dates", "Firms", "Layer", "Lever", "Losses", "Market", "Meeting",
+           "Part", "Protected", "Scenario",
            "Shock", "Talks", "Trigger", "UNITS", "kind"]

@@ -1,0 +1,135 @@
+"""Layered measures: a lever's legal level is a stack of measures; a deal cuts the newest first,
+suspending or dropping each as its legal form says, and a lapse restores only what was suspended.
+
+The stack's rules are held by a table and by properties (hypothesis); the 2025 baseline is held
+to the Geneva texts: its lapse brings back the suspended reciprocal layer, not the 145 % peak.
+(Bad input: tests/bad_scenarios/layer*.yaml.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.engine.layers import BASE, DROP, MEASURE, SUSPEND, LayerSpec, Stack
+from sim.engine.model import NegotiationModel
+from tests.test_statuses_and_events import entries, meeting, scripted
+
+US, CHINA = "us.tariff_on_china", "china.tariff_on_us"
+GENEVA_LIKE = (LayerSpec("fentanyl", 20, SUSPEND), LayerSpec("reciprocal", 34, SUSPEND),
+               LayerSpec("counter", 91, DROP))
+
+
+def stack() -> Stack:
+    return Stack(145, True, 0, 200, GENEVA_LIKE)
+
+
+@pytest.mark.parametrize(("cut_to", "level_after", "restored", "suspended", "dropped"), [
+    (145, 145, 145, 0, 0),   # nothing cut
+    (100, 100, 100, 0, 45),  # inside the counter-measures: all dropped
+    (54, 54, 54, 0, 91),     # exactly the counter-measures
+    (30, 30, 54, 24, 91),    # Geneva: 24 of the reciprocal layer suspended
+    (10, 10, 54, 44, 91),    # into the oldest layer: suspended too
+    (0, 0, 54, 54, 91),
+])
+def test_a_cut_takes_the_newest_layers_first_each_by_its_form(cut_to, level_after, restored,
+                                                              suspended, dropped):
+    s = stack()
+    cuts = s.cut_to(cut_to)
+    assert s.level == pytest.approx(level_after)
+    assert s.restored_level() == pytest.approx(restored)
+    assert sum(c.amount for c in cuts if c.action == SUSPEND) == pytest.approx(suspended)
+    assert sum(c.amount for c in cuts if c.action == DROP) == pytest.approx(dropped)
+    assert s.restore() == pytest.approx(restored) and not s.suspended
+
+
+def test_the_base_is_what_the_named_layers_leave_and_a_run_adds_its_own_measures():
+    s = Stack(60, True, 0, 200, (LayerSpec("reciprocal", 34, SUSPEND),))
+    assert [(la.name, la.amount) for la in s.layers] == [(BASE, 26), ("reciprocal", 34)]
+    s.move_to(80, MEASURE, day=5)
+    assert [(la.name, la.amount, la.since) for la in s.layers][-1] == (MEASURE, 20, 5)
+    s.move_to(70, "easing", day=9)  # a side's own easing drops, never suspends
+    assert s.level == 70 and not s.suspended
+
+
+def test_a_lever_restrictive_at_its_low_end_stacks_downwards():
+    s = Stack(0.2, False, 0, 1, (LayerSpec("controls", 0.5, SUSPEND),))  # licences: 1 is open
+    assert s.level == pytest.approx(0.2)
+    s.cut_to(0.6)
+    assert s.restored_level() == pytest.approx(0.2) and s.level == pytest.approx(0.6)
+
+
+def test_reinstating_early_brings_back_the_newest_suspension():
+    s = stack()
+    s.cut_to(10)
+    assert s.reinstate() == pytest.approx(34) and s.level == pytest.approx(44)  # reciprocal
+    assert s.reinstate("nothing of that name") == 0.0
+
+
+@given(st.lists(st.floats(0, 200), min_size=1, max_size=6))
+def test_a_lapse_never_brings_back_a_dropped_layer(targets):
+    """Whatever deals follow one another, a lapse restores at most the layers that were never
+    dropped plus what deals added; and never less than the level in force."""
+    s, level, added = stack(), 145.0, 0.0
+    for target in targets:
+        s.cut_to(target)
+        added += max(0.0, target - level)
+        level = target
+    assert s.restored_level() >= s.level - 1e-9
+    counter_dropped = min(targets[0], 145) < 145 - 1e-9  # the first cut reached the counter layer
+    ceiling = (145 - (min(91, 145 - targets[0]) if counter_dropped else 0)) + added
+    assert s.restore() <= ceiling + 1e-6
+
+
+# -- in the 2025 baseline ----------------------------------------------------------------------
+def _geneva_only(baseline):
+    """The baseline with the Geneva talks alone (no London, so no review of its terms there)."""
+    return scripted(baseline, {"us": {"commitment_days": 10}, "china": {"commitment_days": 10}},
+                    meetings=[meeting(baseline, "geneva")])
+
+
+def test_geneva_drops_the_counter_measures_and_suspends_part_of_the_reciprocal_rate(baseline):
+    m = NegotiationModel(_geneva_only(baseline), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    said = {e.actor: e.why for e in entries(m, "layers")}
+    assert "counter_measures 91 points dropped; reciprocal" in said["us"]
+    assert "counter_measures 91 points dropped; reciprocal" in said["china"]
+    us = m.levers[US].stack
+    assert [la.name for la in us.suspended] == ["reciprocal"]
+    assert us.restored_level() == pytest.approx(54)  # 20 + 34: the peak's other 91 are gone
+
+
+def test_a_lapse_restores_the_suspended_layer_only_not_the_peak(baseline):
+    """Geneva's package signed in a world where China is unwilling to renew (no trust, deaf at
+    home): at expiry the terms lapse, and the tariffs return to their suspended layers only."""
+    m = NegotiationModel(_geneva_only(baseline), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    package = {k: m.levers[k].spec.restrictiveness(v) for k, v in m.agreement.terms.items()}
+    unwilling = scripted(_geneva_only(baseline), {"china": {"initial_trust": 0.0,
+                                                            "pressure_sensitivity": 0.0}})
+    m = NegotiationModel(unwilling, seed=1, day=m.day)
+    m.sign("geneva", package, "Geneva talks")
+    expires = m.agreement.expires
+    while m.day <= expires:
+        m.step()
+    assert len(entries(m, "lapse")) == 1
+    assert m.levers[US].value == pytest.approx(54)   # fentanyl 20 + reciprocal 34, not 145
+    assert m.levers[CHINA].value == pytest.approx(34)  # reciprocal 34, not 125
+    assert not m.levers[US].stack.suspended
+
+
+def test_a_variant_that_lowers_the_initial_value_keeps_the_oldest_layers(baseline):
+    """`extends: baseline` with `initial: 100` (no layers written): the US tariff's 145 points of
+    layers fill 100 oldest first (fentanyl 20, reciprocal 34, counter-measures 46)."""
+    data = {**baseline.data}
+    data["actors"] = {**data["actors"]}
+    us = {**data["actors"]["us"], "levers": {**data["actors"]["us"]["levers"]}}
+    us["levers"]["tariff_on_china"] = {**us["levers"]["tariff_on_china"], "initial": 100}
+    data["actors"]["us"] = us
+    from sim.scenario.language import scenario_from_data
+    spec = next(lv for lv in scenario_from_data(data, baseline.file).levers if lv.id == US)
+    assert [(la.name, la.amount) for la in spec.layers] == [
+        ("fentanyl", 20), ("reciprocal", 34), ("counter_measures", 46)]
