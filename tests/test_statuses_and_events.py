@@ -31,7 +31,8 @@ from sim.scenario.language import load_scenario
 EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "talks not held",
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",
                "measure", "slow-walk", "implement", "extension", "lapse", "suspension", "threat",
-               "threat postponed", "threat withdrawn", "decision", "commitment", "layers"}
+               "threat postponed", "threat withdrawn", "decision", "commitment", "layers",
+               "easing"}
 # every module of the engine package: a kind logged from a module added later is read too
 ENGINE_FILES = sorted(Path(model_mod.__file__).parent.glob("*.py"))
 
@@ -520,6 +521,18 @@ def test_a_deal_says_which_measures_it_suspends_and_which_it_drops(baseline):
     cuts = entries(m, "layers")
     assert sorted(e.actor for e in cuts) == ["china", "us"]
     assert all(e.why.startswith("Geneva talks cuts ") and "dropped" in e.why for e in cuts)
+
+
+def test_a_side_that_may_ease_lifts_a_measure_when_pressed_at_home(baseline):
+    """``easing`` 1, pressure 1, a draw below any chance: at a decision point the US eases the
+    measure China minds most (tests/test_pressing_and_easing.py has the rest)."""
+    m = NegotiationModel(scripted(baseline, {"us": {"easing": 1.0, "pressure_sensitivity": 1.0}}),
+                         seed=1, draws=_Draw())
+    m.negotiators["us"].feel(1.0)
+    m.random.fix(0.0)
+    m.apply(coercion.consider(m, m.negotiators["us"], "US review"))
+    [e] = entries(m, "easing")
+    assert e.actor == "us" and e.why.startswith("US review: US eases US tariff on Chinese goods")
 
 
 def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline):

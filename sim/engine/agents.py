@@ -294,6 +294,14 @@ class Negotiator(Delivery, Watching, mesa.Agent):
                        f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
                        meeting=meeting, news=-step)
 
+    def ease(self, lever: Lever, value: float, why: str, meeting: str = "") -> None:
+        """Ease one of its own measures of its own accord: the measure is dropped from the top of
+        the lever's stack (a lapse does not bring it back)."""
+        step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
+        lever.command(value)
+        lever.stack.move_to(lever.order, "easing", self.model.day)
+        self.model.log(self.actor, "easing", why, meeting=meeting, news=step)
+
     def pushed(self, push: float) -> None:
         """Today's push to escalate from the groups at home that gain from the dispute's
         measures (protected producers): it adds to what pressing is worth to it and to what a

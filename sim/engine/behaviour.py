@@ -64,6 +64,9 @@ PARAMS: dict[str, ParamInfo] = {
                          "verified delivery (0: unconditional, 1: step for step)"),
     "verification_days": ParamInfo(0.0, 90.0, "how old the evidence is by which it verifies the "
                                    "other side's delivery"),
+    "easing": ParamInfo(0.0, 1.0, "readiness to ease one of its own measures unilaterally at a "
+                        "decision point, when pressure at home or the other side's delivery asks "
+                        "for it (0: never)"),
 }
 
 
@@ -92,6 +95,7 @@ class Behaviour:
     audience_cost: float = 0.3
     linkage: float = 0.0
     verification_days: float = 14.0
+    easing: float = 0.0
 
 
 BEHAVIOUR_FIELDS = tuple(f.name for f in fields(Behaviour))  # in the order draws are made

@@ -79,6 +79,22 @@ def snapback(model: World, agreement: Agreement) -> dict[str, float]:
     return out
 
 
+def kept_and_lapsed(model: World, n: Negotiator, lapse: dict[str, float],
+                    delivered: bool = False) -> tuple[float, float]:
+    """Its utility with the terms kept (every commitment delivered as agreed; with
+    ``delivered``, every term) and with their lapse (``lapse``: the lever values a lapse
+    restores)."""
+    now = {k: lever.restrictiveness for k, lever in model.levers.items()}
+    kept, after = dict(now), dict(now)
+    for lever_id, value in model.truce.agreement.terms.items():
+        spec = model.levers[lever_id].spec
+        if spec.commitment or delivered:
+            kept[lever_id] = min(now[lever_id], spec.restrictiveness(value))
+    for lever_id, value in lapse.items():
+        after[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
+    return n.utility.of(kept), n.utility.of(after)
+
+
 def expiry_choice(model: World, n: Negotiator, lapse: dict[str, float]
                   ) -> tuple[str, str]:
     """What this side wants when the clock runs out: extend, renegotiate or lapse, and why.
@@ -87,15 +103,7 @@ def expiry_choice(model: World, n: Negotiator, lapse: dict[str, float]
     amount is still due if the terms go on, and a lapse stops its delivery): otherwise a side
     would count the other's delivered purchases as kept either way and always prefer its own
     measures back."""
-    now = {k: lever.restrictiveness for k, lever in model.levers.items()}
-    kept, after = dict(now), dict(now)
-    for lever_id, value in model.truce.agreement.terms.items():
-        spec = model.levers[lever_id].spec
-        if spec.commitment:
-            kept[lever_id] = min(now[lever_id], spec.restrictiveness(value))
-    for lever_id, value in lapse.items():
-        after[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
-    u_now, u_lapse = n.utility.of(kept), n.utility.of(after)
+    u_now, u_lapse = kept_and_lapsed(model, n, lapse)
     if n.willingness() < ATTEND_THRESHOLD:
         return "lapse", (f"{n.label} is unwilling to renew (trust {n.trust:.2f}, pressure "
                          f"{n.pressure:.2f})")

@@ -19,14 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.engine import easing, pressing
 from sim.engine.agents import Negotiator
-from sim.engine.levers import Lever
+from sim.engine.pricing import targets, weigh
 from sim.engine.truce import Threat
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-RETALIATION_WEIGHT = 0.25  # assumption: expected retaliation counts a quarter of its reach
 CONCEDED = 0.1  # assumption: a fall of this much in unmet demands meets a threat's conditions
 POSTPONE_WINDOW = 14  # assumption: talks this close to a deadline postpone it until after them
 MAX_POSTPONEMENTS = 2  # assumption: a deadline is put off at most twice, then decided
@@ -40,6 +40,8 @@ WITHDRAW = "withdraw"  # a threat's conditions were met
 POSTPONE = "postpone"  # talks are near: the deadline moves after them
 CARRY_OUT = "carry out"  # the deadline passed: the measure is imposed
 BACK_DOWN = "back down"  # the deadline passed: the threat is dropped, at a cost at home
+HALT = "halt"  # stop implementing its own agreed easing (pressing with what a deal binds)
+EASE = "ease"  # ease one of its own measures, unilaterally
 
 
 @dataclass(frozen=True)
@@ -56,40 +58,7 @@ class Decision:
     value: float = 0.0  # the lever value ordered or threatened
     threat: Threat | None = None  # the threat announced, or the one whose deadline it is
     due: int = 0  # POSTPONE: the new deadline
-
-
-def targets(model: World, n: Negotiator, lever: Lever) -> list[Negotiator]:
-    """The sides a restriction on ``lever`` is aimed at (its ``aimed_at``; else every other)."""
-    aimed = lever.spec.aimed_at
-    return [o for o in n.others if not aimed or o.actor in aimed]
-
-
-def minded(n: Negotiator, lever_id: str) -> float:
-    """How much ``n`` minds a lever, relative to what it minds most (0..1)."""
-    wants = n.utility.wants
-    top = max(wants.values(), default=0.0) or 1.0
-    return wants.get(lever_id, 0.0) / top
-
-
-def weigh(model: World, n: Negotiator, lever: Lever, new_h: float) -> tuple[float, str]:
-    """The chance (0..1) that ``n`` escalates on ``lever`` to restrictiveness ``new_h``, and why."""
-    b = n.behaviour
-    gap = n.demand_gap()
-    aimed = targets(model, n, lever)  # the one that minds the lever most
-    wants = max(aimed, key=lambda o: minded(o, lever.spec.id)).utility.wants if aimed else {}
-    top = max(wants.values(), default=0.0) or 1.0
-    gain = gap * n.resolve_share() * wants.get(lever.spec.id, 0.0) / top
-    if n.push:  # groups at home that gain from measures want one (protected producers)
-        gain += b.pressure_sensitivity * n.push
-    own = b.pressure_sensitivity * (n.pressure + n.exposure(lever.spec.id) * new_h)
-    retaliation = (RETALIATION_WEIGHT * n.expected_retaliation()
-                   * n.retaliation_exposure(model.truce.agreement))
-    score = max(0.0, min(1.0, gain - own - retaliation))
-    why = (f"{100 * gap:.0f} % of its demands unmet, expected gain {gain:.2f}"
-           + (f" (of which {b.pressure_sensitivity * n.push:.2f} pressed for at home)"
-              if n.push else "")
-           + f", cost at home {own:.2f}, expected retaliation {retaliation:.2f}")
-    return score, why
+    layer: str = ""  # IMPOSE: the suspended layer it re-imposes early (none: a new measure)
 
 
 def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> Decision:
@@ -106,10 +75,15 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
     aligning = align(model, n, occasion, meeting)
     if aligning is not None:
         return aligning
+    eased = easing.consider(model, n) if b.easing else None
+    if eased is not None:  # drawn only for a side that may ease (``easing`` above 0)
+        lever, value, why = eased
+        return Decision(n.actor, EASE, f"{occasion}: {why}", meeting, 0.1, lever.spec.id, value)
     lever = n.pick_measure(model.truce.agreement)
-    if lever is None or n.demand_gap() < DEMANDS_MET:
-        return hold(": " + ("its demands are met" if n.demand_gap() < DEMANDS_MET
-                            else "no instrument left to press with"))
+    if n.demand_gap() < DEMANDS_MET:
+        return hold(": its demands are met")
+    if lever is None:
+        return press_bound(model, n, occasion, meeting, hold)
     step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
     new_h = lever.restrictiveness + step
     chance, why = weigh(model, n, lever, new_h)
@@ -127,6 +101,31 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
                         f"({why})", meeting, -step / 2, lever.spec.id, value, threat)
     return Decision(n.actor, IMPOSE, f"{occasion}: to press {_names(targets(model, n, lever))} "
                     f"({why})", meeting, lever_id=lever.spec.id, value=value)
+
+
+def press_bound(model: World, n: Negotiator, occasion: str, meeting: str, hold) -> Decision:
+    """No free instrument left: weigh pressing with what the deal binds (``pressing``): the best
+    priced option is the chance it acts; with notice it threatens the breach first."""
+    agreement = model.truce.agreement
+    best = pressing.options(model, n, agreement)[:1] if agreement is not None else []
+    if not best:
+        return hold(": no instrument left to press with")
+    o = best[0]
+    if model.random.random() >= max(0.0, min(1.0, o.net)):
+        return hold(f": no free instrument left, and it would not {o.why}")
+    says = f"{occasion}: {n.label} presses with what the deal binds: it chose to {o.why}"
+    if o.kind == pressing.HALT:
+        return Decision(n.actor, HALT, says, meeting, lever_id=o.lever.spec.id, value=o.value)
+    if n.behaviour.threat_days >= 1:
+        due = model.day + round(n.behaviour.threat_days)
+        aimed = targets(model, n, o.lever)
+        threat = Threat(n.actor, o.lever.spec.id, o.value, model.day, due, n.demand_gap(),
+                        target=aimed[0].actor if len(aimed) == 1 else None)
+        return Decision(n.actor, THREATEN, f"{says}, from {model.date_of(due)} unless "
+                        f"{_names(aimed)} meets its demands", meeting, -0.2, o.lever.spec.id,
+                        o.value, threat)
+    return Decision(n.actor, IMPOSE, says, meeting, lever_id=o.lever.spec.id, value=o.value,
+                    layer=o.layer)
 
 
 def _names(sides: list[Negotiator]) -> str:
