@@ -49,8 +49,11 @@ class Delivery:
                 self.account(agreement, lever, target, day)  # (or the run ends first)
             if lever.value == target or lever_id in self.halted:
                 continue
-            if self.model.random.random() < willing:
-                goal = self.linked(agreement, lever, target) if b.linkage else target
+            terms = lever.spec.terms  # a commitment with its own terms (most: none)
+            if self.model.random.random() < (willing if terms is None
+                                             else self.willing_today(lever)):
+                linkage = b.linkage if terms is None or terms.linkage is None else terms.linkage
+                goal = self.linked(agreement, lever, target, linkage) if linkage else target
                 lever.command(self.deliver(agreement, lever, goal) if lever.commitment
                               else goal)
                 if self.held_back.pop(lever_id, 0) >= SLOW_WALK_DAYS:
@@ -76,11 +79,18 @@ class Delivery:
             self._own_terms_of = agreement
         return self._own_terms
 
-    def willing_today(self) -> float:
-        """The chance it works on an agreed easing today: its compliance, scaled down by its
-        distrust of the other side as far as it reciprocates."""
+    def willing_today(self, lever: Lever | None = None) -> float:
+        """The chance it works on an agreed easing today: its compliance (the commitment's on
+        ``lever``, if it has its own), scaled down by its distrust of the other side as far as
+        it reciprocates."""
         b = self.behaviour
-        return b.compliance * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+        return self.compliance(lever) * ((1.0 - b.reciprocity) + b.reciprocity * self.trust)
+
+    def compliance(self, lever: Lever | None = None) -> float:
+        """How fully it delivers: the commitment's own compliance on ``lever``, else its own."""
+        terms = lever.spec.terms if lever is not None else None
+        return (self.behaviour.compliance if terms is None or terms.compliance is None
+                else terms.compliance)
 
     def account(self, agreement: Agreement, lever: Lever, target: float, day: int,
                 lapsing: bool = False) -> None:
@@ -98,7 +108,7 @@ class Delivery:
         owed = target - start
         if owed <= 0.0 or not 0 < elapsed <= horizon:
             return
-        spec, b = lever.spec, self.behaviour
+        spec = lever.spec
         share = (lever.value - start) / owed
         due = elapsed / horizon  # the share due by today at the agreed pace
         agreed = f"the {horizon} days agreed in the {self.model.meeting_label(agreement.meeting)}"
@@ -110,13 +120,14 @@ class Delivery:
         if share < due - 1e-9:
             why = [f"it delivered on about {round(share * horizon)} of {elapsed} days and held "
                    f"back on the rest (its willingness to implement on a given day is "
-                   f"{self.willing_today():.2f}: compliance {b.compliance:.2f}, trust in "
+                   f"{self.willing_today(lever):.2f}: compliance {self.compliance(lever):.2f}, "
+                   f"trust in "
                    f"{self.counterpart_label} {self.trust:.2f})"]
             if spec.id in self.halted:
                 why.append("it halted this delivery as a measure")
-            if share >= b.compliance - 1e-9:
-                why.append(f"it delivers at most {100 * b.compliance:.0f} % of a commitment "
-                           "(its compliance)")
+            if share >= self.compliance(lever) - 1e-9:
+                why.append(f"it delivers at most {100 * self.compliance(lever):.0f} % of "
+                           "a commitment (its compliance)")
             line += ": " + "; ".join(why)
         self.model.log(self.actor, "commitment", line, meeting=agreement.meeting)
 
@@ -130,19 +141,19 @@ class Delivery:
         """A commitment lever: one day's delivery at the agreed pace, up to a ceiling of
         ``compliance`` times the agreed amount (a side that half complies delivers half)."""
         start = agreement.at_signing[lever.spec.id]
-        ceiling = start + self.behaviour.compliance * (target - start)
+        ceiling = start + self.compliance(lever) * (target - start)
         pace = (target - start) / lever.spec.horizon_days
         return max(lever.value, min(ceiling, lever.value + pace))
 
-    def linked(self, agreement: Agreement, lever: Lever, target: float) -> float:
-        """How far it eases a lever when its easing waits on the other side's delivery, as
-        verified ``verification_days`` ago (linkage: "controls ease as licences are approved").
-        """
-        b = self.behaviour
+    def linked(self, agreement: Agreement, lever: Lever, target: float,
+               linkage: float) -> float:
+        """How far it eases a lever when its easing waits (``linkage``) on the other side's
+        delivery, as verified ``verification_days`` ago, or as each commitment's own terms say
+        (linkage: "controls ease as licences are approved")."""
         start = agreement.at_signing[lever.spec.id]
-        lag = round(b.verification_days)
+        lag = round(self.behaviour.verification_days)
         progress = min(n.verified_progress(agreement, lag) for n in self.others)
-        share = (1.0 - b.linkage) + b.linkage * progress
+        share = (1.0 - linkage) + linkage * progress
         return start + share * (target - start)
 
     def verified_progress(self, agreement: Agreement, lag: int) -> float:
@@ -159,7 +170,10 @@ class Delivery:
                 continue
             memory = model.memory
             n = memory.kept(model.day)
-            then = memory.at(lever, max(0, n - 1 - lag)) if n else lever.restrictiveness
+            terms = lever.spec.terms  # a commitment verified on its own lag
+            days = lag if terms is None or terms.verification_days is None \
+                else terms.verification_days
+            then = memory.at(lever, max(0, n - 1 - days)) if n else lever.restrictiveness
             owed += start - goal
             done += max(0.0, min(start - goal, start - then))
         return done / owed if owed else 1.0

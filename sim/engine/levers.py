@@ -8,6 +8,20 @@ from sim.engine.layers import LayerSpec, Stack
 
 
 @dataclass(frozen=True)
+class CommitmentTerms:
+    """What a side commits to when a deal covers this lever, where it differs from its own
+    dispositions: how fully it delivers (``compliance``), how far its delivery waits on the
+    other side's verified delivery (``linkage``), and how old the evidence is by which the other
+    sides verify this delivery (``verification_days``: they judge a shortfall on what they
+    could see that many days ago). None: the side's own value."""
+
+    compliance: float | None = None
+    linkage: float | None = None
+    verification_days: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class LeverSpec:
     """One policy instrument as the scenario defines it: bounds, unit and which end restricts.
 
@@ -34,6 +48,7 @@ class LeverSpec:
     aligns_with: str = ""  # a coalition partner's lever this one is aligned with, if any
     unit_label: str = ""  # the unit in words ("USD bn"); empty: said from `unit`
     layers: tuple[LayerSpec, ...] = ()  # the measures the initial value is made of (bottom first)
+    terms: CommitmentTerms | None = None  # its own delivery terms when a deal covers it
 
     @property
     def commitment(self) -> bool:

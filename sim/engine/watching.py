@@ -99,12 +99,24 @@ class Watching:
             share = (min(1.0, days / (horizon + grace)) if horizon
                      else expected)  # a commitment is due over its horizon, plus patience
             due = start - share * owed
-            behind = lever.restrictiveness - due
+            behind = (lever.restrictiveness if lever.spec.terms is None
+                      else self.seen(lever)) - due
             if behind > 0.0:  # on or ahead of the line adds nothing
                 short = scale * (behind / owed)
                 if short > worst:
                     worst = short
         return worst
+
+    def seen(self, lever: Lever) -> float:
+        """The lever's restrictiveness as this side can verify it: today's, or, for a commitment
+        verified with a lag (its ``verification_days``), as it was that many days ago."""
+        terms = lever.spec.terms
+        if terms is None or terms.verification_days is None:
+            return lever.restrictiveness
+        memory = self.model.memory
+        n = memory.kept(self.model.day)
+        return memory.at(lever, max(0, n - 1 - terms.verification_days)) if n \
+            else lever.restrictiveness
 
     def promised(self, agreement: Agreement) -> list[tuple[Lever, float, float, float, int]]:
         """The easings the other side promised in ``agreement`` that this side cares about, as

@@ -5,13 +5,14 @@ meetings in date order, a lever's start inside its bounds and its unit's range."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic_core import PydanticCustomError
 
 import sim.scenario.models as m
 from sim.engine.layers import LayerSpec
-from sim.engine.levers import LeverSpec
+from sim.engine.levers import CommitmentTerms, LeverSpec
 from sim.engine.spec import (
     ActorSpec,
     BehaviourSpec,
@@ -143,6 +144,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         if lv.aligns_with:
             b.reference(lv.aligns_with, (*lever_path, "aligns_with"), lever_ids - own,
                         "a lever of another side")
+    levers = _with_terms(b, spec.get("commitments") or {}, (*path, "commitments"), levers, own)
     priorities = _weights(b, spec["priorities"], (*path, "priorities"), lever_ids - own,
                           "a lever of another side")
     holds = _weights(b, spec.get("holds", {}), (*path, "holds"), own, "one of its own levers")
@@ -153,6 +155,23 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
                      BehaviourSpec.written(spec["behaviour"]), priorities, holds, constituencies)
+
+
+def _with_terms(b: _Build, commitments: dict, path: tuple, levers: tuple[LeverSpec, ...],
+                own: set[str]) -> tuple[LeverSpec, ...]:
+    """Each commitment's own delivery terms, on the lever of this side it names."""
+    terms = {}
+    for lever_id, c in commitments.items():
+        b.reference(lever_id, (*path, lever_id), own,
+                    "one of its own levers (a side commits to what it controls)")
+        if "source" not in c and "assumption" not in c:
+            raise b.fail((*path, lever_id), "a commitment's terms say where they come from: give "
+                         "`source` (document and quote) or `assumption` (why)")
+        terms[lever_id] = CommitmentTerms(
+            c.get("compliance"), c.get("linkage"),
+            None if c.get("verification_days") is None else int(c["verification_days"]),
+            f"source: {c['source']}" if "source" in c else f"assumption: {c['assumption']}")
+    return tuple(replace(lv, terms=terms[lv.id]) if lv.id in terms else lv for lv in levers)
 
 
 def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:

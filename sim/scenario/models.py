@@ -152,6 +152,29 @@ Weights = Annotated[dict[Annotated[str, LeverId()], weight("us.chip_controls: 0.
                     NullIsEmpty(dict)]
 
 
+class Commitment(Part):
+    """what this side commits to when a deal covers one of its levers, where it differs from its
+    own dispositions (any key left out: the side's own value)"""
+
+    example: ClassVar[str] = ("china.purchases: {compliance: 0.6, verification_days: 90, "
+                              "source: \"...\"}")
+    alternatives = {("source", "assumption"): "a commitment's terms say where they come from: "
+                    "give exactly one of `source` (document and quote) or `assumption` (why)"}
+
+    compliance: num(0, 1) = key("how fully it delivers this commitment (its `compliance` for "
+                                "this lever)", "compliance: 0.6")
+    linkage: num(0, 1) = key("how far delivering it waits on the other side's verified delivery",
+                             "linkage: 0.5")
+    verification_days: num(0, 365, integer=True) = key(
+        "how old the evidence is by which the other sides verify this delivery: they judge a "
+        "shortfall on what they could see that many days ago (trade data come out late)",
+        "verification_days: 60")
+    source: TextT = key("document and quote the terms come from (give this or `assumption`)",
+                        "source: \"doc 004: '...'\"")
+    assumption: TextT = key("why these terms, when no document gives them",
+                            "assumption: \"customs data are published two months late\"")
+
+
 class Actor(Part):
     """one side: its levers, behaviour, wants and constituencies"""
 
@@ -170,6 +193,9 @@ class Actor(Part):
     constituencies: Annotated[dict[Annotated[str, Slug("<constituency>")], AnyConstituency],
                               NullIsEmpty(dict)] = key(
         "domestic groups that press this side, by name", "constituencies: {...}")
+    commitments: Annotated[dict[Annotated[str, LeverId()], Commitment], NullIsEmpty(dict)] = key(
+        "its own delivery terms per lever, when a deal covers that lever (by lever id)",
+        "commitments: {china.purchases: {compliance: 0.6, ...}}")
 
 
 # --- meetings and shocks ------------------------------------------------------------------------
@@ -345,6 +371,7 @@ REMOVE_DOC = "with `extends`: delete the parent's item of this name"
 REMOVE_EXAMPLE = "- {name: leaders_call, remove: true}"
 
 __all__ = ["Actor", "AnyConstituency", "AnyMeeting", "Behaviour", "Calibrate", "Call",
+           "Commitment",
            "Constituency", "Dates", "Firms", "Layer", "Lever", "Losses", "Market", "Meeting",
            "Part", "Protected", "Scenario",
            "Shock", "Talks", "Trigger", "UNITS", "kind"]

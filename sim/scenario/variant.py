@@ -231,7 +231,12 @@ def _losses_example(data: dict) -> list[str]:
             "#         assumption: \"why it is here\"     # or source: \"doc: 'quote'\"",
             "#       # producers a lever of this side protects; they push it to escalate",
             "#       steelmakers: {kind: protected, protected_by: LEVER, content_at: 0.9,",
-            "#                     direction: escalate, weight: 0.3, source: \"doc: 'quote'\"}"]
+            "#                     direction: escalate, weight: 0.3, source: \"doc: 'quote'\"}",
+            "#     # its own delivery terms per lever, when a deal covers it (a key left out: its",
+            "#     # own disposition); verification_days: how late the others can see delivery",
+            "#     commitments:",
+            "#       LEVER: {compliance: 0.6, linkage: 0.5, verification_days: 60,",
+            "#               assumption: \"why\"}"]
 
 
 def _flow(value: object) -> str:
