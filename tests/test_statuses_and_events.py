@@ -23,6 +23,7 @@ import pytest
 
 from sim.engine import agents, clock, coercion, delivery, events
 from sim.engine import model as model_mod
+from sim.engine import truce as truce_mod
 from sim.engine.model import STATUSES, NegotiationModel
 from sim.engine.spec import ShockSpec, Trigger
 from sim.engine.truce import MEASURE_MEMORY_DAYS, STALL_TRUST, Agreement, Threat
@@ -32,7 +33,7 @@ EVENT_KINDS = {"offer", "agreement", "agreement in principle", "no agreement", "
                "call", "call declined", "summit", "summit declined", "talks restart", "shock",
                "measure", "slow-walk", "implement", "extension", "lapse", "suspension", "threat",
                "threat postponed", "threat withdrawn", "decision", "commitment", "layers",
-               "easing"}
+               "easing", "talks end"}
 # every module of the engine package: a kind logged from a module added later is read too
 ENGINE_FILES = sorted(Path(model_mod.__file__).parent.glob("*.py"))
 
@@ -533,6 +534,15 @@ def test_a_side_that_may_ease_lifts_a_measure_when_pressed_at_home(baseline):
     m.apply(coercion.consider(m, m.negotiators["us"], "US review"))
     [e] = entries(m, "easing")
     assert e.actor == "us" and e.why.startswith("US review: US eases US tariff on Chinese goods")
+
+
+def test_a_side_no_longer_willing_walks_out_of_talks_promised_without_an_end(baseline):
+    """``freeze: open`` (tests/test_open_ended.py): the freeze lasts until a side walks out."""
+    m = quiet(baseline, day=20, trust=0.0)
+    m.call_held("leaders_call", "Leaders' call", truce_mod.OPEN)
+    m.apply(coercion.consider(m, m.negotiators["us"], "US review"))
+    [e] = entries(m, "talks end")
+    assert e.actor == "us" and not m.talks_pending()
 
 
 def test_an_unwilling_side_lets_it_lapse_and_suspended_measures_return(baseline):

@@ -57,13 +57,15 @@ class AgreementsInForce:
                      f"signed on {self.date_of(day)}: {self.describe(outcome.package)}",
                      meeting=spec.name, news=0.2)
             return
-        self.sign(spec.name, outcome.package, spec.label, spec.in_force_days)
+        self.sign(spec.name, outcome.package, spec.label, spec.in_force_days,
+                  open_term=spec.open_term)
 
     def sign(self, meeting: str, package: dict[str, float], label: str = "",
-             in_force_days: int = 0, renewal: bool = False) -> Agreement:
+             in_force_days: int = 0, renewal: bool = False,
+             open_term: bool = False) -> Agreement:
         """Turn an accepted package into the agreement in force (``clock.draft``); it suspends
         the pending threats."""
-        agreement = clock.draft(self, meeting, package, in_force_days, renewal)
+        agreement = clock.draft(self, meeting, package, in_force_days, renewal, open_term)
         previous = agreement.follows
         suspended = self.truce.sign(agreement)
         for n in self._negotiator_list:
@@ -73,7 +75,10 @@ class AgreementsInForce:
         what = self.describe(package, only=dict.fromkeys(terms))
         if previous is not None and not renewal:
             how = (f"amends the {self.meeting_label(previous.first.meeting)} agreement, whose "
-                   f"clock still runs to {self.date_of(agreement.expires)}")
+                   + ("term stays open" if agreement.open_ended
+                      else f"clock still runs to {self.date_of(agreement.expires)}"))
+        elif agreement.open_ended:
+            how = "agreement without a term, while talks go on (it ends when a side ends it)"
         else:
             how = f"agreement for {agreement.days} days (to {self.date_of(agreement.expires)})"
         if in_force_days:

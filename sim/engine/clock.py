@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
-from sim.engine.truce import Agreement
+from sim.engine.truce import OPEN, Agreement
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -39,10 +39,10 @@ def agreed_term(negotiators: Iterable[Negotiator]) -> int:
 
 
 def draft(model: World, meeting: str, package: dict[str, float], in_force_days: int = 0,
-          renewal: bool = False) -> Agreement:
+          renewal: bool = False, open_term: bool = False) -> Agreement:
     """The agreement an accepted package makes: its terms (the levers it moves), its term, its
     clock. A package agreed while an agreement is in force amends it (same clock) unless it is
-    that agreement's ``renewal`` (a new clock)."""
+    that agreement's ``renewal`` (a new clock); ``open_term``: no term at all (``OPEN``)."""
     terms = {}
     for lever_id, h in package.items():
         lever = model.levers[lever_id]
@@ -52,7 +52,8 @@ def draft(model: World, meeting: str, package: dict[str, float], in_force_days: 
     day = model.day
     in_force = day + in_force_days
     amends = previous is not None and not renewal
-    days = previous.days if amends else agreed_term(model.negotiators.values())
+    days = (previous.days if amends else OPEN if open_term
+            else agreed_term(model.negotiators.values()))
     clock = previous.clock_start if amends else in_force
     return Agreement.amending(meeting, day, days, terms,
                               {k: model.levers[k].value for k in terms}, previous, clock,

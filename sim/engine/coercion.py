@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.engine import easing, pressing
-from sim.engine.agents import Negotiator
+from sim.engine import clock, easing, pressing
+from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
 from sim.engine.pricing import targets, weigh
 from sim.engine.truce import Threat
 
@@ -42,6 +42,8 @@ CARRY_OUT = "carry out"  # the deadline passed: the measure is imposed
 BACK_DOWN = "back down"  # the deadline passed: the threat is dropped, at a cost at home
 HALT = "halt"  # stop implementing its own agreed easing (pressing with what a deal binds)
 EASE = "ease"  # ease one of its own measures, unilaterally
+END = "end"  # end an agreement without a term (it prefers the lapse)
+WALK_OUT = "walk out"  # end talks promised without an end date (and the freeze they set)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
     def hold(reason: str) -> Decision:
         return Decision(n.actor, HOLD, f"{occasion}: {n.label} holds{reason}", meeting)
 
+    ended = open_ended(model, n, occasion, meeting)
+    if ended is not None:
+        return ended
     if model.talks_pending():
         return hold(": the leaders promised talks")
     if model.truce.threatening(n.actor):
@@ -101,6 +106,23 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
                         f"({why})", meeting, -step / 2, lever.spec.id, value, threat)
     return Decision(n.actor, IMPOSE, f"{occasion}: to press {_names(targets(model, n, lever))} "
                     f"({why})", meeting, lever_id=lever.spec.id, value=value)
+
+
+def open_ended(model: World, n: Negotiator, occasion: str, meeting: str) -> Decision | None:
+    """What runs without an end date ends by a decision: an agreement without a term when the
+    side prefers its lapse (as it would decide at an expiry, ``clock.expiry_choice``), talks
+    promised without an end date when it is no longer willing to talk. None: neither."""
+    a = model.truce.agreement
+    if a is not None and a.open_ended:
+        choice, why = clock.expiry_choice(model, n, clock.snapback(model, a))
+        if choice == clock.LAPSE:
+            return Decision(n.actor, END, f"{occasion}: {n.label} ends the "
+                            f"{model.meeting_label(a.first.meeting)} terms: {why}", meeting)
+    if model.talks_pending() and model.truce.freeze_open and n.willingness() < ATTEND_THRESHOLD:
+        return Decision(n.actor, WALK_OUT, f"{occasion}: {n.label} walks out of the talks "
+                        f"(willingness {n.willingness():.2f}, below the {ATTEND_THRESHOLD} it "
+                        "takes to talk): new measures no longer wait", meeting, -0.2)
+    return None
 
 
 def press_bound(model: World, n: Negotiator, occasion: str, meeting: str, hold) -> Decision:
@@ -183,7 +205,10 @@ def at_deadline(model: World, n: Negotiator, threat: Threat) -> Decision:
     soon = model.next_talks_day(POSTPONE_WINDOW)
     pending = model.talks_pending()
     if (pending or soon is not None) and threat.postponed < MAX_POSTPONEMENTS:
-        due = (model.truce.freeze_until if pending else soon) + 1
+        if pending and model.truce.freeze_open:  # talks without an end date: after the next
+            due = (soon if soon is not None else model.day + POSTPONE_WINDOW) + 1  # or 2 weeks
+        else:
+            due = (model.truce.freeze_until if pending else soon) + 1
         return Decision(n.actor, POSTPONE, f"{what} is put off to {model.date_of(due)}: talks "
                         "are " + ("promised" if pending else "scheduled"), threat=threat, due=due)
     new_h = lever.spec.restrictiveness(threat.value)

@@ -44,7 +44,7 @@ class MeetingCalendar:
             for signing in self.truce.signings_due(self.day):
                 spec = signing.spec
                 self.sign(spec.name, signing.package, f"{spec.label} (signed)",
-                          spec.in_force_days)
+                          spec.in_force_days, open_term=spec.open_term)
         if None not in self._meeting_dates and date not in self._meeting_dates:
             return  # no meeting can be due today: the pending ones need not be read
         due = [m for m in self.pending if self.is_due(m)]
@@ -94,9 +94,10 @@ class MeetingCalendar:
     def call_held(self, meeting: str, label: str, freeze_days: int) -> None:
         """Leaders promised talks: new measures wait for them, ``freeze_days`` at most."""
         self.truce.promise_talks(self.day, self.day + freeze_days)
+        until = ("while the talks go on (until a side walks out)" if self.truce.freeze_open
+                 else f"until {self.date_of(self.truce.freeze_until)}")
         self.log(None, "talks restart", f"after the {label}, both teams are to meet again; new "
-                 f"measures wait until {self.date_of(self.truce.freeze_until)}", meeting=meeting,
-                 news=0.3)
+                 f"measures wait {until}", meeting=meeting, news=0.3)
 
     def talks_pending(self) -> bool:
         """Leaders have promised talks that have not yet produced an agreement, and the freeze

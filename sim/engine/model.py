@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import mesa
 
-from sim.engine import coercion, events
+from sim.engine import clock, coercion, events
 from sim.engine.agents import Negotiator
 from sim.engine.agreements_in_force import AgreementsInForce
 from sim.engine.behaviour import make_behaviour
@@ -267,6 +267,12 @@ class NegotiationModel(MeetingCalendar, AgreementsInForce, Timeline, mesa.Model)
             n.halt(self.truce.agreement, d.why)
         elif d.action == coercion.EASE:
             n.ease(self.levers[d.lever_id], d.value, d.why, d.meeting)
+        elif d.action == coercion.END:
+            a = self.truce.agreement
+            self.lapse(a, clock.snapback(self, a), d.why, d.actor)
+        elif d.action == coercion.WALK_OUT:
+            self.truce.end_talks(self.day)
+            self.log(d.actor, "talks end", d.why, meeting=d.meeting, news=d.news)
         elif d.action == coercion.POSTPONE:
             d.threat.put_off(d.due)
             self.log(d.actor, "threat postponed", d.why)

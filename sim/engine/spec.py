@@ -192,6 +192,7 @@ class MeetingSpec:
     freeze_days: int  # call or summit: days new measures wait for the promised talks
     signing_days: int  # talks or summit: agreement in principle -> signing
     in_force_days: int  # signing -> entry into force (the clock starts then)
+    open_term: bool = False  # talks or summit: its agreement has no term (ends by a decision)
 
 
 @dataclass(frozen=True)

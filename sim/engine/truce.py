@@ -14,6 +14,7 @@ from sim.engine.spec import MeetingSpec
 
 MEASURE_MEMORY_DAYS = 14  # definition: how long a new measure keeps talks counted as stalled
 STALL_TRUST = 0.3  # definition: below this trust on either side, talks count as stalled
+OPEN = 10**6  # definition: the days of a term or freeze without an end date ("while talks go on")
 
 
 @dataclass
@@ -58,6 +59,11 @@ class Agreement:
     @property
     def expires(self) -> int:
         return self.clock_start + self.days
+
+    @property
+    def open_ended(self) -> bool:
+        """No term: it runs while talks go on, until a side ends it by a decision."""
+        return self.days >= OPEN
 
     @property
     def first(self) -> Agreement:
@@ -136,6 +142,11 @@ class Truce:
             return "stalled"
         return "framework_agreed" if a.follows is not None else "truce"
 
+    @property
+    def freeze_open(self) -> bool:
+        """The freeze on new measures lasts while talks go on (no end date)."""
+        return self.freeze_until - self.last_call_day >= OPEN
+
     def talks_pending(self, day: int) -> bool:
         """Leaders have promised talks that have not yet produced an agreement, and the freeze
         they set on new measures still runs."""
@@ -152,6 +163,11 @@ class Truce:
     def promise_talks(self, day: int, until: int) -> None:
         """Leaders promised talks on ``day``: new measures wait until ``until``."""
         self.last_call_day, self.freeze_until = day, until
+
+    def end_talks(self, day: int) -> None:
+        """A side walked out of talks promised without an end date: the freeze is over (new
+        measures may come from today)."""
+        self.freeze_until = day - 1
 
     def measure_taken(self, day: int) -> None:
         self.last_measure_day = day

@@ -27,6 +27,7 @@ from sim.engine.spec import (
     ShockSpec,
     Trigger,
 )
+from sim.engine.truce import OPEN
 from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
 from sim.scenario.located import Source, validate
@@ -360,10 +361,19 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     if initiator is not None and initiator not in party_ids:
         raise b.fail((*path, "initiator"), f"`{initiator}` is not one of the meeting's parties "
                      f"({', '.join(party_ids)})")
+    if "term" in spec and kind_ not in ("talks", "summit"):
+        raise b.fail((*path, "term"), f"meeting `{name}` is a {kind_}: only talks and summits "
+                     "sign agreements, so only they take `term: open`")
+    if "freeze" in spec and "freeze_days" in spec:
+        raise b.fail((*path, "freeze"), f"meeting `{name}` gives both `freeze: open` and "
+                     "`freeze_days`: give one (an open freeze has no number of days)")
+    freeze = "open" if "freeze" in spec else spec.get("freeze_days", fields["freeze_days"].default)
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
                        agenda, initiator, party_ids,
+                       OPEN if freeze == "open" else int(freeze),
                        *(int(spec.get(k, fields[k].default))
-                         for k in ("freeze_days", "signing_days", "in_force_days")))
+                         for k in ("signing_days", "in_force_days")),
+                       open_term=spec.get("term") == "open")
 
 
 def _trigger(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,

@@ -251,6 +251,14 @@ class Meeting(Part):
     freeze_days: num(0, 365, integer=True) = key(
         "call or summit: days new measures wait for the talks it promises (the freeze ends "
         "sooner if an agreement is reached)", "freeze_days: 30", 30)
+    freeze: Literal["open"] = key(
+        "call or summit: `open` makes new measures wait while the talks it promises go on (a "
+        "truce \"as long as we are negotiating\"), until a side walks out at a decision point "
+        "(instead of `freeze_days`)", "freeze: open")
+    term: Literal["open"] = key(
+        "talks or summit: `open` makes its agreement one without a term (a truce \"while talks "
+        "go on\"): no clock runs out; it ends when a side that prefers its lapse says so at a "
+        "decision point (default: a term the sides agree, see docs/model.md)", "term: open")
     signing_days: num(0, 365, integer=True) = key(
         "talks or summit: days from agreement in principle to signing (0: signed at the table)",
         "signing_days: 14", 0)

@@ -119,7 +119,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         "#     kind: call                         # talks | call | summit | decision",
         "#     label: Leaders' call on a trigger",
         f"#     initiator: {actors[0]}",
-        "#     freeze_days: 30                    # new measures wait this long for talks",
+        "#     freeze_days: 30                    # new measures wait this long for talks; or",
+        "#     # freeze: open                     # ...while talks go on, until a side walks out",
         "#     trigger:",
         f"#       actor: {actors[0]}",
         "#       quantity: pressure               # pressure | trust",
@@ -131,6 +132,7 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         f"#     agenda: [{', '.join(levers[:2])}]",
         f"#     parties: [{', '.join(actors[:2])}]".ljust(43) + "# who meets (default: every side)",
         "#     signing_days: 14                   # signed 14 days on; in_force_days: 7 later",
+        "#     # term: open                       # its agreement has no term: a side ends it",
         f"#   - {{name: review, kind: decision, initiator: {actors[0]}, date: {base.end}}}"
         "  # a side weighs escalating",
         "",
