@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from sim.engine import clock, events
+from sim.engine import clock, events, negotiation
 from sim.engine.model import NegotiationModel
 from sim.engine.spec import ShockSpec, Trigger
 from sim.engine.truce import Agreement, Signing, Threat
@@ -169,6 +169,9 @@ def test_review_talks_bargain_over_the_terms_and_what_the_asking_side_wants(base
 
     monkeypatch.setattr(events, "alternate_offers", spy)
     monkeypatch.setattr(clock, "REVIEW_ROUNDS", 6)
+    # the terms this seed reaches would not pass at home on the US side (tests/
+    # test_ratification.py); what is held here is the review's agenda, order and labels
+    monkeypatch.setattr(negotiation.Side, "ratifiable", lambda side, package: True)
     m.review(agreement, clock.Expiry(clock.RENEGOTIATE, "china", "China wants more", {}))
     assert seen == {"first": "china", "rounds": 6, "agenda": [
         "us.tariff_on_china", "us.chip_controls", "us.visa_restrictions"]}

@@ -173,9 +173,10 @@ def side(model: World, n: Negotiator, others: list[Negotiator], now: dict[str, f
         theirs = Utility(wants, holds)
     belief = theirs.noisy(model.random, b.misperception)
     controller: Controller | None = model.controllers.get(n.actor)  # hook: engine.control
-    return Side(n.actor, n.utility, belief, frozenset(n.levers),
-                n.reservation(n.utility.of(disagreement)), n.concession_pace(), b.mirroring,
-                controller=controller)
+    status_quo = n.utility.of(disagreement)
+    return Side(n.actor, n.utility, belief, frozenset(n.levers), n.reservation(status_quo),
+                n.concession_pace(), b.mirroring, controller=controller,
+                no_deal=None if controller is not None else disagreement)
 
 
 def review_talks(model: World, agreement: Agreement, asking: str,

@@ -81,6 +81,8 @@ class Side:
     now: dict[str, float] = field(default_factory=dict)
     controller: Controller | None = None  # deciding in place of the tactic (engine.control)
     tactic: Tactic | None = None  # its parts (sim.engine.tactics); None: made from the numbers
+    # the state without a deal (None: no ratification bound, as for a player's side)
+    no_deal: dict[str, float] | None = None
     # per agenda lever, set by `frontier`: (lever, own?, holder's weight, wanter's weight, now)
     table: list[tuple[str, bool, float, float, float]] = field(default_factory=list, repr=False)
 
@@ -135,6 +137,23 @@ class Side:
     def accepts(self, worth: float, next_aim: float) -> bool:
         """Does it take an offer worth ``worth`` to it, when it would ask ``next_aim``?"""
         return self.tactic.acceptance.accepts(worth, next_aim, self.reservation)
+
+    def relief(self, package: dict[str, float]) -> float:
+        """What ``package`` gives this side of what it wants: the rise in the wanting part of
+        its utility over the state without a deal."""
+        wants, base = self.utility.wants, self.no_deal or {}
+        return sum(w * (base[k] * base[k] - package[k] * package[k])
+                   for k, w in wants.items() if k in package and k in base) / self.utility.total
+
+    def ratifiable(self, package: dict[str, float]) -> bool:
+        """Putnam's level II: would ``package`` pass at home? Pressure may take a side below its
+        status quo, but only as far as the package relieves what presses it: a package worth
+        less than the status quo by more than its relief (a side's levers given away for
+        little or nothing) fails at home, however pressed the team is."""
+        if self.no_deal is None:
+            return True
+        status_quo = self.utility.of(self.no_deal)
+        return self.utility.of(package) >= status_quo - self.relief(package) - 1e-12
 
 
 @dataclass
@@ -204,7 +223,8 @@ def alternate_offers(first: Side, second: Side, agenda: list[str], now: dict[str
             own_u = proposer.utility.of(package)
         their_u = responder.utility.of(package)
         aim = responder.target(min(t + 1, rounds - 1), rounds, _conceded(responder, proposer, log))
-        accepted = responder.accepts(their_u, aim)
+        accepted = (responder.accepts(their_u, aim) and responder.ratifiable(package)
+                    and proposer.ratifiable(package))
         if responder.controller is not None:  # hook: a controlled side answers (engine.control)
             answer = _controlled_answer(responder, package, t, rounds, log, label)
             if answer is None:
@@ -245,13 +265,13 @@ def plurilateral_offers(sides: list[Side], agenda: list[str], now: dict[str, flo
             aim = responder.target(min(t + 1, rounds - 1), rounds,
                                    max(_conceded(responder, o, log) for o in sides
                                        if o is not responder))
-            accepted = responder.accepts(worth, aim)
+            accepted = responder.accepts(worth, aim) and responder.ratifiable(package)
             if responder.controller is not None:
                 answer = _controlled_answer(responder, package, t, rounds, log, label)
                 accepted = bool(answer)
             answers.append((worth - aim, worth, aim, accepted))
         _, worth, aim, _ = min(answers)
-        agreed = all(a[3] for a in answers)
+        agreed = all(a[3] for a in answers) and proposer.ratifiable(package)
         log.append(Round(t + 1, proposer.actor, package, own_u, worth, aim, agreed))
         if agreed:
             return Outcome(True, package, log, f"every side accepts in round {t + 1}")

@@ -5,14 +5,9 @@ meetings in date order, a lever's start inside its bounds and its unit's range."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
-from pydantic_core import PydanticCustomError
-
 import sim.scenario.models as m
-from sim.engine.layers import LayerSpec
-from sim.engine.levers import CommitmentTerms, LeverSpec
 from sim.engine.spec import (
     ActorSpec,
     BehaviourSpec,
@@ -30,10 +25,11 @@ from sim.engine.spec import (
 from sim.engine.truce import OPEN
 from sim.errors import did_you_mean
 from sim.scenario.calibration import check_section as check_calibrate
+from sim.scenario.lever_specs import lever_spec, with_terms
 from sim.scenario.located import Source, validate
 from sim.scenario.trade import check_section as check_trade
 from sim.scenario.trade import trade_spec
-from sim.scenario.types import Number, kind
+from sim.scenario.types import kind
 
 MAX_DAYS = 3660
 
@@ -134,7 +130,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
     path = ("actors", actor)
     if not spec["levers"]:
         raise b.fail((*path, "levers"), "an actor needs at least one lever")
-    levers = tuple(_lever(b, actor, name, lv, (*path, "levers", name))
+    levers = tuple(lever_spec(b, actor, name, lv, (*path, "levers", name))
                    for name, lv in spec["levers"].items())
     own = {lv.id for lv in levers}
     for lv in levers:
@@ -145,7 +141,7 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         if lv.aligns_with:
             b.reference(lv.aligns_with, (*lever_path, "aligns_with"), lever_ids - own,
                         "a lever of another side")
-    levers = _with_terms(b, spec.get("commitments") or {}, (*path, "commitments"), levers, own)
+    levers = with_terms(b, spec.get("commitments") or {}, (*path, "commitments"), levers, own)
     priorities = _weights(b, spec["priorities"], (*path, "priorities"), lever_ids - own,
                           "a lever of another side")
     holds = _weights(b, spec.get("holds", {}), (*path, "holds"), own, "one of its own levers")
@@ -156,83 +152,6 @@ def _actor(b: _Build, actor: str, spec: dict, lever_ids: set[str]) -> ActorSpec:
         for name, k in spec.get("constituencies", {}).items())
     return ActorSpec(actor, str(spec.get("label", actor)), str(spec.get("colour", "")), levers,
                      BehaviourSpec.written(spec["behaviour"]), priorities, holds, constituencies)
-
-
-def _with_terms(b: _Build, commitments: dict, path: tuple, levers: tuple[LeverSpec, ...],
-                own: set[str]) -> tuple[LeverSpec, ...]:
-    """Each commitment's own delivery terms, on the lever of this side it names."""
-    terms = {}
-    for lever_id, c in commitments.items():
-        b.reference(lever_id, (*path, lever_id), own,
-                    "one of its own levers (a side commits to what it controls)")
-        if "source" not in c and "assumption" not in c:
-            raise b.fail((*path, lever_id), "a commitment's terms say where they come from: give "
-                         "`source` (document and quote) or `assumption` (why)")
-        terms[lever_id] = CommitmentTerms(
-            c.get("compliance"), c.get("linkage"),
-            None if c.get("verification_days") is None else int(c["verification_days"]),
-            f"source: {c['source']}" if "source" in c else f"assumption: {c['assumption']}")
-    return tuple(replace(lv, terms=terms[lv.id]) if lv.id in terms else lv for lv in levers)
-
-
-def _lever(b: _Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:
-    low, high = spec["min"], spec["max"]
-    unit_low, unit_high = m.UNITS[spec["unit"]]
-    for end in ("min", "max"):
-        try:
-            Number(unit_low, unit_high).check(spec[end])
-        except PydanticCustomError:  # the unit's range, said in the unit's words
-            raise b.fail((*path, end), f"a {spec['unit']} lies "
-                         + ("from 0 to 1 (write 0.3 for 30 %)" if spec["unit"] == "share"
-                            else "at 0 or above") + f"; found {end} {spec[end]:g}") from None
-    if high <= low:
-        raise b.fail((*path, "max"), f"max ({high:g}) must be above min ({low:g})")
-    if spec.get("horizon_days") and spec.get("restrictive", "high") != "low":
-        raise b.fail((*path, "restrictive"), "a commitment lever (`horizon_days`) restricts "
-                     "when little is delivered: give `restrictive: low`")
-    try:
-        initial = Number(low, high).check(spec["initial"])
-    except PydanticCustomError as exc:
-        raise b.fail((*path, "initial"), exc.context["m"]) from None
-    if ("source" in spec) == ("assumption" in spec):
-        raise b.fail(path, m.Lever.alternatives[("source", "assumption")])
-    origin = (f"source: {spec['source']}" if "source" in spec
-              else f"assumption: {spec['assumption']}")
-    fields = m.Lever.model_fields
-    return LeverSpec(
-        id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
-        unit=spec["unit"], unit_label=str(spec.get("unit_label", "")), min=low, max=high,
-        initial=initial,
-        restrictive=spec.get("restrictive", fields["restrictive"].default),
-        speed=spec.get("speed", fields["speed"].default), source=origin,
-        horizon_days=int(spec.get("horizon_days", 0)),
-        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""),
-        layers=_layers(b, spec, path, initial))
-
-
-def _layers(b: _Build, spec: dict, path: tuple, initial: float) -> tuple[LayerSpec, ...]:
-    """The measures the initial value is made of, oldest first, up to the initial value: a
-    scenario that ``extends`` another and lowers the value keeps the oldest layers, and the
-    newest ones that no longer fit are not in force at the start (said in the key's meaning). A
-    commitment has none (it is delivered, not laid)."""
-    layers = spec.get("layers") or {}
-    if layers and spec.get("horizon_days"):
-        raise b.fail((*path, "layers"), "a commitment lever (`horizon_days`) has no layers: "
-                     "what is delivered is not a measure a deal suspends")
-    for name, layer in layers.items():
-        if "source" not in layer and "assumption" not in layer:
-            raise b.fail((*path, "layers", name), "a layer says where it comes from: give "
-                         "`source` (document and quote) or `assumption` (why it is there)")
-    open_end = spec["min"] if spec.get("restrictive", "high") == "high" else spec["max"]
-    room, out = abs(initial - open_end), []
-    for name, layer in layers.items():
-        amount = min(float(layer["amount"]), room)
-        room -= amount
-        if amount > 0:
-            out.append(LayerSpec(name, amount, layer.get("if_cut", "suspend"),
-                                 f"source: {layer['source']}" if "source" in layer
-                                 else f"assumption: {layer.get('assumption', '')}"))
-    return tuple(out)
 
 
 def _weights(b: _Build, spec: dict, path: tuple, valid: set[str], what: str) -> dict:

@@ -1,0 +1,101 @@
+"""A side's levers as the engine reads them: bounds in the unit's range, the measures the initial
+value is made of (``layers``), and each commitment's own delivery terms (``commitments``).
+Part of ``sim.scenario.build``, which calls it for each side."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from pydantic_core import PydanticCustomError
+
+import sim.scenario.models as m
+from sim.engine.layers import LayerSpec
+from sim.engine.levers import CommitmentTerms, LeverSpec
+from sim.scenario.types import Number
+
+
+class Build(Protocol):
+    """What of the scenario build these functions use: its error at a path, and its check that
+    a name is one of the valid ones (``sim.scenario.build._Build``)."""
+
+    def fail(self, path: tuple, message: str) -> Exception: ...
+
+    def reference(self, name: str, path: tuple, valid: set[str], what: str) -> str: ...
+
+
+def with_terms(b: Build, commitments: dict, path: tuple, levers: tuple[LeverSpec, ...],
+                own: set[str]) -> tuple[LeverSpec, ...]:
+    """Each commitment's own delivery terms, on the lever of this side it names."""
+    terms = {}
+    for lever_id, c in commitments.items():
+        b.reference(lever_id, (*path, lever_id), own,
+                    "one of its own levers (a side commits to what it controls)")
+        if "source" not in c and "assumption" not in c:
+            raise b.fail((*path, lever_id), "a commitment's terms say where they come from: give "
+                         "`source` (document and quote) or `assumption` (why)")
+        terms[lever_id] = CommitmentTerms(
+            c.get("compliance"), c.get("linkage"),
+            None if c.get("verification_days") is None else int(c["verification_days"]),
+            f"source: {c['source']}" if "source" in c else f"assumption: {c['assumption']}")
+    return tuple(replace(lv, terms=terms[lv.id]) if lv.id in terms else lv for lv in levers)
+
+
+def lever_spec(b: Build, actor: str, name: str, spec: dict, path: tuple) -> LeverSpec:
+    low, high = spec["min"], spec["max"]
+    unit_low, unit_high = m.UNITS[spec["unit"]]
+    for end in ("min", "max"):
+        try:
+            Number(unit_low, unit_high).check(spec[end])
+        except PydanticCustomError:  # the unit's range, said in the unit's words
+            raise b.fail((*path, end), f"a {spec['unit']} lies "
+                         + ("from 0 to 1 (write 0.3 for 30 %)" if spec["unit"] == "share"
+                            else "at 0 or above") + f"; found {end} {spec[end]:g}") from None
+    if high <= low:
+        raise b.fail((*path, "max"), f"max ({high:g}) must be above min ({low:g})")
+    if spec.get("horizon_days") and spec.get("restrictive", "high") != "low":
+        raise b.fail((*path, "restrictive"), "a commitment lever (`horizon_days`) restricts "
+                     "when little is delivered: give `restrictive: low`")
+    try:
+        initial = Number(low, high).check(spec["initial"])
+    except PydanticCustomError as exc:
+        raise b.fail((*path, "initial"), exc.context["m"]) from None
+    if ("source" in spec) == ("assumption" in spec):
+        raise b.fail(path, m.Lever.alternatives[("source", "assumption")])
+    origin = (f"source: {spec['source']}" if "source" in spec
+              else f"assumption: {spec['assumption']}")
+    fields = m.Lever.model_fields
+    return LeverSpec(
+        id=f"{actor}.{name}", actor=actor, name=name, label=str(spec.get("label", name)),
+        unit=spec["unit"], unit_label=str(spec.get("unit_label", "")), min=low, max=high,
+        initial=initial,
+        restrictive=spec.get("restrictive", fields["restrictive"].default),
+        speed=spec.get("speed", fields["speed"].default), source=origin,
+        horizon_days=int(spec.get("horizon_days", 0)),
+        aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""),
+        layers=layers_of(b, spec, path, initial))
+
+
+def layers_of(b: Build, spec: dict, path: tuple, initial: float) -> tuple[LayerSpec, ...]:
+    """The measures the initial value is made of, oldest first, up to the initial value: a
+    scenario that ``extends`` another and lowers the value keeps the oldest layers, and the
+    newest ones that no longer fit are not in force at the start (said in the key's meaning). A
+    commitment has none (it is delivered, not laid)."""
+    layers = spec.get("layers") or {}
+    if layers and spec.get("horizon_days"):
+        raise b.fail((*path, "layers"), "a commitment lever (`horizon_days`) has no layers: "
+                     "what is delivered is not a measure a deal suspends")
+    for name, layer in layers.items():
+        if "source" not in layer and "assumption" not in layer:
+            raise b.fail((*path, "layers", name), "a layer says where it comes from: give "
+                         "`source` (document and quote) or `assumption` (why it is there)")
+    open_end = spec["min"] if spec.get("restrictive", "high") == "high" else spec["max"]
+    room, out = abs(initial - open_end), []
+    for name, layer in layers.items():
+        amount = min(float(layer["amount"]), room)
+        room -= amount
+        if amount > 0:
+            out.append(LayerSpec(name, amount, layer.get("if_cut", "suspend"),
+                                 f"source: {layer['source']}" if "source" in layer
+                                 else f"assumption: {layer.get('assumption', '')}"))
+    return tuple(out)
