@@ -4,7 +4,7 @@ Talks with `term: open` sign an agreement without a term: no clock runs out, and
 prefers its lapse ends it at a decision point. A call or summit with `freeze: open` promises talks
 "as long as we are negotiating": new measures wait until a side no longer willing to talk walks
 out at a decision point. Direction test: the less a side trusts, the sooner it ends an open truce
-(4 standard errors). (Bad input: tests/bad_scenarios/freeze_open_and_days.yaml.)
+(4 standard errors). (Bad input: tests/bad_scenarios/term_open_on_a_call.yaml.)
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import replace
+from pathlib import Path
 
 from sim.engine import coercion
 from sim.engine.model import NegotiationModel
@@ -96,3 +97,16 @@ def test_the_less_a_side_trusts_the_sooner_it_walks_out(baseline):
     se = math.hypot(math.sqrt(max(p_low * (1 - p_low), 1e-9) / 60),
                     math.sqrt(max(p_high * (1 - p_high), 1e-9) / 60))
     assert p_low - p_high > 0 and p_low - p_high >= 4 * se, (p_low, p_high)
+
+
+def test_freeze_open_overrides_a_freeze_days_it_inherits(tmp_path):
+    """`extends: baseline` and `freeze: open` on its call (whose `freeze_days: 30` is inherited):
+    the freeze is open."""
+    from sim.scenario.language import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    file = tmp_path / "open_call.yaml"
+    file.write_text(f"extends: {root / 'scenarios' / 'baseline.yaml'}\nname: open_call\n"
+                    "meetings:\n  - {name: leaders_call, freeze: open}\n", encoding="utf-8")
+    [call] = [m for m in load_scenario(file).meetings if m.name == "leaders_call"]
+    assert call.freeze_days == OPEN

@@ -283,9 +283,6 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     if "term" in spec and kind_ not in ("talks", "summit"):
         raise b.fail((*path, "term"), f"meeting `{name}` is a {kind_}: only talks and summits "
                      "sign agreements, so only they take `term: open`")
-    if "freeze" in spec and "freeze_days" in spec:
-        raise b.fail((*path, "freeze"), f"meeting `{name}` gives both `freeze: open` and "
-                     "`freeze_days`: give one (an open freeze has no number of days)")
     freeze = "open" if "freeze" in spec else spec.get("freeze_days", fields["freeze_days"].default)
     return MeetingSpec(name, kind_, str(spec.get("label", name)), date, trigger, int(rounds),
                        agenda, initiator, party_ids,

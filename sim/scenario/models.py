@@ -254,7 +254,7 @@ class Meeting(Part):
     freeze: Literal["open"] = key(
         "call or summit: `open` makes new measures wait while the talks it promises go on (a "
         "truce \"as long as we are negotiating\"), until a side walks out at a decision point "
-        "(instead of `freeze_days`)", "freeze: open")
+        "(it overrides `freeze_days`, also one inherited through `extends`)", "freeze: open")
     term: Literal["open"] = key(
         "talks or summit: `open` makes its agreement one without a term (a truce \"while talks "
         "go on\"): no clock runs out; it ends when a side that prefers its lapse says so at a "
