@@ -157,12 +157,14 @@ def test_check_says_what_a_scenario_without_a_record_means(tmp_path, capsys):
     assert code == 0 and out == f"ok  {file}  (note: {NO_RECORD})\n"
 
 
-def test_the_run_columns_are_the_engines(baseline):
+@pytest.mark.parametrize("name", ["baseline", "steel_2018"])
+def test_the_run_columns_are_the_engines(name):
     from sim.engine.model import NegotiationModel
     from sim.record.against import run_quantities
 
-    model = NegotiationModel(baseline, seed=1)
-    assert run_quantities(baseline) == [c for c in model.column_names()
+    scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / f"{name}.yaml")
+    model = NegotiationModel(scenario, seed=1)
+    assert run_quantities(scenario) == [c for c in model.column_names()
                                         if c not in ("date", "run")]
 
 

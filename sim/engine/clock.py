@@ -69,9 +69,7 @@ def snapback(model: World, agreement: Agreement) -> dict[str, float]:
         lever = model.levers[lever_id]
         if lever.spec.commitment:
             continue  # what was delivered stays delivered; delivery simply stops
-        restored = lever.stack.restored_level()
-        out[lever_id] = (max(lever.value, restored) if lever.spec.restrictive == "high"
-                         else min(lever.value, restored))
+        out[lever_id] = lever.if_lapsed()
     for threat in agreement.suspended:
         lever = model.levers[threat.lever_id]
         current = out.get(threat.lever_id, lever.value)

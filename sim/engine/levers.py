@@ -121,6 +121,12 @@ class Lever:
         share = (value - self._min) / self._span
         self.restrictiveness = share if self._high else 1.0 - share
 
+    def if_lapsed(self) -> float:
+        """Where a lapse of the deals in force would take it: the layers they suspended back in
+        force, never easing it (``clock.snapback``'s rule for one lever)."""
+        restored = self.stack.restored_level()
+        return max(self.value, restored) if self._high else min(self.value, restored)
+
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
         self.order = self._clip(target)

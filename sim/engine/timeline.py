@@ -72,6 +72,9 @@ class Timeline:
     # --- the daily rows (timeline.csv) ---------------------------------------------------------
     def column_names(self) -> list[str]:
         names = ["date", "run", *self.levers]
+        # a lever whose scenario names its layers: where a lapse of the deals in force would take
+        # it (its layers the deals suspended back in force), in the lever's unit
+        names += [f"{k}.if_lapsed" for k, lever in self.levers.items() if lever.spec.layers]
         for actor, spec in self.spec.actors.items():
             names += [f"{actor}.trust", f"{actor}.pressure"]
             if any(k.direction == "escalate" for k in spec.constituencies):
@@ -87,6 +90,8 @@ class Timeline:
         runs.append(self.run_id)
         for column, lever in self._lever_columns:
             column.append(lever.value)
+        for column, lever in self._layer_columns:
+            column.append(lever.if_lapsed())
         for trust, pressure, n in self._side_columns:
             trust.append(n.trust)
             pressure.append(n.pressure)
@@ -103,6 +108,8 @@ class Timeline:
         c = self.columns
         self._day_columns = c["date"], c["run"], c["status"]
         self._lever_columns = [(c[k], lever) for k, lever in self.levers.items()]
+        self._layer_columns = [(c[f"{k}.if_lapsed"], lever)
+                               for k, lever in self.levers.items() if lever.spec.layers]
         self._side_columns = [(c[f"{a}.trust"], c[f"{a}.pressure"], n)
                               for a, n in self.negotiators.items()]
         self._push_columns = [(c[f"{a}.push"], n) for a, n in self.negotiators.items()

@@ -29,11 +29,15 @@ RECORD_KEYS = ("documents", "observations")  # what every record has (and no sce
 def run_quantities(scenario: Scenario) -> list[str]:
     """The timeline columns a run of ``scenario`` has that a record may score, in the engine's
     order (``NegotiationModel.column_names``, said from the specs: a test holds them equal):
-    each lever, each side's trust and pressure, each market's index and each group of firms'
-    pressure, and the talks status."""
+    each lever (and, for a lever with named layers, where a lapse would take it), each side's
+    trust and pressure (and push, for a side with groups pushing to escalate), each market's
+    index and each group of firms' pressure, and the talks status."""
     names = [lever.id for lever in scenario.levers]
-    for actor in scenario.actors:
+    names += [f"{lever.id}.if_lapsed" for lever in scenario.levers if lever.layers]
+    for actor, spec in scenario.actors.items():
         names += [f"{actor}.trust", f"{actor}.pressure"]
+        if any(k.direction == "escalate" for k in spec.constituencies):
+            names.append(f"{actor}.push")
     for actor in scenario.actors.values():
         for group in actor.constituencies:
             names.append(group.id if group.kind == "market" else f"{group.id}.pressure")

@@ -114,12 +114,27 @@ def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observ
         ax.fill_between(columns["date"], low, high, color=colour, alpha=0.2, lw=0,
                         label=f"{side}: 10-90 % of runs")
     ax.plot(columns["date"], columns[lever.id], color=colour, lw=2.5, label=f"{side}: simulated")
+    _suspended(ax, columns, lever, colour, side)
     if lever_limits(lever):
         ax.set_ylim(*lever_limits(lever))
     ax.set_title(lever.label, loc="left")
     ax.set_ylabel(axis_unit(lever))
     mark_meetings(ax, scenario, labels=labels)
     overlay_record(ax, observations, lever.id, (columns["date"], columns[lever.id]))
+
+
+def _suspended(ax, columns: dict[str, list], lever, colour: str, side: str = "") -> None:
+    """A lever whose scenario names its layers: where a lapse would take it (the layers the
+    deals suspended back in force), dashed, on the days that differs from where it stands."""
+    lapsed = columns.get(f"{lever.id}.if_lapsed")
+    if not lapsed:
+        return
+    back = [b if abs(b - v) > 1e-9 else float("nan")
+            for v, b in zip(columns[lever.id], lapsed, strict=True)]
+    if all(b != b for b in back):  # nothing suspended on any day
+        return
+    ax.plot(columns["date"], back, color=colour, lw=1.2, ls="--",
+            label=f"{side}: if the terms lapse" if side else "if the terms lapse")
 
 
 def lever_figure(columns: dict[str, list], scenario: Scenario, observations=(),
