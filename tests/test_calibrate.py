@@ -69,10 +69,10 @@ def test_abc_smc_is_the_same_serial_and_parallel_and_resumes(baseline, tmp_path)
         ran.extend(tasks)
         return mapper(1)(fn, context, tasks)
 
-    more, _ = abc_smc.run(problem, budget=36, population=6, mapper=counting,
+    more, _ = abc_smc.run(problem, budget=60, population=6, mapper=counting,
                           folder=tmp_path / "a")
     assert len(more) > len(one)
-    assert len(ran) <= 36 - one[-1].runs_used  # finished generations are not run again
+    assert len(ran) <= 60 - one[-1].runs_used  # finished generations are not run again
     assert np.array_equal(more[0].theta, one[0].theta)
     assert more[-1].epsilon <= one[-1].epsilon
 

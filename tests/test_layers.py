@@ -133,3 +133,37 @@ def test_a_variant_that_lowers_the_initial_value_keeps_the_oldest_layers(baselin
     spec = next(lv for lv in scenario_from_data(data, baseline.file).levers if lv.id == US)
     assert [(la.name, la.amount) for la in spec.layers] == [
         ("fentanyl", 20), ("reciprocal", 34), ("counter_measures", 46)]
+
+
+def test_what_a_deal_revoked_counts_as_dropped_until_a_lapse_opens_a_new_chapter():
+    s = stack()
+    s.cut_to(30)
+    assert s.dropped == pytest.approx(91)
+    assert s.re_escalated_level() == pytest.approx(145)  # 30 + 24 suspended + 91 revoked
+    s.move_to(20, "easing", day=3)  # a side's own easing drops too, but nobody fears it back
+    assert s.dropped == pytest.approx(91)
+    s.restore()
+    assert s.dropped == 0.0
+
+
+def test_a_side_fears_the_revoked_measures_back_as_far_as_it_expects_retaliation(baseline):
+    """At an expiry China values a lapse between the legal lapse (the suspended layers back)
+    and the worst (the revoked counter-measures back too), weighted by its belief that the US
+    answers: a truce that restores only a suspended part still deters."""
+    from sim.engine import clock
+
+    m = NegotiationModel(_geneva_only(baseline), seed=1)
+    while not entries(m, "agreement"):
+        m.step()
+    for _ in range(5):  # the tariffs cut as agreed
+        m.step()
+    china, lapse = m.negotiators["china"], clock.snapback(m, m.agreement)
+    _, expected = clock.kept_and_lapsed(m, china, lapse)
+    legal = {k: lv.restrictiveness for k, lv in m.levers.items()}
+    legal.update({k: m.levers[k].spec.restrictiveness(v) for k, v in lapse.items()})
+    worst = dict(legal, **{US: m.levers[US].spec.restrictiveness(145)})
+    p = china.expected_retaliation()
+    assert 0 < p < 1
+    mixed = (1 - p) * china.utility.of(legal) + p * china.utility.of(worst)
+    assert expected == pytest.approx(mixed)
+    assert china.utility.of(worst) < expected < china.utility.of(legal)

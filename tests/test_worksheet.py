@@ -45,7 +45,8 @@ def test_the_statements_under_the_key_hold():
         "full_compliance")
     assert 20 <= np.median(base["final.us.tariff_on_china"]) <= 40
     assert 5 <= np.median(base["final.china.tariff_on_us"]) <= 15
-    assert np.percentile(base["final.us.tariff_on_china"], 90) >= 145  # collapsed runs snap back
+    # collapsed runs return to the suspended layers (20 + 34 points), not to April's 145 %
+    assert np.percentile(base["final.us.tariff_on_china"], 90) == pytest.approx(54)
     assert no_call["agreement.london"].mean() < base["agreement.london"].mean()
     assert no_call["collapse"].mean() > base["collapse"].mean()
     assert np.median(early["measures"]) < np.median(base["measures"])

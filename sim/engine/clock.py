@@ -81,8 +81,9 @@ def snapback(model: World, agreement: Agreement) -> dict[str, float]:
 def kept_and_lapsed(model: World, n: Negotiator, lapse: dict[str, float],
                     delivered: bool = False) -> tuple[float, float]:
     """Its utility with the terms kept (every commitment delivered as agreed; with
-    ``delivered``, every term) and with their lapse (``lapse``: the lever values a lapse
-    restores)."""
+    ``delivered``, every term) and its expected utility of their lapse (``lapse``: the lever
+    values a lapse restores; and, as likely as it expects retaliation, the measures the deals
+    revoked on the other sides' levers back too)."""
     now = {k: lever.restrictiveness for k, lever in model.levers.items()}
     kept, after = dict(now), dict(now)
     for lever_id, value in model.truce.agreement.terms.items():
@@ -91,7 +92,20 @@ def kept_and_lapsed(model: World, n: Negotiator, lapse: dict[str, float],
             kept[lever_id] = min(now[lever_id], spec.restrictiveness(value))
     for lever_id, value in lapse.items():
         after[lever_id] = model.levers[lever_id].spec.restrictiveness(value)
-    return n.utility.of(kept), n.utility.of(after)
+    u_lapse = n.utility.of(after)
+    # the other sides' measures the deals revoked are gone in law, but a lapse reopens the
+    # dispute: it fears them back as far as it expects retaliation (Fearon: its learnt belief)
+    worse, feared = dict(after), False
+    for lever_id in model.truce.agreement.terms:
+        lever = model.levers[lever_id]
+        if lever.spec.actor != n.actor and lever.stack.dropped > 0:
+            worse[lever_id] = max(after[lever_id],
+                                  lever.spec.restrictiveness(lever.stack.re_escalated_level()))
+            feared = True
+    if feared:
+        p = n.expected_retaliation()
+        u_lapse = (1.0 - p) * u_lapse + p * n.utility.of(worse)
+    return n.utility.of(kept), u_lapse
 
 
 def expiry_choice(model: World, n: Negotiator, lapse: dict[str, float]

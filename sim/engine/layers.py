@@ -62,7 +62,7 @@ class Stack:
     restrictive side (added for ``restrictive: high``, taken off for ``low``).
     """
 
-    __slots__ = ("layers", "suspended", "_sign", "_origin")
+    __slots__ = ("layers", "suspended", "dropped", "_sign", "_origin")
 
     def __init__(self, initial: float, restrictive_high: bool, lowest: float, highest: float,
                  specs: tuple[LayerSpec, ...] = ()) -> None:
@@ -73,6 +73,7 @@ class Stack:
         self.layers = [Layer(BASE, base)] if base > 1e-12 else []
         self.layers += [Layer(s.name, s.amount, -1, s.if_cut) for s in specs]
         self.suspended: list[Layer] = []
+        self.dropped = 0.0  # what the deals in force revoked: gone in law, not out of reach
 
     @property
     def level(self) -> float:
@@ -117,6 +118,8 @@ class Stack:
             action = top.if_cut if by_deal else DROP
             if action == SUSPEND:
                 self.suspended.append(Layer(top.name, part, top.since, top.if_cut))
+            elif by_deal:
+                self.dropped += part
             cuts.append(Cut(top.name, part, action))
             top.amount -= part
             amount -= part
@@ -129,11 +132,17 @@ class Stack:
         was). Returns the legal level after."""
         while self.suspended:
             self.layers.append(self.suspended.pop())
+        self.dropped = 0.0  # a new chapter: what comes back now is a new measure
         return self.level
 
     def restored_level(self) -> float:
         """The level a lapse would restore, without restoring it."""
         return round(self.level + self._sign * self.suspended_amount, 12)
+
+    def re_escalated_level(self) -> float:
+        """The level if the terms lapsed and its owner also re-imposed what the deals revoked
+        (what the other side fears from a lapse, as far as it expects retaliation)."""
+        return round(self.restored_level() + self._sign * self.dropped, 12)
 
     def reinstate(self, name: str | None = None) -> float:
         """A side re-imposes a suspended layer early (the newest measure among them, or the one

@@ -61,6 +61,9 @@ def options(model: World, n: Negotiator, agreement: Agreement) -> list[Option]:
     """Each way ``n`` can press with a lever the deal binds, priced (best first)."""
     b = n.behaviour
     worth = deal_worth(model, n)
+    # it presses for what the deal leaves unmet once delivered, not for what it already promises
+    # (a shortfall in delivery is a grievance, answered by retaliation: ``consider_measure``)
+    gap = n.demand_gap(agreement.terms)
     freed = n.retaliation_exposure(None) - n.retaliation_exposure(agreement)
     out = []
     for lever_id, lever in n.levers.items():
@@ -73,7 +76,7 @@ def options(model: World, n: Negotiator, agreement: Agreement) -> list[Option]:
                 suspended[0].amount if lever.spec.restrictive == "high" else -suspended[0].amount))
         elif lever.restrictiveness < 1.0 - 0.005:
             kind, layer = WIDEN, ""
-            step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
+            step = min(1.0 - lever.restrictiveness, b.escalation_step * gap)
             value = lever.spec.value_at(lever.restrictiveness + step)
         else:
             continue
@@ -81,7 +84,7 @@ def options(model: World, n: Negotiator, agreement: Agreement) -> list[Option]:
         if new_h - lever.restrictiveness <= 0.005:
             continue
         out.append(_priced(model, n, kind, lever, value, layer, DEAL_AT_RISK * worth, freed,
-                           balance(model, n, lever, new_h)))
+                           balance(model, n, lever, new_h, gap)))
     for lever_id, target in agreement.terms.items():  # its own easing not yet complete
         lever = n.levers.get(lever_id)
         if lever is None or lever.commitment or lever_id in n.halted:
@@ -89,7 +92,7 @@ def options(model: World, n: Negotiator, agreement: Agreement) -> list[Option]:
         if abs(lever.value - target) > 1e-6 and lever.spec.restrictiveness(target) < \
                 lever.restrictiveness:
             out.append(_priced(model, n, HALT, lever, lever.value, "", HALT_AT_RISK * worth,
-                               freed, balance(model, n, lever, lever.restrictiveness)))
+                               freed, balance(model, n, lever, lever.restrictiveness, gap)))
     return sorted(out, key=lambda o: -o.net)
 
 

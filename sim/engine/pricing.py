@@ -34,13 +34,13 @@ def minded(n: Negotiator, lever_id: str) -> float:
     return wants.get(lever_id, 0.0) / top
 
 
-def balance(model: World, n: Negotiator, lever: Lever, new_h: float
+def balance(model: World, n: Negotiator, lever: Lever, new_h: float, gap: float | None = None
             ) -> tuple[float, float, float]:
     """The expected gain, the cost at home and the expected retaliation of ``n`` tightening
     ``lever`` to restrictiveness ``new_h`` (retaliation on the levers the deal in force leaves
-    free)."""
+    free), pressing for its unmet demands (or for ``gap``)."""
     b = n.behaviour
-    gap = n.demand_gap()
+    gap = n.demand_gap() if gap is None else gap
     aimed = targets(model, n, lever)  # the one that minds the lever most
     wants = max(aimed, key=lambda o: minded(o, lever.spec.id)).utility.wants if aimed else {}
     top = max(wants.values(), default=0.0) or 1.0
