@@ -152,3 +152,134 @@ def test_an_easing_drops_the_measure_for_good_and_is_logged(baseline):
     [e] = entries(m, "easing")
     assert e.actor == "us" and "pressure at home" in e.why
     assert m.levers[d.lever_id].stack.restored_level() < before
+
+
+# -- the prices, term by term: what docs/model.md says, checked at a draw either side ---------
+def _decides(m: NegotiationModel, draw: float):
+    m.random.fix(draw)
+    return coercion.consider(m, m.negotiators["us"], "US review")
+
+
+@pytest.mark.parametrize("pressure", [0.3, 0.9])
+def test_the_chance_of_easing_is_the_documented_balance(baseline, pressure):
+    """chance = easing x clip(sensitivity x pressure + goodwill x trust x (1 - unmet) - resolve
+    share x unmet - hold share x restrictiveness - sensitivity x push); the step is
+    escalation_step x (the two reasons), from the lever's restrictiveness."""
+    kw = dict(easing=0.8, pressure_sensitivity=0.9, goodwill=0.7, resolve=0.1,
+              escalation_step=0.1)
+    m = bound_world(baseline, draws=_Draw(), pressure=pressure, **kw)
+    us = m.negotiators["us"]
+    us.pushed(0.05)  # a group at home that gains from the measure holds it back
+    lever = easing.candidate(us)
+    assert lever.spec.id == TARIFF  # what China minds most
+    b, gap = us.behaviour, us.demand_gap()
+    home, reward = b.pressure_sensitivity * pressure, b.goodwill * us.trust * (1 - gap)
+    assert easing.reasons(us) == pytest.approx((home, reward))
+    kept = us.utility.holds[TARIFF] / max(us.utility.holds.values()) * lever.restrictiveness
+    balance = home + reward - us.resolve_share() * gap - kept - b.pressure_sensitivity * us.push
+    chance = b.easing * max(0.0, min(1.0, balance))
+    assert 0.0 < chance < b.easing
+    d = _decides(m, chance - 1e-9)
+    assert d.action == coercion.EASE
+    step = min(lever.restrictiveness, b.escalation_step * (home + reward))
+    assert d.value == pytest.approx(lever.spec.value_at(lever.restrictiveness - step))
+    assert step < lever.restrictiveness  # the step, not the whole measure
+    again = bound_world(baseline, draws=_Draw(), pressure=pressure, **kw)
+    again.negotiators["us"].pushed(0.05)
+    assert _decides(again, chance + 1e-9).action != coercion.EASE
+
+
+def test_a_side_eases_only_a_measure_the_other_side_minds_and_not_a_delivery(baseline):
+    m = bound_world(baseline)
+    us = m.negotiators["us"]
+    wants = us.wanted()
+    picked = easing.candidate(us)
+    assert wants[picked.spec.id] == max(wants[k] for k, lv in us.levers.items()
+                                        if lv.restrictiveness > easing.SMALLEST_STEP)
+    for lever in us.levers.values():  # fully open: nothing to ease
+        lever.set(lever.spec.value_at(0.0))
+    assert easing.candidate(us) is None
+
+
+def test_the_deal_worth_counts_every_term_delivered(baseline):
+    """What a deal is worth: the utility with every term delivered (even those not yet
+    implemented) over the expected lapse; never below 0."""
+    from sim.engine import clock
+
+    m = bound_world(baseline)
+    us = m.negotiators["us"]
+    kept, lapsed = clock.kept_and_lapsed(m, us, clock.snapback(m, m.agreement), delivered=True)
+    assert pressing.deal_worth(m, us) == pytest.approx(max(0.0, kept - lapsed))
+    assert pressing.deal_worth(m, us) > 0
+    fresh = NegotiationModel(baseline, seed=1, day=60)
+    comprehensive(fresh, implemented=False)  # nothing implemented: still worth the terms
+    assert pressing.deal_worth(fresh, fresh.negotiators["us"]) > 0
+    none = NegotiationModel(baseline, seed=1, day=60)
+    assert pressing.deal_worth(none, none.negotiators["us"]) == 0.0
+
+
+@pytest.mark.parametrize("implemented", [True, False])
+def test_pressing_is_priced_with_the_retaliation_a_breach_frees(baseline, implemented):
+    """Each option's net is gain - cost at home - (retaliation on free levers + the
+    retaliation on the levers the deal had bound) - the deal's worth at risk; the gain is for
+    the demands the deal leaves unmet once delivered, not for what it already promises."""
+    from sim.engine.pricing import RETALIATION_WEIGHT, balance
+
+    m = NegotiationModel(scripted(baseline, {"us": {"resolve": 0.5, "pressure_sensitivity": 0.1}}),
+                         seed=1, day=60)
+    comprehensive(m, implemented=implemented)
+    assert (m.negotiators["us"].demand_gap() > m.negotiators["us"].demand_gap(m.agreement.terms)
+            + 0.01) is not implemented
+    us = m.negotiators["us"]
+    worth = pressing.deal_worth(m, us)
+    freed = us.retaliation_exposure(None) - us.retaliation_exposure(m.agreement)
+    assert freed > 0
+    gap = us.demand_gap(m.agreement.terms)
+    for o in pressing.options(m, us, m.agreement):
+        h = o.lever.spec.restrictiveness(o.value)
+        gain, own, retaliation = balance(m, us, o.lever, h, gap)
+        retaliation += RETALIATION_WEIGHT * us.expected_retaliation() * freed
+        at_risk = (pressing.HALT_AT_RISK if o.kind == pressing.HALT else pressing.DEAL_AT_RISK)
+        assert o.net == pytest.approx(gain - own - retaliation - at_risk * worth)
+    nets = [o.net for o in pressing.options(m, us, m.agreement)]
+    assert nets == sorted(nets, reverse=True)
+
+
+def test_each_option_orders_what_it_says(baseline):
+    """Re-imposing early: the legal level with the newest suspended layer back, on a lever
+    restrictive at its low end too (China's licences fall by the suspended share). Tightening a
+    bound lever with nothing suspended: by escalation_step x the demands the deal leaves unmet.
+    Halting: on each own lever whose agreed easing is not complete, where it stands."""
+    m = bound_world(baseline)
+    china = m.negotiators["china"]
+    lic = m.levers[LICENCES]
+    [re] = [o for o in pressing.options(m, china, m.agreement) if o.lever is lic]
+    assert re.kind == pressing.REINSTATE and lic.stack.suspended
+    assert re.value == pytest.approx(lic.stack.level - lic.stack.suspended[0].amount)
+    assert re.value < lic.value
+    # a deal that raised the chip controls (nothing suspended on them): widening is the option
+    w = NegotiationModel(baseline, seed=1, day=60)
+    h = {k: lv.spec.restrictiveness for k, lv in w.levers.items()}
+    w.sign("geneva", {TARIFF: h[TARIFF](30), CN_TARIFF: h[CN_TARIFF](10),
+                      LICENCES: h[LICENCES](0.5), CHIPS: h[CHIPS](0.5), VISAS: h[VISAS](0.05)})
+    for lever_id, value in w.agreement.terms.items():
+        w.levers[lever_id].set(value)
+    us = w.negotiators["us"]
+    chips = w.levers[CHIPS]
+    assert not chips.stack.suspended
+    [widen] = [o for o in pressing.options(w, us, w.agreement) if o.lever is chips]
+    gap = us.demand_gap(w.agreement.terms)
+    step = min(1.0 - chips.restrictiveness, us.behaviour.escalation_step * gap)
+    assert widen.kind == pressing.WIDEN and widen.layer == ""
+    assert widen.value == pytest.approx(chips.spec.value_at(chips.restrictiveness + step))
+    # halting: signed today, nothing implemented yet
+    fresh = NegotiationModel(baseline, seed=1, day=60)
+    comprehensive(fresh, implemented=False)
+    us = fresh.negotiators["us"]
+    halts = {o.lever.spec.id: o for o in pressing.options(fresh, us, fresh.agreement)
+             if o.kind == pressing.HALT}
+    assert set(halts) == {TARIFF, CHIPS, VISAS}
+    assert all(o.value == o.lever.value and o.layer == "" for o in halts.values())
+    # implemented as agreed: nothing left to halt
+    assert not [o for o in pressing.options(m, m.negotiators["us"], m.agreement)
+                if o.kind == pressing.HALT]
