@@ -53,6 +53,20 @@ def test_the_base_is_what_the_named_layers_leave_and_a_run_adds_its_own_measures
     assert s.level == 70 and not s.suspended
 
 
+def test_a_small_measure_on_an_index_is_a_layer_too():
+    """A 0-1 index: a side's measure of 0.2 adds a layer of 0.2, a deal's cut of 0.1 takes it
+    off the top (suspended), a fall of 0.05 of its own accord drops it."""
+    s = Stack(0.4, True, 0, 1)
+    s.move_to(0.6, MEASURE, day=3)
+    assert [(la.name, round(la.amount, 9)) for la in s.layers] == [(BASE, 0.4), (MEASURE, 0.2)]
+    s.cut_to(0.5)
+    assert s.restored_level() == pytest.approx(0.6) and s.level == pytest.approx(0.5)
+    s.move_to(0.45, "easing", day=9)
+    assert s.level == pytest.approx(0.45) and s.restored_level() == pytest.approx(0.55)
+    s.cut_to(0.7)  # a deal that raises it adds a layer
+    assert s.level == pytest.approx(0.7)
+
+
 def test_a_lever_restrictive_at_its_low_end_stacks_downwards():
     s = Stack(0.2, False, 0, 1, (LayerSpec("controls", 0.5, SUSPEND),))  # licences: 1 is open
     assert s.level == pytest.approx(0.2)

@@ -46,8 +46,8 @@ def test_a_side_that_prefers_the_lapse_ends_it_at_a_decision_point(baseline):
     assert kept.action != coercion.END  # willing and better off with the terms: it keeps them
     unwilling = quiet(_open_geneva(baseline), day=m.day, trust=0.0)
     unwilling.truce.sign(m.agreement)
-    d = coercion.consider(unwilling, unwilling.negotiators["china"], "China review")
-    assert d.action == coercion.END
+    d = coercion.consider(unwilling, unwilling.negotiators["china"], "China review", "rev")
+    assert d.action == coercion.END and d.meeting == "rev"
     assert d.why.startswith("China review: China ends the Geneva talks terms: China is unwilling")
     unwilling.apply(d)
     assert unwilling.agreement is None and entries(unwilling, "lapse")
@@ -67,8 +67,9 @@ def test_an_open_freeze_holds_measures_until_a_side_walks_out(baseline):
     assert coercion.consider(willing, willing.negotiators["us"], "review").action == \
         coercion.HOLD
     walk = _open_call(baseline, trust=0.0)
-    d = coercion.consider(walk, walk.negotiators["us"], "US review")
+    d = coercion.consider(walk, walk.negotiators["us"], "US review", "rev")
     assert d.action == coercion.WALK_OUT and "walks out of the talks" in d.why
+    assert d.meeting == "rev" and d.news == -0.2  # bad news, as a declined call
     walk.apply(d)
     assert not walk.talks_pending() and entries(walk, "talks end")
 

@@ -37,6 +37,7 @@ def side(reservation: float = 0.0) -> Side:
     (0.0, 0.8, False),  # its lever given away for nothing
     (0.6, 0.8, False),  # a little given, nothing back
     (0.6, 0.5, True),   # given, and relieved more than the loss
+    (0.3, 0.6, True),   # worth less than the status quo, but by less than its relief
     (0.0, 0.7, False),  # everything given for a little relief
     (0.8, 0.0, True),   # relief for nothing given
 ])
