@@ -47,9 +47,9 @@ def test_a_cut_takes_the_newest_layers_first_each_by_its_form(cut_to, level_afte
 def test_the_base_is_what_the_named_layers_leave_and_a_run_adds_its_own_measures():
     s = Stack(60, True, 0, 200, (LayerSpec("reciprocal", 34, SUSPEND),))
     assert [(la.name, la.amount) for la in s.layers] == [(BASE, 26), ("reciprocal", 34)]
-    s.move_to(80, MEASURE, day=5)
-    assert [(la.name, la.amount, la.since) for la in s.layers][-1] == (MEASURE, 20, 5)
-    s.move_to(70, "easing", day=9)  # a side's own easing drops, never suspends
+    s.move_to(80, MEASURE)
+    assert [(la.name, la.amount) for la in s.layers][-1] == (MEASURE, 20)
+    s.move_to(70, "easing")  # a side's own easing drops, never suspends
     assert s.level == 70 and not s.suspended
 
 
@@ -57,11 +57,11 @@ def test_a_small_measure_on_an_index_is_a_layer_too():
     """A 0-1 index: a side's measure of 0.2 adds a layer of 0.2, a deal's cut of 0.1 takes it
     off the top (suspended), a fall of 0.05 of its own accord drops it."""
     s = Stack(0.4, True, 0, 1)
-    s.move_to(0.6, MEASURE, day=3)
+    s.move_to(0.6, MEASURE)
     assert [(la.name, round(la.amount, 9)) for la in s.layers] == [(BASE, 0.4), (MEASURE, 0.2)]
     s.cut_to(0.5)
     assert s.restored_level() == pytest.approx(0.6) and s.level == pytest.approx(0.5)
-    s.move_to(0.45, "easing", day=9)
+    s.move_to(0.45, "easing")
     assert s.level == pytest.approx(0.45) and s.restored_level() == pytest.approx(0.55)
     s.cut_to(0.7)  # a deal that raises it adds a layer
     assert s.level == pytest.approx(0.7)
@@ -154,7 +154,7 @@ def test_what_a_deal_revoked_counts_as_dropped_until_a_lapse_opens_a_new_chapter
     s.cut_to(30)
     assert s.dropped == pytest.approx(91)
     assert s.re_escalated_level() == pytest.approx(145)  # 30 + 24 suspended + 91 revoked
-    s.move_to(20, "easing", day=3)  # a side's own easing drops too, but nobody fears it back
+    s.move_to(20, "easing")  # a side's own easing drops too, but nobody fears it back
     assert s.dropped == pytest.approx(91)
     s.restore()
     assert s.dropped == 0.0

@@ -288,7 +288,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         old = lever.value
         step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
         lever.command(value)
-        lever.stack.move_to(lever.order, layers.MEASURE, self.model.day)
+        lever.stack.move_to(lever.order, layers.MEASURE)
         self.took_measure(awaits_answer=True)
         self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
                        f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
@@ -299,7 +299,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         the lever's stack (a lapse does not bring it back)."""
         step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
         lever.command(value)
-        lever.stack.move_to(lever.order, "easing", self.model.day)
+        lever.stack.move_to(lever.order, "easing")
         self.model.log(self.actor, "easing", why, meeting=meeting, news=step)
 
     def pushed(self, push: float) -> None:
@@ -362,7 +362,7 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         if choice.action == MEASURE and lever is not None and lever.restrictiveness < 1.0:
             old = lever.value
             lever.command(lever.spec.value_at(measure_target(lever.restrictiveness)))
-            lever.stack.move_to(lever.order, layers.MEASURE, self.model.day)
+            lever.stack.move_to(lever.order, layers.MEASURE)
             self.took_measure()
             self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} "
                            f"from {lever.spec.describe(old)} to "

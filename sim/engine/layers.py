@@ -37,12 +37,11 @@ class LayerSpec:
 
 @dataclass
 class Layer:
-    """One measure on the stack: its name, the restriction it adds today, the day it was added
-    (-1: before the run) and what a cut does to it."""
+    """One measure on the stack: its name, the restriction it adds today and what a cut does
+    to it."""
 
     name: str
     amount: float
-    since: int = -1
     if_cut: str = SUSPEND
 
 
@@ -71,7 +70,7 @@ class Stack:
         named = sum(s.amount for s in specs)
         base = abs(initial - self._origin) - named
         self.layers = [Layer(BASE, base)] if base > 1e-12 else []
-        self.layers += [Layer(s.name, s.amount, -1, s.if_cut) for s in specs]
+        self.layers += [Layer(s.name, s.amount, s.if_cut) for s in specs]
         self.suspended: list[Layer] = []
         self.dropped = 0.0  # what the deals in force revoked: gone in law, not out of reach
 
@@ -85,17 +84,17 @@ class Stack:
     def suspended_amount(self) -> float:
         return sum(layer.amount for layer in self.suspended)
 
-    def add(self, name: str, amount: float, day: int) -> None:
+    def add(self, name: str, amount: float) -> None:
         """A new measure of ``amount`` (towards restrictive) on top of the stack."""
         if amount > 1e-9:
-            self.layers.append(Layer(name, amount, day))
+            self.layers.append(Layer(name, amount))
 
-    def move_to(self, value: float, name: str, day: int) -> None:
+    def move_to(self, value: float, name: str) -> None:
         """A measure ordered outside any deal: a rise adds a layer; a fall (an easing decision)
         drops from the top."""
         change = self._sign * (value - self.level)
         if change > 0:
-            self.add(name, change, day)
+            self.add(name, change)
         elif change < 0:
             self.take_off(-change, by_deal=False)
 
@@ -104,7 +103,7 @@ class Stack:
         says (suspended layers return at a lapse). A rise adds a layer instead."""
         change = self._sign * (value - self.level)
         if change > 0:
-            self.add("agreed", change, -1)
+            self.add("agreed", change)
             return []
         return self.take_off(-change, by_deal=True)
 
@@ -117,7 +116,7 @@ class Stack:
             part = min(amount, top.amount)
             action = top.if_cut if by_deal else DROP
             if action == SUSPEND:
-                self.suspended.append(Layer(top.name, part, top.since, top.if_cut))
+                self.suspended.append(Layer(top.name, part, top.if_cut))
             elif by_deal:
                 self.dropped += part
             cuts.append(Cut(top.name, part, action))

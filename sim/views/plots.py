@@ -114,7 +114,7 @@ def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observ
         ax.fill_between(columns["date"], low, high, color=colour, alpha=0.2, lw=0,
                         label=f"{side}: 10-90 % of runs")
     ax.plot(columns["date"], columns[lever.id], color=colour, lw=2.5, label=f"{side}: simulated")
-    _suspended(ax, columns, lever, colour, side)
+    _if_lapsed(ax, columns, lever, colour, side)
     if lever_limits(lever):
         ax.set_ylim(*lever_limits(lever))
     ax.set_title(lever.label, loc="left")
@@ -123,7 +123,7 @@ def _lever_panel(ax, columns: dict[str, list], scenario: Scenario, lever, observ
     overlay_record(ax, observations, lever.id, (columns["date"], columns[lever.id]))
 
 
-def _suspended(ax, columns: dict[str, list], lever, colour: str, side: str = "") -> None:
+def _if_lapsed(ax, columns: dict[str, list], lever, colour: str, side: str = "") -> None:
     """A lever whose scenario names its layers: where a lapse would take it (the layers the
     deals suspended back in force), dashed, on the days that differs from where it stands."""
     lapsed = columns.get(f"{lever.id}.if_lapsed")
