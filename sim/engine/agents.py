@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.engine import layers
+from sim.engine import instruments, layers
 from sim.engine.behaviour import PARAMS, Behaviour
 from sim.engine.control import HOLD, IMPLEMENT, MEASURE, Choice, measure_target
 from sim.engine.delivery import Delivery
+from sim.engine.layers import InstrumentSpec
 from sim.engine.levers import Lever
 from sim.engine.negotiation import Utility
 from sim.engine.truce import Agreement
@@ -236,11 +237,18 @@ class Negotiator(Delivery, Watching, mesa.Agent):
             if agreement is not None:
                 self.halt(agreement, why)
             return
+        instrument = lever.next_instrument()
+        if instrument is not None:  # a measure prepared in advance: imposed in full
+            lever.take(instrument.name)
+            self.impose(lever, lever.with_instrument(instrument), why, instrument=instrument)
+            return
         step = min(1.0 - lever.restrictiveness, b.escalation_step * self.grievance * b.reciprocity)
         self.impose(lever, lever.spec.value_at(lever.restrictiveness + step), why)
 
-    def pick_measure(self, agreement: Agreement | None) -> Lever | None:
-        """An own lever to tighten, drawn with odds by how much the other side minds it.
+    def pick_measure(self, agreement: Agreement | None,
+                     only: tuple[str, ...] | None = None) -> Lever | None:
+        """An own lever to tighten, drawn with odds by how much the other side minds it (of
+        ``only`` those levers, when a decision point is about them).
 
         Levers bound by the agreement in force are never used (a side that wants to escalate
         picks instruments the deal does not cover), and a lever already tight weighs less.
@@ -250,6 +258,8 @@ class Negotiator(Delivery, Watching, mesa.Agent):
         for lever_id, lever in self.levers.items():
             if (agreement is not None and lever_id in agreement.terms) or lever.spec.commitment:
                 continue  # bound by the deal, or a delivery that cannot be taken back
+            if only is not None and lever_id not in only:
+                continue  # the decision is about other levers
             score = wants.get(lever_id, 0.0) * (1.0 - lever.restrictiveness)
             if score > 0.01:
                 levers.append(lever)
@@ -283,16 +293,31 @@ class Negotiator(Delivery, Watching, mesa.Agent):
             self.awaiting = day
         self.model.truce.measure_taken(day)
 
-    def impose(self, lever: Lever, value: float, why: str, meeting: str = "") -> None:
-        """Order a new restriction on one of its levers, and log it as a measure."""
+    def impose(self, lever: Lever, value: float, why: str, meeting: str = "",
+               instrument: InstrumentSpec | None = None) -> None:
+        """Order a new restriction on one of its levers, and log it as a measure: a step of
+        escalation, or the prepared ``instrument`` it took (whose next one, if scheduled, it
+        announces for its date)."""
         old = lever.value
         step = abs(lever.spec.restrictiveness(value) - lever.restrictiveness)
         lever.command(value)
-        lever.stack.move_to(lever.order, layers.MEASURE)
+        if instrument is None:
+            lever.stack.move_to(lever.order, layers.MEASURE)
+        else:
+            lever.stack.move_to(lever.order, instrument.name, instrument.if_cut)
         self.took_measure(awaits_answer=True)
+        what = "" if instrument is None else f" ({instrument.name.replace('_', ' ')})"
         self.model.log(self.actor, "measure", f"{self.label} tightens {lever.spec.label} from "
-                       f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}: {why}",
-                       meeting=meeting, news=-step)
+                       f"{lever.spec.describe(old)} to {lever.spec.describe(lever.order)}"
+                       f"{what}: {why}", meeting=meeting, news=-step)
+        stage = None if instrument is None else instruments.next_stage(
+            lever, self.actor, self.counterparts, self.model.day, self.demand_gap())
+        if stage is not None:  # a stage adopted with this one: announced now for its date
+            self.model.truce.announce(stage)
+            self.threatened()
+            line, news = instruments.announced(self.label, lever, stage,
+                                               self.model.date_of(stage.due))
+            self.model.log(self.actor, "threat", line, news=news)
 
     def ease(self, lever: Lever, value: float, why: str, meeting: str = "") -> None:
         """Ease one of its own measures of its own accord: the measure is dropped from the top of

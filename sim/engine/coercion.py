@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sim.engine import clock, easing, pressing
 from sim.engine.agents import ATTEND_THRESHOLD, Negotiator
-from sim.engine.pricing import targets, weigh
+from sim.engine.pricing import balance, targets, weigh
 from sim.engine.truce import Threat
 
 if TYPE_CHECKING:
@@ -61,10 +61,13 @@ class Decision:
     threat: Threat | None = None  # the threat announced, or the one whose deadline it is
     due: int = 0  # POSTPONE: the new deadline
     layer: str = ""  # IMPOSE: the suspended layer it re-imposes early (none: a new measure)
+    instrument: str = ""  # IMPOSE: the prepared instrument it imposes (none: a step)
 
 
-def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> Decision:
-    """At a decision point: escalate to press the other side, or hold."""
+def consider(model: World, n: Negotiator, occasion: str, meeting: str = "",
+             agenda: tuple[str, ...] | None = None) -> Decision:
+    """At a decision point: escalate to press the other side, or hold (with ``agenda``: the
+    decision is about those of its levers only, as a deadline on one measure is)."""
     b = n.behaviour
 
     def hold(reason: str) -> Decision:
@@ -84,28 +87,36 @@ def consider(model: World, n: Negotiator, occasion: str, meeting: str = "") -> D
     if eased is not None:  # drawn only for a side that may ease (``easing`` above 0)
         lever, value, why = eased
         return Decision(n.actor, EASE, f"{occasion}: {why}", meeting, 0.1, lever.spec.id, value)
-    lever = n.pick_measure(model.truce.agreement)
+    lever = n.pick_measure(model.truce.agreement, agenda)
     if n.demand_gap() < DEMANDS_MET:
         return hold(": its demands are met")
     if lever is None:
         return press_bound(model, n, occasion, meeting, hold)
-    step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
+    instrument = lever.next_instrument()  # a measure prepared in advance is used in full
+    if instrument is not None:
+        value = lever.with_instrument(instrument)
+        step = lever.spec.restrictiveness(value) - lever.restrictiveness
+    else:
+        step = min(1.0 - lever.restrictiveness, b.escalation_step * n.demand_gap())
+        value = lever.spec.value_at(lever.restrictiveness + step)
     new_h = lever.restrictiveness + step
     chance, why = weigh(model, n, lever, new_h)
     if step <= 0.005 or model.random.random() >= chance:
         return hold(f" ({why})")
-    value = lever.spec.value_at(new_h)
+    named = "" if instrument is None else instrument.name
+    what = f" ({named.replace('_', ' ')})" if named else ""
     if b.threat_days >= 1:
         due = model.day + round(b.threat_days)
         aimed = targets(model, n, lever)
         threat = Threat(n.actor, lever.spec.id, value, model.day, due, n.demand_gap(),
-                        target=aimed[0].actor if len(aimed) == 1 else None)
+                        target=aimed[0].actor if len(aimed) == 1 else None, instrument=named)
         return Decision(n.actor, THREATEN, f"{occasion}: {n.label} announces {lever.spec.label} "
-                        f"of {lever.spec.describe(value)} (now {lever.spec.describe(lever.value)}) "
-                        f"from {model.date_of(due)} unless {_names(aimed)} meets its demands "
-                        f"({why})", meeting, -step / 2, lever.spec.id, value, threat)
+                        f"of {lever.spec.describe(value)}{what} (now "
+                        f"{lever.spec.describe(lever.value)}) from {model.date_of(due)} unless "
+                        f"{_names(aimed)} meets its demands ({why})", meeting, -step / 2,
+                        lever.spec.id, value, threat)
     return Decision(n.actor, IMPOSE, f"{occasion}: to press {_names(targets(model, n, lever))} "
-                    f"({why})", meeting, lever_id=lever.spec.id, value=value)
+                    f"({why})", meeting, lever_id=lever.spec.id, value=value, instrument=named)
 
 
 def open_ended(model: World, n: Negotiator, occasion: str, meeting: str) -> Decision | None:
@@ -213,7 +224,14 @@ def at_deadline(model: World, n: Negotiator, threat: Threat) -> Decision:
                         "are " + ("promised" if pending else "scheduled"), threat=threat, due=due)
     new_h = lever.spec.restrictiveness(threat.value)
     chance, why = weigh(model, n, lever, new_h)
-    chance = min(1.0, chance + n.behaviour.audience_cost)
+    if threat.scheduled:
+        # a stage adopted in advance takes effect unless its side stops it: only a net cost of
+        # going ahead, beyond what backing down costs it at home, makes it drop the stage
+        gain, own, retaliation = balance(model, n, lever, new_h)
+        against = own + retaliation - gain - n.behaviour.audience_cost
+        chance = 1.0 - max(0.0, min(1.0, against))
+    else:
+        chance = min(1.0, chance + n.behaviour.audience_cost)
     if model.random.random() < chance:
         return Decision(n.actor, CARRY_OUT, f"the deadline passed ({why})",
                         lever_id=threat.lever_id, value=threat.value, threat=threat)

@@ -262,7 +262,8 @@ class DecisionPoint(Occasion):
     def run(self, model: World) -> Held:
         n = model.negotiators[self.spec.initiator]
         n.reviewed(model.day)
-        return Held(True, decision=coercion.consider(model, n, self.spec.label, self.spec.name))
+        return Held(True, decision=coercion.consider(model, n, self.spec.label, self.spec.name,
+                                                     self.spec.agenda))
 
 
 def shock_line(spec: ShockSpec) -> str:

@@ -35,6 +35,21 @@ class LayerSpec:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class InstrumentSpec:
+    """A measure a side has prepared on one of its levers, as the scenario writes it: a rate in
+    law or a list adopted in advance. Each time the side tightens the lever it imposes the next
+    one in full, as a layer of that name and legal form; ``after_days`` > 0 schedules it: it is
+    announced, to take effect that many days after the one before it, when that one is imposed
+    (a second stage adopted with the first), and is decided at its date like any deadline."""
+
+    name: str
+    amount: float
+    if_cut: str = SUSPEND
+    after_days: int = 0
+    source: str = ""
+
+
 @dataclass
 class Layer:
     """One measure on the stack: its name, the restriction it adds today and what a cut does
@@ -84,17 +99,17 @@ class Stack:
     def suspended_amount(self) -> float:
         return sum(layer.amount for layer in self.suspended)
 
-    def add(self, name: str, amount: float) -> None:
+    def add(self, name: str, amount: float, if_cut: str = SUSPEND) -> None:
         """A new measure of ``amount`` (towards restrictive) on top of the stack."""
         if amount > 1e-9:
-            self.layers.append(Layer(name, amount))
+            self.layers.append(Layer(name, amount, if_cut))
 
-    def move_to(self, value: float, name: str) -> None:
-        """A measure ordered outside any deal: a rise adds a layer; a fall (an easing decision)
-        drops from the top."""
+    def move_to(self, value: float, name: str, if_cut: str = SUSPEND) -> None:
+        """A measure ordered outside any deal: a rise adds a layer (of ``if_cut``'s legal form);
+        a fall (an easing decision) drops from the top."""
         change = self._sign * (value - self.level)
         if change > 0:
-            self.add(name, change)
+            self.add(name, change, if_cut)
         elif change < 0:
             self.take_off(-change, by_deal=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.engine.layers import LayerSpec, Stack
+from sim.engine.layers import InstrumentSpec, LayerSpec, Stack
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class LeverSpec:
     aligns_with: str = ""  # a coalition partner's lever this one is aligned with, if any
     unit_label: str = ""  # the unit in words ("USD bn"); empty: said from `unit`
     layers: tuple[LayerSpec, ...] = ()  # the measures the initial value is made of (bottom first)
+    instruments: tuple[InstrumentSpec, ...] = ()  # the measures prepared on it, in order of use
     terms: CommitmentTerms | None = None  # its own delivery terms when a deal covers it
 
     @property
@@ -98,7 +99,7 @@ class Lever:
     """The current setting of one instrument, moved only by its owner's decisions."""
 
     __slots__ = ("spec", "value", "restrictiveness", "order", "_min", "_max", "_span", "_high",
-                 "_speed", "commitment", "stack")
+                 "_speed", "commitment", "stack", "used")
 
     def __init__(self, spec: LeverSpec):
         self.spec = spec
@@ -110,6 +111,7 @@ class Lever:
         self.commitment = spec.commitment
         # what the law says (its measures, those a deal suspended): a lapse returns to it
         self.stack = Stack(spec.initial, self._high, spec.min, spec.max, spec.layers)
+        self.used = 0  # how many of its prepared instruments its owner has imposed (or announced)
         self.set(spec.initial)
 
     def set(self, value: float) -> None:
@@ -126,6 +128,30 @@ class Lever:
         force, never easing it (``clock.snapback``'s rule for one lever)."""
         restored = self.stack.restored_level()
         return max(self.value, restored) if self._high else min(self.value, restored)
+
+    def next_instrument(self) -> InstrumentSpec | None:
+        """The next measure its owner has prepared on it (None: none left, or none written)."""
+        instruments = self.spec.instruments
+        return instruments[self.used] if self.used < len(instruments) else None
+
+    def take(self, name: str) -> InstrumentSpec | None:
+        """Its owner imposes (or announces) the prepared instrument ``name``, if it is the next
+        one; a prepared measure announced and then dropped is not prepared again."""
+        instrument = self.next_instrument()
+        if instrument is None or instrument.name != name:
+            return None
+        self.used += 1
+        return instrument
+
+    def instrument_named(self, name: str) -> InstrumentSpec | None:
+        """Its prepared instrument called ``name`` (None: no name, or none of that name)."""
+        return next((i for i in self.spec.instruments if i.name == name), None) if name else None
+
+    def with_instrument(self, instrument: InstrumentSpec, above: float | None = None) -> float:
+        """The value ``instrument`` in force takes it to: its amount on top of the legal level
+        (or of ``above``), towards the restrictive end."""
+        base = self.stack.level if above is None else above
+        return self._clip(base + (instrument.amount if self._high else -instrument.amount))
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""

@@ -257,12 +257,16 @@ class NegotiationModel(MeetingCalendar, AgreementsInForce, Timeline, mesa.Model)
             self.log(d.actor, "decision", d.why, meeting=d.meeting)
         elif d.action == coercion.THREATEN:
             self.truce.announce(d.threat)
+            if d.threat.instrument:  # a prepared measure announced is spent either way
+                self.levers[d.lever_id].take(d.threat.instrument)
             n.threatened()
             self.log(d.actor, "threat", d.why, meeting=d.meeting, news=d.news)
         elif d.action == coercion.IMPOSE:
             if d.layer:  # pressing with a bound lever: the suspended measure is back in force
                 self.levers[d.lever_id].stack.reinstate(d.layer)
-            n.impose(self.levers[d.lever_id], d.value, d.why, d.meeting)
+            lever = self.levers[d.lever_id]
+            n.impose(lever, d.value, d.why, d.meeting,
+                     instrument=lever.take(d.instrument) if d.instrument else None)
         elif d.action == coercion.HALT:
             n.halt(self.truce.agreement, d.why)
         elif d.action == coercion.EASE:
@@ -280,7 +284,9 @@ class NegotiationModel(MeetingCalendar, AgreementsInForce, Timeline, mesa.Model)
             self.truce.close(d.threat)
             if d.action == coercion.CARRY_OUT:
                 n.carried_out()
-                n.impose(self.levers[d.lever_id], d.value, d.why)
+                lever = self.levers[d.lever_id]
+                n.impose(lever, d.value, d.why,
+                         instrument=lever.instrument_named(d.threat.instrument))
                 return
             if d.action == coercion.BACK_DOWN:
                 n.backed_down()

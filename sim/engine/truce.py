@@ -95,6 +95,8 @@ class Threat:
     postponed: int = 0
     target: str | None = None  # the side it is aimed at (None: every other side)
     aligning: bool = False  # a coalition's alignment announced for a date, not a demand
+    instrument: str = ""  # the prepared instrument it announces (none: a step of escalation)
+    scheduled: bool = False  # adopted in advance: in law it takes effect unless its side stops it
 
     def put_off(self, due: int) -> None:
         self.postponed += 1

@@ -280,6 +280,12 @@ def _meeting(b: _Build, spec: dict, path: tuple, start: dt.date, end: dt.date,
     if initiator is not None and initiator not in party_ids:
         raise b.fail((*path, "initiator"), f"`{initiator}` is not one of the meeting's parties "
                      f"({', '.join(party_ids)})")
+    if kind_ == "decision" and agenda is not None:
+        for i, lever in enumerate(agenda):
+            if not lever.startswith(f"{initiator}."):
+                raise b.fail((*path, "agenda", i), f"decision point `{name}` is `{initiator}`'s: "
+                             f"its agenda names the levers it decides on, which are its own; "
+                             f"`{lever}` is not")
     if "term" in spec and kind_ not in ("talks", "summit"):
         raise b.fail((*path, "term"), f"meeting `{name}` is a {kind_}: only talks and summits "
                      "sign agreements, so only they take `term: open`")

@@ -10,7 +10,7 @@ from typing import Protocol
 from pydantic_core import PydanticCustomError
 
 import sim.scenario.models as m
-from sim.engine.layers import LayerSpec
+from sim.engine.layers import InstrumentSpec, LayerSpec
 from sim.engine.levers import CommitmentTerms, LeverSpec
 from sim.scenario.types import Number
 
@@ -73,7 +73,34 @@ def lever_spec(b: Build, actor: str, name: str, spec: dict, path: tuple) -> Leve
         speed=spec.get("speed", fields["speed"].default), source=origin,
         horizon_days=int(spec.get("horizon_days", 0)),
         aimed_at=tuple(spec.get("aimed_at") or ()), aligns_with=spec.get("aligns_with", ""),
-        layers=layers_of(b, spec, path, initial))
+        layers=layers_of(b, spec, path, initial),
+        instruments=instruments_of(b, spec, path))
+
+
+def instruments_of(b: Build, spec: dict, path: tuple) -> tuple[InstrumentSpec, ...]:
+    """The measures prepared on the lever, in order of use. A commitment has none (what is
+    delivered is not imposed); the first cannot be scheduled (nothing before it is imposed
+    with it: a date alone would set the lever, which only its side's decision may do)."""
+    instruments = spec.get("instruments") or {}
+    if instruments and spec.get("horizon_days"):
+        raise b.fail((*path, "instruments"), "a commitment lever (`horizon_days`) has no "
+                     "prepared instruments: it is delivered, not imposed")
+    out = []
+    for i, (name, inst) in enumerate(instruments.items()):
+        where = (*path, "instruments", name)
+        if "source" not in inst and "assumption" not in inst:
+            raise b.fail(where, "a prepared instrument says where it comes from: give `source` "
+                         "(document and quote) or `assumption` (why it is there)")
+        if i == 0 and inst.get("after_days"):
+            raise b.fail((*where, "after_days"), "the first prepared instrument cannot be "
+                         "scheduled: `after_days` counts from the instrument before it, which "
+                         "announces it when imposed (the first comes only by its side's "
+                         "decision)")
+        out.append(InstrumentSpec(name, float(inst["amount"]), inst.get("if_cut", "suspend"),
+                                  int(inst.get("after_days") or 0),
+                                  f"source: {inst['source']}" if "source" in inst
+                                  else f"assumption: {inst['assumption']}"))
+    return tuple(out)
 
 
 def layers_of(b: Build, spec: dict, path: tuple, initial: float) -> tuple[LayerSpec, ...]:

@@ -27,6 +27,7 @@ from sim.scenario.constituency_models import (
     Market,
     Protected,
 )
+from sim.scenario.measure_models import Commitment, Instrument, Layer
 from sim.scenario.parts import Name, Part, TextT, key, num
 from sim.scenario.trade import Trade
 from sim.scenario.types import (
@@ -74,27 +75,6 @@ UNITS = {"percent": (0.0, None), "share": (0.0, 1.0), "index": (None, None),
          "amount": (0.0, None)}
 
 
-class Layer(Part):
-    """one measure the lever's initial value is made of (its legal form says what a deal's cut
-    does to it)"""
-
-    example: ClassVar[str] = ("counter_measures: {amount: 91, if_cut: drop, source: \"doc 003: "
-                              "'promised to withdraw further measures'\"}")
-    alternatives = {("source", "assumption"): "each layer says where it comes from: give "
-                    "exactly one of `source` (document and quote) or `assumption` (why)"}
-
-    amount: num(0, None) = key("the restriction it adds, in the lever's unit (towards its "
-                               "restrictive end)", "amount: 24", required=True)
-    if_cut: Literal["suspend", "drop"] = key(
-        "what a deal that cuts this measure does to it, by its legal form: `suspend` (set aside "
-        "for the agreement's term; it returns if the terms lapse) or `drop` (revoked for good)",
-        "if_cut: drop", "suspend")
-    source: TextT = key("document and quote the layer comes from (give this or `assumption`)",
-                        "source: \"joint statement: '24 percentage points'\"")
-    assumption: TextT = key("why the layer is there, when no document gives it",
-                            "assumption: \"the rate in force before April\"")
-
-
 class Lever(Part):
     """a policy instrument this side sets"""
 
@@ -136,6 +116,13 @@ class Lever(Part):
         "its base; layers beyond the initial value are not in force at the start); a deal cuts "
         "the newest first, and a lapse restores only what it suspended",
         "layers: {reciprocal: {amount: 34, if_cut: suspend, source: ...}}")
+    instruments: Annotated[dict[Annotated[str, Slug("<instrument>")], Instrument],
+                           NullIsEmpty(dict)] = key(
+        "the measures this side has prepared on the lever, in the order it would use them: each "
+        "time it tightens the lever (at a decision point, or answering a measure) it imposes the "
+        "next one in full, as a layer of that name; when none is left, its measures are steps "
+        "again (`escalation_step`)",
+        "instruments: {section_232: {amount: 22.7, source: ...}}")
     source: TextT = key("document and quote the initial value comes from (give this or "
                         "`assumption`)", "source: \"doc 004: 'from 145% to 30%'\"")
     assumption: TextT = key("why the initial value was chosen, when no document gives it",
@@ -150,29 +137,6 @@ def weight(example: str) -> Any:
 
 Weights = Annotated[dict[Annotated[str, LeverId()], weight("us.chip_controls: 0.9")],
                     NullIsEmpty(dict)]
-
-
-class Commitment(Part):
-    """what this side commits to when a deal covers one of its levers, where it differs from its
-    own dispositions (any key left out: the side's own value)"""
-
-    example: ClassVar[str] = ("china.purchases: {compliance: 0.6, verification_days: 90, "
-                              "source: \"...\"}")
-    alternatives = {("source", "assumption"): "a commitment's terms say where they come from: "
-                    "give exactly one of `source` (document and quote) or `assumption` (why)"}
-
-    compliance: num(0, 1) = key("how fully it delivers this commitment (its `compliance` for "
-                                "this lever)", "compliance: 0.6")
-    linkage: num(0, 1) = key("how far delivering it waits on the other side's verified delivery",
-                             "linkage: 0.5")
-    verification_days: num(0, 365, integer=True) = key(
-        "how old the evidence is by which the other sides verify this delivery: they judge a "
-        "shortfall on what they could see that many days ago (trade data come out late)",
-        "verification_days: 60")
-    source: TextT = key("document and quote the terms come from (give this or `assumption`)",
-                        "source: \"doc 004: '...'\"")
-    assumption: TextT = key("why these terms, when no document gives them",
-                            "assumption: \"customs data are published two months late\"")
 
 
 class Actor(Part):
@@ -240,7 +204,9 @@ class Meeting(Part):
     rounds: num(1, 200, integer=True) = key(
         "offers exchanged at most (default 10 for talks and summits, 2 for a call)",
         "rounds: 12")
-    agenda: list[TextT] = key("lever ids on the table (default: every lever)",
+    agenda: list[TextT] = key("lever ids on the table (default: every lever); at a decision "
+                              "point, the levers of its initiator the decision is about (a "
+                              "deadline on one measure)",
                               "agenda: [us.tariff_on_china, china.tariff_on_us]")
     parties: list[TextT] = key(
         "the sides that meet (actor ids, two or more; default: every side): bilateral talks "

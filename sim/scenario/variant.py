@@ -89,6 +89,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
             lines.append(f"#       {lever_name}:")
             for k, v in spec.items():
                 lines.append(f"#         {k}: {_flow(v)}")
+        if actor_id == next(iter(base.actors)):
+            lines += _instruments_example(next(iter(raw["levers"])))
         lines.append("#     constituencies:    # who presses this side at home")
         for cname, spec in raw.get("constituencies", {}).items():
             lines.append(f"#       {cname}:")
@@ -135,6 +137,8 @@ def new_scenario_text(file: Path, base_file: Path, base: Scenario) -> str:
         "#     # term: open                       # its agreement has no term: a side ends it",
         f"#   - {{name: review, kind: decision, initiator: {actors[0]}, date: {base.end}}}"
         "  # a side weighs escalating",
+        f"#     # agenda: [{next(lv.id for lv in base.levers if lv.actor == actors[0])}]"
+        "  # ...on these of its levers only (a deadline on one measure)",
         "",
         "# --- shocks: outside events hitting a constituency on a date ------------------------",
         "# shocks:",
@@ -213,6 +217,15 @@ def _g(value: float | None) -> str:
 def _defaults():
     from sim.engine.behaviour import Behaviour
     return Behaviour()
+
+
+def _instruments_example(lever: str) -> list[str]:
+    """The measures a side may prepare on a lever (`instruments:`), every key commented."""
+    return [f"#       {lever}:   # measures prepared on it, imposed in full when it tightens it",
+            "#         instruments:",
+            "#           first_list: {amount: 10, if_cut: suspend, source: \"doc: 'quote'\"}",
+            "#           # after_days: a stage adopted with the one before it, due that much later",
+            "#           second_list: {amount: 15, after_days: 365, assumption: \"why\"}"]
 
 
 def _losses_example(data: dict) -> list[str]:
