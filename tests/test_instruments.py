@@ -59,6 +59,9 @@ def test_a_prepared_instrument_is_announced_and_imposed_in_full(steel):
     d = coercion.consider(model, us, "test", agenda=(METALS,))
     assert d.action == coercion.THREATEN  # one day's notice (the proclamation's)
     assert d.value == pytest.approx(22.7) and d.threat.instrument == "section_232"
+    assert d.threat.target == "eu"
+    assert d.why.startswith("test: US announces US average tariff on EU steel and aluminium of "
+                            "23 % (section 232) (now 0 %) from 2018-03-02 unless EU meets")
     model.apply(d)
     assert lever.next_instrument() is None  # announced: spent, whatever becomes of it
     done = coercion.at_deadline(model, us, d.threat)
@@ -67,6 +70,9 @@ def test_a_prepared_instrument_is_announced_and_imposed_in_full(steel):
     assert lever.order == pytest.approx(22.7)
     top = lever.stack.layers[-1]
     assert (top.name, top.amount, top.if_cut) == ("section_232", pytest.approx(22.7), "suspend")
+    measure = model.entries[-1]
+    assert measure.kind == "measure" and measure.actor == "us"
+    assert "from 0 % to 23 % (section 232): the deadline passed" in measure.why
 
 
 def test_with_its_instruments_spent_a_side_presses_in_steps_again(steel):
@@ -77,6 +83,20 @@ def test_with_its_instruments_spent_a_side_presses_in_steps_again(steel):
     step = min(1.0, us.behaviour.escalation_step * us.demand_gap())
     assert d.value == pytest.approx(lever.spec.value_at(lever.restrictiveness + step))
     assert d.threat.instrument == ""
+    assert f"of {lever.spec.describe(d.value)} (now 0 %) from" in d.why  # no instrument named
+
+
+def test_without_notice_an_instrument_is_imposed_at_once(steel):
+    data = copy.deepcopy(dict(steel.data))
+    data["actors"]["us"]["behaviour"]["threat_days"] = 0
+    model = NegotiationModel(scenario_from_data(data, steel.file), seed=1, draws=_Draw(1))
+    model.random.fix(0.0)
+    lever = model.levers[METALS]
+    d = coercion.consider(model, model.negotiators["us"], "test", "deadline", agenda=(METALS,))
+    assert (d.action, d.meeting, d.instrument) == (coercion.IMPOSE, "deadline", "section_232")
+    model.apply(d)
+    assert lever.order == pytest.approx(22.7) and lever.next_instrument() is None
+    assert lever.stack.layers[-1].name == "section_232"
 
 
 def test_a_decision_point_decides_on_the_measures_its_agenda_names(steel):
@@ -92,15 +112,22 @@ def test_a_decision_point_decides_on_the_measures_its_agenda_names(steel):
 def test_imposing_a_stage_announces_the_stage_scheduled_with_it(steel):
     model = NegotiationModel(steel, seed=1)
     eu, lever = model.negotiators["eu"], model.levers[DUTIES]
+    news = model.news
     first = lever.take("first_stage")
     eu.impose(lever, lever.with_instrument(first), "test", instrument=first)
     assert lever.order == pytest.approx(0.44)
     [threat] = model.truce.threats
     assert (threat.actor, threat.lever_id, threat.instrument) == ("eu", DUTIES, "second_stage")
-    assert threat.scheduled and threat.target == "us"
+    assert threat.scheduled and threat.target == "us" and threat.announced == model.day
     assert threat.due == model.day + 1095 and threat.value == pytest.approx(1.0)
     assert lever.next_instrument() is None
-    assert any(e.kind == "threat" and "schedules" in e.why for e in model.entries)
+    measure, scheduled = model.entries[-2:]
+    assert measure.kind == "measure" and "to 44 % (first stage): test" in measure.why
+    assert (scheduled.actor, scheduled.kind) == ("eu", "threat")
+    assert scheduled.why == ("EU schedules EU rebalancing duties (share of EUR 6.4 bn) of 100 % "
+                             "(second stage) from 2021-02-28, adopted with the measure before it")
+    # the news of the day: the measure's step, and half the scheduled stage's rise
+    assert model.news == pytest.approx(news - 0.44 - 0.56 / 2)
 
 
 def test_at_its_date_a_scheduled_stage_goes_ahead_unless_going_ahead_costs_its_side(steel):
@@ -141,3 +168,62 @@ def test_direction_a_scheduled_second_stage_raises_the_eus_duties_by_the_end(ste
         diffs.append(a - b)
     mean, se = statistics.mean(diffs), statistics.stdev(diffs) / math.sqrt(len(diffs))
     assert mean > 4 * se, (mean, se)
+
+
+def test_only_the_next_instrument_can_be_taken_and_each_once(steel):
+    model = NegotiationModel(steel, seed=1)
+    lever = model.levers[DUTIES]
+    assert lever.take("second_stage") is None  # not the next one: nothing is spent
+    assert lever.next_instrument().name == "first_stage"
+    assert lever.take("first_stage").name == "first_stage"
+    assert lever.take("first_stage") is None
+    assert lever.take("second_stage").name == "second_stage"
+    assert lever.next_instrument() is None and lever.take("second_stage") is None
+
+
+def test_an_instrument_keeps_its_legal_form_and_eases_a_lever_restrictive_at_its_low_end():
+    """On a lever whose restrictive end is low (a share of licences approved) an instrument
+    lowers the value; a layer it adds has the form the scenario gives (`drop` here)."""
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    data = copy.deepcopy(dict(base.data))
+    data["actors"]["china"]["levers"]["rare_earth_licensing"]["instruments"] = {
+        "suspension": {"amount": 0.1, "if_cut": "drop", "assumption": "a list of licences"},
+        "next_day": {"amount": 0.05, "after_days": 1, "assumption": "a stage a day later"}}
+    scenario = scenario_from_data(data, base.file)
+    model = NegotiationModel(scenario, seed=1)
+    china, lever = model.negotiators["china"], model.levers["china.rare_earth_licensing"]
+    before = lever.value
+    instrument = lever.take("suspension")
+    value = lever.with_instrument(instrument)
+    assert value == pytest.approx(before - 0.1)
+    china.impose(lever, value, "test", instrument=instrument)
+    top = lever.stack.layers[-1]
+    assert (top.name, top.amount, top.if_cut) == ("suspension", pytest.approx(0.1), "drop")
+    [stage] = model.truce.threats  # a day is enough to schedule
+    assert stage.due == model.day + 1 and stage.value == pytest.approx(before - 0.15)
+
+
+def test_a_scheduled_stage_is_dropped_with_the_documented_chance(steel):
+    """Where going ahead costs its side something short of certain (0 < net cost < 1), the
+    stage is dropped with chance: cost at home + expected retaliation - expected gain - what
+    backing down costs at home; a draw just either side of it decides."""
+    from sim.engine.pricing import balance
+    for pressure in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        model = NegotiationModel(steel, seed=1, draws=_Draw(1))
+        eu, lever = model.negotiators["eu"], model.levers[DUTIES]
+        first = lever.take("first_stage")
+        eu.impose(lever, lever.with_instrument(first), "test", instrument=first)
+        [threat] = model.truce.threats
+        eu.feel(pressure)
+        gain, own, retaliation = balance(model, eu, lever, lever.spec.restrictiveness(
+            threat.value))
+        against = own + retaliation - gain - eu.behaviour.audience_cost
+        if 0.05 < against < 0.95:
+            break
+    else:
+        pytest.fail("no pressure puts the net cost of going ahead strictly between 0 and 1")
+    assert gain > 0 and retaliation > 0  # each term is read
+    model.random.fix(1.0 - against - 0.004)
+    assert coercion.at_deadline(model, eu, threat).action == coercion.CARRY_OUT
+    model.random.fix(1.0 - against + 0.004)
+    assert coercion.at_deadline(model, eu, threat).action == coercion.BACK_DOWN

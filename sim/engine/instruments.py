@@ -34,7 +34,7 @@ def next_stage(lever: Lever, actor: str, others: tuple[str, ...], day: int, gap:
         return None
     lever.take(following.name)
     aimed = lever.spec.aimed_at or (others if len(others) == 1 else ())
-    return Threat(actor, lever.spec.id, lever.with_instrument(following, above=lever.order), day,
+    return Threat(actor, lever.spec.id, lever.with_instrument(following), day,
                   day + following.after_days, gap, target=aimed[0] if len(aimed) == 1 else None,
                   instrument=following.name, scheduled=True)
 

@@ -147,11 +147,11 @@ class Lever:
         """Its prepared instrument called ``name`` (None: no name, or none of that name)."""
         return next((i for i in self.spec.instruments if i.name == name), None) if name else None
 
-    def with_instrument(self, instrument: InstrumentSpec, above: float | None = None) -> float:
+    def with_instrument(self, instrument: InstrumentSpec) -> float:
         """The value ``instrument`` in force takes it to: its amount on top of the legal level
-        (or of ``above``), towards the restrictive end."""
-        base = self.stack.level if above is None else above
-        return self._clip(base + (instrument.amount if self._high else -instrument.amount))
+        (which includes a measure just ordered), towards the restrictive end."""
+        return self._clip(self.stack.level
+                          + (instrument.amount if self._high else -instrument.amount))
 
     def command(self, target: float) -> None:
         """The owner orders a new value; it takes effect at the instrument's speed."""
