@@ -24,6 +24,16 @@ class Build(Protocol):
     def reference(self, name: str, path: tuple, valid: set[str], what: str) -> str: ...
 
 
+def origin(b: Build, spec: dict, path: tuple, what: str, why: str = "why it is there") -> str:
+    """Where a part comes from, as the engine carries it ("source: ..." or "assumption: ...");
+    a part with neither fails at ``path``, saying that ``what`` must say where it comes from."""
+    if "source" in spec:
+        return f"source: {spec['source']}"
+    if "assumption" in spec:
+        return f"assumption: {spec['assumption']}"
+    raise b.fail(path, f"{what} from: give `source` (document and quote) or `assumption` ({why})")
+
+
 def with_terms(b: Build, commitments: dict, path: tuple, levers: tuple[LeverSpec, ...],
                 own: set[str]) -> tuple[LeverSpec, ...]:
     """Each commitment's own delivery terms, on the lever of this side it names."""
@@ -31,13 +41,11 @@ def with_terms(b: Build, commitments: dict, path: tuple, levers: tuple[LeverSpec
     for lever_id, c in commitments.items():
         b.reference(lever_id, (*path, lever_id), own,
                     "one of its own levers (a side commits to what it controls)")
-        if "source" not in c and "assumption" not in c:
-            raise b.fail((*path, lever_id), "a commitment's terms say where they come from: give "
-                         "`source` (document and quote) or `assumption` (why)")
+        where = origin(b, c, (*path, lever_id), "a commitment's terms say where they come",
+                       "why")
         terms[lever_id] = CommitmentTerms(
             c.get("compliance"), c.get("linkage"),
-            None if c.get("verification_days") is None else int(c["verification_days"]),
-            f"source: {c['source']}" if "source" in c else f"assumption: {c['assumption']}")
+            None if c.get("verification_days") is None else int(c["verification_days"]), where)
     return tuple(replace(lv, terms=terms[lv.id]) if lv.id in terms else lv for lv in levers)
 
 
@@ -88,18 +96,14 @@ def instruments_of(b: Build, spec: dict, path: tuple) -> tuple[InstrumentSpec, .
     out = []
     for i, (name, inst) in enumerate(instruments.items()):
         where = (*path, "instruments", name)
-        if "source" not in inst and "assumption" not in inst:
-            raise b.fail(where, "a prepared instrument says where it comes from: give `source` "
-                         "(document and quote) or `assumption` (why it is there)")
+        said = origin(b, inst, where, "a prepared instrument says where it comes")
         if i == 0 and inst.get("after_days"):
             raise b.fail((*where, "after_days"), "the first prepared instrument cannot be "
                          "scheduled: `after_days` counts from the instrument before it, which "
                          "announces it when imposed (the first comes only by its side's "
                          "decision)")
         out.append(InstrumentSpec(name, float(inst["amount"]), inst.get("if_cut", "suspend"),
-                                  int(inst.get("after_days") or 0),
-                                  f"source: {inst['source']}" if "source" in inst
-                                  else f"assumption: {inst['assumption']}"))
+                                  int(inst.get("after_days") or 0), said))
     return tuple(out)
 
 
@@ -112,17 +116,13 @@ def layers_of(b: Build, spec: dict, path: tuple, initial: float) -> tuple[LayerS
     if layers and spec.get("horizon_days"):
         raise b.fail((*path, "layers"), "a commitment lever (`horizon_days`) has no layers: "
                      "what is delivered is not a measure a deal suspends")
-    for name, layer in layers.items():
-        if "source" not in layer and "assumption" not in layer:
-            raise b.fail((*path, "layers", name), "a layer says where it comes from: give "
-                         "`source` (document and quote) or `assumption` (why it is there)")
+    said = {name: origin(b, layer, (*path, "layers", name), "a layer says where it comes")
+            for name, layer in layers.items()}
     open_end = spec["min"] if spec.get("restrictive", "high") == "high" else spec["max"]
     room, out = abs(initial - open_end), []
     for name, layer in layers.items():
         amount = min(float(layer["amount"]), room)
         room -= amount
         if amount > 0:
-            out.append(LayerSpec(name, amount, layer.get("if_cut", "suspend"),
-                                 f"source: {layer['source']}" if "source" in layer
-                                 else f"assumption: {layer.get('assumption', '')}"))
+            out.append(LayerSpec(name, amount, layer.get("if_cut", "suspend"), said[name]))
     return tuple(out)
