@@ -97,6 +97,12 @@ def instruments_of(b: Build, spec: dict, path: tuple) -> tuple[InstrumentSpec, .
     for i, (name, inst) in enumerate(instruments.items()):
         where = (*path, "instruments", name)
         said = origin(b, inst, where, "a prepared instrument says where it comes")
+        span = spec["max"] - spec["min"]
+        if float(inst["amount"]) > span:
+            raise b.fail((*where, "amount"), f"an instrument adds at most the lever's whole range "
+                         f"(max - min = {span:g} {spec['unit']}); found {inst['amount']:g}"
+                         + (" (a share is written 0.44 for 44 %)" if spec["unit"] == "share"
+                            else ""))
         if i == 0 and inst.get("after_days"):
             raise b.fail((*where, "after_days"), "the first prepared instrument cannot be "
                          "scheduled: `after_days` counts from the instrument before it, which "

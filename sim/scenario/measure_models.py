@@ -43,7 +43,8 @@ class Instrument(Part):
                     "(why)"}
 
     amount: num(0, None) = key("the restriction it adds when imposed, in the lever's unit "
-                               "(towards its restrictive end)", "amount: 22.7", required=True)
+                               "(towards its restrictive end; at most `max` - `min`)",
+                               "amount: 22.7", required=True)
     if_cut: Literal["suspend", "drop"] = key(
         "what a deal that cuts this measure does to it, by its legal form: `suspend` or `drop` "
         "(as for a layer)", "if_cut: drop", "suspend")
